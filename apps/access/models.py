@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.access.roles import ROLE_NODE, Role
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role held on one node of the org tree. Class teachers come from SchoolClass.teacher,
+    guardians from Guardianship and self from Person.user (apps.access.grants)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    bureau = models.ForeignKey("orgs.Bureau", null=True, blank=True, on_delete=models.CASCADE)
+    school = models.ForeignKey("orgs.School", null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
+    hospital = models.ForeignKey("orgs.Hospital", null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        # One row per (user, role, node): one partial unique constraint per kind of node.
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", node], condition=models.Q(**{f"{node}__isnull": False}),
+                                    name=f"role_once_per_{node}")
+            for node in ("bureau", "school", "unit", "hospital")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.node}"
+
+    @property
+    def node(self):
+        return {"bureau": self.bureau, "school": self.school, "unit": self.unit,
+                "hospital": self.hospital}.get(ROLE_NODE[self.role])
+
+
+class ApiToken(models.Model):
+    """A bearer token for a gate terminal or an integration. Only its SHA-256 is stored;
+    it acts for its user, limited to `permissions` when that list is not empty."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class AccessLog(models.Model):
+    """Every view of an unmasked ID number or of health data: who, when, what and why."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=40)
+    school_id = models.BigIntegerField(null=True, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    fields = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class LoginFailure(models.Model):
+    """Failed password logins, by the username tried, for lockout."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)

@@ -1,0 +1,56 @@
+"""Roles, the node of the org tree each is held on, and what each may do.
+
+Pure data: a new permission is one line in PERMISSIONS and the roles that get it.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("Province admin")
+    BUREAU_ADMIN = "bureau_admin", _("Bureau admin")
+    SCHOOL_ADMIN = "school_admin", _("School admin")
+    UNIT_LEAD = "unit_lead", _("Unit lead")
+    CLASS_TEACHER = "class_teacher", _("Class teacher")
+    OUTBREAK_REPORTER = "outbreak_reporter", _("Outbreak reporter")
+    GATE_OFFICER = "gate_officer", _("Gate officer")
+    SAMPLER = "sampler", _("Sampler")
+    HOSPITAL_LIAISON = "hospital_liaison", _("Hospital liaison")
+    SELF = "self", _("Student or staff member")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+# The kind of node each role is held on.
+ROLE_NODE = {
+    Role.PROVINCE_ADMIN: "bureau",
+    Role.BUREAU_ADMIN: "bureau",
+    Role.SCHOOL_ADMIN: "school",
+    Role.UNIT_LEAD: "unit",
+    Role.CLASS_TEACHER: "klass",
+    Role.OUTBREAK_REPORTER: "school",
+    Role.GATE_OFFICER: "school",
+    Role.SAMPLER: "school",
+    Role.HOSPITAL_LIAISON: "hospital",
+    Role.SELF: "person",
+    Role.GUARDIAN: "person",
+}
+
+_ADMIN = {
+    "orgs.view", "orgs.change", "people.view", "people.change", "people.reveal_id",
+    "people.history", "access.view_log", "access.manage_roles",
+}
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PROVINCE_ADMIN: frozenset(_ADMIN | {"regions.change"}),
+    Role.BUREAU_ADMIN: frozenset(_ADMIN - {"people.change"}),
+    Role.SCHOOL_ADMIN: frozenset(_ADMIN),
+    Role.UNIT_LEAD: frozenset({"orgs.view", "people.view"}),
+    Role.CLASS_TEACHER: frozenset({"orgs.view", "people.view", "people.change"}),
+    Role.OUTBREAK_REPORTER: frozenset({"orgs.view", "people.view"}),
+    # A gate officer sees only what a verdict needs: no lists, no details.
+    Role.GATE_OFFICER: frozenset({"gate.verdict"}),
+    Role.SAMPLER: frozenset({"testing.sample"}),
+    Role.HOSPITAL_LIAISON: frozenset({"orgs.view", "testing.view"}),
+    Role.SELF: frozenset({"people.view", "people.code"}),
+    Role.GUARDIAN: frozenset({"people.view", "people.code"}),
+}

@@ -1,0 +1,142 @@
+"""People: students and staff of a school, their guardians and their households.
+
+Every table here grows with people, so every row carries the school it belongs to, that
+school is part of each unique constraint, and queries name it: the schema can be sharded by
+school (Citus) without a rewrite.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.identity import DocumentType
+from apps.core.scoping import ScopedQuerySet
+
+
+class PersonKind(models.TextChoices):
+    STUDENT = "student", _("Student")
+    STAFF = "staff", _("Staff")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class DocType(models.TextChoices):
+    RESIDENT_ID = DocumentType.RESIDENT_ID, _("Resident ID card")
+    LEGACY_ID = DocumentType.LEGACY_ID, _("Legacy 15-digit ID")
+    PASSPORT = DocumentType.PASSPORT, _("Passport")
+    HK_MACAO_PERMIT = DocumentType.HK_MACAO_PERMIT, _("Hong Kong/Macao permit")
+    TAIWAN_PERMIT = DocumentType.TAIWAN_PERMIT, _("Taiwan permit")
+
+
+class Residence(models.TextChoices):
+    BOARDER = "boarder", _("Boarder")
+    DAY = "day", _("Day")
+
+
+PERSON_SCOPE = {
+    "region": "school__", "hospital": "school__hospital_id", "school": "school_id",
+    "unit": "unit_id", "klass": "klass_id", "person": "id",
+}
+
+
+class Person(models.Model):
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="persons")
+    kind = models.CharField(_("kind"), max_length=10, choices=PersonKind.choices)
+    number = models.CharField(_("student or staff number"), max_length=32)
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocType.choices)
+    # The document number: AES-GCM ciphertext, a keyed hash for exact lookup, and the
+    # masked form shown in lists. The plaintext is never stored or logged.
+    doc_cipher = models.BinaryField(_("document (encrypted)"))
+    doc_hash = models.CharField(max_length=64)
+    doc_masked = models.CharField(_("document"), max_length=24)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    residence_region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT,
+        verbose_name=_("residence region"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="persons", verbose_name=_("unit"))
+    klass = models.ForeignKey("orgs.SchoolClass", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="persons", verbose_name=_("class"))
+    residence = models.CharField(_("boarder or day"), max_length=10, choices=Residence.choices,
+                                 default=Residence.DAY)
+    dorm_room = models.ForeignKey("orgs.DormRoom", null=True, blank=True, on_delete=models.SET_NULL,
+                                  verbose_name=_("dorm room"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="person")
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = PERSON_SCOPE
+
+    class Meta:
+        ordering = ["school_id", "klass_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind", "number"], name="person_number_per_school"),
+            models.UniqueConstraint(fields=["school", "doc_hash"], name="person_document_per_school"),
+            models.UniqueConstraint(fields=["school", "id"], name="person_school_id"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "klass"]),
+            models.Index(fields=["school", "unit"]),
+            models.Index(fields=["doc_hash"]),
+            models.Index(fields=["school", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.number})"
+
+
+class Guardianship(models.Model):
+    """A guardian's user account linked to their child, with the consent the law asks for
+    when the child is under 14."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships")
+    relation = models.CharField(_("relation"), max_length=20)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {
+        "region": "school__", "school": "school_id", "unit": "person__unit_id",
+        "klass": "person__klass_id", "person": "person_id",
+    }
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "person", "user"], name="guardianship_unique")
+        ]
+
+
+class HouseholdMember(models.Model):
+    """A co-resident of a day student (共同居住人员)."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation"), max_length=20)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=50, blank=True)
+    residence_region = models.ForeignKey("regions.Region", null=True, blank=True,
+                                         on_delete=models.PROTECT, verbose_name=_("residence region"))
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = Guardianship.scope_fields
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "person", "name", "relation"], name="household_member_unique")
+        ]
+        indexes = [models.Index(fields=["school", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"

@@ -1,0 +1,2 @@
+def menu_for(request) -> list[dict]:
+    return []

@@ -1,0 +1,26 @@
+"""Compile the translations (locale/*/LC_MESSAGES/django.po -> .mo) with Babel, so set-up
+needs no gettext binaries from the system."""
+
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    count = 0
+    for po_path in sorted((BASE / "locale").glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as f:
+            catalog = read_po(f)
+        with po_path.with_suffix(".mo").open("wb") as f:
+            write_mo(f, catalog, use_fuzzy=False)
+        count += len(catalog)
+    print(f"messages: {count} strings compiled")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Shaodian settings: one file, every value read from the environment (see env.py)."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from shaodian.env import dev_secrets, env_bool, env_int, env_key, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("SHAODIAN_DATA_DIR", str(BASE_DIR / "data")))
+
+DEBUG = env_bool("SHAODIAN_DEBUG", False)
+_dev = {} if env_str("SHAODIAN_SECRET_KEY") else dev_secrets(DATA_DIR / "dev-secrets.json")
+SECRET_KEY = env_str("SHAODIAN_SECRET_KEY") or _dev["SHAODIAN_SECRET_KEY"]
+# Keys of their own, never SECRET_KEY: rotating the session key must not lose ID numbers.
+FIELD_ENCRYPTION_KEY = env_key("SHAODIAN_FIELD_KEY", _dev)
+FIELD_HASH_KEY = env_key("SHAODIAN_HASH_KEY", _dev)
+PERSONAL_CODE_KEY = env_key("SHAODIAN_CODE_KEY", _dev)
+
+ALLOWED_HOSTS = env_list("SHAODIAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("SHAODIAN_CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = "哨点 Shaodian"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks_db",
+    "simple_history",
+    "apps.core",
+    "apps.regions",
+    "apps.orgs",
+    "apps.access",
+    "apps.people",
+    "apps.operations",
+    "apps.web",
+    "apps.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "shaodian.urls"
+WSGI_APPLICATION = "shaodian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "apps.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# SQLite under the data folder by default; PostgreSQL (or any URL) when DATABASE_URL is set.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'shaodian.sqlite3'}"),
+        conn_max_age=env_int("SHAODIAN_DB_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "access.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if env_bool("SHAODIAN_FAST_HASHER", False):  # test runs only: argon2 per persona is slow
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+LOGIN_MAX_FAILURES = env_int("SHAODIAN_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("SHAODIAN_LOGIN_LOCKOUT_MINUTES", 15)
+
+SECURE_HTTPS = env_bool("SHAODIAN_HTTPS", False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SHAODIAN_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SECURE_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end packages come from the npm registry (package.json); `make assets` copies the
+# few files the pages use from node_modules into build/static/vendor. Nothing third-party
+# is committed and nothing is loaded from a CDN.
+STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("SHAODIAN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+WORKER_HEARTBEAT_SECONDS = env_int("SHAODIAN_WORKER_HEARTBEAT_SECONDS", 10)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SHAODIAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+API_PAGE_SIZE = env_int("SHAODIAN_API_PAGE_SIZE", 50)
+PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
