@@ -1,0 +1,29 @@
+"""Errors every layer shares: a service raises them, a form shows them on the field, the API
+renders them as JSON `{"code", "message", "errors": [{"field", "reason", "message"}]}`."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str  # the model/API field name, e.g. "doc_number"
+    reason: str  # a stable code, e.g. "bad_checksum"
+    message: str  # human text, already translated
+
+
+class ValidationFailed(Exception):
+    """Input that cannot be saved; nothing was written."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class ApiError(Exception):
+    """An error the API reports with a code and a message (404s stay Http404)."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
