@@ -14,7 +14,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-from apps.core.identity import normalize_document
+from apps.core.identity import equivalent_documents, normalize_document
 
 _VERSION = b"\x01"
 _NONCE_BYTES = 12
@@ -43,3 +43,8 @@ def keyed_hash(value: str) -> str:
     """Searchable hash of a document number: trimmed, upper-cased (`x` = `X`), full-width folded."""
     normalized = normalize_document(value)
     return hmac.new(settings.FIELD_HASH_KEY, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def document_hashes(number: str) -> list[str]:
+    """Keyed hashes of a document number and of its other form (15 <-> 18 digits)."""
+    return [keyed_hash(n) for n in equivalent_documents(normalize_document(number))]

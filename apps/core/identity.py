@@ -56,33 +56,35 @@ def resident_id_check_char(first17: str) -> str:
     return RESIDENT_ID_CHECK[total % 11]
 
 
+# Messages here are plain English for developers and logs, and never quote any part of the
+# number; user-facing text is chosen by `reason` (apps.people.validation translates it).
 def _birth_date(yyyymmdd: str, today: date) -> date:
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError as exc:
-        raise DocumentError("bad_birth_date", f"出生日期 {yyyymmdd} 不存在 / no such birth date") from exc
+        raise DocumentError("bad_birth_date", "the birth date in the number is no date") from exc
     if born > today:
-        raise DocumentError("future_birth_date", f"出生日期 {born} 晚于今天 / birth date in the future")
+        raise DocumentError("future_birth_date", "the birth date in the number is in the future")
     if born.year < 1900:
-        raise DocumentError("bad_birth_date", f"出生日期 {born} 早于1900年 / birth date before 1900")
+        raise DocumentError("bad_birth_date", "the birth date in the number is before 1900")
     return born
 
 
 def _check_province(number: str) -> None:
     if number[:2] not in PROVINCE_PREFIXES:
-        raise DocumentError("bad_region", f"地区码 {number[:6]} 的省级代码无效 / unknown province code")
+        raise DocumentError("bad_region", "the number does not start with a province code")
 
 
 def parse_resident_id(value: str, *, today: date) -> ResidentId:
     """Validate an 18-character resident ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
     number = normalize_document(value)
     if not re.fullmatch(r"\d{17}[\dX]", number):
-        raise DocumentError("bad_format", "身份证号应为17位数字加1位校验码 / must be 17 digits and a check character")
+        raise DocumentError("bad_format", "a resident ID is 17 digits and a check character")
     _check_province(number)
     born = _birth_date(number[6:14], today)
     expected = resident_id_check_char(number[:17])
     if number[17] != expected:
-        raise DocumentError("bad_checksum", f"身份证号校验码错误，应为 {expected} / wrong check character")
+        raise DocumentError("bad_checksum", "the check character does not match the number")
     return ResidentId(number, number[:6], born, "M" if int(number[16]) % 2 else "F")
 
 
@@ -90,7 +92,7 @@ def parse_legacy_id(value: str, *, today: date) -> ResidentId:
     """A 15-digit first-generation ID: region, YYMMDD birth date (1900s), sequence; no check."""
     number = normalize_document(value)
     if not re.fullmatch(r"\d{15}", number):
-        raise DocumentError("bad_format", "15位身份证号应为15位数字 / legacy ID must be 15 digits")
+        raise DocumentError("bad_format", "a legacy ID is 15 digits")
     _check_province(number)
     born = _birth_date("19" + number[6:12], today)
     return ResidentId(number, number[:6], born, "M" if int(number[14]) % 2 else "F")
@@ -103,12 +105,10 @@ def upgrade_legacy_id(number15: str) -> str:
 
 
 _OTHER_FORMATS = {
-    DocumentType.PASSPORT: (r"[A-Z0-9]{5,17}", "护照号应为5–17位字母或数字 / passport: 5–17 letters or digits"),
+    DocumentType.PASSPORT: (r"[A-Z0-9]{5,17}", "a passport number is 5 to 17 letters or digits"),
     DocumentType.HK_MACAO_PERMIT: (
-        r"[HM]\d{8}(\d{2})?",
-        "港澳居民来往内地通行证应为H或M加8或10位数字 / H or M followed by 8 or 10 digits",
-    ),
-    DocumentType.TAIWAN_PERMIT: (r"\d{8}(\d{2})?", "台湾居民来往大陆通行证应为8或10位数字 / 8 or 10 digits"),
+        r"[HM]\d{8}(\d{2})?", "a Hong Kong/Macao permit is H or M and 8 or 10 digits"),
+    DocumentType.TAIWAN_PERMIT: (r"\d{8}(\d{2})?", "a Taiwan permit is 8 or 10 digits"),
 }
 
 
@@ -121,7 +121,7 @@ def validate_document(doc_type: str, value: str, *, today: date) -> tuple[str, R
         parsed = parse_legacy_id(value, today=today)
         return parsed.number, parsed
     if doc_type not in _OTHER_FORMATS:
-        raise DocumentError("bad_type", f"未知证件类型 {doc_type} / unknown document type")
+        raise DocumentError("bad_type", "unknown document type")
     number = normalize_document(value)
     pattern, message = _OTHER_FORMATS[doc_type]
     if not re.fullmatch(pattern, number):
@@ -129,11 +129,32 @@ def validate_document(doc_type: str, value: str, *, today: date) -> tuple[str, R
     return number, None
 
 
+def equivalent_documents(number: str) -> tuple[str, ...]:
+    """The number and the other form the same ID has: a legacy 15-digit ID and the 18-digit
+    number it became are one person, so duplicates and searches must find either."""
+    if re.fullmatch(r"\d{15}", number):
+        return number, upgrade_legacy_id(number)
+    if re.fullmatch(r"\d{6}19\d{9}[\dX]", number):
+        return number, number[:6] + number[8:17]
+    return (number,)
+
+
+def age_on(born: date, today: date) -> int:
+    """Completed years of age on `today` (a 29 February birthday counts from 1 March)."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def mask_document(number: str) -> str:
-    """Keep the first four and last four characters: 4101**********123X."""
-    if len(number) <= 8:
-        return number[:2] + "*" * max(len(number) - 2, 0)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """Keep the first four and last four characters: 4101**********123X.
+
+    Shorter documents (permits, passports) would show most of the number that way, so below
+    15 characters only the first two and last two stay: never more than about half.
+    """
+    if len(number) >= 15:
+        return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    if len(number) >= 6:
+        return number[:2] + "*" * (len(number) - 4) + number[-2:]
+    return "*" * len(number)
 
 
 def mask_phone(phone: str) -> str:
@@ -142,16 +163,21 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
-PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+# Mobile: 11 digits, 13–19. Landline: 0, a 2–3 digit area code, a 7–8 digit number.
+PHONE_RE = re.compile(r"1[3-9]\d{9}|0\d{2,3}\d{7,8}")
 
 
 def normalize_phone(value: str) -> str:
-    """Mobile (11 digits starting 13–19) or landline with area code; +86 dropped."""
-    text = normalize_document(value).replace("-", "")
-    if text.startswith("+86"):
-        text = text[3:]
-    elif text.startswith("86") and len(text) == 13:
-        text = text[2:]
+    """Digits only, country code dropped: '+86 138-0013-8000' and '(0371) 6655 1234' are
+    13800138000 and 037166551234."""
+    text = re.sub(r"[\s()\-]", "", normalize_document(value))
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    else:
+        if text.startswith("86") and len(text) == 13:
+            text = text[2:]
     if not PHONE_RE.fullmatch(text):
-        raise DocumentError("bad_phone", f"手机号 {mask_phone(text)} 格式不正确 / not a valid phone number")
+        raise DocumentError("bad_phone", "not a mobile or landline number")
     return text
