@@ -23,6 +23,11 @@ class Region(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Where an abolished code went (371202 莱城区 -> 370116 莱芜区), so old IDs can be placed.
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors",
+        verbose_name=_("successor"),
+    )
 
     class Meta:
         ordering = ["code"]
