@@ -1,5 +1,5 @@
 def navigation(request):
-    """Menu entries for the roles the user holds (filled in by apps.web.navigation)."""
-    from apps.web.navigation import menu_for
+    """The menu for the roles the user holds, and the roles themselves for the top bar."""
+    from apps.web.navigation import menu_for, role_labels
 
-    return {"nav_menu": menu_for(request)}
+    return {"nav_menu": menu_for(request), "nav_roles": role_labels(getattr(request, "user", None))}

@@ -1,0 +1,132 @@
+"""What the home page shows each role: one section per kind of role the user holds."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from apps.access.grants import grants_for
+from apps.access.roles import Role
+from apps.orgs.models import School, SchoolClass
+from apps.people.codes import personal_code_issue, personal_code_svg
+from apps.people.models import Person
+from apps.web import selectors
+
+REGION_ROLES = {Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN}
+SCHOOL_ROLES = {Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER, Role.UNIT_LEAD}
+DUTY_ROLES = {Role.GATE_OFFICER, Role.SAMPLER}
+CARD_ROLES = {Role.SELF, Role.GUARDIAN}
+
+
+@dataclass
+class Duty:
+    role: str
+    place: str
+    explanation: str
+
+
+@dataclass
+class Card:
+    person: Person
+    relation: str
+    code_svg: str
+
+
+def _duty_text(role: str) -> str:
+    if role == Role.GATE_OFFICER:
+        return _(
+            "The gate check page (scan, temperature, verdict) arrives with the gate "
+            "check feature; this account will open it from here."
+        )
+    return _(
+        "The sampling page (scan-based pooled-sample registration) arrives with the "
+        "testing feature; this account will open it from here."
+    )
+
+
+def _school_panels(user, grants) -> list[selectors.SchoolPanel]:
+    panels, done = [], set()
+    for g in grants:
+        if g.role not in SCHOOL_ROLES:
+            continue
+        unit_ids = g.unit_ids if g.role == Role.UNIT_LEAD else ()
+        for school_id in g.school_ids:
+            if (school_id, unit_ids) in done:
+                continue
+            done.add((school_id, unit_ids))
+            school = School.objects.restrict(user, "orgs.view").filter(pk=school_id).first()
+            if school is not None:
+                panels.append(selectors.school_panel(user=user, school=school, unit_ids=unit_ids))
+    return panels
+
+
+def _class_rosters(user, grants) -> list[tuple[SchoolClass, list[Person]]]:
+    ids = sorted({k for g in grants if g.role == Role.CLASS_TEACHER for k in g.klass_ids})
+    classes = (
+        SchoolClass.objects.restrict(user, "orgs.view").filter(pk__in=ids).select_related("school")
+    )
+    return [(k, list(selectors.class_roster(user=user, klass=k))) for k in classes]
+
+
+def _cards(user, grants) -> list[Card]:
+    cards, done = [], set()
+    for g in grants:
+        if g.role not in CARD_ROLES:
+            continue
+        for person in (
+            Person.objects.restrict(user, "people.code")
+            .filter(pk__in=g.person_ids)
+            .select_related("school", "klass")
+        ):
+            if person.pk in done:
+                continue
+            done.add(person.pk)
+            relation = _("Me") if g.role == Role.SELF else _("My child")
+            cards.append(
+                Card(person, relation, personal_code_svg(personal_code_issue(person=person)))
+            )
+    return cards
+
+
+def home_context(user) -> dict:
+    grants = grants_for(user)
+    roles = {g.role for g in grants}
+    context: dict = {
+        "duties": [
+            Duty(Role(g.role).label, g.label, _duty_text(g.role))
+            for g in grants
+            if g.role in DUTY_ROLES
+        ],
+        "school_panels": _school_panels(user, grants),
+        "class_rosters": _class_rosters(user, grants),
+        "cards": _cards(user, grants),
+        "hospital_schools": (
+            list(
+                School.objects.restrict(user, "orgs.view")
+                .filter(
+                    hospital_id__in=[
+                        g.hospital_id for g in grants if g.role == Role.HOSPITAL_LIAISON
+                    ]
+                )
+                .select_related("bureau")
+            )
+            if Role.HOSPITAL_LIAISON in roles
+            else []
+        ),
+        "no_roles": not grants,
+    }
+    if roles & REGION_ROLES:
+        dashboard = selectors.region_dashboard(user=user)
+        context["region"] = dashboard
+        context["chart_data"] = {
+            "kind": {
+                "labels": [k for k, _n in dashboard.by_kind],
+                "values": [n for _k, n in dashboard.by_kind],
+                "title": _("Persons by school kind"),
+            },
+            "region": {
+                "labels": [k for k, _n in dashboard.by_region],
+                "values": [n for _k, n in dashboard.by_region],
+                "title": _("Persons by region"),
+            },
+        }
+    return context

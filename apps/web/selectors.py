@@ -1,0 +1,195 @@
+"""Reads the pages need beyond one app's selectors: the dashboard figures, the org tree's
+rows. Every query goes through the scoped layer and counts with one GROUP BY, never one
+query per row."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from apps.access.grants import grants_for
+from apps.orgs import selectors as orgs_selectors
+from apps.orgs.models import BureauLevel, School, SchoolClass, SchoolKind, Unit
+from apps.people.models import Person, PersonKind
+from apps.regions.models import Region
+
+# Which region column the dashboard chart groups by, under a bureau of each level.
+_CHART_LEVEL = {"province": "city", "city": "county", "county": "county"}
+
+
+def _people(user):
+    return Person.objects.restrict(user, "people.view").filter(active=True)
+
+
+def person_totals(qs) -> dict[str, int]:
+    return qs.aggregate(
+        students=Count("pk", filter=Q(kind=PersonKind.STUDENT)),
+        staff=Count("pk", filter=Q(kind=PersonKind.STAFF)),
+    )
+
+
+@dataclass
+class RegionDashboard:
+    schools: int
+    classes: int
+    students: int
+    staff: int
+    by_kind: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+
+
+def _broadest_region_level(user) -> str:
+    levels = [g.region_level for g in grants_for(user) if g.level == "region"]
+    for level in ("province", "city", "county"):
+        if level in levels:
+            return level
+    return "county"
+
+
+def persons_by_school_kind(user) -> list[tuple[str, int]]:
+    rows = _people(user).values("school__kind").annotate(n=Count("pk")).order_by("-n")
+    labels = dict(SchoolKind.choices)
+    return [(str(labels.get(r["school__kind"], r["school__kind"])), r["n"]) for r in rows]
+
+
+def persons_by_region(user) -> list[tuple[str, int]]:
+    column = f"school__{_CHART_LEVEL[_broadest_region_level(user)]}_code"
+    rows = list(_people(user).values(column).annotate(n=Count("pk")).order_by(column))
+    names = dict(
+        Region.objects.filter(code__in=[r[column] for r in rows]).values_list("code", "name")
+    )
+    return [(names.get(r[column], r[column] or "—"), r["n"]) for r in rows]
+
+
+def region_dashboard(*, user) -> RegionDashboard:
+    totals = person_totals(_people(user))
+    return RegionDashboard(
+        schools=School.objects.restrict(user, "orgs.view").count(),
+        classes=SchoolClass.objects.restrict(user, "orgs.view").count(),
+        students=totals["students"],
+        staff=totals["staff"],
+        by_kind=persons_by_school_kind(user),
+        by_region=persons_by_region(user),
+    )
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    classes: int
+    persons: int
+
+
+@dataclass
+class SchoolPanel:
+    school: School
+    units: list[UnitRow]
+    classes: int
+    students: int
+    staff: int
+
+
+def school_panel(*, user, school: School, unit_ids: tuple[int, ...] = ()) -> SchoolPanel:
+    """A school (or, for a unit lead, their units of it) with its units' class and person
+    counts: three grouped queries whatever the size of the school."""
+    units = Unit.objects.restrict(user, "orgs.view").filter(school=school)
+    if unit_ids:
+        units = units.filter(pk__in=unit_ids)
+    units = list(units)
+    ids = [u.pk for u in units]
+    class_counts = dict(
+        SchoolClass.objects.restrict(user, "orgs.view")
+        .filter(school=school, unit_id__in=ids)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    people = _people(user).filter(school=school)
+    if unit_ids:
+        people = people.filter(unit_id__in=unit_ids)
+    person_counts = dict(people.values_list("unit_id").annotate(n=Count("pk")).order_by())
+    totals = person_totals(people)
+    return SchoolPanel(
+        school=school,
+        units=[UnitRow(u, class_counts.get(u.pk, 0), person_counts.get(u.pk, 0)) for u in units],
+        classes=sum(class_counts.values()),
+        students=totals["students"],
+        staff=totals["staff"],
+    )
+
+
+def class_roster(*, user, klass: SchoolClass):
+    return _people(user).filter(school_id=klass.school_id, klass=klass).order_by("number")
+
+
+# ---- org tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One row of the tree browser, whatever its kind (apps.orgs.selectors does the reading)."""
+
+    kind: str  # bureau | school | unit | klass
+    pk: int
+    name: str
+    detail: str  # bureau level, school kind, unit kind
+    persons: int
+    school_id: int | None = None
+    unit_id: int | None = None
+
+    @property
+    def expandable(self) -> bool:
+        return self.kind != "klass"
+
+
+def _org_nodes(nodes) -> list[TreeNode]:
+    labels = {"bureau": dict(BureauLevel.choices), "school": dict(SchoolKind.choices)}
+    return [
+        TreeNode(
+            n.kind,
+            n.id,
+            n.name,
+            str(labels[n.kind].get(n.level, n.level)),
+            n.person_count,
+            school_id=n.id if n.kind == "school" else None,
+        )
+        for n in nodes
+    ]
+
+
+def tree_roots(*, user) -> list[TreeNode]:
+    return _org_nodes(orgs_selectors.org_tree_roots(user=user))
+
+
+def tree_children(*, user, kind: str, pk: int) -> list[TreeNode]:
+    """The nodes under one node; Http404 when that node is out of scope (or no such kind)."""
+    if kind == "bureau":
+        return _org_nodes(orgs_selectors.bureau_children(user=user, bureau=pk))
+    if kind == "school":
+        return [
+            TreeNode(
+                "unit",
+                u.pk,
+                u.name,
+                u.get_kind_display(),
+                u.person_count,
+                school_id=u.school_id,
+                unit_id=u.pk,
+            )
+            for u in orgs_selectors.school_units(user=user, school=pk)
+        ]
+    if kind == "unit":
+        return [
+            TreeNode(
+                "klass",
+                c.pk,
+                c.name,
+                str(_("Class")),
+                c.person_count,
+                school_id=c.school_id,
+                unit_id=c.unit_id,
+            )
+            for c in orgs_selectors.unit_classes(user=user, unit=pk)
+        ]
+    raise Http404(kind)
