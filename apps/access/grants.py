@@ -39,7 +39,8 @@ def _assignment_grant(a) -> Grant:
         return Grant(role, "region", _perms(role), region_level=b.level,
                      region_code=getattr(b, f"{b.level}_code"), label=b.name)
     if a.hospital_id:
-        return Grant(role, "hospital", _perms(role), hospital_id=a.hospital_id, label=a.hospital.name)
+        return Grant(role, "hospital", _perms(role), hospital_id=a.hospital_id,
+                     label=a.hospital.name)
     if a.unit_id:
         return Grant(role, "unit", _perms(role), school_ids=(a.unit.school_id,),
                      unit_ids=(a.unit_id,), label=f"{a.unit.school.name} · {a.unit.name}")
@@ -49,7 +50,8 @@ def _assignment_grant(a) -> Grant:
 def _person_grant(role: str, person, label: str) -> Grant:
     return Grant(
         role, "person", _perms(role), school_ids=(person.school_id,),
-        unit_ids=tuple(i for i in [person.unit_id] if i), klass_ids=tuple(i for i in [person.klass_id] if i),
+        unit_ids=tuple(i for i in [person.unit_id] if i),
+        klass_ids=tuple(i for i in [person.klass_id] if i),
         person_ids=(person.pk,), label=label,
     )
 
@@ -91,4 +93,6 @@ def grants_for(user) -> list[Grant]:
 
 
 def has_perm_anywhere(user, perm: str) -> bool:
-    return bool(user and user.is_authenticated) and any(perm in g.permissions for g in grants_for(user))
+    if not (user and user.is_authenticated):
+        return False
+    return any(perm in g.permissions for g in grants_for(user))

@@ -21,7 +21,8 @@ class RoleAssignment(models.Model):
     """A role held on one node of the org tree. Class teachers come from SchoolClass.teacher,
     guardians from Guardianship and self from Person.user (apps.access.grants)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="roles")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     bureau = models.ForeignKey("orgs.Bureau", null=True, blank=True, on_delete=models.CASCADE)
     school = models.ForeignKey("orgs.School", null=True, blank=True, on_delete=models.CASCADE)
@@ -33,7 +34,8 @@ class RoleAssignment(models.Model):
     class Meta:
         # One row per (user, role, node): one partial unique constraint per kind of node.
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", node], condition=models.Q(**{f"{node}__isnull": False}),
+            models.UniqueConstraint(fields=["user", "role", node],
+                                    condition=models.Q(**{f"{node}__isnull": False}),
                                     name=f"role_once_per_{node}")
             for node in ("bureau", "school", "unit", "hospital")
         ]
@@ -51,7 +53,8 @@ class ApiToken(models.Model):
     """A bearer token for a gate terminal or an integration. Only its SHA-256 is stored;
     it acts for its user, limited to `permissions` when that list is not empty."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
@@ -89,6 +92,9 @@ class AccessLog(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
 
 class LoginFailure(models.Model):
     """Failed password logins, by the username tried, for lockout."""
@@ -96,3 +102,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

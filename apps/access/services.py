@@ -1,0 +1,253 @@
+"""Writes for accounts: password login with lockout, API tokens, role assignments."""
+
+import hashlib
+import math
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from apps.access.grants import grants_for
+from apps.access.models import ApiToken, LoginFailure, RoleAssignment, User
+from apps.access.roles import PERMISSIONS, ROLE_NODE, Role
+from apps.core.errors import FieldError, ValidationFailed
+from apps.core.scoping import grant_filter
+
+TOKEN_MAX_DAYS = 365
+TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
+
+
+class LoginFailed(Exception):
+    """Wrong username or password; the same whether the account exists or not."""
+
+    def __init__(self):
+        super().__init__(_("Wrong username or password."))
+
+
+class LoginLocked(Exception):
+    """Too many failures for this username: refused, even with the right password."""
+
+    def __init__(self, minutes_left: int):
+        self.minutes_left = minutes_left
+        super().__init__(ngettext(
+            "Too many failed attempts. Try again in %(minutes)d minute.",
+            "Too many failed attempts. Try again in %(minutes)d minutes.",
+            minutes_left,
+        ) % {"minutes": minutes_left})
+
+
+# --- login ------------------------------------------------------------------------------
+
+def _lockout_key(username: str) -> str:
+    # Case-folded so that "Admin" and "admin" share one counter: no way around the lockout.
+    return username.strip().lower()[:150]
+
+
+def _lockout_minutes_left(key: str, now) -> int:
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    recent = list(
+        LoginFailure.objects.filter(username=key, at__gt=now - window)
+        .order_by("-at").values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
+    )
+    if len(recent) < settings.LOGIN_MAX_FAILURES:
+        return 0
+    # Locked until the oldest of the last N failures leaves the window.
+    seconds = (recent[-1] + window - now).total_seconds()
+    return max(1, math.ceil(seconds / 60))
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def login_attempt(*, request, username: str, password: str) -> User:
+    """Log the user in, or raise LoginLocked / LoginFailed.
+
+    No enclosing transaction on purpose: a failure must be recorded even though the
+    attempt ends in an exception. While locked, the password is not even checked and the
+    attempt is not counted, so the lock ends when the window passes.
+    """
+    key = _lockout_key(username)
+    minutes_left = _lockout_minutes_left(key, timezone.now())
+    if minutes_left:
+        raise LoginLocked(minutes_left)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        LoginFailure.objects.create(username=key, ip=_client_ip(request))
+        raise LoginFailed()
+    LoginFailure.objects.filter(username=key).delete()
+    login(request, user)
+    return user
+
+
+def login_failures_prune(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete failures no lockout window can still count; returns how many went."""
+    keep = max(older_than, timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES))
+    deleted, _rows = LoginFailure.objects.filter(at__lt=timezone.now() - keep).delete()
+    return deleted
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def user_permissions(user) -> frozenset[str]:
+    """Every permission the user holds anywhere (narrowed when acting through a token)."""
+    return frozenset().union(*(g.permissions for g in grants_for(user)))
+
+
+def _token_errors(*, user, name: str, permissions: list[str] | None, days: int) -> list[FieldError]:
+    errors = []
+    if not name.strip():
+        errors.append(FieldError("name", "required", _("Give the token a name.")))
+    elif len(name.strip()) > ApiToken._meta.get_field("name").max_length:
+        errors.append(FieldError("name", "too_long", _("The name is too long.")))
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        errors.append(FieldError("days", "out_of_range", _("A token lasts from 1 to %(max)d days.")
+                                 % {"max": TOKEN_MAX_DAYS}))
+    if permissions is not None:
+        extra = sorted(set(permissions) - user_permissions(user))
+        if not permissions:
+            errors.append(FieldError("permissions", "empty", _(
+                "Choose at least one permission, or none at all for everything you may do.")))
+        elif extra:
+            errors.append(FieldError("permissions", "not_held", _(
+                "You do not hold these permissions: %(perms)s.") % {"perms": ", ".join(extra)}))
+    return errors
+
+
+def api_token_create(
+    *, user, name: str, permissions: list[str] | None, days: int = 90
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it and its plaintext, which is never shown again.
+
+    `permissions` None: everything the user may do; otherwise a subset of it.
+    """
+    errors = _token_errors(user=user, name=name, permissions=permissions, days=days)
+    if errors:
+        raise ValidationFailed(errors)
+    prefix = secrets.token_hex(4)  # hex: no "_" inside, so the raw form splits cleanly
+    raw = f"sd_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name.strip(), prefix=prefix, key_hash=token_hash(raw),
+            permissions=sorted(set(permissions or [])),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+    return token, raw
+
+
+def api_token_revoke(*, user, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (someone else's is a 404)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+        if token is None:
+            raise Http404("token")
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user a raw token stands for, or None (unknown, expired, revoked)."""
+    if not raw.startswith("sd_") or len(raw) > 200:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(raw)).first()
+    now = timezone.now()
+    if token is None or not token.is_usable(now) or not token.user.is_active:
+        return None
+    idle = None if token.last_used_at is None else (now - token.last_used_at).total_seconds()
+    if idle is None or idle >= TOKEN_TOUCH_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    # apps.access.grants narrows every grant to these (an empty list narrows nothing).
+    user._shaodian_token_permissions = list(token.permissions)
+    user._shaodian_token_id = token.pk
+    return user
+
+
+# --- role assignments -------------------------------------------------------------------
+
+def _permissions_over(actor, node) -> frozenset[str]:
+    """What the actor may do on this node: the union of its grants that cover it."""
+    model = type(node)
+    covering = [g for g in grants_for(actor)
+                if model.objects.filter(grant_filter(model, g), pk=node.pk).exists()]
+    return frozenset().union(*(g.permissions for g in covering))
+
+
+def _node_kind(node) -> str:
+    return {"Bureau": "bureau", "School": "school", "Unit": "unit", "Hospital": "hospital",
+            "SchoolClass": "klass"}.get(type(node).__name__, "")
+
+
+def _check_role_on_node(*, actor, role: str, node) -> None:
+    if role not in Role.values:
+        raise ValidationFailed([FieldError("role", "unknown", _("Unknown role."))])
+    if role in (Role.SELF, Role.GUARDIAN):
+        raise ValidationFailed([FieldError("role", "not_assignable", _(
+            "Guardians and own accounts are linked from the person record."))])
+    if _node_kind(node) != ROLE_NODE[role]:
+        raise ValidationFailed([FieldError("node", "wrong_kind", _(
+            "This role is not held on this kind of organisation."))])
+    if _node_kind(node) == "bureau" and (node.level == "province") != (role == Role.PROVINCE_ADMIN):
+        raise ValidationFailed([FieldError("node", "wrong_level", _(
+            "Province admins are held on the province department, bureau admins on a bureau."))])
+    held = _permissions_over(actor, node)
+    if "access.manage_roles" not in held:
+        raise Http404("node")  # out of scope: no hint that the node exists
+    # An admin role may only come from someone who holds all it gives there: a bureau
+    # (which does not edit rosters) cannot make a school admin (who does).
+    if "access.manage_roles" in PERMISSIONS[role] and not PERMISSIONS[role] <= held:
+        raise ValidationFailed([FieldError("role", "exceeds_own", _(
+            "You cannot give an admin role with permissions you do not hold here."))])
+
+
+def _refuse_self(actor, user) -> None:
+    # Nobody widens or narrows their own access: another admin has to.
+    if actor.pk == user.pk:
+        raise ValidationFailed([FieldError("user", "self", _("You cannot change your own roles."))])
+
+
+def role_assign(*, actor, user, role: str, node) -> RoleAssignment | None:
+    """Give `user` the role on `node` (idempotent). A class teacher becomes the class's
+    teacher (SchoolClass.teacher, returns None); every other role is a RoleAssignment."""
+    _refuse_self(actor, user)
+    _check_role_on_node(actor=actor, role=role, node=node)
+    with transaction.atomic():
+        if role == Role.CLASS_TEACHER:
+            node.teacher = user
+            node.save(update_fields=["teacher"])
+            return None
+        assignment, _created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, **{ROLE_NODE[role]: node})
+    return assignment
+
+
+def role_revoke(*, actor, user, role: str, node) -> bool:
+    """Take the role on `node` away from `user`; False when they did not hold it."""
+    _refuse_self(actor, user)
+    assignable = role in Role.values and role not in (Role.SELF, Role.GUARDIAN)
+    if not assignable or _node_kind(node) != ROLE_NODE[role]:
+        raise ValidationFailed([FieldError("role", "not_held", _("No such role on this node."))])
+    if "access.manage_roles" not in _permissions_over(actor, node):
+        raise Http404("node")
+    with transaction.atomic():
+        if role == Role.CLASS_TEACHER:
+            if node.teacher_id != user.pk:
+                return False
+            node.teacher = None
+            node.save(update_fields=["teacher"])
+            return True
+        deleted, _rows = RoleAssignment.objects.filter(
+            user=user, role=role, **{ROLE_NODE[role]: node}).delete()
+    return bool(deleted)
