@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # for its bundled swagger-ui static files: /api/docs works offline
     "django_tasks_db",
     "simple_history",
     "apps.core",

@@ -1,6 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.operations.views import healthz
+from shaodian.api import api_urls, docs_page
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls()),
+    path("api/docs", docs_page, name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("apps.web.urls")),
 ]

@@ -1,0 +1,142 @@
+"""The JSON API: django-ninja under /api/v1, its OpenAPI document, and the docs page.
+
+Every router of every app is mounted here. Auth is a bearer token (gate terminals,
+integrations) or the signed-in session (the browser, with CSRF); both set request.user, and
+every endpoint reads through `Model.objects.restrict(request.user, perm)`. Errors are JSON:
+`{"code", "message"}`, plus `"errors": [{"field", "reason", "message"}]` for bad input.
+Lists use `@paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)`.
+"""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+from ninja.security import HttpBearer, SessionAuth
+
+from apps.access.services import api_token_authenticate
+from apps.core.errors import ApiError, ValidationFailed
+
+
+class UnescapedJSONRenderer(JSONRenderer):
+    # Chinese names stay readable in responses: "张小明", not "\u5f20\u5c0f\u660e".
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SignedInSession(SessionAuth):
+    """Django's session, with ninja's CSRF check on unsafe methods. An anonymous request
+    is passed over without a CSRF check, so that it ends in a clear 401."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+api = NinjaAPI(
+    title="哨点 Shaodian API",
+    version="1",
+    description="校园传染病防控与应急处置系统接口。Campus infectious-disease prevention and "
+    "emergency response. Authenticate with `Authorization: Bearer sd_…` (an API token) "
+    "or a signed-in session.",
+    openapi_url=None,  # served by openapi_json below, unescaped
+    docs_url=None,  # served at /api/docs by docs_page below
+    auth=[BearerToken(), SignedInSession()],
+    renderer=UnescapedJSONRenderer(),
+)
+
+
+def _error(request, status: int, code: str, message: str, errors: list | None = None):
+    body = {"code": code, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationFailed)
+def _validation_failed(request, exc: ValidationFailed):
+    errors = [{"field": e.field, "reason": e.reason, "message": str(e.message)} for e in exc.errors]
+    return _error(request, 422, "invalid", _("The input is not valid."), errors)
+
+
+def _field_name(loc) -> str:
+    """ninja's error location as the field a client sent: ("body", "payload", "name") ->
+    "name", ("query", "page") -> "page"."""
+    loc = [str(part) for part in loc]
+    if loc[:1] == ["body"] and len(loc) > 2:
+        return ".".join(loc[2:])
+    return ".".join(loc[1:]) or "".join(loc)
+
+
+@api.exception_handler(NinjaValidationError)
+def _request_invalid(request, exc: NinjaValidationError):
+    errors = [{"field": _field_name(e.get("loc", ())), "reason": e.get("type", "invalid"),
+               "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, "invalid", _("The input is not valid."), errors)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return _error(request, exc.status, exc.code, str(exc.message))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc: Http404):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+HTTP_ERROR_CODES = {401: "unauthorized", 403: "forbidden", 405: "method_not_allowed",
+                    429: "throttled"}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    if exc.status_code == 401:
+        return _error(request, 401, "unauthorized", _("Sign in or send a valid API token."))
+    return _error(request, exc.status_code, HTTP_ERROR_CODES.get(exc.status_code, "error"),
+                  str(exc.message))
+
+
+api.add_router("/regions", "apps.regions.api.router")
+api.add_router("/", "apps.orgs.api.router")  # /bureaus, /schools, /classes
+api.add_router("/", "apps.people.api.router")  # /persons
+api.add_router("/", "apps.access.api.router")  # /me, /tokens
+
+
+def openapi_json(request) -> HttpResponse:
+    schema = api.get_openapi_schema()
+    body = json.dumps(schema, cls=NinjaJSONEncoder, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def docs_page(request) -> HttpResponse:
+    # ninja's bundled swagger-ui, served from our static files ("ninja" is an installed app).
+    return api.docs.render_page(request, api)
+
+
+def unknown_endpoint(request, rest: str = "") -> HttpResponse:
+    return _not_found(request, Http404())
+
+
+def api_urls():
+    """What shaodian/urls.py includes at api/v1/: our openapi.json, ninja's routes, and a
+    JSON 404 for any other path under it."""
+    patterns, app_name, namespace = api.urls
+    return [
+        path("openapi.json", openapi_json, name="openapi-json"),
+        *patterns,
+        re_path(r"^(?P<rest>.*)$", unknown_endpoint),
+    ], app_name, namespace
