@@ -1,0 +1,58 @@
+"""The worker's heartbeat: a thread that records a row every WORKER_HEARTBEAT_SECONDS."""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.utils import timezone
+
+from apps.operations.services import housekeeping_enqueue, worker_heartbeat_record
+
+logger = logging.getLogger(__name__)
+HOUSEKEEPING_SECONDS = 6 * 3600
+
+
+class Heartbeat(threading.Thread):
+    """Beats once in the caller's thread on start() (so the row exists before any task
+    runs), then every `interval` seconds in its own thread until stop(); queues
+    housekeeping at start and every six hours. Django connections are per thread, so the
+    thread has its own and a long task in the worker never delays a beat; it is closed on
+    exit."""
+
+    def __init__(self, *, worker_id: str, interval: float | None = None):
+        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        self.worker_id = worker_id
+        self.interval = interval or settings.WORKER_HEARTBEAT_SECONDS
+        self.started_at = timezone.now()
+        self._stop_event = threading.Event()
+        self._housekept_at: float | None = None
+
+    def start(self) -> None:
+        self.beat()
+        super().start()
+
+    def stop(self, timeout: float = 5) -> None:
+        self._stop_event.set()
+        if self.is_alive():
+            self.join(timeout)
+
+    def beat(self) -> None:
+        try:
+            worker_heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
+            since = None if self._housekept_at is None else time.monotonic() - self._housekept_at
+            if since is None or since >= HOUSEKEEPING_SECONDS:
+                housekeeping_enqueue()
+                self._housekept_at = time.monotonic()
+        except DatabaseError:
+            # A missed beat is what /healthz reports; keep trying rather than die.
+            logger.exception("heartbeat failed")
+            connections.close_all()
+
+    def run(self) -> None:
+        try:
+            while not self._stop_event.wait(self.interval):
+                self.beat()
+        finally:
+            connections.close_all()  # this thread's connections only

@@ -1,0 +1,31 @@
+"""Writes for operations: the worker's heartbeat, housekeeping."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.operations.models import WorkerHeartbeat
+
+
+def worker_heartbeat_record(*, worker_id: str, started_at) -> None:
+    """One row per worker, updated in place: a single idempotent upsert."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.bulk_create(
+        [WorkerHeartbeat(worker_id=worker_id, seen_at=now, started_at=started_at)],
+        update_conflicts=True, unique_fields=["worker_id"], update_fields=["seen_at"],
+    )
+
+
+def worker_heartbeats_prune(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget workers silent for a day (each run of `worker` gets a new id)."""
+    stale = WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - older_than)
+    deleted, _rows = stale.delete()
+    return deleted
+
+
+def housekeeping_enqueue() -> None:
+    """Queue the periodic clean-up, once the surrounding transaction (if any) commits."""
+    from apps.operations.tasks import prune_login_failures
+
+    transaction.on_commit(prune_login_failures.enqueue)

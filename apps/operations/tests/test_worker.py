@@ -1,0 +1,87 @@
+"""The background worker: heartbeat upsert, the housekeeping task, `manage.py worker`."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.tasks import TaskResultStatus
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from apps.access.models import LoginFailure
+from apps.operations.heartbeat import Heartbeat
+from apps.operations.models import WorkerHeartbeat
+from apps.operations.services import housekeeping_enqueue, worker_heartbeat_record
+from apps.operations.tasks import prune_login_failures
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def old_and_new_failures():
+    LoginFailure.objects.create(username="old")
+    LoginFailure.objects.filter(username="old").update(at=F("at") - timedelta(days=2))
+    LoginFailure.objects.create(username="new")
+
+
+@pytest.mark.django_db
+def test_it_upserts_one_heartbeat_row_per_worker():
+    started = timezone.now() - timedelta(minutes=5)
+    worker_heartbeat_record(worker_id="w1", started_at=started)
+    first = WorkerHeartbeat.objects.get().seen_at
+    worker_heartbeat_record(worker_id="w1", started_at=timezone.now())
+    row = WorkerHeartbeat.objects.get()
+    assert row.seen_at >= first
+    assert row.started_at == started  # the start of the run is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_housekeeping_after_commit_only():
+    old_and_new_failures()
+    with override_settings(TASKS=IMMEDIATE):
+        from django.db import transaction
+
+        with transaction.atomic():
+            housekeeping_enqueue()
+            assert LoginFailure.objects.filter(username="old").exists()  # not before commit
+        assert list(LoginFailure.objects.values_list("username", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_it_prunes_login_failures_and_silent_workers_in_the_task():
+    old_and_new_failures()
+    long_ago = timezone.now() - timedelta(days=3)
+    WorkerHeartbeat.objects.create(worker_id="gone", seen_at=long_ago, started_at=long_ago)
+    worker_heartbeat_record(worker_id="alive", started_at=timezone.now())
+    with override_settings(TASKS=IMMEDIATE):
+        result = prune_login_failures.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 1
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["alive"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_beats_in_its_own_thread_and_stops():
+    heartbeat = Heartbeat(worker_id="thread-test", interval=0.05)
+    heartbeat.start()
+    first = WorkerHeartbeat.objects.get(worker_id="thread-test").seen_at  # beat on start
+    deadline = time.monotonic() + 5
+    while WorkerHeartbeat.objects.get(worker_id="thread-test").seen_at == first:
+        assert time.monotonic() < deadline, "the thread never beat"
+        time.sleep(0.02)
+    heartbeat.stop()
+    assert not heartbeat.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_queued_tasks_and_beats_from_the_worker_command():
+    old_and_new_failures()
+    result = prune_login_failures.enqueue()  # the configured django-tasks-db backend
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload",
+                 "--worker-id", "cmd-test", verbosity=0)
+    stored = DBTaskResult.objects.get(id=result.id)
+    assert stored.status == TaskResultStatus.SUCCESSFUL
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["new"]
+    assert WorkerHeartbeat.objects.filter(worker_id="cmd-test").exists()
