@@ -80,8 +80,10 @@ class Person(models.Model):
     class Meta:
         ordering = ["school_id", "klass_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "kind", "number"], name="person_number_per_school"),
-            models.UniqueConstraint(fields=["school", "doc_hash"], name="person_document_per_school"),
+            models.UniqueConstraint(fields=["school", "kind", "number"],
+                                    name="person_number_per_school"),
+            models.UniqueConstraint(fields=["school", "doc_hash"],
+                                    name="person_document_per_school"),
             models.UniqueConstraint(fields=["school", "id"], name="person_school_id"),
         ]
         indexes = [
@@ -89,6 +91,11 @@ class Person(models.Model):
             models.Index(fields=["school", "unit"]),
             models.Index(fields=["doc_hash"]),
             models.Index(fields=["school", "name"]),
+            # Search: a student number by prefix (LIKE 'A2024%') whatever the collation.
+            # Names are searched with `contains`; on PostgreSQL a trigram index serves it
+            # (migration 0002).
+            models.Index(fields=["number"], opclasses=["varchar_pattern_ops"],
+                         name="person_number_prefix"),
         ]
 
     def __str__(self) -> str:
@@ -101,7 +108,8 @@ class Guardianship(models.Model):
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="guardianships")
     relation = models.CharField(_("relation"), max_length=20)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -116,6 +124,9 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["school", "person", "user"], name="guardianship_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person} ({self.relation})"
+
 
 class HouseholdMember(models.Model):
     """A co-resident of a day student (共同居住人员)."""
@@ -127,14 +138,16 @@ class HouseholdMember(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
     residence_region = models.ForeignKey("regions.Region", null=True, blank=True,
-                                         on_delete=models.PROTECT, verbose_name=_("residence region"))
+                                         on_delete=models.PROTECT,
+                                         verbose_name=_("residence region"))
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope_fields = Guardianship.scope_fields
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "person", "name", "relation"], name="household_member_unique")
+            models.UniqueConstraint(fields=["school", "person", "name", "relation"],
+                                    name="household_member_unique")
         ]
         indexes = [models.Index(fields=["school", "person"])]
 
