@@ -1,0 +1,73 @@
+"""Accounts in Django's admin (superusers only; the admin does not go through scopes).
+
+Tokens cannot be added here (the plaintext is made and shown once by the service), and
+logs are read-only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.access.models import AccessLog, ApiToken, LoginFailure, RoleAssignment, User
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ("bureau", "school", "unit", "hospital")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (*DjangoUserAdmin.fieldsets,
+                 (_("Shaodian"), {"fields": ("display_name", "phone", "language")}))
+    list_display = ("username", "display_name", "is_active", "is_staff", "last_login")
+    search_fields = ("username", "display_name")
+    inlines = (RoleAssignmentInline,)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "bureau", "school", "unit", "hospital", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__display_name")
+    list_select_related = ("user", "bureau", "school", "unit", "hospital")
+    autocomplete_fields = ("user", "bureau", "school", "unit", "hospital")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("name", "user", "prefix", "expires_at", "revoked_at", "last_used_at")
+    search_fields = ("name", "prefix", "user__username")
+    exclude = ("key_hash",)
+    actions = ("revoke",)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        from django.utils import timezone
+
+        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin):
+    list_display = ("username", "at", "ip")
+    search_fields = ("username",)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "user", "action", "object_type", "object_id", "fields", "reason")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "user__username")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who looked must outlive the looking
