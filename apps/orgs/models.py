@@ -29,7 +29,9 @@ class Bureau(RegionCodes):
 
     class Meta:
         ordering = ["region_id"]
-        constraints = [models.UniqueConstraint(fields=["region", "level"], name="bureau_one_per_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "level"], name="bureau_one_per_region")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -121,7 +123,9 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["school_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="unit_name_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="unit_name_per_school")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -142,7 +146,9 @@ class SchoolClass(models.Model):
     class Meta:
         ordering = ["school_id", "unit_id", "name"]
         verbose_name = _("class")
-        constraints = [models.UniqueConstraint(fields=["school", "name"], name="class_name_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="class_name_per_school")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -159,7 +165,8 @@ class DormRoom(models.Model):
     class Meta:
         ordering = ["school_id", "building", "room"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "building", "room"], name="dorm_room_per_school")
+            models.UniqueConstraint(fields=["school", "building", "room"],
+                                    name="dorm_room_per_school")
         ]
 
     def __str__(self) -> str:

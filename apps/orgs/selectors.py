@@ -1,0 +1,117 @@
+"""Reads of the org tree, always through the scope layer, with person counts per node.
+
+Counts are of the active people the user may see ("people.view"), so a number never tells
+a user more than the list behind it would; each count is one grouped query or a correlated
+subquery, never a query per row.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from apps.orgs.models import Bureau, School, SchoolClass, Unit
+from apps.people.models import Person
+
+VIEW = "orgs.view"
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    """A bureau or a school as a node of the tree browser."""
+
+    kind: str  # "bureau" | "school"
+    id: int
+    name: str
+    level: str  # the bureau level, or the school kind
+    region_code: str
+    person_count: int
+
+
+def visible_persons(user) -> QuerySet[Person]:
+    return Person.objects.restrict(user, "people.view").filter(active=True)
+
+
+def _count_by(user, field: str, values) -> dict:
+    rows = (visible_persons(user).filter(**{f"{field}__in": list(values)}).order_by()
+            .values(field).annotate(n=Count("pk")).values_list(field, "n"))
+    return dict(rows)
+
+
+def persons_count(user, field: str) -> Coalesce:
+    """An annotation: the visible active persons whose `field` is the row's pk."""
+    counted = (visible_persons(user).filter(**{field: OuterRef("pk")}).order_by()
+               .values(field).annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _bureau_nodes(user, bureaus: list[Bureau]) -> list[OrgNode]:
+    counts: dict[str, int] = {}
+    for level in {b.level for b in bureaus}:  # at most three grouped queries
+        codes = [getattr(b, f"{level}_code") for b in bureaus if b.level == level]
+        counts.update(_count_by(user, f"school__{level}_code", codes))
+    return [OrgNode("bureau", b.pk, b.name, b.level, b.region_id,
+                    counts.get(getattr(b, f"{b.level}_code"), 0)) for b in bureaus]
+
+
+def _school_nodes(user, schools: QuerySet[School]) -> list[OrgNode]:
+    return [OrgNode("school", s.pk, s.name, s.kind, s.region_id, s.person_count)
+            for s in schools.annotate(person_count=persons_count(user, "school_id"))]
+
+
+def org_tree_roots(*, user) -> list[OrgNode]:
+    """The top nodes the user can see: visible bureaus whose parent is not visible, then
+    visible schools whose bureau is not visible (a school admin's or teacher's school)."""
+    bureaus = Bureau.objects.restrict(user, VIEW)
+    top = list(bureaus.exclude(parent__in=bureaus.values("pk")).order_by("region_id"))
+    schools = School.objects.restrict(user, VIEW).exclude(bureau__in=bureaus.values("pk"))
+    return _bureau_nodes(user, top) + _school_nodes(user, schools.order_by("county_code", "name"))
+
+
+def bureau_children(*, user, bureau: Bureau | int) -> list[OrgNode]:
+    """A bureau's sub-bureaus and its own schools; Http404 if the bureau is out of scope."""
+    bureaus = Bureau.objects.restrict(user, VIEW)
+    parent = bureaus.filter(pk=getattr(bureau, "pk", bureau)).first()
+    if parent is None:
+        raise Http404
+    subs = list(bureaus.filter(parent=parent).order_by("region_id"))
+    schools = School.objects.restrict(user, VIEW).filter(bureau=parent).order_by("name")
+    return _bureau_nodes(user, subs) + _school_nodes(user, schools)
+
+
+def school_units(*, user, school: School | int) -> QuerySet[Unit]:
+    """The school's units the user can see, each with `person_count`."""
+    found = School.objects.restrict(user, VIEW).filter(pk=getattr(school, "pk", school)).first()
+    if found is None:
+        raise Http404
+    return (Unit.objects.restrict(user, VIEW).filter(school=found)
+            .annotate(person_count=persons_count(user, "unit_id")).order_by("name"))
+
+
+def school_classes(*, user, school: School | int) -> QuerySet[SchoolClass]:
+    """The school's classes the user can see (a class teacher: their own), with counts."""
+    found = School.objects.restrict(user, VIEW).filter(pk=getattr(school, "pk", school)).first()
+    if found is None:
+        raise Http404
+    return _classes(user).filter(school=found)
+
+
+def unit_classes(*, user, unit: Unit | int) -> QuerySet[SchoolClass]:
+    """The unit's classes the user can see, each with `person_count`."""
+    found = Unit.objects.restrict(user, VIEW).filter(pk=getattr(unit, "pk", unit)).first()
+    if found is None:
+        raise Http404
+    return _classes(user).filter(school_id=found.school_id, unit=found)
+
+
+def _classes(user) -> QuerySet[SchoolClass]:
+    return (SchoolClass.objects.restrict(user, VIEW).select_related("unit", "teacher")
+            .annotate(person_count=persons_count(user, "klass_id")).order_by("unit__name", "name"))
+
+
+def class_detail(*, user, klass: SchoolClass | int) -> SchoolClass:
+    found = _classes(user).select_related("school").filter(pk=getattr(klass, "pk", klass)).first()
+    if found is None:
+        raise Http404
+    return found
