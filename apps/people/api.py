@@ -148,6 +148,8 @@ class GuardianOut(Schema):
         return obj.consent_at.isoformat() if obj.consent_at else None
 
 
+CLEARABLE = {"residence_region_code", "unit_id", "klass_id", "dorm_room_id", "birth_date", "sex"}
+
 # Ids in a request body become objects; an id that names nothing is a field error.
 REFERENCES = {
     "unit_id": ("unit", Unit),
@@ -205,7 +207,9 @@ def persons_create(request, payload: PersonIn):
 @router.patch("/persons/{person_id}", response=PersonDetailOut, summary="Change a person")
 def persons_update(request, person_id: int, payload: PersonPatch):
     person = selectors.person_get(user=request.user, pk=person_id)
-    changes = _objects(payload.model_dump(exclude_unset=True))
+    sent = payload.model_dump(exclude_unset=True)
+    # null clears only what may be empty; for the rest it means "leave as is"
+    changes = _objects({k: v for k, v in sent.items() if v is not None or k in CLEARABLE})
     services.person_update(actor=request.user, person=person, **changes)
     return selectors.person_get(user=request.user, pk=person_id)
 

@@ -19,17 +19,22 @@ LIST_RELATED = ("school", "unit", "klass")
 # Long enough to be a whole document: an 18/15-digit ID, a passport, a permit.
 DOCUMENT_LIKE = re.compile(r"[A-Z0-9]{8,18}")
 NUMBER_LIKE = re.compile(r"[A-Z0-9_\-./]+")
+RESIDENT_ID_LIKE = re.compile(r"\d{17}[\dX]|\d{15}")
 
 
 def search_filter(q: str) -> Q:
     """What a search box string matches: name (contains), student/staff number (exact or
-    prefix), or the exact document number via its keyed hash (never a LIKE on the hash)."""
+    prefix), or the exact document number via its keyed hash (never a LIKE on the hash).
+    Something shaped like a resident ID is looked up by its hash alone."""
     text = " ".join(str(q or "").split())
     token = normalize_document(text)
     if not token:
         return Q()
     if not NUMBER_LIKE.fullmatch(token):
         return Q(name__contains=text)
+    if RESIDENT_ID_LIKE.fullmatch(token):
+        # Only the hash goes to the database: an ID number in SQL ends up in query logs.
+        return Q(doc_hash__in=document_hashes(token))
     match = Q(number__startswith=token)
     if DOCUMENT_LIKE.fullmatch(token):
         match |= Q(doc_hash__in=document_hashes(token))
