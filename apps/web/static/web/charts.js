@@ -4,13 +4,20 @@ document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("chart-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
+  // Drawn at once for people (and screenshots) that ask for reduced motion.
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const draw = (id, series, type) => {
     const canvas = document.getElementById(id);
     if (!canvas) return;
     new Chart(canvas, {
       type,
       data: { labels: series.labels, datasets: [{ label: series.title, data: series.values }] },
-      options: { maintainAspectRatio: false, plugins: { legend: { display: type !== "bar" } } },
+      options: {
+        maintainAspectRatio: false,
+        plugins: { legend: { display: type !== "bar" } },
+        ...(type === "bar" ? { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } : {}),
+        ...(still ? { animation: false } : {}),
+      },
     });
   };
   draw("chart-region", data.region, "bar");

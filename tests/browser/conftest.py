@@ -1,0 +1,82 @@
+"""Playwright (sync API) driving Debian's chromium, headless, against pytest-django's
+live_server (which serves the static files through Django's finders, so the pages load the
+same local Bootstrap, htmx and Chart.js as in production)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the tests still talk to the
+# database synchronously from that thread (to build the world), which Django would refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SHAODIAN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.fail(f"chromium not found at {CHROMIUM}: run `make system-test-deps`")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """A fresh browser context (no cookies) per call: Chinese by default, like a browser in
+    China sends; `viewport` for phone-width checks."""
+    contexts = []
+
+    def _open(*, locale="zh-CN", viewport=DESKTOP):
+        context = browser.new_context(locale=locale, viewport=viewport, reduced_motion="reduce",
+                                      device_scale_factor=1)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server.url
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def login_as(open_page):
+    """Log a persona in through the login form; returns the page on their home page."""
+    from apps.core.testing.world import PASSWORD
+
+    def _login(username, **kwargs):
+        page = open_page(**kwargs)
+        page.goto(page.base + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_url(page.base + "/")
+        return page
+
+    return _login
+
+
+@pytest.fixture
+def assets_loaded():
+    """Whether htmx and Bootstrap's script really ran and Bootstrap's stylesheet applies."""
+
+    def _check(page) -> bool:
+        return page.evaluate(
+            """() => typeof htmx === "object" && typeof bootstrap === "object"
+                 && getComputedStyle(document.querySelector(".navbar")).display === "flex" """
+        )
+
+    return _check
