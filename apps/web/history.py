@@ -21,6 +21,8 @@ SKIPPED = {
     "history_user",
     "history_user_id",
 }
+# Labels for fields whose model gives none of its own.
+LABELS = {"user": _("own account")}
 KINDS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
@@ -66,7 +68,8 @@ def _changes(model, newer, older) -> list[Change]:
             continue
         if f.is_relation:  # show the related record's name, not its id (changed ones only)
             old, new = _related(older, f.name, old), _related(newer, f.name, new)
-        changes.append(Change(str(f.verbose_name), _show(name, old), _show(name, new)))
+        label = LABELS.get(f.name, f.verbose_name)
+        changes.append(Change(str(label), _show(name, old), _show(name, new)))
     if document_changed:
         changes.append(Change(str(_("document")), str(_("(hidden)")), str(_("changed"))))
     return changes

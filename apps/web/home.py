@@ -124,9 +124,9 @@ def home_context(user) -> dict:
                 "title": _("Persons by school kind"),
             },
             "region": {
-                "labels": [k for k, _n in dashboard.by_region],
-                "values": [n for _k, n in dashboard.by_region],
-                "title": _("Persons by region"),
+                "labels": [k for k, _n in dashboard.by_area],
+                "values": [n for _k, n in dashboard.by_area],
+                "title": dashboard.area_title,
             },
         }
     return context

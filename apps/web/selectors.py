@@ -14,8 +14,9 @@ from apps.orgs.models import BureauLevel, School, SchoolClass, SchoolKind, Unit
 from apps.people.models import Person, PersonKind
 from apps.regions.models import Region
 
-# Which region column the dashboard chart groups by, under a bureau of each level.
-_CHART_LEVEL = {"province": "city", "city": "county", "county": "county"}
+# What the dashboard's second chart groups by, under a bureau of each level: the level below.
+_CHART_LEVEL = {"province": "city", "city": "county", "county": "school"}
+CHART_SCHOOLS = 20  # a county chart shows its largest schools
 
 
 def _people(user):
@@ -36,7 +37,8 @@ class RegionDashboard:
     students: int
     staff: int
     by_kind: list[tuple[str, int]]
-    by_region: list[tuple[str, int]]
+    by_area: list[tuple[str, int]]
+    area_title: str
 
 
 def _broadest_region_level(user) -> str:
@@ -53,13 +55,33 @@ def persons_by_school_kind(user) -> list[tuple[str, int]]:
     return [(str(labels.get(r["school__kind"], r["school__kind"])), r["n"]) for r in rows]
 
 
-def persons_by_region(user) -> list[tuple[str, int]]:
-    column = f"school__{_CHART_LEVEL[_broadest_region_level(user)]}_code"
-    rows = list(_people(user).values(column).annotate(n=Count("pk")).order_by(column))
-    names = dict(
-        Region.objects.filter(code__in=[r[column] for r in rows]).values_list("code", "name")
-    )
-    return [(names.get(r[column], r[column] or "—"), r["n"]) for r in rows]
+def persons_by_area(user) -> list[tuple[str, int]]:
+    """Persons per city (province admin), county (city bureau) or largest school (county)."""
+    level = _CHART_LEVEL[_broadest_region_level(user)]
+    if level == "school":
+        rows = list(
+            _people(user)
+            .values_list("school_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:CHART_SCHOOLS]
+        )
+        names = dict(School.objects.filter(pk__in=[k for k, _n in rows]).values_list("pk", "name"))
+    else:
+        column = f"school__{level}_code"
+        rows = list(_people(user).values_list(column).annotate(n=Count("pk")).order_by(column))
+        names = dict(
+            Region.objects.filter(code__in=[k for k, _n in rows]).values_list("code", "name")
+        )
+    return [(names.get(key, key or "—"), n) for key, n in rows]
+
+
+def area_title(user) -> str:
+    level = _CHART_LEVEL[_broadest_region_level(user)]
+    return {
+        "city": _("Persons by city"),
+        "county": _("Persons by county"),
+        "school": _("Persons in the largest schools"),
+    }[level]
 
 
 def region_dashboard(*, user) -> RegionDashboard:
@@ -70,7 +92,8 @@ def region_dashboard(*, user) -> RegionDashboard:
         students=totals["students"],
         staff=totals["staff"],
         by_kind=persons_by_school_kind(user),
-        by_region=persons_by_region(user),
+        by_area=persons_by_area(user),
+        area_title=area_title(user),
     )
 
 

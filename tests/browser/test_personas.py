@@ -144,6 +144,7 @@ def test_it_expands_the_org_tree_with_htmx(world, login_as):
     page.click("summary:has-text('金水区第一中学')")
     page.click("summary:has-text('七年级')")
     expect(page.locator(".org-tree")).to_contain_text("七年级2班")
+    page.screenshot(path=str(SCREENSHOTS / "org-tree.png"), full_page=True)
     expect(page.locator("summary:has-text('金水区教育局') .org-count")).to_contain_text("4")
 
 
@@ -162,3 +163,20 @@ def test_it_says_when_the_password_is_wrong(world, open_page):
     page.fill("#id_password", "not-the-password")
     page.click("#login-submit")
     expect(page.locator("#login-error")).to_be_visible()
+
+
+def test_it_reveals_an_id_number_only_with_a_reason(world, login_as):
+    from apps.access.models import AccessLog
+
+    person = world.persons["a1_student"]
+    page = login_as("school_a_admin")
+    page.goto(f"{page.base}/people/{person.pk}/")
+    expect(page.locator("#document")).to_have_text(person.doc_masked)
+    expect(page.locator("#history")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "person-detail.png"), full_page=True)
+    page.click("#reveal-submit")  # no reason: the browser itself refuses (required field)
+    assert page.url.endswith(f"/people/{person.pk}/")
+    page.fill("#id_reason", "核对疾控中心的排查名单")
+    page.click("#reveal-submit")
+    expect(page.locator("#revealed-document")).to_have_text(person.plain_document)
+    assert AccessLog.objects.filter(object_id=str(person.pk), action="reveal_document").count() == 1

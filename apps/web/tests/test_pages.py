@@ -129,7 +129,7 @@ def test_it_shows_a_county_bureau_the_counts_of_its_county_only(login, world):
         stat(page, "students"),
         stat(page, "staff"),
     ) == ("1", "2", "3", "1")
-    assert chart(page)["region"]["labels"] == ["金水区"]
+    assert chart(page)["region"]["labels"] == ["金水区第一中学"]  # by school
 
 
 def test_it_shows_the_province_everything(login, world):
