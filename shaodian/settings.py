@@ -134,7 +134,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # filled by collectstatic; made here so whitenoise finds it
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages come from the npm registry (package.json); `make assets` copies the
 # few files the pages use from node_modules into build/static/vendor. Nothing third-party
 # is committed and nothing is loaded from a CDN.
