@@ -180,3 +180,19 @@ def test_it_reveals_an_id_number_only_with_a_reason(world, login_as):
     page.click("#reveal-submit")
     expect(page.locator("#revealed-document")).to_have_text(person.plain_document)
     assert AccessLog.objects.filter(object_id=str(person.pk), action="reveal_document").count() == 1
+
+
+def test_it_creates_shows_once_and_revokes_an_api_token(world, login_as):
+    page = login_as("gate_a", locale="en-US")
+    page.click("nav a[href='/tokens/']")
+    page.fill("#id_name", "North gate terminal")
+    page.check("input[value='gate.verdict']")
+    page.click("#token-create")
+    plaintext = page.locator("#token-plaintext").inner_text()
+    assert plaintext.startswith("sd_")
+    expect(page.locator("#token-table")).to_contain_text("North gate terminal")
+    page.goto(page.base + "/tokens/")
+    assert plaintext not in page.content()
+    expect(page.locator("#token-table tbody tr")).to_have_count(1)
+    page.click("#token-table button:has-text('Revoke')")
+    expect(page.locator("#token-table")).to_contain_text("revoked")
