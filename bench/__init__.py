@@ -1,0 +1,52 @@
+"""Shaodian's benchmarks: `python -m bench [name ...] [--persons N]` (or `make bench`).
+
+A benchmark is one function in one module of this package, registered with @benchmark:
+
+    @benchmark("gate_verdicts")
+    def gate_verdicts(ctx: Context) -> list[Result]:
+        ...
+        return [Result("gate_verdicts", 1234, "verdicts/s", "> 1000 verdicts/s")]
+
+The harness imports every module here, prepares a migrated PostgreSQL database with the
+regions loaded (see __main__.py), runs the benchmarks asked for (all by default) and prints
+one line per result: `bench <name>: <figure> <unit> (target <target>)`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    figure: float
+    unit: str
+    target: str
+
+    def line(self) -> str:
+        figure = f"{self.figure:.1f}" if abs(self.figure) < 1000 else f"{self.figure:.0f}"
+        return f"bench {self.name}: {figure} {self.unit} (target {self.target})"
+
+
+@dataclass
+class Context:
+    """What a benchmark may use: options from the command line, and whether it may keep
+    what it writes (a scratch database) or must roll it back (someone's DATABASE_URL)."""
+
+    persons: int | None = None
+    scratch: bool = True
+    options: dict = field(default_factory=dict)
+
+
+Benchmark = Callable[[Context], list[Result]]
+REGISTRY: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
+    def register(func: Benchmark) -> Benchmark:
+        if name in REGISTRY:
+            raise ValueError(f"benchmark {name} registered twice")
+        REGISTRY[name] = func
+        return func
+
+    return register
