@@ -1,6 +1,7 @@
 """python -m bench [name ...] [--persons N] [--keep]: run the benchmarks, one line per result."""
 
 import argparse
+import io
 import importlib
 import os
 import pkgutil
@@ -24,8 +25,9 @@ def _prepare_django() -> None:
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_regions", verbosity=0)
+    quiet = io.StringIO()  # stdout carries only the `bench ...` lines
+    call_command("migrate", verbosity=0, interactive=False, stdout=quiet)
+    call_command("load_regions", verbosity=0, stdout=quiet)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     unknown = set(args.names) - set(bench.REGISTRY)
     if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
-                     f"known: {', '.join(sorted(bench.REGISTRY))}")
+        parser.error(
+            f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(bench.REGISTRY))}"
+        )
     with bench_database(keep=args.keep) as (_url, scratch):
         _prepare_django()
         ctx = bench.Context(persons=args.persons, scratch=scratch)

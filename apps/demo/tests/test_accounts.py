@@ -55,4 +55,5 @@ def test_it_prints_every_account_with_its_scope(demo):
 def test_it_creates_demo_accounts_only_once(demo):
     assert demo_accounts_create(county_code="410105") == []
     assert User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).count() == len(
-        DEMO_ACCOUNTS)
+        DEMO_ACCOUNTS
+    )

@@ -28,19 +28,46 @@ class _Rollback(Exception):
 def snapshot() -> dict:
     """Everything generated, by natural keys (ids, nonces and usernames' ids left out)."""
     return {
-        "schools": sorted(School.objects.values_list("code", "name", "kind", "boarding", "region_id",
-                                                     "hospital__name")),
-        "persons": sorted(Person.objects.values_list(
-            "school__code", "kind", "number", "name", "sex", "birth_date", "doc_hash", "phone",
-            "address", "unit__name", "klass__name", "residence", "dorm_room__building",
-            "dorm_room__room")),
-        "guardians": sorted(Guardianship.objects.values_list(
-            "person__school__code", "person__number", "user__username", "user__display_name",
-            "relation")),
-        "households": sorted(HouseholdMember.objects.values_list(
-            "person__school__code", "person__number", "name", "relation", "phone", "occupation")),
-        "teachers": sorted(SchoolClass.objects.values_list("school__code", "name",
-                                                           "teacher__username")),
+        "schools": sorted(
+            School.objects.values_list(
+                "code", "name", "kind", "boarding", "region_id", "hospital__name"
+            )
+        ),
+        "persons": sorted(
+            Person.objects.values_list(
+                "school__code",
+                "kind",
+                "number",
+                "name",
+                "sex",
+                "birth_date",
+                "doc_hash",
+                "phone",
+                "address",
+                "unit__name",
+                "klass__name",
+                "residence",
+                "dorm_room__building",
+                "dorm_room__room",
+            )
+        ),
+        "guardians": sorted(
+            Guardianship.objects.values_list(
+                "person__school__code",
+                "person__number",
+                "user__username",
+                "user__display_name",
+                "relation",
+            )
+        ),
+        "households": sorted(
+            HouseholdMember.objects.values_list(
+                "person__school__code", "person__number", "name", "relation", "phone", "occupation"
+            )
+        ),
+        "teachers": sorted(
+            SchoolClass.objects.values_list("school__code", "name", "teacher__username")
+        ),
     }
 
 
@@ -102,8 +129,11 @@ def test_it_keeps_school_unit_class_and_room_consistent(province):
 def test_it_gives_every_class_a_teacher_on_the_staff_of_its_unit(province):
     for klass in SchoolClass.objects.select_related("teacher__person"):
         teacher = klass.teacher.person
-        assert (teacher.school_id, teacher.unit_id, teacher.kind) == (klass.school_id, klass.unit_id,
-                                                                      "staff")
+        assert (teacher.school_id, teacher.unit_id, teacher.kind) == (
+            klass.school_id,
+            klass.unit_id,
+            "staff",
+        )
         assert not klass.teacher.has_usable_password()
 
 
@@ -112,20 +142,26 @@ def test_it_gives_minors_a_guardian_and_day_students_a_household(province):
     guardians = Counter(Guardianship.objects.values_list("person_id", flat=True))
     households = Counter(HouseholdMember.objects.values_list("person_id", flat=True))
     for p in Person.objects.filter(kind="student"):
-        minor = (today.year - p.birth_date.year
-                 - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))) < 18
+        minor = (
+            today.year
+            - p.birth_date.year
+            - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))
+        ) < 18
         assert guardians[p.pk] == (1 if minor else 0)
         assert (households[p.pk] >= 2) == (p.residence == "day")
     assert not Guardianship.objects.exclude(school_id=F("person__school_id")).exists()
     assert not HouseholdMember.objects.exclude(school_id=F("person__school_id")).exists()
-    assert not any(g.user.has_usable_password() for g in Guardianship.objects.select_related("user"))
+    assert not any(
+        g.user.has_usable_password() for g in Guardianship.objects.select_related("user")
+    )
 
 
 def test_it_fits_ages_to_the_kind_of_school(province):
     year = timezone.localdate().year
     for kind, spec in KINDS.items():
-        births = Person.objects.filter(kind="student", school__kind=kind).values_list("birth_date",
-                                                                                      flat=True)
+        births = Person.objects.filter(kind="student", school__kind=kind).values_list(
+            "birth_date", flat=True
+        )
         years = len(spec.grades) if kind != SchoolKind.UNIVERSITY else 4
         for born in births:
             age = year - born.year
@@ -141,7 +177,10 @@ def test_it_builds_bureaus_for_the_real_regions_and_schools_of_every_kind(provin
     for school in School.objects.all():
         assert len(school.code) == 10 and school.code.startswith(school.region_id)
         assert school.name.startswith(("郑州", "开封", "洛阳", "平顶山", "安阳"))
-        assert school.county_code == school.region_id and school.hospital.county_code == school.region_id
+        assert (
+            school.county_code == school.region_id
+            and school.hospital.county_code == school.region_id
+        )
         assert Unit.objects.filter(school=school, kind="department").exists()
     assert all(h.contacts.count() == 2 for h in Hospital.objects.all())
 
@@ -166,8 +205,13 @@ def test_it_rebuilds_the_indexes_it_defers_for_a_large_load(regions, monkeypatch
     # The rebuilt unique constraint still holds.
     person = Person.objects.first()
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017 — IntegrityError
-        Person.objects.create(**{f.attname: getattr(person, f.attname)
-                                 for f in Person._meta.concrete_fields if f.attname != "id"})
+        Person.objects.create(
+            **{
+                f.attname: getattr(person, f.attname)
+                for f in Person._meta.concrete_fields
+                if f.attname != "id"
+            }
+        )
 
 
 def test_it_does_nothing_the_second_time_with_if_empty(regions):
@@ -180,7 +224,8 @@ def test_it_does_nothing_the_second_time_with_if_empty(regions):
 
 def test_it_uses_a_school_year_for_ages(regions):
     province_generate(province_code="410000", persons=50, seed=1, today=date(2022, 3, 16))
-    births = Person.objects.filter(school__kind=SchoolKind.JUNIOR, kind="student",
-                                   number__startswith="2021").values_list("birth_date", flat=True)
-    # Seventh graders of 2021/22 were born from September 2008 to August 2009 (a few a year earlier).
+    births = Person.objects.filter(
+        school__kind=SchoolKind.JUNIOR, kind="student", number__startswith="2021"
+    ).values_list("birth_date", flat=True)
+    # Seventh graders of 2021/22: born September 2008 to August 2009 (a few a year earlier).
     assert births and all(date(2007, 9, 1) <= b <= date(2009, 8, 31) for b in births)

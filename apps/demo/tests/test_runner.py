@@ -32,8 +32,9 @@ def test_it_stops_both_children_on_sigterm():
 
 
 def test_it_stops_the_other_child_when_one_dies():
-    supervisor = Supervisor({"web": [sys.executable, "-c", "pass"], "worker": SLEEP},
-                            poll_seconds=0.05)
+    supervisor = Supervisor(
+        {"web": [sys.executable, "-c", "pass"], "worker": SLEEP}, poll_seconds=0.05
+    )
     assert supervisor.run() == 1
     assert supervisor.children["worker"].poll() is not None
 
@@ -46,15 +47,26 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_it_serves_the_demo_and_exits_cleanly_on_sigterm(tmp_path):
-    env = {**os.environ, "SHAODIAN_DATA_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env = {
+        **os.environ,
+        "SHAODIAN_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    for step in (["migrate", "-v", "0"], ["load_regions"],
-                 ["generate_province", "--persons", "200", "--demo", "-v", "0"]):
-        subprocess.run(manage + step, env=env, check=True, capture_output=True, timeout=300)
+    for step in (
+        ["migrate", "-v", "0"],
+        ["load_regions"],
+        ["generate_province", "--persons", "200", "--demo", "-v", "0"],
+    ):
+        subprocess.run(manage + step, env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
     port = _free_port()
-    demo = subprocess.Popen(manage + ["run_demo", "--port", str(port)], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    demo = subprocess.Popen(  # noqa: S603
+        manage + ["run_demo", "--port", str(port)],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         output = ""
         while "Ctrl-C" not in output:
