@@ -1,8 +1,8 @@
 """python -m bench [name ...] [--persons N] [--keep]: run the benchmarks, one line per result."""
 
 import argparse
-import io
 import importlib
+import io
 import os
 import pkgutil
 import sys

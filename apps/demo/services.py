@@ -94,12 +94,15 @@ def province_regions(province_code: str) -> ProvinceRegions:
     current = Region.objects.filter(code__startswith=province_code[:2], valid_to__isnull=True)
     prefectures = list(current.filter(level=RegionLevel.PREFECTURE).order_by("code"))
     names = {p.code: p.name for p in prefectures}
+    municipality = province.name.endswith("市")
     counties = [
         County(
             code=r.code,
             name=r.name,
             city_code=r.parent_id if r.parent_id in names else "",
-            city_name=names.get(r.parent_id, ""),
+            # A municipality's districts are named after it (北京市东城区); a county-level
+            # city under a province stands alone (济源市).
+            city_name=names.get(r.parent_id, province.name if municipality else ""),
             is_district=r.kind == "市辖区" or r.name.endswith("区"),
         )
         for r in current.filter(level=RegionLevel.COUNTY).order_by("code")
