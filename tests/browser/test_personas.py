@@ -1,6 +1,7 @@
 """Each persona of the test province logs in through a real browser and sees exactly its
 scope; each role's home page is saved for the README (docs/screenshots/<role>.png)."""
 
+import os
 import re
 from pathlib import Path
 
@@ -9,7 +10,12 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go to test-results/screenshots (untracked); SHAODIAN_UPDATE_SCREENSHOTS=1
+# writes them into docs/screenshots for the README instead.
+_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = (_ROOT / "docs" / "screenshots" if os.environ.get("SHAODIAN_UPDATE_SCREENSHOTS")
+               else _ROOT / "test-results" / "screenshots")
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS width
 
 # role -> (persona, what their home page shows, what it must not show)
