@@ -12,8 +12,10 @@ ASSETS = {
     "bootstrap/dist/css/bootstrap.min.css": "bootstrap.min.css",
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
     "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
-    "bootstrap-icons/font/fonts/bootstrap-icons.woff2": "bootstrap-icons/fonts/bootstrap-icons.woff2",
-    "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
+    **{
+        f"bootstrap-icons/font/fonts/bootstrap-icons.{ext}": f"bootstrap-icons/fonts/bootstrap-icons.{ext}"
+        for ext in ("woff2", "woff")
+    },
     "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
 }
 

@@ -17,7 +17,9 @@ FIELD_ENCRYPTION_KEY = env_key("SHAODIAN_FIELD_KEY", _dev)
 FIELD_HASH_KEY = env_key("SHAODIAN_HASH_KEY", _dev)
 PERSONAL_CODE_KEY = env_key("SHAODIAN_CODE_KEY", _dev)
 
-ALLOWED_HOSTS = env_list("SHAODIAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "SHAODIAN_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("SHAODIAN_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = "哨点 Shaodian"
 

@@ -35,7 +35,8 @@ def ensure_regions():
 
     for code, name, level, parent, full in REGIONS:
         Region.objects.get_or_create(
-            code=code, defaults={"name": name, "level": level, "parent_id": parent, "full_name": full}
+            code=code,
+            defaults={"name": name, "level": level, "parent_id": parent, "full_name": full},
         )
 
 
@@ -58,15 +59,27 @@ def _user(world, username, display):
     return user
 
 
-def _person(world, key, school, kind, number, name, *, klass=None, unit=None, seq=1, born=date(2010, 5, 4)):
+def _person(
+    world, key, school, kind, number, name, *, klass=None, unit=None, seq=1, born=date(2010, 5, 4)
+):
     from apps.people.models import Person
 
     doc = make_id_number("410105", born, seq)
     person = Person.objects.create(
-        school=school, kind=kind, number=number, name=name, sex="M" if seq % 2 else "F",
-        birth_date=born, doc_type="resident_id", doc_cipher=encrypt_text(doc),
-        doc_hash=keyed_hash(doc), doc_masked=mask_document(doc), phone="13800138000",
-        residence_region_id="410105", klass=klass, unit=unit or (klass.unit if klass else None),
+        school=school,
+        kind=kind,
+        number=number,
+        name=name,
+        sex="M" if seq % 2 else "F",
+        birth_date=born,
+        doc_type="resident_id",
+        doc_cipher=encrypt_text(doc),
+        doc_hash=keyed_hash(doc),
+        doc_masked=mask_document(doc),
+        phone="13800138000",
+        residence_region_id="410105",
+        klass=klass,
+        unit=unit or (klass.unit if klass else None),
         residence="day",
     )
     person.plain_document = doc  # for tests that search by it; never stored
@@ -77,15 +90,24 @@ def _person(world, key, school, kind, number, name, *, klass=None, unit=None, se
 def _school(world, key, name, code, bureau, region, hospital):
     from apps.orgs.models import School, SchoolClass, Unit
 
-    school = School.objects.create(name=name, code=code, kind="junior", boarding="mixed",
-                                   region_id=region, bureau=bureau, hospital=hospital)
+    school = School.objects.create(
+        name=name,
+        code=code,
+        kind="junior",
+        boarding="mixed",
+        region_id=region,
+        bureau=bureau,
+        hospital=hospital,
+    )
     grade = Unit.objects.create(school=school, name="七年级", kind="grade")
     office = Unit.objects.create(school=school, name="教务处", kind="department")
     world.schools[key] = school
     world.units[key + "_grade"] = grade
     world.units[key + "_office"] = office
     for n in (1, 2):
-        world.classes[f"{key}_c{n}"] = SchoolClass.objects.create(school=school, unit=grade, name=f"七年级{n}班")
+        world.classes[f"{key}_c{n}"] = SchoolClass.objects.create(
+            school=school, unit=grade, name=f"七年级{n}班"
+        )
     return school
 
 
@@ -98,12 +120,18 @@ def build_world() -> World:
     ensure_regions()
     w = World()
     province = Bureau.objects.create(name="河南省教育厅", level="province", region_id="410000")
-    zz = Bureau.objects.create(name="郑州市教育局", level="city", region_id="410100", parent=province)
+    zz = Bureau.objects.create(
+        name="郑州市教育局", level="city", region_id="410100", parent=province
+    )
     js = Bureau.objects.create(name="金水区教育局", level="county", region_id="410105", parent=zz)
     zy = Bureau.objects.create(name="中原区教育局", level="county", region_id="410102", parent=zz)
-    ly = Bureau.objects.create(name="洛阳市教育局", level="city", region_id="410300", parent=province)
+    ly = Bureau.objects.create(
+        name="洛阳市教育局", level="city", region_id="410300", parent=province
+    )
     jx = Bureau.objects.create(name="涧西区教育局", level="county", region_id="410305", parent=ly)
-    w.bureaus.update(province=province, zhengzhou=zz, jinshui=js, zhongyuan=zy, luoyang=ly, jianxi=jx)
+    w.bureaus.update(
+        province=province, zhengzhou=zz, jinshui=js, zhongyuan=zy, luoyang=ly, jianxi=jx
+    )
     w.hospital = Hospital.objects.create(name="金水区人民医院", region_id="410105")
 
     a = _school(w, "a", "金水区第一中学", "4101050001", js, "410105", w.hospital)
@@ -125,7 +153,11 @@ def build_world() -> World:
     for username, display, role, node in roles:
         RoleAssignment.objects.create(user=_user(w, username, display), role=role, **node)
 
-    for key, display in (("teacher_a1", "王老师"), ("teacher_a2", "李老师"), ("teacher_b1", "赵老师")):
+    for key, display in (
+        ("teacher_a1", "王老师"),
+        ("teacher_a2", "李老师"),
+        ("teacher_b1", "赵老师"),
+    ):
         _user(w, key, display)
     for key, klass in (("teacher_a1", "a_c1"), ("teacher_a2", "a_c2"), ("teacher_b1", "b_c1")):
         w.classes[klass].teacher = w.users[key]
@@ -135,8 +167,17 @@ def build_world() -> World:
     _person(w, "a1_student2", a, "student", "A2024002", "刘小红", klass=w.classes["a_c1"], seq=12)
     _person(w, "a2_student", a, "student", "A2024101", "陈小刚", klass=w.classes["a_c2"], seq=13)
     _person(w, "b1_student", b, "student", "B2024001", "孙小丽", klass=w.classes["b_c1"], seq=14)
-    staff = _person(w, "a_staff", a, "staff", "T001", "王建国", unit=w.units["a_office"], seq=15,
-                    born=date(1980, 3, 2))
+    staff = _person(
+        w,
+        "a_staff",
+        a,
+        "staff",
+        "T001",
+        "王建国",
+        unit=w.units["a_office"],
+        seq=15,
+        born=date(1980, 3, 2),
+    )
     staff.user = w.users["teacher_a1"]
     staff.save()
     student_user = _user(w, "student_a1", "张小明")
@@ -144,9 +185,21 @@ def build_world() -> World:
     w.persons["a1_student"].save()
 
     guardian = _user(w, "guardian_a1", "张爸爸")
-    Guardianship.objects.create(school=a, person=w.persons["a1_student"], user=guardian, relation="父亲")
-    HouseholdMember.objects.create(school=a, person=w.persons["a1_student"], name="张奶奶",
-                                   relation="祖母", residence_region_id="410105")
-    HouseholdMember.objects.create(school=a, person=w.persons["a2_student"], name="陈爷爷",
-                                   relation="祖父", residence_region_id="410105")
+    Guardianship.objects.create(
+        school=a, person=w.persons["a1_student"], user=guardian, relation="父亲"
+    )
+    HouseholdMember.objects.create(
+        school=a,
+        person=w.persons["a1_student"],
+        name="张奶奶",
+        relation="祖母",
+        residence_region_id="410105",
+    )
+    HouseholdMember.objects.create(
+        school=a,
+        person=w.persons["a2_student"],
+        name="陈爷爷",
+        relation="祖父",
+        residence_region_id="410105",
+    )
     return w
