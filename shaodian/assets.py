@@ -13,8 +13,8 @@ ASSETS = {
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
     "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
     **{
-        f"bootstrap-icons/font/fonts/bootstrap-icons.{ext}": f"bootstrap-icons/fonts/bootstrap-icons.{ext}"
-        for ext in ("woff2", "woff")
+        f"bootstrap-icons/font/fonts/{font}": f"bootstrap-icons/fonts/{font}"
+        for font in ("bootstrap-icons.woff2", "bootstrap-icons.woff")
     },
     "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
 }
