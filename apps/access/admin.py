@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.access.models import AccessLog, ApiToken, LoginFailure, RoleAssignment, User
+from apps.core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -35,12 +36,8 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("user", "bureau", "school", "unit", "hospital")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
+    allow_delete = True  # a superuser may clear tokens and logs
 
 
 @admin.register(ApiToken)

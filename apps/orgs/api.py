@@ -15,13 +15,9 @@ router = Router(tags=["orgs"])
 VIEW = selectors.VIEW
 
 
-class BureauOut(Schema):
-    id: int
-    name: str
-    level: str
+class InRegionOut(Schema):
     region_code: str
     region_name: str
-    parent_id: int | None
 
     @staticmethod
     def resolve_region_code(obj) -> str:
@@ -30,6 +26,13 @@ class BureauOut(Schema):
     @staticmethod
     def resolve_region_name(obj) -> str:
         return obj.region.full_name
+
+
+class BureauOut(InRegionOut):
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
 
 
 class NodeOut(Schema):
@@ -72,25 +75,15 @@ class HospitalOut(Schema):
         return list(obj.contacts.all())
 
 
-class SchoolOut(Schema):
+class SchoolOut(InRegionOut):
     id: int
     name: str
     code: str
     kind: str
     boarding: str
-    region_code: str
-    region_name: str
     bureau_id: int
     address: str
     hospital_id: int | None
-
-    @staticmethod
-    def resolve_region_code(obj) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj) -> str:
-        return obj.region.full_name
 
 
 class SchoolDetailOut(SchoolOut):

@@ -7,18 +7,12 @@ admin adds and changes nothing. The document shows masked only; ciphertext and h
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin import ReadOnlyAdminMixin
 from apps.people.models import Guardianship, HouseholdMember, Person
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Person)

@@ -3,22 +3,14 @@ so a correction goes into data/overrides.yaml, where it is documented and surviv
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
 from apps.regions.models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ("code", "full_name", "level", "kind", "valid_from", "valid_to", "successor")
     list_filter = ("level", "kind")
     search_fields = ("code", "name", "full_name")
     list_select_related = ("successor",)
     ordering = ("code",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
