@@ -34,8 +34,8 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """A fresh browser context (no cookies) per call: Chinese by default, like a browser in
-    China sends; `viewport` for phone-width checks."""
+    """A fresh browser context (no cookies) per call, with a browser locale of zh-CN as in
+    China (the UI is Chinese by default whatever the locale); `viewport` for phone widths."""
     contexts = []
 
     def _open(*, locale="zh-CN", viewport=DESKTOP):

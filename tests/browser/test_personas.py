@@ -189,7 +189,9 @@ def test_it_reveals_an_id_number_only_with_a_reason(world, login_as):
 
 
 def test_it_creates_shows_once_and_revokes_an_api_token(world, login_as):
-    page = login_as("gate_a", locale="en-US")
+    page = login_as("gate_a")
+    page.click("#switch-language")  # to English, as a user would
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     page.click("nav a[href='/tokens/']")
     page.fill("#id_name", "North gate terminal")
     page.check("input[value='gate.verdict']")

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.access.models import AccessLog, ApiToken
@@ -11,7 +12,10 @@ from apps.core.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+def english(client):
+    """Choose English the way a user does (the language cookie set_language writes): the
+    browser's Accept-Language does not change the UI, which is Chinese by default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def names_in(response) -> set[str]:
@@ -28,8 +32,9 @@ def test_it_sends_an_anonymous_visitor_to_the_login_page(client):
 
 
 def test_it_logs_a_persona_in_and_shows_their_name_and_roles(client, world):
+    english(client)
     response = client.post(
-        reverse("web:login"), {"username": "teacher_a1", "password": PASSWORD}, follow=True, **EN
+        reverse("web:login"), {"username": "teacher_a1", "password": PASSWORD}, follow=True
     )
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("web:home")
@@ -37,19 +42,21 @@ def test_it_logs_a_persona_in_and_shows_their_name_and_roles(client, world):
 
 
 def test_it_says_wrong_username_or_password(client, world):
+    english(client)
     response = client.post(
-        reverse("web:login"), {"username": "teacher_a1", "password": "nope-nope"}, **EN
+        reverse("web:login"), {"username": "teacher_a1", "password": "nope-nope"}
     )
     assert response.status_code == 401
     assert "Wrong username or password." in response.content.decode()
 
 
 def test_it_says_the_account_is_locked_after_repeated_failures(client, world, settings):
+    english(client)
     settings.LOGIN_MAX_FAILURES = 3
     for _ in range(3):
         client.post(reverse("web:login"), {"username": "teacher_a1", "password": "wrong-wrong"})
     response = client.post(
-        reverse("web:login"), {"username": "teacher_a1", "password": PASSWORD}, **EN
+        reverse("web:login"), {"username": "teacher_a1", "password": PASSWORD}
     )
     assert response.status_code == 401
     assert "Too many failed attempts" in response.content.decode()
@@ -66,7 +73,8 @@ def test_it_follows_only_a_local_next_address(client, world):
     assert response.url == "/people/"
 
 
-def test_it_logs_out_by_post_only(login, world):
+def test_it_logs_out_by_post_only(client, login, world):
+    english(client)
     client = login(world.users["teacher_a1"])
     assert client.get(reverse("web:logout")).status_code == 405
     assert client.post(reverse("web:logout")).url == reverse("web:login")
@@ -74,7 +82,7 @@ def test_it_logs_out_by_post_only(login, world):
 
 
 def menu(client) -> list[str]:
-    page = client.get(reverse("web:home"), **EN).content.decode()
+    page = client.get(reverse("web:home")).content.decode()
     return re.findall(r'class="nav-link[^"]*" href="([^"]+)"', page)
 
 
@@ -142,8 +150,9 @@ def test_it_shows_the_province_everything(login, world):
     }  # by city
 
 
-def test_it_shows_a_school_admin_their_units_and_classes(login, world):
-    page = login(world.users["school_a_admin"]).get(reverse("web:home"), **EN).content.decode()
+def test_it_shows_a_school_admin_their_units_and_classes(client, login, world):
+    english(client)
+    page = login(world.users["school_a_admin"]).get(reverse("web:home")).content.decode()
     assert "金水区第一中学" in page and "七年级" in page and "教务处" in page
     assert "涧西区实验中学" not in page
 
@@ -154,26 +163,29 @@ def test_it_shows_a_class_teacher_their_class_list(login, world):
     assert "张小明" not in page
 
 
-def test_it_explains_the_gate_page_to_a_gate_officer_without_buttons(login, world):
-    page = login(world.users["gate_a"]).get(reverse("web:home"), **EN).content.decode()
+def test_it_explains_the_gate_page_to_a_gate_officer_without_buttons(client, login, world):
+    english(client)
+    page = login(world.users["gate_a"]).get(reverse("web:home")).content.decode()
     main = page[page.index("<main") :]
     assert "金水区第一中学" in main and "gate check feature" in main
     assert "<button" not in main and "btn" not in main
 
 
-def test_it_shows_a_guardian_their_childs_card_with_todays_code(login, world):
+def test_it_shows_a_guardian_their_childs_card_with_todays_code(client, login, world):
+    english(client)
     from apps.people.codes import personal_code_issue
 
     child = world.persons["a1_student"]
-    page = login(world.users["guardian_a1"]).get(reverse("web:home"), **EN).content.decode()
+    page = login(world.users["guardian_a1"]).get(reverse("web:home")).content.decode()
     assert "张小明" in page and "My child" in page and "<svg" in page
     assert child.plain_document not in page and child.doc_masked in page
     assert personal_code_issue(person=child)  # the card's code is today's (rendered as QR)
     assert "刘小红" not in page
 
 
-def test_it_shows_a_student_their_own_card(login, world):
-    page = login(world.users["student_a1"]).get(reverse("web:home"), **EN).content.decode()
+def test_it_shows_a_student_their_own_card(client, login, world):
+    english(client)
+    page = login(world.users["student_a1"]).get(reverse("web:home")).content.decode()
     assert "张小明" in page and "Me" in page and "<svg" in page
 
 
@@ -185,21 +197,22 @@ def test_it_opens_the_tree_at_the_users_top_nodes(login, world):
     assert "中原区教育局" in page and "郑州市教育局" not in page and "金水区教育局" not in page
 
 
-def test_it_expands_a_node_with_htmx_and_person_counts(login, world):
+def test_it_expands_a_node_with_htmx_and_person_counts(client, login, world):
+    english(client)
     client = login(world.users["province"])
     zz = world.bureaus["zhengzhou"]
     page = client.get(
-        reverse("web:org_children", args=["bureau", zz.pk]), HTTP_HX_REQUEST="true", **EN
+        reverse("web:org_children", args=["bureau", zz.pk]), HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "金水区教育局" in page and "中原区教育局" in page and "<html" not in page
     assert "4 persons" in page  # Jinshui: three students and one staff member
     school = world.schools["a"]
     page = client.get(
-        reverse("web:org_children", args=["school", school.pk]), **EN
+        reverse("web:org_children", args=["school", school.pk])
     ).content.decode()
     assert "七年级" in page and "3 persons" in page
     unit = world.units["a_grade"]
-    page = client.get(reverse("web:org_children", args=["unit", unit.pk]), **EN).content.decode()
+    page = client.get(reverse("web:org_children", args=["unit", unit.pk])).content.decode()
     assert "七年级1班" in page and "七年级2班" in page
 
 
@@ -295,11 +308,12 @@ def test_it_pages_the_list(login, world, settings):
 # ---- person detail ---------------------------------------------------------------------
 
 
-def test_it_shows_a_person_masked_with_household_and_guardians(login, world):
+def test_it_shows_a_person_masked_with_household_and_guardians(client, login, world):
+    english(client)
     person = world.persons["a1_student"]
     page = (
         login(world.users["school_a_admin"])
-        .get(reverse("web:person_detail", args=[person.pk]), **EN)
+        .get(reverse("web:person_detail", args=[person.pk]))
         .content.decode()
     )
     assert person.doc_masked in page and person.plain_document not in page
@@ -339,13 +353,14 @@ def test_it_answers_404_to_a_guardian_for_another_child(login, world):
     )
 
 
-def test_it_shows_the_history_of_changes(login, world):
+def test_it_shows_the_history_of_changes(client, login, world):
+    english(client)
     person = world.persons["a2_student"]
     person.name = "陈大刚"
     person.save()
     page = (
         login(world.users["school_a_admin"])
-        .get(reverse("web:person_detail", args=[person.pk]), **EN)
+        .get(reverse("web:person_detail", args=[person.pk]))
         .content.decode()
     )
     history = page[page.index('id="history"') :]
@@ -415,3 +430,9 @@ def test_it_revokes_only_the_users_own_tokens(login, world):
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.revoked_at is not None and theirs.revoked_at is None
+
+
+def test_it_speaks_chinese_to_a_browser_that_asks_for_english(login, world):
+    client = login(world.users["teacher_a1"])
+    page = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page and "退出登录" in page
