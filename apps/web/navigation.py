@@ -31,7 +31,9 @@ def _entries(user) -> list[MenuEntry]:
         entries.append(MenuEntry("web:org_tree", _("Organisations"), "diagram-3"))
     if _staff_perm(user, "people.view"):
         entries.append(MenuEntry("web:person_list", _("People"), "people"))
-    entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))
+    # Tokens are for gate terminals and integrations, which organisational roles run.
+    if any(g.level != "person" for g in grants_for(user)):
+        entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))
     return entries
 
 
