@@ -4,7 +4,8 @@ Every router of every app is mounted here. Auth is a bearer token (gate terminal
 integrations) or the signed-in session (the browser, with CSRF); both set request.user, and
 every endpoint reads through `Model.objects.restrict(request.user, perm)`. Errors are JSON:
 `{"code", "message"}`, plus `"errors": [{"field", "reason", "message"}]` for bad input.
-Lists use `@paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)`.
+Lists use `@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)`
+(apps/core/pagination.py): the count stops at LIST_COUNT_CAP.
 """
 
 import json

@@ -5,10 +5,11 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from apps.access import selectors, services
 from apps.core.errors import ApiError
+from apps.core.pagination import CappedPageNumberPagination
 
 router = Router(tags=["access"])
 
@@ -64,7 +65,7 @@ def me(request):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
-@paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)
+@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def token_list(request):
     return selectors.api_tokens_of(request.auth)
 

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from apps.core.pagination import CappedPageNumberPagination
 from apps.orgs import selectors
 from apps.orgs.models import Bureau, School, SchoolKind
 from apps.regions.selectors import normalize_code
@@ -119,7 +120,7 @@ class ClassOut(Schema):
 
 
 def _pages(view):
-    return paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)(view)
+    return paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)(view)
 
 
 @router.get("/bureaus", response=list[BureauOut], summary="Bureaus in the caller's scope")

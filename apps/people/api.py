@@ -8,10 +8,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import mask_phone
+from apps.core.pagination import CappedPageNumberPagination
 from apps.orgs.models import DormRoom, School, SchoolClass, Unit
 from apps.people import codes, selectors, services
 from apps.people.models import Guardianship, HouseholdMember, Person
@@ -174,7 +175,7 @@ def _objects(data: dict) -> dict:
 
 
 @router.get("/persons", response=list[PersonOut], summary="People in my scope")
-@paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)
+@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def persons_list(request, filters: Query[PersonFilters]):
     return selectors.person_list(
         user=request.user,

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from apps.core.pagination import CappedPageNumberPagination
 from apps.regions import selectors
 from apps.regions.models import Region, RegionLevel
 
@@ -43,7 +44,7 @@ def _region_or_404(code: str) -> Region:
 
 
 @router.get("", response=list[RegionOut], summary="Regions, filtered by parent, name or level")
-@paginate(PageNumberPagination, page_size=settings.API_PAGE_SIZE)
+@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def region_list(request, parent: str | None = None, q: str | None = None,
                 level: RegionLevel | None = None):
     regions = Region.objects.order_by("code")

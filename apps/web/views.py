@@ -3,7 +3,6 @@ every read goes through the scoped layer, so anything out of scope is a 404."""
 
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -23,6 +22,7 @@ from apps.access.services import (
 )
 from apps.core.errors import ValidationFailed
 from apps.core.identity import mask_phone, normalize_document
+from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School, SchoolClass, Unit
 from apps.people import selectors as people_selectors
 from apps.people.models import Person
@@ -177,7 +177,7 @@ def person_list(request):
         kind=f.get("kind") or None,
         residence=f.get("residence") or None,
     )
-    page = Paginator(people, PAGE_SIZE).get_page(params.get("page"))
+    page = CappedPaginator(people, PAGE_SIZE).get_page(params.get("page"))
     for person in page:
         person.phone_masked = mask_phone(person.phone)
     partial = request.htmx and not request.htmx.history_restore_request

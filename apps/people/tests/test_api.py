@@ -240,3 +240,12 @@ def test_it_lists_guardians(world, api):
     a1 = world.persons["a1_student"].pk
     guardians = api("teacher_a1", "get", f"/persons/{a1}/guardians").json()
     assert [(g["display_name"], g["relation"]) for g in guardians] == [("张爸爸", "父亲")]
+
+
+def test_it_caps_the_count_of_a_long_list(world, api, settings):
+    settings.LIST_COUNT_CAP = 3
+    body = api("province", "get", "/persons?page_size=2").json()
+    assert body["count"] == 3 and body["count_capped"] is True and len(body["items"]) == 2
+    settings.LIST_COUNT_CAP = 10
+    body = api("province", "get", "/persons?page_size=2").json()
+    assert body["count"] == 5 and body["count_capped"] is False

@@ -436,3 +436,12 @@ def test_it_speaks_chinese_to_a_browser_that_asks_for_english(login, world):
     client = login(world.users["teacher_a1"])
     page = client.get(reverse("web:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in page and "退出登录" in page
+
+
+def test_it_says_more_than_the_cap_instead_of_counting_everyone(login, world, settings):
+    settings.LIST_COUNT_CAP = 3
+    page = login(world.users["province"]).get(reverse("web:person_list")).content.decode()
+    assert "超过 3 人" in page
+    settings.LIST_COUNT_CAP = 10
+    page = login(world.users["province"]).get(reverse("web:person_list")).content.decode()
+    assert "找到 5 人" in page
