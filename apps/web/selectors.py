@@ -49,30 +49,68 @@ def _broadest_region_level(user) -> str:
     return "county"
 
 
-def persons_by_school_kind(user) -> list[tuple[str, int]]:
-    rows = _people(user).values("school__kind").annotate(n=Count("pk")).order_by("-n")
+@dataclass(frozen=True)
+class SchoolCount:
+    school_id: int
+    kind: str  # the school's kind
+    city_code: str
+    county_code: str
+    name: str
+    students: int
+    staff: int
+
+    @property
+    def persons(self) -> int:
+        return self.students + self.staff
+
+
+def counts_by_school(user) -> list[SchoolCount]:
+    """Students and staff per school in one pass over persons (GROUP BY school, kind);
+    every dashboard figure is summed from these rows, not from another scan."""
+    per_school: dict[int, dict[str, int]] = {}
+    for school_id, kind, n in (
+        _people(user).order_by().values_list("school_id", "kind").annotate(n=Count("pk"))
+    ):
+        per_school.setdefault(school_id, {})[kind] = n
+    schools = School.objects.filter(pk__in=per_school).values_list(
+        "pk", "kind", "city_code", "county_code", "name"
+    )
+    return [
+        SchoolCount(
+            pk,
+            kind,
+            city,
+            county,
+            name,
+            per_school[pk].get(PersonKind.STUDENT, 0),
+            per_school[pk].get(PersonKind.STAFF, 0),
+        )
+        for pk, kind, city, county, name in schools
+    ]
+
+
+def _sum_by(rows: list[SchoolCount], key) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[key(row)] = totals.get(key(row), 0) + row.persons
+    return totals
+
+
+def persons_by_school_kind(rows: list[SchoolCount]) -> list[tuple[str, int]]:
     labels = dict(SchoolKind.choices)
-    return [(str(labels.get(r["school__kind"], r["school__kind"])), r["n"]) for r in rows]
+    totals = sorted(_sum_by(rows, lambda r: r.kind).items(), key=lambda kv: -kv[1])
+    return [(str(labels.get(kind, kind)), n) for kind, n in totals]
 
 
-def persons_by_area(user) -> list[tuple[str, int]]:
+def persons_by_area(user, rows: list[SchoolCount]) -> list[tuple[str, int]]:
     """Persons per city (province admin), county (city bureau) or largest school (county)."""
     level = _CHART_LEVEL[_broadest_region_level(user)]
     if level == "school":
-        rows = list(
-            _people(user)
-            .values_list("school_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:CHART_SCHOOLS]
-        )
-        names = dict(School.objects.filter(pk__in=[k for k, _n in rows]).values_list("pk", "name"))
-    else:
-        column = f"school__{level}_code"
-        rows = list(_people(user).values_list(column).annotate(n=Count("pk")).order_by(column))
-        names = dict(
-            Region.objects.filter(code__in=[k for k, _n in rows]).values_list("code", "name")
-        )
-    return [(names.get(key, key or "—"), n) for key, n in rows]
+        largest = sorted(rows, key=lambda r: -r.persons)[:CHART_SCHOOLS]
+        return [(r.name, r.persons) for r in largest]
+    totals = _sum_by(rows, lambda r: getattr(r, f"{level}_code"))
+    names = dict(Region.objects.filter(code__in=totals).values_list("code", "name"))
+    return [(names.get(code, code or "—"), totals[code]) for code in sorted(totals)]
 
 
 def area_title(user) -> str:
@@ -85,14 +123,14 @@ def area_title(user) -> str:
 
 
 def region_dashboard(*, user) -> RegionDashboard:
-    totals = person_totals(_people(user))
+    rows = counts_by_school(user)
     return RegionDashboard(
         schools=School.objects.restrict(user, "orgs.view").count(),
         classes=SchoolClass.objects.restrict(user, "orgs.view").count(),
-        students=totals["students"],
-        staff=totals["staff"],
-        by_kind=persons_by_school_kind(user),
-        by_area=persons_by_area(user),
+        students=sum(r.students for r in rows),
+        staff=sum(r.staff for r in rows),
+        by_kind=persons_by_school_kind(rows),
+        by_area=persons_by_area(user, rows),
         area_title=area_title(user),
     )
 
