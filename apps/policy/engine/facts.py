@@ -1,0 +1,125 @@
+"""The engine's contract: what goes in (PersonFacts, Policy) and what comes out (Status).
+
+Pure data, no Django. The Django side (apps.status) loads these facts from the database in
+batches and stores the Status it gets back; gate checks, reminders, triggers and testing
+read the stored status.
+
+Regions are GB/T 2260 six-digit codes. A code is inside a prefecture when their first four
+digits match, inside a province when the first two match (province-administered county-level
+cities such as 419001 form a "city" of their own, which is right for the "another city" rule).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TripLeg:
+    from_region: str
+    to_region: str
+    depart: date
+    arrive: date
+    transport: str = ""  # train | flight | car | bus | ship | other
+    number: str = ""  # train or flight number
+    traveller: str = "self"  # "self", or "household" for a day student's co-resident
+
+
+@dataclass(frozen=True)
+class Exposure:
+    kind: str  # case | close_contact | risk_area_person
+    on: date
+    region: str = ""  # where, when known
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class TestResult:
+    taken_at: datetime
+    result: str  # negative | positive | pending
+    method: str = "pcr"  # pcr | antigen
+    pooled: bool = False
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    day: date
+    slot: str  # morning | noon | evening
+    temperature: float | None = None
+    symptoms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskArea:
+    region: str  # county (or prefecture/province) code
+    level: str  # high | medium | low
+    start: date
+    end: date | None = None  # None: still designated
+    sub_area: str = ""  # street, compound or building; "" means the whole region
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    person_id: int
+    school_id: int
+    kind: str  # student | staff
+    residence: str  # boarder | day
+    home_region: str  # residence region code ("" when unknown)
+    school_region: str  # the school's county code
+    today: date
+    now: datetime  # timezone-aware, Asia/Shanghai
+    trips: tuple[TripLeg, ...] = ()  # the person's and (traveller="household") co-residents'
+    exposures: tuple[Exposure, ...] = ()
+    tests: tuple[TestResult, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    risk_areas: tuple[RiskArea, ...] = ()  # designations in force or recently lifted
+    school_mode: str = "normal"  # normal | emergency | closed_loop | online
+    isolated_until: date | None = None  # an isolation record in force (positive result)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An effective policy: a pack's parameters after the province's choice and the tightening
+    overrides of bureaus and schools. `params` maps a parameter name to its value."""
+
+    pack: str  # e.g. "henan-2022"
+    version: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str  # the pack's rule id, e.g. "returned_from_other_province"
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # test | monitor | no_gathering | quarantine | isolate | approval | report
+    due: datetime | None = None
+    until: date | None = None
+    done: bool = False
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+# Categories from least to most restrictive; a person's status is the most restrictive that
+# any rule gives.
+CATEGORIES = (
+    "normal",
+    "cleared",
+    "key_population",
+    "home_monitoring",
+    "home_quarantine",
+    "central_quarantine",
+    "isolation",
+)
+
+
+@dataclass(frozen=True)
+class Status:
+    category: str
+    until: date | None
+    actions: tuple[Action, ...]
+    reasons: tuple[Reason, ...]
+    compliant: bool  # every action due by now is done
