@@ -41,9 +41,9 @@ _ADMIN = {
     "people.history", "access.view_log", "access.manage_roles",
 }
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_ADMIN: frozenset(_ADMIN | {"regions.change"}),
-    Role.BUREAU_ADMIN: frozenset(_ADMIN - {"people.change"}),
-    Role.SCHOOL_ADMIN: frozenset(_ADMIN),
+    Role.PROVINCE_ADMIN: frozenset(_ADMIN | {"regions.change", "policy.choose", "policy.tighten"}),
+    Role.BUREAU_ADMIN: frozenset(_ADMIN - {"people.change"} | {"policy.tighten"}),
+    Role.SCHOOL_ADMIN: frozenset(_ADMIN | {"policy.tighten"}),
     Role.UNIT_LEAD: frozenset({"orgs.view", "people.view"}),
     Role.CLASS_TEACHER: frozenset({"orgs.view", "people.view", "people.change"}),
     Role.OUTBREAK_REPORTER: frozenset({"orgs.view", "people.view"}),
@@ -54,3 +54,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SELF: frozenset({"people.view", "people.code"}),
     Role.GUARDIAN: frozenset({"people.view", "people.code"}),
 }
+
+# Risk areas: every organisational role sees them; the province and the bureaus designate
+# them. Declarations (报备): the roles that see people see them; the person, a guardian, the
+# class teacher and the school's epidemic office declare them.
+_RISK_AND_TRAVEL = {
+    Role.PROVINCE_ADMIN: {"risk.view", "risk.change", "travel.view"},
+    Role.BUREAU_ADMIN: {"risk.view", "risk.change", "travel.view"},
+    Role.SCHOOL_ADMIN: {"risk.view", "travel.view", "travel.declare"},
+    Role.UNIT_LEAD: {"risk.view", "travel.view"},
+    Role.CLASS_TEACHER: {"risk.view", "travel.view", "travel.declare"},
+    Role.OUTBREAK_REPORTER: {"risk.view", "travel.view"},
+    Role.GATE_OFFICER: {"risk.view"},
+    Role.SAMPLER: {"risk.view"},
+    Role.HOSPITAL_LIAISON: {"risk.view"},
+    Role.SELF: {"travel.view", "travel.declare"},
+    Role.GUARDIAN: {"travel.view", "travel.declare"},
+}
+PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _RISK_AND_TRAVEL.items()})
