@@ -23,6 +23,7 @@ class TripLeg:
     transport: str = ""  # train | flight | car | bus | ship | other
     number: str = ""  # train or flight number
     traveller: str = "self"  # "self", or "household" for a day student's co-resident
+    approved: bool = False  # a planned trip (PersonFacts.planned_trips) whose approval is granted
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class CheckIn:
     slot: str  # morning | noon | evening
     temperature: float | None = None
     symptoms: tuple[str, ...] = ()
+
+
+# Symptom words a check-in may carry (the routine pack's cluster symptoms, and the
+# influenza-like illness definition's cough and sore throat).
+SYMPTOMS = ("fever", "cough", "sore_throat", "rash", "diarrhoea", "vomiting", "jaundice")
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,15 @@ class PersonFacts:
     checkins: tuple[CheckIn, ...] = ()
     risk_areas: tuple[RiskArea, ...] = ()  # designations in force or recently lifted
     school_mode: str = "normal"  # normal | emergency | closed_loop | online
-    isolated_until: date | None = None  # an isolation record in force (positive result)
+    # The end of the person's latest isolation record: in force, or ended recently (within the
+    # pack's post-isolation monitoring period), so the engine can say "cleared" after it.
+    isolated_until: date | None = None
+    # Full names of the region codes above, for the reasons' text (the code when missing).
+    region_names: dict[str, str] = field(default_factory=dict)
+    planned_trips: tuple[TripLeg, ...] = ()  # trips not yet made (cross-province approval)
+
+    def region_name(self, code: str) -> str:
+        return self.region_names.get(code) or code
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,9 @@ class Policy:
     pack: str  # e.g. "henan-2022"
     version: str
     params: dict[str, Any]
+    # The person rules the pack enables; empty: every engine rule whose parameters are all in
+    # `params` (so a Policy built by hand from a pack's parameters still runs its rules).
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str  # test | monitor | no_gathering | quarantine | isolate | approval | report
+    # test | monitor | no_gathering | quarantine | isolate | approval | report | no_leave
+    kind: str
     due: datetime | None = None
     until: date | None = None
     done: bool = False
@@ -123,3 +141,25 @@ class Status:
     actions: tuple[Action, ...]
     reasons: tuple[Reason, ...]
     compliant: bool  # every action due by now is done
+
+
+# ---- region codes (GB/T 2260) ------------------------------------------------------------
+
+
+def same_province(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a[:2] == b[:2]
+
+
+def same_city(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a[:4] == b[:4]
+
+
+def region_within(code: str, area: str) -> bool:
+    """Whether region `code` lies inside region `area` (a province, prefecture or county)."""
+    if not code or not area:
+        return False
+    if area.endswith("0000"):
+        return code[:2] == area[:2]
+    if area.endswith("00"):
+        return code[:4] == area[:4]
+    return code == area
