@@ -54,7 +54,11 @@ class TripLeg(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     declared_at = models.DateTimeField(default=timezone.now)
-    client_id = models.CharField(max_length=64, blank=True)  # makes a retried submission idempotent
+    # A retried submission with the same client id is the same declaration: the legs of one
+    # trip share it and are told apart by their place in the trip.
+    client_id = models.CharField(max_length=64, blank=True)
+    leg_no = models.PositiveSmallIntegerField(default=0)
+    # A withdrawn leg is deleted; its history row keeps who withdrew it, when and why.
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope_fields = DECLARATION_SCOPE
@@ -68,7 +72,7 @@ class TripLeg(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["school", "client_id"],
+                fields=["school", "client_id", "leg_no"],
                 condition=~models.Q(client_id=""),
                 name="trip_leg_client_id_per_school",
             ),

@@ -2,7 +2,7 @@
 province (apps/core/testing/world.py)."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.http import Http404
@@ -213,7 +213,7 @@ def test_it_applies_nothing_when_a_row_is_bad_and_reports_every_bad_row(world):
     text = rows(f"410105,,高,{START},,通告",
                 f"不存在区,,高,{START},,通告",
                 f"410102,,严重,{START},2000-01-01,",
-                f"410305,,低,2022-02-30,,通告")
+                "410305,,低,2022-02-30,,通告")
     report = services.risk_areas_import_csv(actor=world.users["province"], file=csv_file(text))
     assert report.created == 0 and not RiskArea.objects.exists()
     assert (report.rows, report.valid, report.bad_rows) == (4, 1, 3)
