@@ -72,3 +72,18 @@ _RISK_AND_TRAVEL = {
     Role.GUARDIAN: {"travel.view", "travel.declare"},
 }
 PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _RISK_AND_TRAVEL.items()})
+
+# Stored statuses (apps.status): those who see a person see their status and its reasons; a
+# gate officer reads only what a verdict needs (category, end date, whether it is current).
+_STATUS = {
+    Role.PROVINCE_ADMIN: {"status.view"},
+    Role.BUREAU_ADMIN: {"status.view"},
+    Role.SCHOOL_ADMIN: {"status.view"},
+    Role.UNIT_LEAD: {"status.view"},
+    Role.CLASS_TEACHER: {"status.view"},
+    Role.OUTBREAK_REPORTER: {"status.view"},
+    Role.GATE_OFFICER: {"status.gate"},
+    Role.SELF: {"status.view"},
+    Role.GUARDIAN: {"status.view"},
+}
+PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _STATUS.items()})

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class StatusConfig(AppConfig):
     name = "apps.status"
     label = "status"
+
+    def ready(self) -> None:
+        # Committed changes of risk areas and declarations recompute the statuses they touch.
+        from apps.risk.signals import risk_areas_changed
+        from apps.status import receivers
+        from apps.travel.signals import declarations_changed
+
+        risk_areas_changed.connect(receivers.on_risk_areas_changed,
+                                   dispatch_uid="status.risk_areas_changed")
+        declarations_changed.connect(receivers.on_declarations_changed,
+                                     dispatch_uid="status.declarations_changed")

@@ -17,6 +17,13 @@ class Category(models.TextChoices):
     ISOLATION = "isolation", _("Isolation")
 
 
+class Cause(models.TextChoices):
+    DECLARATION = "declaration", _("Declaration")
+    RISK_AREA = "risk_area", _("Risk area change")
+    EXPIRY = "expiry", _("Period ended or action due")
+    MANUAL = "manual", _("Recomputed by an operator")
+
+
 STATUS_SCOPE = {
     "region": "school__",
     "school": "school_id",
@@ -38,6 +45,9 @@ class PersonStatus(models.Model):
     reasons = models.JSONField(_("reasons"), default=list)
     pack = models.CharField(max_length=40)
     pack_version = models.CharField(max_length=20)
+    # The earliest due time of an action not yet done: when it passes, compliance may change,
+    # so the periodic sweep finds these rows through an index instead of reading the JSON.
+    next_due = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     objects = ScopedQuerySet.as_manager()
     scope_fields = STATUS_SCOPE
@@ -46,7 +56,14 @@ class PersonStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "person"], name="status_per_person"),
         ]
-        indexes = [models.Index(fields=["school", "category"])]
+        indexes = [
+            models.Index(fields=["school", "category"]),
+            # The daily sweep for statuses whose end date has passed reads this index only.
+            models.Index(fields=["until"], condition=models.Q(until__isnull=False),
+                         name="status_until"),
+            models.Index(fields=["next_due"], condition=models.Q(next_due__isnull=False),
+                         name="status_next_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.category}"
@@ -65,6 +82,8 @@ class PersonStatusChange(models.Model):
     reasons = models.JSONField(default=list)
     pack = models.CharField(max_length=40)
     pack_version = models.CharField(max_length=20)
+    # What made the system look again: a declaration, a risk-area change, an expiry...
+    cause = models.CharField(_("cause"), max_length=40, choices=Cause.choices, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     objects = ScopedQuerySet.as_manager()
     scope_fields = STATUS_SCOPE

@@ -9,12 +9,15 @@ from apps.access.roles import Role
 from apps.orgs.models import School, SchoolClass
 from apps.people.codes import personal_code_issue, personal_code_svg
 from apps.people.models import Person
+from apps.status import selectors as status_selectors
 from apps.web import selectors
 
 REGION_ROLES = {Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN}
 SCHOOL_ROLES = {Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER, Role.UNIT_LEAD}
 DUTY_ROLES = {Role.GATE_OFFICER, Role.SAMPLER}
 CARD_ROLES = {Role.SELF, Role.GUARDIAN}
+# Those who get the chart of persons by status category over their scope.
+STATUS_CHART_ROLES = {Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN}
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Card:
     person: Person
     relation: str
     code_svg: str
+    status: status_selectors.StatusView | None = None
 
 
 def _duty_text(role: str) -> str:
@@ -81,8 +85,10 @@ def _cards(user, grants) -> list[Card]:
                 continue
             done.add(person.pk)
             relation = _("Me") if g.role == Role.SELF else _("My child")
+            panel = status_selectors.status_panel(user=user, person=person, history_limit=0)
             cards.append(
-                Card(person, relation, personal_code_svg(personal_code_issue(person=person)))
+                Card(person, relation, personal_code_svg(personal_code_issue(person=person)),
+                     panel.status if panel else None)
             )
     return cards
 
@@ -114,10 +120,11 @@ def home_context(user) -> dict:
         ),
         "no_roles": not grants,
     }
+    context["chart_data"] = {}
     if roles & REGION_ROLES:
         dashboard = selectors.region_dashboard(user=user)
         context["region"] = dashboard
-        context["chart_data"] = {
+        context["chart_data"].update({
             "kind": {
                 "labels": [k for k, _n in dashboard.by_kind],
                 "values": [n for _k, n in dashboard.by_kind],
@@ -128,5 +135,19 @@ def home_context(user) -> dict:
                 "values": [n for _k, n in dashboard.by_area],
                 "title": dashboard.area_title,
             },
-        }
+        })
+    if roles & STATUS_CHART_ROLES:
+        _status_chart(user, context)
     return context
+
+
+def _status_chart(user, context: dict) -> None:
+    """Persons in scope by status category; a region dashboard has counted them already."""
+    region = context.get("region")
+    counts = status_selectors.status_counts(
+        user=user, persons_in_scope=region.students + region.staff if region else None
+    )
+    context["status_counts"] = status_selectors.count_rows(counts)
+    context["chart_data"]["status"] = status_selectors.counts_chart(
+        counts, _("Persons by status")
+    )

@@ -27,6 +27,7 @@ from apps.orgs.models import School, SchoolClass, Unit
 from apps.people import selectors as people_selectors
 from apps.people.models import Person
 from apps.people.services import person_reveal_document
+from apps.status.selectors import status_panel
 from apps.web import selectors
 from apps.web.forms import LoginForm, PersonFilterForm, RevealForm, TokenForm
 from apps.web.history import history_entries
@@ -211,6 +212,7 @@ def _person_context(request, person: Person) -> dict:
         "guardians": people_selectors.person_guardians(user=user, person=person),
         "history": history_entries(person) if in_scope("people.history") else None,
         "can_reveal": in_scope("people.reveal_id"),
+        "status_panel": status_panel(user=user, person=person),
         "reveal_form": RevealForm(),
     }
 

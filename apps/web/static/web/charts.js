@@ -8,10 +8,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const draw = (id, series, type) => {
     const canvas = document.getElementById(id);
-    if (!canvas) return;
+    if (!canvas || !series) return;
     new Chart(canvas, {
       type,
-      data: { labels: series.labels, datasets: [{ label: series.title, data: series.values }] },
+      data: {
+        labels: series.labels,
+        // A series may bring its own colours (status categories match their badges).
+        datasets: [{ label: series.title, data: series.values,
+                     ...(series.colors ? { backgroundColor: series.colors } : {}) }],
+      },
       options: {
         maintainAspectRatio: false,
         plugins: { legend: { display: type !== "bar" } },
@@ -22,4 +27,5 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   draw("chart-region", data.region, "bar");
   draw("chart-kind", data.kind, "doughnut");
+  draw("chart-status", data.status, "bar");
 });

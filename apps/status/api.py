@@ -1,0 +1,74 @@
+"""Status endpoints: a person's stored status with reasons and actions, its history, and
+counts by category over the caller's scope. Out of scope is a 404."""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from apps.core.pagination import CappedPageNumberPagination
+from apps.status import selectors
+
+router = Router(tags=["status"])
+
+
+class ReasonOut(Schema):
+    rule: str
+    zh: str
+    en: str
+    text: str
+
+
+class ActionOut(Schema):
+    kind: str
+    label: str
+    due: datetime | None
+    until: date | None
+    done: bool
+    overdue: bool
+    detail: dict
+
+
+class StatusOut(Schema):
+    person_id: int
+    category: str
+    category_label: str
+    until: date | None
+    compliant: bool
+    reasons: list[ReasonOut]
+    actions: list[ActionOut]
+    pack: str
+    computed_at: datetime | None
+
+    @staticmethod
+    def resolve_category_label(obj) -> str:
+        return str(obj.label)
+
+
+class StatusChangeOut(Schema):
+    category: str
+    until: date | None
+    compliant: bool
+    reasons: list[dict]
+    pack: str
+    pack_version: str
+    cause: str
+    changed_at: datetime
+
+
+@router.get("/persons/{person_id}/status", response=StatusOut)
+def person_status(request, person_id: int):
+    return selectors.person_status(user=request.user, person=person_id)
+
+
+@router.get("/persons/{person_id}/status/history", response=list[StatusChangeOut])
+@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
+def person_status_history(request, person_id: int):
+    return selectors.status_history(user=request.user, person=person_id)
+
+
+@router.get("/status/counts", response=dict[str, int])
+def status_counts(request):
+    """Persons in your scope by status category (every category, zeros included)."""
+    return selectors.status_counts(user=request.user)

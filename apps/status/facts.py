@@ -1,0 +1,173 @@
+"""Facts about many persons at once, in a fixed number of queries per batch.
+
+The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
+them from the database for a batch of persons, whatever its size, in the same handful of
+queries: persons with their school's region, trip legs (theirs and their co-residents'),
+exposures, region names, and the risk areas (read once and shared by every batch).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+
+from apps.people.models import Person
+from apps.policy.engine import facts as engine
+from apps.regions.models import Region
+from apps.risk.models import RiskArea
+from apps.travel.models import Exposure, TripLeg
+
+# The longest look back any rule of the shipped packs needs (henan-2022: 14 days of trace-back).
+DEFAULT_LOOKBACK_DAYS = 14
+# School modes arrive with the emergency issue; until then every school is in normal mode.
+NORMAL_MODE = "normal"
+
+_PERSON_FIELDS = ("id", "school_id", "kind", "residence", "residence_region_id",
+                  "school__region_id")
+_LEG_FIELDS = ("person_id", "household_member_id", "from_region_id", "to_region_id", "depart",
+               "arrive", "transport", "number")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Today, now, and how far back trips, exposures and lifted designations still count."""
+
+    today: date
+    now: datetime
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+
+    @property
+    def since(self) -> date:
+        return self.today - timedelta(days=self.lookback_days)
+
+
+def risk_areas_in_window(window: Window) -> tuple[engine.RiskArea, ...]:
+    """Designations in force today or lifted within the window: one query, shared by all."""
+    rows = RiskArea.objects.filter(start__lte=window.today).filter(
+        Q(end__isnull=True) | Q(end__gte=window.since)
+    ).values_list("region_id", "level", "start", "end", "sub_area")
+    return tuple(
+        engine.RiskArea(region=region, level=level, start=start, end=end, sub_area=sub_area)
+        for region, level, start, end, sub_area in rows
+    )
+
+
+def load_facts(
+    *,
+    school_id: int,
+    person_ids: Iterable[int],
+    today: date,
+    now: datetime,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+) -> dict[int, engine.PersonFacts]:
+    """PersonFacts of the school's persons (inactive or unknown ids are left out)."""
+    window = Window(today, now, lookback_days)
+    return load_facts_batch(
+        persons={school_id: list(person_ids)}, window=window,
+        risk_areas=risk_areas_in_window(window),
+    )
+
+
+def load_facts_batch(
+    *,
+    persons: Mapping[int, list[int]],
+    window: Window,
+    risk_areas: tuple[engine.RiskArea, ...],
+) -> dict[int, engine.PersonFacts]:
+    """PersonFacts for {school_id: [person_id, ...]} of one or more schools, in four queries
+    (persons, trip legs, exposures, region names) however many persons there are.
+
+    Several small schools share a batch, so that a risk area touching three persons in each
+    of a thousand schools costs a few batches, not a thousand."""
+    school_ids = list(persons)
+    person_ids = [pk for ids in persons.values() for pk in ids]
+    people = list(
+        _in_batch(Person, school_ids, person_ids, person_field="id")
+        .filter(active=True).values_list(*_PERSON_FIELDS)
+    )
+    trips = _trips(school_ids, person_ids, window)
+    exposures = _exposures(school_ids, person_ids, window)
+    names = _region_names(people, trips, exposures, risk_areas)
+    return {
+        pk: _facts(
+            (pk, school_id, kind, residence, home or "", school_region or ""), window,
+            trips=tuple(trips.get(pk, ())), exposures=tuple(exposures.get(pk, ())),
+            risk_areas=risk_areas, region_names=names,
+        )
+        for pk, school_id, kind, residence, home, school_region in people
+    }
+
+
+def _in_batch(model, school_ids: list[int], person_ids: list[int], *, person_field="person_id"):
+    # The school leads every filter: the indexes start with it, and a sharded table is read
+    # on the shards of these schools only.
+    return model.objects.filter(school_id__in=school_ids, **{f"{person_field}__in": person_ids})
+
+
+def _trips(school_ids, person_ids, window: Window) -> dict[int, list[engine.TripLeg]]:
+    legs = defaultdict(list)
+    rows = (
+        _in_batch(TripLeg, school_ids, person_ids)
+        .filter(arrive__gte=window.since, depart__lte=window.today)
+        .order_by("person_id", "depart", "arrive", "pk")
+        .values_list(*_LEG_FIELDS)
+    )
+    for person_id, member_id, from_region, to_region, depart, arrive, transport, number in rows:
+        legs[person_id].append(engine.TripLeg(
+            from_region=from_region, to_region=to_region, depart=depart, arrive=arrive,
+            transport=transport, number=number,
+            traveller="household" if member_id else "self",
+        ))
+    return legs
+
+
+def _exposures(school_ids, person_ids, window: Window) -> dict[int, list[engine.Exposure]]:
+    found = defaultdict(list)
+    rows = (
+        _in_batch(Exposure, school_ids, person_ids)
+        .filter(on__gte=window.since, on__lte=window.today)
+        .order_by("person_id", "on", "pk")
+        .values_list("person_id", "kind", "on", "region_id", "detail")
+    )
+    for person_id, kind, on, region, detail in rows:
+        found[person_id].append(
+            engine.Exposure(kind=kind, on=on, region=region or "", detail=detail)
+        )
+    return found
+
+
+def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
+    """Full names of every region the batch's facts mention, for the reasons' text."""
+    codes = {code for row in people for code in (row[4], row[5]) if code}
+    codes |= {code for legs in trips.values() for leg in legs
+              for code in (leg.from_region, leg.to_region)}
+    codes |= {e.region for found in exposures.values() for e in found if e.region}
+    codes |= {area.region for area in risk_areas}
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
+
+
+def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names):
+    pk, school_id, kind, residence, home, school_region = row
+    return engine.PersonFacts(
+        person_id=pk,
+        school_id=school_id,
+        kind=kind,
+        residence=residence,
+        home_region=home,
+        school_region=school_region,
+        today=window.today,
+        now=window.now,
+        trips=trips,
+        exposures=exposures,
+        # Test results and check-ins are recorded by the testing and daily-check issues;
+        # until those tables exist nobody has any.
+        tests=(),
+        checkins=(),
+        risk_areas=risk_areas,
+        school_mode=NORMAL_MODE,
+        region_names=region_names,
+        # Planned trips are approval requests, which the approvals issue adds.
+        planned_trips=(),
+    )

@@ -1,0 +1,23 @@
+"""Signal receivers: a committed change of risk areas or declarations enqueues a recompute.
+
+Both signals are sent on commit already; enqueueing through transaction.on_commit as well
+keeps the rule (never enqueue inside a transaction that may still roll back) true even if
+one is ever sent inside another transaction."""
+
+from functools import partial
+
+from django.db import transaction
+
+
+def on_risk_areas_changed(sender, *, area_ids, **kwargs) -> None:
+    from apps.status.tasks import recompute_for_risk_change
+
+    transaction.on_commit(partial(recompute_for_risk_change.enqueue, list(area_ids)))
+
+
+def on_declarations_changed(sender, *, school_id, person_ids, **kwargs) -> None:
+    from apps.status.tasks import recompute_for_declarations
+
+    transaction.on_commit(
+        partial(recompute_for_declarations.enqueue, school_id, sorted(set(person_ids)))
+    )

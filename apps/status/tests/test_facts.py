@@ -1,0 +1,94 @@
+"""Facts loading: everything the engine needs, in a fixed number of queries per batch."""
+
+import pytest
+from django.utils import timezone
+
+from apps.people.models import HouseholdMember, Person
+from apps.status.facts import Window, load_facts, load_facts_batch, risk_areas_in_window
+from apps.status.tests.conftest import SHANGHAI_PUDONG, days_ago, designate, trip
+from apps.travel.models import Exposure
+
+pytestmark = pytest.mark.django_db
+# persons (with the school's region), trip legs, exposures, region names, risk areas.
+QUERIES = 5
+
+
+def _clone_students(world, n: int) -> list[Person]:
+    """n more students of school A, each with a trip and an exposure."""
+    model = world.persons["a1_student2"]
+    made = []
+    for i in range(n):
+        model.pk = None
+        model.number = f"X{i:05d}"
+        model.doc_hash = f"hash-{i}"
+        model.save()
+        person = Person.objects.get(pk=model.pk)
+        trip(person, SHANGHAI_PUDONG, back_days_ago=3)
+        Exposure.objects.create(school_id=person.school_id, person=person, kind="case",
+                                on=days_ago(2), region_id=SHANGHAI_PUDONG)
+        made.append(person)
+    return made
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_it_loads_facts_in_a_fixed_number_of_queries(world, n, django_assert_max_num_queries):
+    persons = _clone_students(world, n)
+    designate(SHANGHAI_PUDONG)
+    school = world.schools["a"].pk
+    with django_assert_max_num_queries(QUERIES):
+        facts = load_facts(school_id=school, person_ids=[p.pk for p in persons],
+                           today=timezone.localdate(), now=timezone.now())
+    assert len(facts) == n
+    assert all(len(f.trips) == 2 and len(f.exposures) == 1 for f in facts.values())
+
+
+def test_it_loads_a_day_students_facts_with_a_co_residents_trips(world):
+    student = world.persons["a2_student"]
+    grandpa = HouseholdMember.objects.get(person=student)
+    trip(student, SHANGHAI_PUDONG, back_days_ago=4, member=grandpa)
+    trip(student, "410305", back_days_ago=20)  # before the window: left out
+    area = designate(SHANGHAI_PUDONG, "medium")
+    f = load_facts(school_id=student.school_id, person_ids=[student.pk],
+                   today=timezone.localdate(), now=timezone.now())[student.pk]
+    assert (f.kind, f.residence, f.home_region, f.school_region) == (
+        "student", "day", "410105", "410105")
+    assert [(leg.to_region, leg.traveller) for leg in f.trips] == [
+        (SHANGHAI_PUDONG, "household"), ("410105", "household")]
+    assert [(a.region, a.level, a.start) for a in f.risk_areas] == [
+        (SHANGHAI_PUDONG, "medium", area.start)]
+    assert f.region_names[SHANGHAI_PUDONG] == "上海市浦东新区"
+    assert f.region_name("410105") == "河南省郑州市金水区"
+    # Later issues record these; until then nobody has any.
+    assert (f.tests, f.checkins, f.school_mode) == ((), (), "normal")
+
+
+def test_it_leaves_out_inactive_persons_and_other_schools(world):
+    a1, b1 = world.persons["a1_student"], world.persons["b1_student"]
+    a1.active = False
+    a1.save()
+    facts = load_facts(school_id=world.schools["a"].pk, person_ids=[a1.pk, b1.pk],
+                       today=timezone.localdate(), now=timezone.now())
+    assert facts == {}
+
+
+def test_it_loads_several_schools_in_one_batch(world, django_assert_max_num_queries):
+    a1, b1 = world.persons["a1_student"], world.persons["b1_student"]
+    window = Window(timezone.localdate(), timezone.now())
+    areas = risk_areas_in_window(window)
+    with django_assert_max_num_queries(QUERIES - 1):
+        facts = load_facts_batch(persons={a1.school_id: [a1.pk], b1.school_id: [b1.pk]},
+                                 window=window, risk_areas=areas)
+    assert {f.school_id for f in facts.values()} == {a1.school_id, b1.school_id}
+    assert facts[b1.pk].school_region == "410305"
+
+
+def test_it_keeps_designations_lifted_within_the_window_and_drops_older_ones(world):
+    recent = designate(SHANGHAI_PUDONG, since_days_ago=30)
+    recent.end = days_ago(5)
+    recent.save()
+    old = designate("410305", since_days_ago=60)
+    old.end = days_ago(40)
+    old.save()
+    designate("410102", since_days_ago=-3)  # not in force yet
+    areas = risk_areas_in_window(Window(timezone.localdate(), timezone.now()))
+    assert [a.region for a in areas] == [SHANGHAI_PUDONG]
