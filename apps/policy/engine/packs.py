@@ -165,7 +165,10 @@ def parse_pack(data: Any, path: str | Path = "<pack>") -> Pack:
     summary = check.text("summary", data.get("summary")) if "summary" in data else None
     sources = _sources(check, data.get("sources", {}))
     parameters = _parameters(check, data.get("parameters", {}), sources)
-    rules = _rules(check, data.get("rules", []), parameters)
+    # Rules are checked against every parameter named, valid or not, so that one bad
+    # parameter is reported once, not again by each rule that reads it.
+    named = set(data["parameters"]) if isinstance(data.get("parameters"), dict) else set()
+    rules = _rules(check, data.get("rules", []), named)
     if check.problems:
         raise PackError(path, check.problems)
     return Pack(data["id"], data["version"], title, summary, sources, parameters, rules,
@@ -228,7 +231,7 @@ def _check_value(check: _Checker, where: str, value, unit) -> None:
 RULE_REQUIRED = {"id", "applies_to", "params", "title", "description"}
 
 
-def _rules(check: _Checker, data, parameters: dict[str, Parameter]) -> tuple[Rule, ...]:
+def _rules(check: _Checker, data, parameters: set[str]) -> tuple[Rule, ...]:
     if not check.typed("rules", data, list, "a list of rules"):
         return ()
     found, seen = [], set()

@@ -14,7 +14,9 @@ ILI_SYMPTOMS = frozenset({"cough", "sore_throat"})
 def governing_positive(facts: PersonFacts) -> TestResult | None:
     """The latest positive that still counts: a positive pool is undone by a later negative
     single-tube recheck."""
-    for test in sorted(facts.tests, key=lambda t: t.taken_at, reverse=True):
+    # Newest first; at the same instant a single tube before a pool (a fixed order).
+    for test in sorted(facts.tests, key=lambda t: (t.taken_at, not t.pooled, t.method),
+                       reverse=True):
         if test.result != "positive" or test.taken_at.date() > facts.today:
             continue
         if test.pooled and any(

@@ -178,26 +178,66 @@ def stay_level(stay: Stay, area: RiskArea) -> str | None:
     return None
 
 
+class AreaIndex:
+    """Designations by region code, by prefecture and by province prefix, so a stay looks at
+    the few that can touch it, not at every designation in the country."""
+
+    def __init__(self, areas: tuple[RiskArea, ...]):
+        self.by_code: dict[str, list[RiskArea]] = {}
+        self.by_city: dict[str, list[RiskArea]] = {}
+        self.by_province: dict[str, list[RiskArea]] = {}
+        for area in areas:
+            self.by_code.setdefault(area.region, []).append(area)
+            self.by_city.setdefault(area.region[:4], []).append(area)
+            self.by_province.setdefault(area.region[:2], []).append(area)
+
+    def touching(self, region: str) -> list[RiskArea]:
+        if region.endswith("0000"):
+            return self.by_province.get(region[:2], [])
+        if region.endswith("00"):
+            found = self.by_city.get(region[:4], [])
+        else:
+            found = self.by_code.get(region, []) + self.by_code.get(region[:4] + "00", [])
+        return found + self.by_code.get(region[:2] + "0000", [])
+
+
+# The facts of a batch share one tuple of designations: index it once, not once per person.
+_last_index: tuple[tuple[RiskArea, ...], AreaIndex] | None = None
+
+
+def area_index(areas: tuple[RiskArea, ...]) -> AreaIndex:
+    global _last_index
+    cached = _last_index
+    if cached is not None and cached[0] is areas:
+        return cached[1]
+    index = AreaIndex(areas)
+    _last_index = (areas, index)
+    return index
+
+
 def _risk_stays(facts: PersonFacts, lookback: int) -> dict[str, tuple[Stay, RiskArea]]:
     """For each level, the stay that ended last (and its designation)."""
     since = facts.today - timedelta(days=lookback)
     latest: dict[str, tuple[Stay, RiskArea]] = {}
+    index = area_index(facts.risk_areas)
     for stay in stays(facts):
-        if stay.last < since:
+        if stay.last < since or not stay.region:
             continue
-        for area in facts.risk_areas:
+        for area in index.touching(stay.region):
             level = stay_level(stay, area)
             if level is None:
                 continue
-            key = (stay.last, stay.first, stay.region, area.region, area.start)
             held = latest.get(level)
-            if held is None or key > _stay_key(*held):
+            if held is None or _stay_key(stay, area) > _stay_key(*held):
                 latest[level] = (stay, area)
     return latest
 
 
 def _stay_key(stay: Stay, area: RiskArea):
-    return (stay.last, stay.first, stay.region, area.region, area.start)
+    """The stay that ended last wins; of those, the longest (a full visit over the day of
+    leaving), then a fixed order so trip order never matters."""
+    return (stay.last, -stay.first.toordinal(), stay.region, area.region, area.start, area.level,
+            area.sub_area, area.end or date.max)
 
 
 def _stay_text(facts: PersonFacts, stay: Stay, area: RiskArea, level: str) -> tuple[str, str]:
