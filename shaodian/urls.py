@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/docs", docs_page, name="api-docs"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("risk-areas/", include("apps.risk.urls")),
+    path("declarations/", include("apps.travel.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -31,6 +31,10 @@ def _entries(user) -> list[MenuEntry]:
         entries.append(MenuEntry("web:org_tree", _("Organisations"), "diagram-3"))
     if _staff_perm(user, "people.view"):
         entries.append(MenuEntry("web:person_list", _("People"), "people"))
+    if has_perm_anywhere(user, "travel.declare"):
+        entries.append(MenuEntry("travel:choose", _("Declarations"), "airplane"))
+    if has_perm_anywhere(user, "risk.view"):
+        entries.append(MenuEntry("risk:list", _("Risk areas"), "geo-alt"))
     # Tokens are for gate terminals and integrations, which organisational roles run.
     if any(g.level != "person" for g in grants_for(user)):
         entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))
