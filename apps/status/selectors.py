@@ -93,7 +93,8 @@ class GateStatus:
     category: str
     until: date | None
     # The stored status can be used as it stands: its end date has not passed and no action
-    # fell due since it was computed (otherwise the verdict should refer, not trust it).
+    # fell due since it was computed (otherwise the verdict should refer, not trust it, until
+    # the sweep has recomputed it).
     verdict_ready: bool
 
 

@@ -1,0 +1,35 @@
+"""Background recomputes (django.tasks): each takes ids, loads what it needs, calls a service.
+
+Receivers of the risk and travel signals enqueue these with transaction.on_commit
+(apps/status/receivers.py), so a task never runs before the change it reacts to is visible.
+"""
+
+from django.tasks import task
+
+from apps.status.services import (
+    CAUSE_DECLARATION,
+    status_recompute_expiring,
+    status_recompute_for_risk_change,
+    status_recompute_persons,
+)
+
+
+@task()
+def recompute_for_declarations(school_id: int, person_ids: list[int]) -> int:
+    """After travel or exposure declarations of these persons of one school."""
+    return status_recompute_persons(
+        school_id=school_id, person_ids=person_ids, reason=CAUSE_DECLARATION
+    )
+
+
+@task()
+def recompute_for_risk_change(area_ids: list[int]) -> int:
+    """After risk areas were designated, changed or lifted: everyone they may concern."""
+    return status_recompute_for_risk_change(area_ids=area_ids)
+
+
+@task()
+def recompute_expiring() -> int:
+    """Daily (or more often): statuses whose end date passed or whose next action fell due.
+    Run by `manage.py recompute_statuses --expiring` from the scheduler (cron)."""
+    return status_recompute_expiring()
