@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("risk-areas/", include("apps.risk.urls")),
     path("declarations/", include("apps.travel.urls")),
+    path("policy/", include("apps.policy.urls")),
     path("", include("apps.web.urls")),
 ]

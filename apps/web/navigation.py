@@ -29,6 +29,7 @@ def _entries(user) -> list[MenuEntry]:
     entries = [MenuEntry("web:home", _("Home"), "house")]
     if has_perm_anywhere(user, "orgs.view"):
         entries.append(MenuEntry("web:org_tree", _("Organisations"), "diagram-3"))
+        entries.append(MenuEntry("policy:index", _("Policy"), "journal-check"))
     if _staff_perm(user, "people.view"):
         entries.append(MenuEntry("web:person_list", _("People"), "people"))
     if has_perm_anywhere(user, "travel.declare"):

@@ -1,0 +1,299 @@
+"""Reads of policy: the pack a province runs, and the effective policy of a school or a
+bureau (the pack, then the tightening overrides of each bureau above it, then its own),
+with where each value came from.
+
+The pack's contents come from its YAML file (apps.policy.engine.packs), loaded once per
+process and file version; only the choice and the overrides are in the database.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from apps.orgs.models import Bureau, School
+from apps.policy.engine import facts
+from apps.policy.engine.packs import (
+    OverrideLayer,
+    OverrideRejected,
+    apply_overrides,
+    available_packs,
+    check_override,
+    load_pack,
+)
+from apps.policy.models import PolicyOverride, ProvincePolicy
+
+# The law today (学校和托幼机构传染病疫情报告工作规范 2006, GB 28932-2012, WS/T 772-2020):
+# a province that has chosen nothing runs routine surveillance, not the 2022 directive.
+DEFAULT_PACK = "routine"
+BATCH = 2000  # school ids per IN (...) list
+
+
+class PackOutdated(Exception):
+    """The province chose a pack version that its file no longer has: the rules changed
+    under it, and running them unreviewed would be a policy change nobody chose."""
+
+    def __init__(self, province_code: str, pack_id: str, chosen: str, current: str):
+        self.province_code, self.pack_id = province_code, pack_id
+        self.chosen, self.current = chosen, current
+        super().__init__(
+            _("Province %(province)s chose pack %(pack)s version %(chosen)s, but its file is "
+              "now version %(current)s: a province admin must review it and choose it again.")
+            % {"province": province_code, "pack": pack_id, "chosen": chosen, "current": current}
+        )
+
+
+class PackMissing(Exception):
+    def __init__(self, pack_id: str):
+        self.pack_id = pack_id
+        super().__init__(_("Policy pack %(pack)s has no file any more.") % {"pack": pack_id})
+
+
+# ---- packs -----------------------------------------------------------------------------
+
+
+def pack_paths() -> dict:
+    return available_packs()
+
+
+@lru_cache(maxsize=32)
+def _load(path: str, mtime_ns: int):
+    return load_pack(path)
+
+
+def pack_get(pack_id: str):
+    """The pack with this id, from its file (cached until the file changes)."""
+    path = pack_paths().get(pack_id)
+    if path is None:
+        raise PackMissing(pack_id)
+    return _load(str(path), path.stat().st_mtime_ns)
+
+
+def packs_all() -> list:
+    return [pack_get(pack_id) for pack_id in sorted(pack_paths())]
+
+
+def province_choice(province_code: str) -> ProvincePolicy | None:
+    return ProvincePolicy.objects.filter(province_code=province_code).first()
+
+
+def active_pack(province_code: str):
+    """The pack the province runs: its choice, or DEFAULT_PACK ("routine") when it has made
+    none. Raises PackOutdated when the chosen version is no longer the file's."""
+    return _active_pack(province_choice(province_code), province_code)
+
+
+def _active_pack(choice: ProvincePolicy | None, province_code: str):
+    if choice is None:
+        return pack_get(DEFAULT_PACK)
+    pack = pack_get(choice.pack_id)
+    if str(pack.version) != choice.pack_version:
+        raise PackOutdated(province_code, choice.pack_id, choice.pack_version, str(pack.version))
+    return pack
+
+
+# ---- layers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One node's overrides {param: value} and their reasons; `label` (the node's name)
+    names the node on the pages and in the provenance."""
+
+    kind: str  # bureau | school
+    node_id: int
+    label: str
+    values: dict
+    reasons: dict = field(default_factory=dict)
+
+
+def bureau_chain(bureau: Bureau) -> list[Bureau]:
+    """The bureau and those above it, from the province down (parents already loaded by
+    select_related("parent__parent") cost no query)."""
+    chain = []
+    node = bureau
+    while node is not None:
+        chain.append(node)
+        node = node.parent if node.parent_id else None
+    return chain[::-1]
+
+
+def _layers(pack_id: str, bureaus: list[Bureau], school: School | None) -> list[Layer]:
+    """The layers of overrides, top down, read in one query."""
+    nodes = Q(bureau_id__in=[b.pk for b in bureaus])
+    if school is not None:
+        nodes |= Q(school_id=school.pk)
+    values, reasons = defaultdict(dict), defaultdict(dict)
+    for o in PolicyOverride.objects.filter(nodes, pack_id=pack_id).values(
+        "bureau_id", "school_id", "param", "value", "reason"
+    ):
+        key = ("bureau", o["bureau_id"]) if o["bureau_id"] else ("school", o["school_id"])
+        values[key][o["param"]] = o["value"]
+        reasons[key][o["param"]] = o["reason"]
+    nodes = [("bureau", b) for b in bureaus] + ([("school", school)] if school else [])
+    return [Layer(kind, node.pk, node.name, values[(kind, node.pk)], reasons[(kind, node.pk)])
+            for kind, node in nodes]
+
+
+def _apply(pack, layers: list[Layer]):
+    """The engine's apply_overrides over the layers, one override at a time (so each value's
+    provenance carries its own reason). An override that is no longer valid or no longer
+    stricter than the value above it (the pack or a bureau above has since tightened past
+    it, or the pack's new version dropped the parameter) is superseded and skipped: it can
+    never loosen anything, and it must not break the policy of the schools below."""
+    running = pack.values()
+    applied = []
+    for layer in layers:
+        for param in sorted(layer.values):
+            value = layer.values[param]
+            try:
+                check_override(pack, param, value, running[param] if param in running else None)
+            except OverrideRejected:
+                continue
+            running[param] = value
+            applied.append(OverrideLayer(layer.label, {param: value},
+                                         layer.reasons.get(param, "")))
+    return apply_overrides(pack, applied)
+
+
+# ---- effective policy ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Effective:
+    """What the pages and the API show: the pack, the layers, and the engine's result."""
+
+    pack: object
+    layers: list[Layer]
+    result: object  # engine EffectivePolicy: .policy and .provenance
+
+    @property
+    def policy(self) -> facts.Policy:
+        return self.result.policy
+
+    @property
+    def provenance(self) -> dict:
+        return self.result.provenance
+
+
+def _school_with_chain(school: School | int) -> School:
+    pk = school if isinstance(school, int) else school.pk
+    return School.objects.select_related("bureau__parent__parent").get(pk=pk)
+
+
+def effective_for_school(school: School | int) -> Effective:
+    """The school's effective policy with its layers (three queries: the school and its
+    bureaus, the province's choice, the overrides). Kept on the school object, so a request
+    that asks again for the same object does not read again."""
+    cached = getattr(school, "_policy_effective", None)
+    if cached is not None:
+        return cached
+    loaded = _school_with_chain(school)
+    pack = active_pack(loaded.province_code)
+    layers = _layers(pack.id, bureau_chain(loaded.bureau), loaded)
+    effective = Effective(pack, layers, _apply(pack, layers))
+    if isinstance(school, School):
+        school._policy_effective = effective
+    return effective
+
+
+def effective_policy_for_school(school: School | int):
+    """The engine's EffectivePolicy of one school: `.policy` (facts.Policy) and
+    `.provenance` {param: (value, layer label or "pack", source)}."""
+    return effective_for_school(school).result
+
+
+def effective_for_bureau(bureau: Bureau | int) -> Effective:
+    """A bureau's effective policy: the pack and the overrides of it and the bureaus above."""
+    pk = bureau if isinstance(bureau, int) else bureau.pk
+    loaded = Bureau.objects.select_related("parent__parent").get(pk=pk)
+    pack = active_pack(loaded.province_code)
+    layers = _layers(pack.id, bureau_chain(loaded), None)
+    return Effective(pack, layers, _apply(pack, layers))
+
+
+def effective_for_parent(node: Bureau | School) -> Effective | None:
+    """What a node's override is checked against: the effective policy of the node above it
+    (a school's bureau; a bureau's parent). None for the province bureau: the pack itself."""
+    if isinstance(node, School):
+        return effective_for_bureau(node.bureau_id)
+    if node.parent_id:
+        return effective_for_bureau(node.parent_id)
+    return None
+
+
+def _batches(ids: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def effective_policies_for_schools(school_ids: Iterable[int]) -> dict[int, facts.Policy]:
+    """The effective policy of many schools at once, set-based: the schools, every bureau of
+    their provinces, the provinces' choices, the bureaus' overrides and the schools'
+    overrides are read in five queries (one more for each further BATCH schools), and the
+    schools of one bureau without overrides of their own share one computation."""
+    ids = sorted(set(school_ids))
+    if not ids:
+        return {}
+    schools = []
+    for batch in _batches(ids):
+        schools += School.objects.filter(pk__in=batch).values_list(
+            "pk", "bureau_id", "province_code", "name")
+    provinces = {s[2] for s in schools}
+    packs = {code: _active_pack(choice, code) for code, choice in _choices(provinces).items()}
+    pack_ids = {p.id for p in packs.values()}
+    chains = _bureau_chains(provinces, pack_ids)
+    own = _school_overrides(ids, pack_ids)
+    shared: dict[tuple[int, str], facts.Policy] = {}
+    result = {}
+    for pk, bureau_id, province, name in schools:
+        pack = packs[province]
+        layers = [Layer("bureau", b.pk, b.name, values.get(pack.id, {}))
+                  for b, values in chains[bureau_id]]
+        mine = own.get((pk, pack.id))
+        if mine:
+            result[pk] = _apply(pack, [*layers, Layer("school", pk, name, mine)]).policy
+            continue
+        key = (bureau_id, pack.id)
+        if key not in shared:
+            shared[key] = _apply(pack, layers).policy
+        result[pk] = shared[key]
+    return result
+
+
+def _choices(provinces: set[str]) -> dict[str, ProvincePolicy | None]:
+    chosen = {c.province_code: c for c in ProvincePolicy.objects.filter(
+        province_code__in=provinces)}
+    return {code: chosen.get(code) for code in provinces}
+
+
+def _bureau_chains(provinces: set[str], pack_ids: set[str]) -> dict[int, list]:
+    """Every bureau of the provinces -> its chain from the province down, each bureau with
+    its overrides {pack_id: {param: value}}: two queries, parents linked in memory."""
+    bureaus = {b.pk: b for b in Bureau.objects.filter(province_code__in=provinces)}
+    values = defaultdict(lambda: defaultdict(dict))
+    for bureau_id, pack_id, param, value in PolicyOverride.objects.filter(
+        bureau_id__in=list(bureaus), pack_id__in=pack_ids
+    ).values_list("bureau_id", "pack_id", "param", "value"):
+        values[bureau_id][pack_id][param] = value
+    chains = {}
+    for pk, bureau in bureaus.items():
+        chain, node = [], bureau
+        while node is not None:
+            chain.append((node, values[node.pk]))
+            node = bureaus.get(node.parent_id)
+        chains[pk] = chain[::-1]
+    return chains
+
+
+def _school_overrides(ids: list[int], pack_ids: set[str]) -> dict[tuple[int, str], dict]:
+    own = defaultdict(dict)
+    for batch in _batches(ids):
+        for school_id, pack_id, param, value in PolicyOverride.objects.filter(
+            school_id__in=batch, pack_id__in=pack_ids
+        ).values_list("school_id", "pack_id", "param", "value"):
+            own[(school_id, pack_id)][param] = value
+    return own
