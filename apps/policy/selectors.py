@@ -234,7 +234,8 @@ def effective_policies_for_schools(school_ids: Iterable[int]) -> dict[int, facts
     """The effective policy of many schools at once, set-based: the schools, every bureau of
     their provinces, the provinces' choices, the bureaus' overrides and the schools'
     overrides are read in five queries (one more for each further BATCH schools), and the
-    schools of one bureau without overrides of their own share one computation."""
+    schools of one bureau with the same overrides of their own (most often none) share one
+    computation."""
     ids = sorted(set(school_ids))
     if not ids:
         return {}
@@ -246,20 +247,18 @@ def effective_policies_for_schools(school_ids: Iterable[int]) -> dict[int, facts
     packs = {code: _active_pack(choice, code) for code, choice in _choices(provinces).items()}
     pack_ids = {p.id for p in packs.values()}
     chains = _bureau_chains(provinces, pack_ids)
-    own = _school_overrides(ids, pack_ids)
-    shared: dict[tuple[int, str], facts.Policy] = {}
+    own = _school_overrides(ids, pack_ids, provinces)
+    shared: dict[tuple, facts.Policy] = {}
     result = {}
     for pk, bureau_id, province, name in schools:
         pack = packs[province]
         layers = [Layer("bureau", b.pk, b.name, values.get(pack.id, {}))
                   for b, values in chains[bureau_id]]
-        mine = own.get((pk, pack.id))
-        if mine:
-            result[pk] = _apply(pack, [*layers, Layer("school", pk, name, mine)]).policy
-            continue
-        key = (bureau_id, pack.id)
+        mine = own.get((pk, pack.id), {})
+        # Schools of one bureau with the same overrides of their own share one computation.
+        key = (bureau_id, pack.id, repr(sorted(mine.items())))
         if key not in shared:
-            shared[key] = _apply(pack, layers).policy
+            shared[key] = _apply(pack, [*layers, Layer("school", pk, name, mine)]).policy
         result[pk] = shared[key]
     return result
 
@@ -289,11 +288,21 @@ def _bureau_chains(provinces: set[str], pack_ids: set[str]) -> dict[int, list]:
     return chains
 
 
-def _school_overrides(ids: list[int], pack_ids: set[str]) -> dict[tuple[int, str], dict]:
+def _school_overrides(ids: list[int], pack_ids: set[str], provinces: set[str]
+                      ) -> dict[tuple[int, str], dict]:
+    """{(school id, pack id): {param: value}} in one query: by school id for a batch or
+    less, otherwise every school override of the provinces (few: most schools have none),
+    kept for the schools asked about."""
+    overrides = PolicyOverride.objects.filter(pack_id__in=pack_ids)
+    if len(ids) <= BATCH:
+        overrides = overrides.filter(school_id__in=ids)
+    else:
+        overrides = overrides.filter(school__isnull=False, province_code__in=provinces)
+    wanted = set(ids)
     own = defaultdict(dict)
-    for batch in _batches(ids):
-        for school_id, pack_id, param, value in PolicyOverride.objects.filter(
-            school_id__in=batch, pack_id__in=pack_ids
-        ).values_list("school_id", "pack_id", "param", "value"):
+    for school_id, pack_id, param, value in overrides.values_list(
+        "school_id", "pack_id", "param", "value"
+    ):
+        if school_id in wanted:
             own[(school_id, pack_id)][param] = value
     return own
