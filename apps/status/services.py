@@ -31,7 +31,8 @@ from apps.policy.selectors import effective_policies_for_schools, packs_all
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
 from apps.status.facts import DEFAULT_LOOKBACK_DAYS, Window, load_facts_batch, risk_areas_in_window
-from apps.status.models import Category, Cause, PersonStatus, PersonStatusChange
+from apps.status.models import Category, Cause, PersonStatus
+from apps.status.writer import changes_insert, statuses_upsert
 from apps.travel.models import Exposure, TripLeg
 
 BATCH = 2000  # persons per batch: facts, evaluation and writes
@@ -42,9 +43,6 @@ CAUSE_DECLARATION = Cause.DECLARATION
 CAUSE_RISK_AREA = Cause.RISK_AREA
 CAUSE_EXPIRY = Cause.EXPIRY
 CAUSE_MANUAL = Cause.MANUAL
-
-_WRITTEN_FIELDS = ["category", "until", "compliant", "actions", "reasons", "pack",
-                   "pack_version", "next_due", "computed_at"]
 
 
 # ---- entry points ------------------------------------------------------------------------
@@ -163,7 +161,7 @@ def _recompute(persons: Mapping[int, list[int]], *, cause: str, now: datetime | 
 def _write(statuses: dict, policies: Mapping[int, engine.Policy], *, cause: str,
            now: datetime) -> None:
     """Upsert the statuses and add history rows where category, until or compliance changed,
-    in three queries for the whole batch."""
+    in a few statements for the whole batch (apps.status.writer)."""
     schools = {f.school_id for f, _s in statuses.values()}
     before = {
         person_id: (category, until, compliant)
@@ -181,33 +179,29 @@ def _write(statuses: dict, policies: Mapping[int, engine.Policy], *, cause: str,
         rows.append(_status_row(f, status, policy, now))
         if key != (was or (Category.NORMAL, None, True)):
             changes.append(_change_row(f, status, policy, cause, now))
-    if rows:
-        PersonStatus.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["school", "person"],
-            update_fields=_WRITTEN_FIELDS,
-        )
-    if changes:
-        PersonStatusChange.objects.bulk_create(changes)
+    statuses_upsert(rows)
+    changes_insert(changes)
 
 
-def _status_row(f, status: engine.Status, policy: engine.Policy, now) -> PersonStatus:
-    return PersonStatus(
-        school_id=f.school_id, person_id=f.person_id, category=status.category,
-        until=status.until, compliant=status.compliant,
-        actions=[action_json(a) for a in status.actions],
-        reasons=[reason_json(r) for r in status.reasons],
-        pack=policy.pack, pack_version=str(policy.version),
-        next_due=_next_due(status, now), computed_at=now,
-    )
+def _status_row(f, status: engine.Status, policy: engine.Policy, now) -> dict:
+    return {
+        "school_id": f.school_id, "person_id": f.person_id, "category": status.category,
+        "until": status.until, "compliant": status.compliant,
+        "actions": [action_json(a) for a in status.actions],
+        "reasons": [reason_json(r) for r in status.reasons],
+        "pack": policy.pack, "pack_version": str(policy.version),
+        "next_due": _next_due(status, now), "computed_at": now,
+    }
 
 
-def _change_row(f, status: engine.Status, policy: engine.Policy, cause, now):
-    return PersonStatusChange(
-        school_id=f.school_id, person_id=f.person_id, category=status.category,
-        until=status.until, compliant=status.compliant,
-        reasons=[reason_json(r) for r in status.reasons],
-        pack=policy.pack, pack_version=str(policy.version), cause=cause[:40], changed_at=now,
-    )
+def _change_row(f, status: engine.Status, policy: engine.Policy, cause, now) -> dict:
+    return {
+        "school_id": f.school_id, "person_id": f.person_id, "category": status.category,
+        "until": status.until, "compliant": status.compliant,
+        "reasons": [reason_json(r) for r in status.reasons],
+        "pack": policy.pack, "pack_version": str(policy.version), "cause": str(cause)[:40],
+        "changed_at": now,
+    }
 
 
 def action_json(action: engine.Action) -> dict:
