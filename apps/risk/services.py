@@ -185,7 +185,8 @@ def risk_area_designate(
 
 
 def _changeable(actor, area: RiskArea) -> RiskArea:
-    found = RiskArea.objects.restrict(actor, "risk.change").select_for_update()
+    # of=self: the scope joins the region tree with outer joins, which cannot be locked.
+    found = RiskArea.objects.restrict(actor, "risk.change").select_for_update(of=("self",))
     area = found.filter(pk=area.pk).first()
     if area is None:
         raise Http404
