@@ -127,7 +127,11 @@ def effective(request, kind: str, pk: int):
 @require_POST
 def tighten(request, kind: str, pk: int):
     node = _node(request.user, kind, pk, TIGHTEN)
-    pack = selectors.active_pack(node.province_code)
+    try:
+        pack = selectors.active_pack(node.province_code)
+    except (selectors.PackOutdated, selectors.PackMissing) as exc:
+        context = {"kind": kind, "node": node, "error": str(exc)}
+        return render(request, "policy/effective.html", context, status=409)
     params = [(name, f"{param_title(spec)} ({name})") for name, spec in pack.parameters.items()]
     form = TightenForm(request.POST, params=params)
     if form.is_valid():

@@ -139,3 +139,27 @@ def test_it_speaks_english_when_chosen(world, login):
     text = client.get(reverse("policy:pack", args=["henan-2022"])).content.decode()
     assert "Days of health monitoring after a return from another province" in text
     assert "unverified default" in text
+
+
+def test_it_says_so_when_the_chosen_version_no_longer_matches_the_file(world, henan, login):
+    ProvincePolicy.objects.update(pack_version="2021.1")
+    client = login(world.users["school_a_admin"])
+    index = client.get(reverse("policy:index")).content.decode()
+    assert 'id="pack-error"' in index and "2021.1" in index
+    page = client.get(effective_url("school", world.schools["a"]))
+    assert page.status_code == 200 and "2021.1" in page.content.decode()
+    url = reverse("policy:tighten", args=["school", world.schools["a"].pk])
+    response = client.post(url, {"param": "trigger_response_minutes", "value": "10",
+                                 "reason": "试试"})
+    assert response.status_code == 409 and "2021.1" in response.content.decode()
+
+
+def test_it_marks_a_schools_override_that_a_bureau_has_overtaken(world, henan, tighten, login):
+    days = "key_population_monitoring_days"
+    tighten("school_a_admin", world.schools["a"], days, 10)
+    tighten("jinshui_bureau", world.bureaus["jinshui"], days, 14)
+    text = login(world.users["school_a_admin"]).get(
+        effective_url("school", world.schools["a"])).content.decode()
+    row = text[text.index(f'id="param-{days}"'):]
+    row = row[: row.index("</tr>")]
+    assert "14" in row and "金水区教育局" in row and "text-warning-emphasis" in row
