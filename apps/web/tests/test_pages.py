@@ -88,10 +88,11 @@ def menu(client) -> list[str]:
 
 def test_it_builds_the_menu_from_permissions(login, world):
     assert menu(login(world.users["province"])) == [
-        "/", "/orgs/", "/people/", "/risk-areas/", "/tokens/"]
+        "/", "/orgs/", "/policy/", "/people/", "/risk-areas/", "/tokens/"]
     assert menu(login(world.users["gate_a"])) == ["/", "/risk-areas/", "/tokens/"]
     assert menu(login(world.users["guardian_a1"])) == ["/", "/declarations/"]
-    assert menu(login(world.users["hospital_a"])) == ["/", "/orgs/", "/risk-areas/", "/tokens/"]
+    assert menu(login(world.users["hospital_a"])) == [
+        "/", "/orgs/", "/policy/", "/risk-areas/", "/tokens/"]
 
 
 def test_it_loads_its_scripts_and_styles_from_this_server(login, world):
