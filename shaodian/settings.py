@@ -159,6 +159,13 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_SECONDS = env_int("SHAODIAN_WORKER_HEARTBEAT_SECONDS", 10)
+# Tasks the worker queues by itself, every so many seconds (apps/operations/heartbeat.py).
+# Each is idempotent, so two workers queueing the same one do no harm.
+PERIODIC_TASKS = {
+    "apps.operations.tasks.prune_login_failures": 6 * 3600,
+    # statuses whose end date passed or whose next test fell due
+    "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
+}
 
 LOGGING = {
     "version": 1,

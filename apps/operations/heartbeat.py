@@ -8,18 +8,17 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from apps.operations.services import housekeeping_enqueue, worker_heartbeat_record
+from apps.operations.services import periodic_task_enqueue, worker_heartbeat_record
 
 logger = logging.getLogger(__name__)
-HOUSEKEEPING_SECONDS = 6 * 3600
 
 
 class Heartbeat(threading.Thread):
     """Beats once in the caller's thread on start() (so the row exists before any task
-    runs), then every `interval` seconds in its own thread until stop(); queues
-    housekeeping at start and every six hours. Django connections are per thread, so the
-    thread has its own and a long task in the worker never delays a beat; it is closed on
-    exit."""
+    runs), then every `interval` seconds in its own thread until stop(); queues each
+    of settings.PERIODIC_TASKS at start and then at its own period. Django connections
+    are per thread, so the thread has its own and a long task in the worker never delays
+    a beat; it is closed on exit."""
 
     def __init__(self, *, worker_id: str, interval: float | None = None):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
@@ -27,7 +26,7 @@ class Heartbeat(threading.Thread):
         self.interval = interval or settings.WORKER_HEARTBEAT_SECONDS
         self.started_at = timezone.now()
         self._stop_event = threading.Event()
-        self._housekept_at: float | None = None
+        self._queued_at: dict[str, float] = {}
 
     def start(self) -> None:
         self.beat()
@@ -41,14 +40,19 @@ class Heartbeat(threading.Thread):
     def beat(self) -> None:
         try:
             worker_heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
-            since = None if self._housekept_at is None else time.monotonic() - self._housekept_at
-            if since is None or since >= HOUSEKEEPING_SECONDS:
-                housekeeping_enqueue()
-                self._housekept_at = time.monotonic()
+            self.queue_due_tasks()
         except DatabaseError:
             # A missed beat is what /healthz reports; keep trying rather than die.
             logger.exception("heartbeat failed")
             connections.close_all()
+
+    def queue_due_tasks(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        for path, period in settings.PERIODIC_TASKS.items():
+            last = self._queued_at.get(path)
+            if last is None or now - last >= period:
+                periodic_task_enqueue(path)
+                self._queued_at[path] = now
 
     def run(self) -> None:
         try:

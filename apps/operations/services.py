@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.operations.models import WorkerHeartbeat
 
@@ -24,8 +25,12 @@ def worker_heartbeats_prune(*, older_than: timedelta = timedelta(days=1)) -> int
     return deleted
 
 
+def periodic_task_enqueue(path: str) -> None:
+    """Queue one of settings.PERIODIC_TASKS by its dotted path, once the surrounding
+    transaction (if any) commits."""
+    transaction.on_commit(import_string(path).enqueue)
+
+
 def housekeeping_enqueue() -> None:
     """Queue the periodic clean-up, once the surrounding transaction (if any) commits."""
-    from apps.operations.tasks import prune_login_failures
-
-    transaction.on_commit(prune_login_failures.enqueue)
+    periodic_task_enqueue("apps.operations.tasks.prune_login_failures")

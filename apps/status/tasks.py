@@ -31,5 +31,6 @@ def recompute_for_risk_change(area_ids: list[int]) -> int:
 @task()
 def recompute_expiring() -> int:
     """Daily (or more often): statuses whose end date passed or whose next action fell due.
-    Run by `manage.py recompute_statuses --expiring` from the scheduler (cron)."""
+    The worker queues it every SHAODIAN_STATUS_SWEEP_SECONDS (settings.PERIODIC_TASKS);
+    `manage.py recompute_statuses --expiring` runs it by hand."""
     return status_recompute_expiring()

@@ -85,3 +85,19 @@ def test_it_runs_queued_tasks_and_beats_from_the_worker_command():
     assert stored.status == TaskResultStatus.SUCCESSFUL
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["new"]
     assert WorkerHeartbeat.objects.filter(worker_id="cmd-test").exists()
+
+
+@pytest.mark.django_db
+def test_it_queues_each_periodic_task_at_start_and_then_at_its_period(settings, monkeypatch):
+    from apps.operations import heartbeat as module
+
+    settings.PERIODIC_TASKS = {"a.task": 60, "b.task": 3600}
+    queued = []
+    monkeypatch.setattr(module, "periodic_task_enqueue", queued.append)
+    beat = Heartbeat(worker_id="periodic")
+    beat.queue_due_tasks(now=1000.0)
+    assert queued == ["a.task", "b.task"]
+    beat.queue_due_tasks(now=1059.0)
+    assert queued == ["a.task", "b.task"]
+    beat.queue_due_tasks(now=1060.0)
+    assert queued == ["a.task", "b.task", "a.task"]
