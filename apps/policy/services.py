@@ -14,6 +14,7 @@ from apps.orgs.models import Bureau, School
 from apps.policy import selectors
 from apps.policy.engine.packs import OverrideRejected, check_override
 from apps.policy.models import PolicyOverride, ProvincePolicy
+from apps.policy.signals import send_policy_changed
 
 REASON_MAX = PolicyOverride._meta.get_field("reason").max_length
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
@@ -77,6 +78,7 @@ def policy_choose_pack(
         choice.reason, choice.chosen_by, choice.chosen_at = reason, actor, timezone.now()
         _record(choice, actor, reason)
         choice.save()
+        send_policy_changed(sender=ProvincePolicy, node=province_code)
     return choice
 
 
@@ -154,6 +156,7 @@ def policy_override_set(
         override.copy_region_codes()
         _record(override, actor, reason)
         override.save()
+        send_policy_changed(sender=PolicyOverride, node=node)
     return override
 
 
@@ -167,4 +170,6 @@ def policy_override_remove(*, actor, override: PolicyOverride | int, reason: str
         if override is None:
             raise Http404
         _record(override, actor, " ".join(str(reason or "").split()) or _("removed"))
+        node = override.bureau or override.school
         override.delete()
+        send_policy_changed(sender=PolicyOverride, node=node)

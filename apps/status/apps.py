@@ -6,7 +6,9 @@ class StatusConfig(AppConfig):
     label = "status"
 
     def ready(self) -> None:
-        # Committed changes of risk areas and declarations recompute the statuses they touch.
+        # Committed changes of risk areas, declarations and policy recompute the statuses
+        # they touch.
+        from apps.policy.signals import policy_changed
         from apps.risk.signals import risk_areas_changed
         from apps.status import receivers
         from apps.travel.signals import declarations_changed
@@ -15,3 +17,4 @@ class StatusConfig(AppConfig):
                                    dispatch_uid="status.risk_areas_changed")
         declarations_changed.connect(receivers.on_declarations_changed,
                                      dispatch_uid="status.declarations_changed")
+        policy_changed.connect(receivers.on_policy_changed, dispatch_uid="status.policy_changed")

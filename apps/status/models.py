@@ -22,6 +22,7 @@ class Cause(models.TextChoices):
     RISK_AREA = "risk_area", _("Risk area change")
     EXPIRY = "expiry", _("Period ended or action due")
     MANUAL = "manual", _("Recomputed by an operator")
+    POLICY = "policy", _("Policy change")
 
 
 STATUS_SCOPE = {

@@ -15,6 +15,13 @@ def on_risk_areas_changed(sender, *, area_ids, **kwargs) -> None:
     transaction.on_commit(partial(recompute_for_risk_change.enqueue, list(area_ids)))
 
 
+def on_policy_changed(sender, *, school_ids, **kwargs) -> None:
+    from apps.status.tasks import recompute_for_schools
+
+    if school_ids:
+        transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids)))
+
+
 def on_declarations_changed(sender, *, school_id, person_ids, **kwargs) -> None:
     from apps.status.tasks import recompute_for_declarations
 

@@ -43,6 +43,7 @@ CAUSE_DECLARATION = Cause.DECLARATION
 CAUSE_RISK_AREA = Cause.RISK_AREA
 CAUSE_EXPIRY = Cause.EXPIRY
 CAUSE_MANUAL = Cause.MANUAL
+CAUSE_POLICY = Cause.POLICY
 
 
 # ---- entry points ------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def status_recompute_expiring(*, now: datetime | None = None) -> int:
 
 
 def status_recompute_schools(*, school_ids: Iterable[int] | None = None,
-                             now: datetime | None = None) -> int:
+                             now: datetime | None = None, cause: str = CAUSE_MANUAL) -> int:
     """Recompute every active person of these schools (all schools when None), school by
     school, reading person ids in chunks."""
     persons = Person.objects.filter(active=True)
@@ -85,7 +86,7 @@ def status_recompute_schools(*, school_ids: Iterable[int] | None = None,
     ids = persons.order_by("school_id", "id").values_list("school_id", "id")
     total = 0
     for chunk in _chunks(ids.iterator(chunk_size=BATCH * 10), BATCH * 10):
-        total += _recompute(_grouped(chunk), cause=CAUSE_MANUAL, now=now)
+        total += _recompute(_grouped(chunk), cause=cause, now=now)
     return total
 
 

@@ -8,9 +8,11 @@ from django.tasks import task
 
 from apps.status.services import (
     CAUSE_DECLARATION,
+    CAUSE_POLICY,
     status_recompute_expiring,
     status_recompute_for_risk_change,
     status_recompute_persons,
+    status_recompute_schools,
 )
 
 
@@ -20,6 +22,12 @@ def recompute_for_declarations(school_id: int, person_ids: list[int]) -> int:
     return status_recompute_persons(
         school_id=school_id, person_ids=person_ids, reason=CAUSE_DECLARATION
     )
+
+
+@task()
+def recompute_for_schools(school_ids: list[int]) -> int:
+    """After the province's pack choice or an override changed these schools' policy."""
+    return status_recompute_schools(school_ids=school_ids, cause=CAUSE_POLICY)
 
 
 @task()

@@ -49,3 +49,40 @@ def test_it_enqueues_nothing_before_commit(henan, django_capture_on_commit_callb
         for callback in callbacks:
             callback()
     assert DBTaskResult.objects.filter(task_path__endswith="recompute_for_declarations").exists()
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_it_recomputes_the_province_when_it_chooses_another_pack(
+    world, django_capture_on_commit_callbacks
+):
+    from apps.policy.services import policy_choose_pack
+    from apps.status.tests.conftest import trip
+
+    a1, b1 = world.persons["a1_student"], world.persons["b1_student"]
+    trip(a1, SHANGHAI_PUDONG, back_days_ago=2)  # no rule about travel in the routine pack
+    trip(b1, SHANGHAI_PUDONG, back_days_ago=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_choose_pack(actor=world.users["province"], province_code="410000",
+                           pack_id="henan-2022", reason="两触发机制启动")
+    assert status_of(a1)[0] == "key_population"
+    assert status_of(b1)[0] == "key_population"
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_choose_pack(actor=world.users["province"], province_code="410000",
+                           pack_id="routine", reason="回到常态化")
+    assert status_of(a1)[0] == "normal"
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_it_recomputes_only_the_schools_under_an_override(
+    henan, django_capture_on_commit_callbacks, monkeypatch
+):
+    from apps.policy.services import policy_override_set
+    from apps.status import tasks
+
+    recomputed = []
+    monkeypatch.setattr(tasks, "status_recompute_schools",
+                        lambda *, school_ids, cause: recomputed.append(sorted(school_ids)) or 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_override_set(actor=henan.users["luoyang_bureau"], node=henan.bureaus["luoyang"],
+                            param="key_population_monitoring_days", value=10, reason="从严")
+    assert recomputed == [[henan.schools["b"].pk]]
