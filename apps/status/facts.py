@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.people.models import Person
 from apps.policy.engine import facts as engine
@@ -158,7 +159,9 @@ def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names):
         home_region=home,
         school_region=school_region,
         today=window.today,
-        now=window.now,
+        # The engine reads due times off `now` ("by the end of the day"): in Asia/Shanghai,
+        # not UTC, or a test due by midnight would show as due at 08:00.
+        now=timezone.localtime(window.now),
         trips=trips,
         exposures=exposures,
         # Test results and check-ins are recorded by the testing and daily-check issues;

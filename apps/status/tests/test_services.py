@@ -152,3 +152,13 @@ def test_it_recomputes_schools_from_the_command(travellers, capsys):
     assert status_of(a1) is None and status_of(b1) is not None
     call_command("recompute_statuses", "--all")
     assert status_of(a1) is not None
+
+
+def test_it_sets_due_times_at_midnight_in_shanghai_not_utc(travellers):
+    a1, _a2, _b1 = travellers
+    status_recompute_persons(school_id=a1.school_id, person_ids=[a1.pk], reason="manual")
+    row = PersonStatus.objects.get(person=a1)
+    dues = [a["due"] for a in row.actions if a["kind"] == "test" and a["due"]]
+    assert dues and all(d.endswith("T00:00:00+08:00") for d in dues), dues
+    local_due = timezone.localtime(row.next_due)
+    assert (local_due.hour, local_due.minute) == (0, 0)
