@@ -41,6 +41,12 @@ PERSON_SCOPE = {
     "region": "school__", "hospital": "school__hospital_id", "school": "school_id",
     "unit": "unit_id", "klass": "klass_id", "person": "id",
 }
+# For every table whose rows belong to one person (guardianships, households, trips,
+# statuses…): scoped through the row's school and its person's class and unit.
+PERSON_ROW_SCOPE = {
+    "region": "school__", "school": "school_id", "unit": "person__unit_id",
+    "klass": "person__klass_id", "person": "person_id",
+}
 
 
 class Person(models.Model):
@@ -114,10 +120,7 @@ class Guardianship(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope_fields = {
-        "region": "school__", "school": "school_id", "unit": "person__unit_id",
-        "klass": "person__klass_id", "person": "person_id",
-    }
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         constraints = [
@@ -142,7 +145,7 @@ class HouseholdMember(models.Model):
                                          verbose_name=_("residence region"))
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope_fields = Guardianship.scope_fields
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         constraints = [

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import ScopedQuerySet
+from apps.people.models import PERSON_ROW_SCOPE
 
 
 class Category(models.TextChoices):
@@ -25,15 +26,6 @@ class Cause(models.TextChoices):
     POLICY = "policy", _("Policy change")
 
 
-STATUS_SCOPE = {
-    "region": "school__",
-    "school": "school_id",
-    "unit": "person__unit_id",
-    "klass": "person__klass_id",
-    "person": "person_id",
-}
-
-
 class PersonStatus(models.Model):
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
     # A foreign key, not one-to-one: uniqueness is (school, person), so the table can be
@@ -51,7 +43,7 @@ class PersonStatus(models.Model):
     next_due = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
     objects = ScopedQuerySet.as_manager()
-    scope_fields = STATUS_SCOPE
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         constraints = [
@@ -87,7 +79,7 @@ class PersonStatusChange(models.Model):
     cause = models.CharField(_("cause"), max_length=40, choices=Cause.choices, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     objects = ScopedQuerySet.as_manager()
-    scope_fields = STATUS_SCOPE
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         ordering = ["school_id", "person_id", "-changed_at"]

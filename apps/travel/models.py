@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import ScopedQuerySet
+from apps.people.models import PERSON_ROW_SCOPE
 
 
 class Transport(models.TextChoices):
@@ -16,15 +17,6 @@ class Transport(models.TextChoices):
     BUS = "bus", _("Coach")
     SHIP = "ship", _("Ship")
     OTHER = "other", _("Other")
-
-
-DECLARATION_SCOPE = {
-    "region": "school__",
-    "school": "school_id",
-    "unit": "person__unit_id",
-    "klass": "person__klass_id",
-    "person": "person_id",
-}
 
 
 class TripLeg(models.Model):
@@ -61,7 +53,7 @@ class TripLeg(models.Model):
     # A withdrawn leg is deleted; its history row keeps who withdrew it, when and why.
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope_fields = DECLARATION_SCOPE
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         ordering = ["school_id", "person_id", "depart"]
@@ -109,7 +101,7 @@ class Exposure(models.Model):
     client_id = models.CharField(max_length=64, blank=True)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
-    scope_fields = DECLARATION_SCOPE
+    scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         ordering = ["school_id", "person_id", "on"]
