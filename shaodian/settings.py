@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.orgs",
     "apps.access",
     "apps.people",
+    "apps.rosters",
     "apps.policy",
     "apps.risk",
     "apps.travel",
