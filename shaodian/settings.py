@@ -177,6 +177,8 @@ LOGGING = {
 }
 
 API_PAGE_SIZE = env_int("SHAODIAN_API_PAGE_SIZE", 50)
+# Roster uploads larger than this are refused before they are parsed.
+ROSTER_MAX_BYTES = env_int("SHAODIAN_ROSTER_MAX_BYTES", 50 * 1024 * 1024)
 # Lists count at most this many rows (apps/core/pagination.py).
 LIST_COUNT_CAP = env_int("SHAODIAN_LIST_COUNT_CAP", 10_000)
 PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)

@@ -1,0 +1,164 @@
+"""Reading an uploaded roster (xlsx, xls or CSV) into rows of cells, keeping each row's
+spreadsheet row number so that every error can point at the line the school sees.
+
+Files are refused whole, with a reason code, when they cannot be read as a roster at all:
+wrong type, HTML saved as .xls (what many web systems export), encrypted, empty, too big,
+or with a merged header.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+SPREADSHEETS = (".xlsx", ".xls")
+EXTENSIONS = (*SPREADSHEETS, ".csv")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and every encrypted Office file
+ZIP_MAGIC = b"PK\x03\x04"
+HTML_MARKERS = (b"<html", b"<!doctype", b"<table", b"<meta", b"<?xml")
+
+
+class RosterError(Exception):
+    """The file as a whole cannot be imported; `reason` is a stable code."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass
+class Row:
+    number: int  # the row number in the spreadsheet (1-based, as Excel shows it)
+    cells: list
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    header_row: int
+    rows: list[Row] = field(default_factory=list)
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """The first sheet (or the CSV) as a header row and data rows; blank rows skipped."""
+    extension = _extension(name)
+    if len(data) > settings.ROSTER_MAX_BYTES:
+        raise RosterError(
+            "too_large",
+            _("The file is larger than %(mb)d MB: split it into several files.")
+            % {"mb": settings.ROSTER_MAX_BYTES // (1024 * 1024) or 1},
+        )
+    if not data.strip():
+        raise RosterError("empty", _("The file is empty."))
+    if extension == ".csv":
+        grid, merged = _read_csv(data), []
+    else:
+        grid, merged = _read_workbook(extension, data)
+    return _table(grid, merged)
+
+
+def _extension(name: str) -> str:
+    lowered = (name or "").lower()
+    for extension in EXTENSIONS:
+        if lowered.endswith(extension):
+            return extension
+    raise RosterError(
+        "bad_type", _("Upload an Excel file (.xlsx or .xls) or a CSV file.")
+    )
+
+
+def _sniff(extension: str, data: bytes) -> None:
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    if any(head.startswith(marker) for marker in HTML_MARKERS):
+        raise RosterError(
+            "html_as_excel",
+            _(
+                "This file is a web page saved with an Excel name, not a real workbook: "
+                "open it in Excel and save it as .xlsx."
+            ),
+        )
+    if extension == ".xlsx" and data.startswith(OLE_MAGIC):
+        raise _encrypted()  # an encrypted xlsx is wrapped in an OLE container
+    if not (data.startswith(OLE_MAGIC) or data.startswith(ZIP_MAGIC)):
+        raise RosterError("bad_type", _("This file is not an Excel workbook."))
+
+
+def _encrypted() -> RosterError:
+    return RosterError(
+        "encrypted",
+        _("The workbook is protected by a password: remove the password and upload it again."),
+    )
+
+
+def _read_workbook(extension: str, data: bytes) -> tuple[list[list], list]:
+    _sniff(extension, data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not workbook.sheet_names:
+            raise RosterError("empty", _("The workbook has no sheet."))
+        sheet = workbook.get_sheet_by_index(0)
+        grid = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except PasswordError:
+        raise _encrypted() from None
+    except CalamineError as exc:
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise _encrypted() from None
+        raise RosterError(
+            "unreadable", _("The workbook cannot be read: save it again as .xlsx.")
+        ) from None
+    return grid, merged
+
+
+def _read_csv(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):  # GB18030 is a superset of GBK and GB2312
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost any byte string
+        raise RosterError("bad_encoding", _("Save the CSV file as UTF-8."))
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _blank(cells) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _table(grid: list[list], merged: list) -> Table:
+    numbered = [(index + 1, cells) for index, cells in enumerate(grid) if not _blank(cells)]
+    if not numbered:
+        raise RosterError(
+            "empty", _("The sheet has no rows: the first sheet must hold the roster.")
+        )
+    header_row, header_cells = numbered[0]
+    headers = [str(cell).strip() if cell is not None else "" for cell in header_cells]
+    while headers and not headers[-1]:
+        headers.pop()
+    _check_header(header_row, headers, merged)
+    width = len(headers)
+    rows = [Row(number, list(cells[:width]) + [""] * (width - len(cells))) for number, cells
+            in numbered[1:]]
+    return Table(headers=headers, header_row=header_row, rows=rows)
+
+
+def _check_header(header_row: int, headers: list[str], merged: list) -> None:
+    merged_in_header = any(
+        start[0] <= header_row - 1 <= end[0] for start, end in merged
+    )
+    if merged_in_header or "" in headers:
+        raise RosterError(
+            "merged_header",
+            _(
+                "The header row (row %(row)d) has merged or empty cells: give every column "
+                "its own title in one row."
+            )
+            % {"row": header_row},
+        )
