@@ -13,5 +13,6 @@ urlpatterns = [
     path("risk-areas/", include("apps.risk.urls")),
     path("declarations/", include("apps.travel.urls")),
     path("policy/", include("apps.policy.urls")),
+    path("exports/", include("apps.rosters.export_urls")),
     path("", include("apps.web.urls")),
 ]

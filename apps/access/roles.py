@@ -87,3 +87,16 @@ _STATUS = {
     Role.GUARDIAN: {"status.view"},
 }
 PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _STATUS.items()})
+
+# Roster export (apps.rosters.export): the organisational roles that see lists export them,
+# within the same scope; a person or a guardian has no list to export.
+_EXPORT = (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.UNIT_LEAD,
+           Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER)
+PERMISSIONS.update({role: PERMISSIONS[role] | {"rosters.export"} for role in _EXPORT})
+
+# Roster import (apps.rosters): the school's epidemic office for the whole school, a class
+# teacher for their own class; the people's own scope still decides which rows they may write.
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"rosters.import"} for role in (Role.SCHOOL_ADMIN,
+                                                                Role.CLASS_TEACHER)}
+)
