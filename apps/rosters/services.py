@@ -1,0 +1,548 @@
+"""Roster import: a school's student or staff list checked row by row (dry run), then
+written in one transaction.
+
+Every row goes through the people app's own checks (apps.people.validation), so a row the
+import accepts is a row person_create would accept. The school's existing people, classes,
+units, dorm rooms and documents are read in bulk: the number of queries does not grow with
+the number of rows.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from apps.access.grants import grants_for
+from apps.core.crypto import encrypt_text, keyed_hash
+from apps.core.errors import FieldError, ValidationFailed
+from apps.core.identity import DocumentType, mask_document, mask_phone
+from apps.core.scoping import grant_filter
+from apps.orgs.models import DormRoom, School, SchoolClass, Unit
+from apps.people.models import Person, PersonKind, Residence
+from apps.people.validation import (
+    check_birth_date,
+    check_document,
+    check_phone,
+    check_placement,
+    check_sex,
+    check_text,
+)
+from apps.regions.selectors import region_resolve
+from apps.rosters.headers import TITLES, Columns, match_columns, normalize_header
+from apps.rosters.models import ImportStatus, RosterImport
+from apps.rosters.normalize import (
+    CellError,
+    clean_date,
+    clean_doc_type,
+    clean_document_number,
+    clean_residence,
+    clean_sex,
+    clean_text,
+)
+from apps.rosters.reading import RosterError, Table, read_table
+
+PERM = "rosters.import"
+ID_TYPES = (DocumentType.RESIDENT_ID, DocumentType.LEGACY_ID)
+# Model field (as the people checks name it) -> roster field (as headers.py names it).
+FIELD_COLUMN = {"residence_region_code": "residence_region", "dorm_room": "dorm"}
+SENSITIVE = {"doc_number": mask_document, "phone": mask_phone}
+# What a roster row sets on a person, compared field by field with the stored person.
+COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
+            "residence_region_id", "address", "unit_id", "klass_id", "residence", "dorm_room_id")
+# Roster field -> the stored fields it sets: a column absent from the file leaves them be.
+SETS = {"phone": ("phone",), "residence_region": ("residence_region_id",),
+        "address": ("address",), "residence": ("residence",), "dorm": ("dorm_room_id",)}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the spreadsheet row number
+    column: str  # the header as written in the file (or our title if the column is absent)
+    value: str  # the cell, masked when it is a document or phone number
+    reason: str
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    number: str
+    values: dict  # model field -> value to store (document number in plain text: memory only)
+    document: str
+    action: str = "new"  # new | updated | unchanged
+    person_id: int | None = None
+    changed: list[str] = field(default_factory=list)
+    moved: tuple[str, str] | None = None  # (class before, class after)
+
+
+@dataclass
+class Plan:
+    school: School
+    kind: str
+    table: Table
+    columns: Columns
+    rows: list[PlannedRow] = field(default_factory=list)  # the valid rows
+    errors: list[RowError] = field(default_factory=list)
+    file_name: str = ""
+    sha256: str = ""
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+
+@dataclass
+class ImportResult:
+    record: RosterImport
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+# Scope ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    classes: set[int]  # classes the actor may import students into
+    units: set[int]  # units the actor may import staff into (none for a class teacher)
+
+
+def _scope(actor, school: School, kind: str) -> Scope:
+    """404 unless the actor may import into this school at all."""
+    if not School.objects.restrict(actor, PERM).filter(pk=school.pk).exists():
+        raise Http404
+    classes = set(
+        SchoolClass.objects.restrict(actor, PERM).filter(school=school).values_list("pk", flat=True)
+    )
+    # Staff sit in units; a grant on a class does not reach them (as for person_create).
+    grants = [g for g in grants_for(actor) if PERM in g.permissions and g.level != "klass"]
+    units = set()
+    if grants:
+        wide = Q(pk__in=[])
+        for grant in grants:
+            wide |= grant_filter(Unit, grant)
+        units = set(Unit.objects.filter(wide, school=school).values_list("pk", flat=True))
+    if kind == PersonKind.STAFF and not units:
+        raise Http404
+    return Scope(classes, units)
+
+
+# Reading a row -------------------------------------------------------------------------
+
+
+class _Row:
+    """One row being checked: its cells by field, and the errors found so far."""
+
+    def __init__(self, plan: Plan, number: int, cells: list):
+        self.plan, self.number, self.cells = plan, number, cells
+        self.errors: list[RowError] = []
+
+    def raw(self, name: str):
+        return self.plan.columns.value(self.cells, name)
+
+    def given(self, name: str) -> bool:
+        return name in self.plan.columns.positions
+
+    def fail(self, name: str, reason: str, message: str, value=None) -> None:
+        name = FIELD_COLUMN.get(name, name)
+        column = self.plan.columns.titles.get(name) or str(TITLES.get(name, name))
+        shown = value if value is not None else clean_text(self.raw(name))
+        if name in SENSITIVE and shown:
+            shown = SENSITIVE[name](shown)
+        self.errors.append(RowError(self.number, column, shown, reason, str(message)))
+
+    def add(self, errors: list[FieldError], value=None) -> None:
+        for e in errors:
+            self.fail(e.field, e.reason, e.message, value if e.field == "doc_number" else None)
+
+    def clean(self, name: str, cleaner, *args):
+        try:
+            return cleaner(self.raw(name), *args)
+        except CellError as exc:
+            self.fail(name, exc.reason, exc.message)
+            return None
+
+
+@dataclass
+class _School:
+    """The school's classes, units, rooms and people, read once per plan."""
+
+    classes: dict[str, SchoolClass]
+    units: dict[str, Unit]
+    rooms: dict[str, DormRoom]
+    occupancy: dict[int, int]
+    regions: dict[str, object] = field(default_factory=dict)
+
+
+def _key(text) -> str:
+    return normalize_header(text)
+
+
+def _load_school(school: School) -> _School:
+    classes = {_key(c.name): c for c in SchoolClass.objects.filter(school=school)}
+    units = {_key(u.name): u for u in Unit.objects.filter(school=school)}
+    rooms = {}
+    for room in DormRoom.objects.filter(school=school):
+        rooms[_key(f"{room.building}{room.room}")] = room
+    occupancy = dict(
+        Person.objects.filter(school=school, active=True, dorm_room__isnull=False)
+        .values_list("dorm_room").annotate(n=Count("pk")).values_list("dorm_room", "n")
+    )
+    return _School(classes, units, rooms, occupancy)
+
+
+def _lookup(row: _Row, name: str, found: dict, reason: str, message: str):
+    text = clean_text(row.raw(name))
+    if not text:
+        return None
+    item = found.get(_key(text))
+    if item is None:
+        row.fail(name, reason, message)
+    return item
+
+
+def _region(row: _Row, known: _School) -> str | None:
+    text = clean_text(row.raw("residence_region"))
+    if not text:
+        return None
+    if text not in known.regions:
+        try:
+            known.regions[text] = region_resolve(text, field="residence_region")
+        except ValidationFailed as exc:
+            known.regions[text] = exc.errors
+    found = known.regions[text]
+    if isinstance(found, list):
+        row.add(found)
+        return None
+    return found.code
+
+
+def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow | None:
+    number = clean_text(row.raw("number")).replace(" ", "").upper()
+    name = clean_text(row.raw("name"))
+    address = clean_text(row.raw("address"))
+    row.add(check_text("number", number, Person._meta.get_field("number").max_length,
+                       needed=True))
+    row.add(check_text("name", name, Person._meta.get_field("name").max_length, needed=True))
+    row.add(check_text("address", address, Person._meta.get_field("address").max_length,
+                       needed=False))
+    klass = unit = None
+    if kind == PersonKind.STUDENT:
+        klass = _lookup(row, "klass", known.classes, "unknown_class",
+                        _("This school has no class with this name."))
+    unit = _lookup(row, "unit", known.units, "unknown_unit",
+                   _("This school has no grade or department with this name."))
+    if not any(e.reason in ("unknown_class", "unknown_unit") for e in row.errors):
+        unit, found = check_placement(school=row.plan.school, kind=kind, klass=klass, unit=unit,
+                                      unit_given=unit is not None)
+        row.add(found)
+    document, birth_date, sex = _read_document(row, today)
+    phone, found = check_phone("phone", clean_text(row.raw("phone")))
+    row.add(found, None)
+    region = _region(row, known)
+    residence = row.clean("residence", clean_residence) or Residence.DAY
+    room = _lookup(row, "dorm", known.rooms, "unknown_dorm",
+                   _("This school has no dorm room with this name (building and room)."))
+    if room is not None and residence != Residence.BOARDER:
+        row.fail("dorm", "not_boarder", _("Only boarders have a dorm room."))
+    if row.errors:
+        return None
+    values = {"number": number, "name": name, "sex": sex, "birth_date": birth_date,
+              "doc_type": document[0], "doc_hash": keyed_hash(document[1]), "phone": phone,
+              "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
+              "klass_id": klass and klass.pk, "residence": residence,
+              "dorm_room_id": room and room.pk}
+    return PlannedRow(row.number, number, values, document[1])
+
+
+def _read_document(row: _Row, today: date):
+    """(doc_type, number), birth date and sex: the ID's own, checked against the cells."""
+    number = row.clean("doc_number", clean_document_number)
+    if number is None:
+        return (None, None), None, None
+    doc_type = row.clean("doc_type", clean_doc_type, number)
+    given_birth = row.clean("birth_date", clean_date)
+    given_sex = row.clean("sex", clean_sex)
+    if doc_type is None:
+        return (None, None), None, None
+    document, found = check_document(doc_type, number, today=today)
+    row.add(found, number)
+    if document is None:
+        return (doc_type, None), None, None
+    birth_date, found = check_birth_date(given_birth, document.birth_date, today=today)
+    row.add(found)
+    sex, found = check_sex(given_sex, document.sex)
+    row.add(found)
+    row.hashes = document.hashes
+    return (doc_type, document.number), birth_date, sex
+
+
+# The plan ------------------------------------------------------------------------------
+
+
+def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: str = "",
+                sha256: str = "") -> Plan:
+    """Every row checked and classified (new, updated, unchanged) against the school's
+    people; nothing written. Http404 unless the actor may import into the school."""
+    if kind not in PersonKind.values:
+        raise RosterError("bad_kind", _("Choose students or staff."))
+    scope = _scope(actor, school, kind)
+    plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
+                sha256=sha256)
+    known, today = _load_school(school), timezone.localdate()
+    hashes: dict[int, list[str]] = {}
+    for table_row in table.rows:
+        row = _Row(plan, table_row.number, table_row.cells)
+        planned = _read_row(row, kind, known, today)
+        plan.errors += row.errors
+        if planned is not None:
+            plan.rows.append(planned)
+            hashes[planned.row] = row.hashes
+    _check_duplicates_in_file(plan, hashes)
+    existing = _compare(plan, hashes, {c.pk: c.name for c in known.classes.values()})
+    _check_scope(plan, scope, existing)
+    _check_rooms(plan, known)
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    return plan
+
+
+def _reject(plan: Plan, rows: set[int], errors: list[RowError]) -> None:
+    plan.errors += errors
+    plan.rows = [r for r in plan.rows if r.row not in rows]
+
+
+def _error(plan: Plan, planned: PlannedRow, name: str, reason: str, message: str, value: str):
+    column = plan.columns.titles.get(name) or str(TITLES[name])
+    if name in SENSITIVE:
+        value = SENSITIVE[name](value)
+    return RowError(planned.row, column, value, reason, str(message))
+
+
+def _check_duplicates_in_file(plan: Plan, hashes: dict[int, list[str]]) -> None:
+    """The same person twice (same number, or the same document in either ID form): every
+    one of the rows is an error, since the file does not say which is right."""
+    by_number, by_document = {}, {}
+    for planned in plan.rows:
+        by_number.setdefault(planned.number, []).append(planned)
+        for h in hashes[planned.row]:
+            by_document.setdefault(h, []).append(planned)
+    errors, bad = [], set()
+    for name, groups in (("number", by_number), ("doc_number", by_document)):
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            rows = ", ".join(str(p.row) for p in group)
+            for planned in group:
+                if (planned.row, name) in bad:
+                    continue
+                bad.add((planned.row, name))
+                value = planned.number if name == "number" else planned.document
+                errors.append(_error(
+                    plan, planned, name, "duplicate_in_file",
+                    _("The same person appears more than once in this file (rows %(rows)s).")
+                    % {"rows": rows}, value))
+    _reject(plan, {row for row, _name in bad}, errors)
+
+
+def _compare(plan: Plan, hashes: dict[int, list[str]], names: dict[int, str]
+             ) -> dict[str, Person]:
+    """Classify the valid rows against the school's people, in two queries."""
+    existing = {
+        p.number: p
+        for p in Person.objects.filter(school=plan.school, kind=plan.kind,
+                                       number__in=[r.number for r in plan.rows])
+        .select_related("klass")
+    }
+    all_hashes = [h for r in plan.rows for h in hashes[r.row]]
+    owners = {
+        doc_hash: (kind, number)
+        for doc_hash, kind, number in Person.objects.filter(
+            school=plan.school, doc_hash__in=all_hashes).values_list("doc_hash", "kind", "number")
+    }
+    errors, bad = [], set()
+    for planned in plan.rows:
+        owner = next((owners[h] for h in hashes[planned.row] if h in owners), None)
+        if owner is not None and owner != (plan.kind, planned.number):
+            bad.add(planned.row)
+            errors.append(_error(
+                plan, planned, "doc_number", "duplicate_document",
+                _("This document is already registered in this school under another number."),
+                planned.document))
+            continue
+        person = existing.get(planned.number)
+        if person is not None:
+            _classify(plan, planned, person, names)
+    _reject(plan, bad, errors)
+    return existing
+
+
+def _classify(plan: Plan, planned: PlannedRow, person: Person, names: dict[int, str]) -> None:
+    planned.person_id = person.pk
+    given = {f for name, fields in SETS.items() if name in plan.columns.positions
+             for f in fields}
+    for name in COMPARED:
+        if any(name in fields for fields in SETS.values()) and name not in given:
+            planned.values[name] = getattr(person, name)  # no column: keep what is stored
+            continue
+        if getattr(person, name) != planned.values[name]:
+            planned.changed.append("doc_number" if name == "doc_hash" else name)
+    if not person.active:
+        planned.changed.append("active")
+    planned.action = "updated" if planned.changed else "unchanged"
+    if "klass_id" in planned.changed:
+        before = person.klass.name if person.klass_id else "-"
+        planned.moved = (before, names.get(planned.values["klass_id"], "-"))
+
+
+def _check_scope(plan: Plan, scope: Scope, existing: dict[str, Person]) -> None:
+    """A row the actor may not write (another class, or moving someone out of another
+    teacher's class) is an error on its class or unit column."""
+    errors, bad = [], set()
+    for planned in plan.rows:
+        person = existing.get(planned.number)
+        if plan.kind == PersonKind.STUDENT:
+            name, allowed = "klass", scope.classes
+            targets = {planned.values["klass_id"], person and person.klass_id} - {None}
+        else:
+            name, allowed = "unit", scope.units
+            targets = {planned.values["unit_id"], person and person.unit_id} - {None}
+        if targets - allowed:
+            bad.add(planned.row)
+            value = clean_text(plan.columns.value(_cells(plan, planned.row), name))
+            errors.append(_error(plan, planned, name, "out_of_scope",
+                                 _("You may not import people into this class or unit."), value))
+    _reject(plan, bad, errors)
+
+
+def _cells(plan: Plan, row: int) -> list:
+    return next(r.cells for r in plan.table.rows if r.number == row)
+
+
+def _check_rooms(plan: Plan, known: _School) -> None:
+    """Beds: the people already in a room who stay there, plus those the file puts in it."""
+    rooms = {room.pk: room for room in known.rooms.values()}
+    listed = [p.person_id for p in plan.rows if p.person_id is not None]
+    stored = Person.objects.filter(pk__in=listed, dorm_room__isnull=False, active=True)
+    taken = dict(known.occupancy)
+    for room in stored.values_list("dorm_room", flat=True):
+        taken[room] -= 1  # counted again below if the file keeps them there
+    errors, bad = [], set()
+    for planned in plan.rows:
+        room = planned.values["dorm_room_id"]
+        if room is None:
+            continue
+        taken[room] = taken.get(room, 0) + 1
+        if taken[room] > rooms[room].beds:
+            bad.add(planned.row)
+            value = clean_text(plan.columns.value(_cells(plan, planned.row), "dorm"))
+            errors.append(_error(plan, planned, "dorm", "room_full",
+                                 _("Every bed in this room is taken."), value))
+    _reject(plan, bad, errors)
+
+
+# Recording and applying ----------------------------------------------------------------
+
+
+def _record(plan: Plan, *, actor, status: str, valid_only: bool = False,
+            counts=None) -> RosterImport:
+    new, updated, unchanged = counts or (plan.count("new"), plan.count("updated"),
+                                         plan.count("unchanged"))
+    return RosterImport.objects.create(
+        school=plan.school, kind=plan.kind, user=actor, file_name=plan.file_name[:255],
+        sha256=plan.sha256, status=status, valid_only=valid_only, new=new, updated=updated,
+        unchanged=unchanged, rejected=len(plan.rejected_rows),
+        errors=[e.__dict__ for e in plan.errors], ignored_columns=plan.columns.ignored,
+    )
+
+
+def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) -> Plan:
+    """Read and plan an uploaded file (a dry run), recorded in the import history. A file
+    that cannot be read raises RosterError (recorded as refused). Planning writes nothing,
+    so the record is the only write and needs no wider transaction."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        table = read_table(name, data)
+        plan = roster_plan(actor=actor, school=school, kind=kind, table=table, file_name=name,
+                           sha256=sha256)
+    except RosterError as exc:
+        _scope(actor, school, kind)  # an outsider learns nothing, not even that it failed
+        RosterImport.objects.create(
+            school=school, kind=kind, user=actor, file_name=name[:255], sha256=sha256,
+            status=ImportStatus.REFUSED,
+            errors=[{"row": None, "column": "", "value": "", "reason": exc.reason,
+                     "message": exc.message}],
+        )
+        raise
+    _record(plan, actor=actor, status=ImportStatus.CHECKED)
+    return plan
+
+
+@transaction.atomic
+def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult:
+    """Write the plan in one transaction. The rows are checked again against the people as
+    they are now, so applying twice (or the same file twice) changes nothing the second
+    time. With errors, nothing is written unless `valid_only`."""
+    fresh = roster_plan(actor=actor, school=plan.school, kind=plan.kind, table=plan.table,
+                        file_name=plan.file_name, sha256=plan.sha256)
+    if fresh.errors and not valid_only:
+        raise RosterError(
+            "has_errors",
+            _("%(count)d rows have errors: fix them, or import only the valid rows.")
+            % {"count": len(fresh.rejected_rows)},
+        )
+    _create(actor, fresh)
+    _update(actor, fresh)
+    record = _record(fresh, actor=actor, status=ImportStatus.APPLIED, valid_only=valid_only)
+    return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
+
+
+def _document_fields(planned: PlannedRow) -> dict:
+    return {"doc_cipher": encrypt_text(planned.document), "doc_hash": planned.values["doc_hash"],
+            "doc_masked": mask_document(planned.document)}
+
+
+def _create(actor, plan: Plan) -> None:
+    people = []
+    for planned in plan.rows:
+        if planned.action != "new":
+            continue
+        person = Person(school=plan.school, kind=plan.kind, active=True,
+                        **{**planned.values, **_document_fields(planned)})
+        person._history_user, person._change_reason = actor, "created: roster import"
+        people.append(person)
+    if people:
+        bulk_create_with_history(people, Person, batch_size=1000, default_user=actor)
+
+
+def _update(actor, plan: Plan) -> None:
+    rows = {r.person_id: r for r in plan.rows if r.action == "updated"}
+    if not rows:
+        return
+    people, fields = [], set()
+    for person in Person.objects.filter(school=plan.school, pk__in=list(rows)):
+        planned = rows[person.pk]
+        changed = [f for f in planned.changed if f != "doc_number"]
+        for name in changed:
+            setattr(person, name, True if name == "active" else planned.values[name])
+        if "doc_number" in planned.changed:
+            for name, value in _document_fields(planned).items():
+                setattr(person, name, value)
+            changed += ["doc_cipher", "doc_hash", "doc_masked"]
+        fields.update(changed)
+        reason = "updated: roster import: " + ", ".join(planned.changed)
+        if planned.moved:
+            reason = f"moved class: {planned.moved[0]} -> {planned.moved[1]}; {reason}"
+        person._history_user, person._change_reason = actor, reason[:100]
+        people.append(person)
+    bulk_update_with_history(people, Person, sorted(fields), batch_size=1000, default_user=actor)
