@@ -1,0 +1,44 @@
+import io
+from datetime import date
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from apps.core.identity import mask_document, validate_document
+from apps.rosters.headers import REQUIRED, match_columns
+from apps.rosters.reading import read_table
+from apps.rosters.reports import roster_error_report_xlsx, roster_template_xlsx
+from apps.rosters.tests.test_services import HEADER, _check, _id, _student
+
+
+def _sheets(data: bytes) -> dict:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
+def test_the_error_report_holds_the_bad_rows_as_in_the_file_with_reasons_masked(world):
+    bad_id = _id(3)[:-1] + ("0" if _id(3)[-1] != "0" else "1")
+    plan = _check(world, [_student("A2025001", "甲", 1),
+                          _student("A2025002", "乙", 3, 身份证号=bad_id, 班级="无此班")])
+    rows = next(iter(_sheets(roster_error_report_xlsx(plan)).values()))
+    assert rows[0][: len(HEADER)] == HEADER and len(rows) == 2
+    line = dict(zip(rows[0], rows[1], strict=True))
+    assert line["学号"] == "A2025002" and line["身份证号"] == mask_document(bad_id)
+    assert bad_id not in str(rows)
+    reason = rows[1][-1]
+    assert "身份证号:" in reason and "班级:" in reason and rows[1][-2] == 3
+
+
+@pytest.mark.parametrize("kind", ["student", "staff"])
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_templates_read_back_as_a_complete_roster_with_valid_sample_ids(kind, lang):
+    data = roster_template_xlsx(kind, lang)
+    table = read_table("template.xlsx", data)
+    columns = match_columns(kind, table.headers)
+    assert columns.ignored == [] and set(REQUIRED[kind]) <= set(columns.positions)
+    assert len(table.rows) == 2
+    for row in table.rows:
+        number = columns.value(row.cells, "doc_number")
+        validate_document("resident_id", number, today=date(2026, 1, 1))
+    roster, notes = _sheets(data).values()
+    assert [line[0] for line in notes[1:]] == roster[0]  # one note per column
