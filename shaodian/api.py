@@ -119,6 +119,7 @@ api.add_router("/policy", "apps.policy.api.router")
 api.add_router("/risk-areas", "apps.risk.api.router")
 api.add_router("/", "apps.travel.api.router")  # /persons/{id}/trips, /persons/{id}/exposures
 api.add_router("/", "apps.status.api.router")  # /persons/{id}/status, /status/counts
+api.add_router("/rosters", "apps.rosters.api.router")  # /rosters/{school_id}/import
 api.add_router("/exports", "apps.rosters.export_api.router")  # /exports/people.xlsx …
 
 

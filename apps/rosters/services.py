@@ -91,6 +91,7 @@ class Plan:
     errors: list[RowError] = field(default_factory=list)
     file_name: str = ""
     sha256: str = ""
+    record: RosterImport | None = None  # the dry run's entry in the import history
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -484,7 +485,7 @@ def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) ->
                      "message": exc.message}],
         )
         raise
-    _record(plan, actor=actor, status=ImportStatus.CHECKED)
+    plan.record = _record(plan, actor=actor, status=ImportStatus.CHECKED)
     return plan
 
 

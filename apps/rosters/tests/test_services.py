@@ -235,3 +235,30 @@ def test_it_imports_staff_into_units(world):
     roster_apply(actor=world.users["school_a_admin"], plan=plan, valid_only=True)
     person = Person.objects.get(number="T100")
     assert person.kind == "staff" and person.unit == world.units["a_office"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("名单.pdf", b"%PDF-1.4", "bad_type"),
+        ("名单.xls", b"<html><body><table><tr><td>1</td></tr></table>", "html_as_excel"),
+        ("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "encrypted"),
+        ("名单.xlsx", xlsx([]), "empty"),
+        ("名单.xlsx", xlsx([HEADER[:2] + [None] + HEADER[2:]]), "merged_header"),
+    ],
+)
+def test_a_file_that_cannot_be_read_saves_nobody_and_is_recorded(world, name, data, reason):
+    before = _count(world)
+    with pytest.raises(RosterError) as caught:
+        roster_check(actor=world.users["school_a_admin"], school=world.schools["a"],
+                     kind="student", name=name, data=data)
+    assert caught.value.reason == reason and _count(world) == before
+    record = RosterImport.objects.get()
+    assert (record.status, record.errors[0]["reason"]) == ("refused", reason)
+
+
+def test_an_oversize_file_is_refused(world, settings):
+    settings.ROSTER_MAX_BYTES = 1000
+    with pytest.raises(RosterError) as caught:
+        _check(world, [_student(f"A{n}", "甲", n) for n in range(1, 40)])
+    assert caught.value.reason == "too_large"
