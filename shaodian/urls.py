@@ -14,5 +14,6 @@ urlpatterns = [
     path("declarations/", include("apps.travel.urls")),
     path("policy/", include("apps.policy.urls")),
     path("exports/", include("apps.rosters.export_urls")),
+    path("rosters/", include("apps.rosters.urls")),
     path("", include("apps.web.urls")),
 ]

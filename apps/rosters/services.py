@@ -100,6 +100,11 @@ class Plan:
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
+    # For templates, which cannot pass arguments.
+    new_count = property(lambda self: self.count("new"))
+    updated_count = property(lambda self: self.count("updated"))
+    unchanged_count = property(lambda self: self.count("unchanged"))
+
 
 @dataclass
 class ImportResult:

@@ -32,6 +32,8 @@ def _entries(user) -> list[MenuEntry]:
         entries.append(MenuEntry("policy:index", _("Policy"), "journal-check"))
     if _staff_perm(user, "people.view"):
         entries.append(MenuEntry("web:person_list", _("People"), "people"))
+    if has_perm_anywhere(user, "rosters.import"):
+        entries.append(MenuEntry("rosters:import", _("Roster import"), "upload"))
     if has_perm_anywhere(user, "travel.declare"):
         entries.append(MenuEntry("travel:choose", _("Declarations"), "airplane"))
     if has_perm_anywhere(user, "risk.view"):

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.people.models import PersonKind
+from apps.web.forms import BootstrapForm
+
+
+class ImportForm(BootstrapForm):
+    school = forms.TypedChoiceField(label=_("School"), coerce=int)
+    kind = forms.ChoiceField(label=_("Who"), choices=PersonKind.choices)
+    file = forms.FileField(label=_("Roster file"), required=False,
+                           help_text=_(".xlsx, .xls or CSV (UTF-8 or GBK); the first sheet, "
+                                       "one row per person, titles in the first row."))
+    valid_only = forms.BooleanField(
+        label=_("Import the good rows even if some rows are bad"), required=False)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [(s.pk, s.name) for s in schools]
