@@ -16,13 +16,15 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from apps.access.grants import grants_for
 from apps.core.crypto import encrypt_text, keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentType, mask_document, mask_phone
 from apps.core.scoping import grant_filter
+from apps.demo.writer import IdPool, write_rows
 from apps.orgs.models import DormRoom, School, SchoolClass, Unit
 from apps.people.models import Person, PersonKind, Residence
 from apps.people.validation import (
@@ -52,6 +54,10 @@ ID_TYPES = (DocumentType.RESIDENT_ID, DocumentType.LEGACY_ID)
 # Model field (as the people checks name it) -> roster field (as headers.py names it).
 FIELD_COLUMN = {"residence_region_code": "residence_region", "dorm_room": "dorm"}
 SENSITIVE = {"doc_number": mask_document, "phone": mask_phone}
+UNKNOWN_CLASS = gettext_lazy("This school has no class with this name.")
+UNKNOWN_UNIT = gettext_lazy("This school has no grade or department with this name.")
+UNKNOWN_DORM = gettext_lazy("This school has no dorm room with this name (building and room).")
+BATCH = 10_000  # ids or keys per IN (...) query
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
             "residence_region_id", "address", "unit_id", "klass_id", "residence", "dorm_room_id")
@@ -75,6 +81,7 @@ class PlannedRow:
     number: str
     values: dict  # model field -> value to store (document number in plain text: memory only)
     document: str
+    hashes: list[str] = field(default_factory=list)  # the document's keyed hashes
     action: str = "new"  # new | updated | unchanged
     person_id: int | None = None
     changed: list[str] = field(default_factory=list)
@@ -196,7 +203,8 @@ def _key(text) -> str:
 
 
 def _load_school(school: School) -> _School:
-    classes = {_key(c.name): c for c in SchoolClass.objects.filter(school=school)}
+    classes = {_key(c.name): c for c in SchoolClass.objects.filter(school=school)
+               .select_related("unit")}
     units = {_key(u.name): u for u in Unit.objects.filter(school=school)}
     rooms = {}
     for room in DormRoom.objects.filter(school=school):
@@ -245,10 +253,8 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
                        needed=False))
     klass = unit = None
     if kind == PersonKind.STUDENT:
-        klass = _lookup(row, "klass", known.classes, "unknown_class",
-                        _("This school has no class with this name."))
-    unit = _lookup(row, "unit", known.units, "unknown_unit",
-                   _("This school has no grade or department with this name."))
+        klass = _lookup(row, "klass", known.classes, "unknown_class", UNKNOWN_CLASS)
+    unit = _lookup(row, "unit", known.units, "unknown_unit", UNKNOWN_UNIT)
     if not any(e.reason in ("unknown_class", "unknown_unit") for e in row.errors):
         unit, found = check_placement(school=row.plan.school, kind=kind, klass=klass, unit=unit,
                                       unit_given=unit is not None)
@@ -258,8 +264,7 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     row.add(found, None)
     region = _region(row, known)
     residence = row.clean("residence", clean_residence) or Residence.DAY
-    room = _lookup(row, "dorm", known.rooms, "unknown_dorm",
-                   _("This school has no dorm room with this name (building and room)."))
+    room = _lookup(row, "dorm", known.rooms, "unknown_dorm", UNKNOWN_DORM)
     if room is not None and residence != Residence.BOARDER:
         row.fail("dorm", "not_boarder", _("Only boarders have a dorm room."))
     if row.errors:
@@ -269,7 +274,7 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
               "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
               "klass_id": klass and klass.pk, "residence": residence,
               "dorm_room_id": room and room.pk}
-    return PlannedRow(row.number, number, values, document[1])
+    return PlannedRow(row.number, number, values, document[1], row.hashes)
 
 
 def _read_document(row: _Row, today: date):
@@ -307,20 +312,31 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
                 sha256=sha256)
     known, today = _load_school(school), timezone.localdate()
-    hashes: dict[int, list[str]] = {}
     for table_row in table.rows:
         row = _Row(plan, table_row.number, table_row.cells)
         planned = _read_row(row, kind, known, today)
         plan.errors += row.errors
         if planned is not None:
             plan.rows.append(planned)
-            hashes[planned.row] = row.hashes
-    _check_duplicates_in_file(plan, hashes)
-    existing = _compare(plan, hashes, {c.pk: c.name for c in known.classes.values()})
+    _check_duplicates_in_file(plan)
+    _check_against_school(plan, scope, known)
+    return plan
+
+
+def _check_against_school(plan: Plan, scope: Scope, known: _School) -> None:
+    """What depends on the stored people: documents held by others, new or updated or
+    unchanged, scope and beds. Run again when the plan is applied."""
+    for planned in plan.rows:
+        planned.action, planned.person_id, planned.changed, planned.moved = "new", None, [], None
+    existing = _compare(plan, {c.pk: c.name for c in known.classes.values()})
     _check_scope(plan, scope, existing)
     _check_rooms(plan, known)
     plan.errors.sort(key=lambda e: (e.row, e.column))
-    return plan
+
+
+def _chunks(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _reject(plan: Plan, rows: set[int], errors: list[RowError]) -> None:
@@ -335,13 +351,13 @@ def _error(plan: Plan, planned: PlannedRow, name: str, reason: str, message: str
     return RowError(planned.row, column, value, reason, str(message))
 
 
-def _check_duplicates_in_file(plan: Plan, hashes: dict[int, list[str]]) -> None:
+def _check_duplicates_in_file(plan: Plan) -> None:
     """The same person twice (same number, or the same document in either ID form): every
     one of the rows is an error, since the file does not say which is right."""
     by_number, by_document = {}, {}
     for planned in plan.rows:
         by_number.setdefault(planned.number, []).append(planned)
-        for h in hashes[planned.row]:
+        for h in planned.hashes:
             by_document.setdefault(h, []).append(planned)
     errors, bad = [], set()
     for name, groups in (("number", by_number), ("doc_number", by_document)):
@@ -361,24 +377,18 @@ def _check_duplicates_in_file(plan: Plan, hashes: dict[int, list[str]]) -> None:
     _reject(plan, {row for row, _name in bad}, errors)
 
 
-def _compare(plan: Plan, hashes: dict[int, list[str]], names: dict[int, str]
-             ) -> dict[str, Person]:
-    """Classify the valid rows against the school's people, in two queries."""
-    existing = {
-        p.number: p
-        for p in Person.objects.filter(school=plan.school, kind=plan.kind,
-                                       number__in=[r.number for r in plan.rows])
-        .select_related("klass")
-    }
-    all_hashes = [h for r in plan.rows for h in hashes[r.row]]
-    owners = {
-        doc_hash: (kind, number)
-        for doc_hash, kind, number in Person.objects.filter(
-            school=plan.school, doc_hash__in=all_hashes).values_list("doc_hash", "kind", "number")
-    }
+def _compare(plan: Plan, names: dict[int, str]) -> dict[str, Person]:
+    """Classify the valid rows against the school's people, in two queries per batch."""
+    existing, owners = {}, {}
+    for numbers in _chunks([r.number for r in plan.rows]):
+        people = Person.objects.filter(school=plan.school, kind=plan.kind, number__in=numbers)
+        existing.update((p.number, p) for p in people.select_related("klass"))
+    for hashes in _chunks([h for r in plan.rows for h in r.hashes]):
+        found = Person.objects.filter(school=plan.school, doc_hash__in=hashes)
+        owners.update((h, (k, n)) for h, k, n in found.values_list("doc_hash", "kind", "number"))
     errors, bad = [], set()
     for planned in plan.rows:
-        owner = next((owners[h] for h in hashes[planned.row] if h in owners), None)
+        owner = next((owners[h] for h in planned.hashes if h in owners), None)
         if owner is not None and owner != (plan.kind, planned.number):
             bad.add(planned.row)
             errors.append(_error(
@@ -439,10 +449,11 @@ def _check_rooms(plan: Plan, known: _School) -> None:
     """Beds: the people already in a room who stay there, plus those the file puts in it."""
     rooms = {room.pk: room for room in known.rooms.values()}
     listed = [p.person_id for p in plan.rows if p.person_id is not None]
-    stored = Person.objects.filter(pk__in=listed, dorm_room__isnull=False, active=True)
     taken = dict(known.occupancy)
-    for room in stored.values_list("dorm_room", flat=True):
-        taken[room] -= 1  # counted again below if the file keeps them there
+    for ids in _chunks(listed):
+        stored = Person.objects.filter(pk__in=ids, dorm_room__isnull=False, active=True)
+        for room in stored.values_list("dorm_room", flat=True):
+            taken[room] -= 1  # counted again below if the file keeps them there
     errors, bad = [], set()
     for planned in plan.rows:
         room = planned.values["dorm_room_id"]
@@ -498,18 +509,18 @@ def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) ->
 def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult:
     """Write the plan in one transaction. The rows are checked again against the people as
     they are now, so applying twice (or the same file twice) changes nothing the second
-    time. With errors, nothing is written unless `valid_only`."""
-    fresh = roster_plan(actor=actor, school=plan.school, kind=plan.kind, table=plan.table,
-                        file_name=plan.file_name, sha256=plan.sha256)
-    if fresh.errors and not valid_only:
+    time. With errors, nothing is written unless `valid_only`. The rows themselves are not
+    read again: only what depends on the stored people is checked again."""
+    _check_against_school(plan, _scope(actor, plan.school, plan.kind), _load_school(plan.school))
+    if plan.errors and not valid_only:
         raise RosterError(
             "has_errors",
             _("%(count)d rows have errors: fix them, or import only the valid rows.")
-            % {"count": len(fresh.rejected_rows)},
+            % {"count": len(plan.rejected_rows)},
         )
-    _create(actor, fresh)
-    _update(actor, fresh)
-    record = _record(fresh, actor=actor, status=ImportStatus.APPLIED, valid_only=valid_only)
+    _create(actor, plan)
+    _update(actor, plan)
+    record = _record(plan, actor=actor, status=ImportStatus.APPLIED, valid_only=valid_only)
     return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
 
 
@@ -518,17 +529,28 @@ def _document_fields(planned: PlannedRow) -> dict:
             "doc_masked": mask_document(planned.document)}
 
 
+PERSON_COLUMNS = ("id", "school_id", "kind", "number", "name", "sex", "birth_date", "doc_type",
+                  "doc_cipher", "doc_hash", "doc_masked", "phone", "residence_region_id",
+                  "address", "unit_id", "klass_id", "residence", "dorm_room_id", "active")
+HISTORY_COLUMNS = (*PERSON_COLUMNS, "history_date", "history_change_reason", "history_type",
+                   "history_user_id")
+
+
 def _create(actor, plan: Plan) -> None:
-    people = []
+    """New people and their first historical record, written set-based (COPY on
+    PostgreSQL) with ids reserved up front: no read back, no query per row."""
+    ids, now = IdPool(Person), timezone.now()
+    people, history = [], []
     for planned in plan.rows:
         if planned.action != "new":
             continue
-        person = Person(school=plan.school, kind=plan.kind, active=True,
-                        **{**planned.values, **_document_fields(planned)})
-        person._history_user, person._change_reason = actor, "created: roster import"
-        people.append(person)
-    if people:
-        bulk_create_with_history(people, Person, batch_size=1000, default_user=actor)
+        values = {**planned.values, **_document_fields(planned), "id": ids.take(),
+                  "school_id": plan.school.pk, "kind": plan.kind, "active": True}
+        row = tuple(values[c] for c in PERSON_COLUMNS)
+        people.append(row)
+        history.append((*row, now, "created: roster import", "+", actor.pk))
+    write_rows(Person, PERSON_COLUMNS, people)
+    write_rows(Person.history.model, HISTORY_COLUMNS, history)
 
 
 def _update(actor, plan: Plan) -> None:
@@ -536,7 +558,8 @@ def _update(actor, plan: Plan) -> None:
     if not rows:
         return
     people, fields = [], set()
-    for person in Person.objects.filter(school=plan.school, pk__in=list(rows)):
+    for person in (p for ids in _chunks(list(rows))
+                   for p in Person.objects.filter(school=plan.school, pk__in=ids)):
         planned = rows[person.pk]
         changed = [f for f in planned.changed if f != "doc_number"]
         for name in changed:
