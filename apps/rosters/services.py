@@ -378,14 +378,19 @@ def _check_duplicates_in_file(plan: Plan) -> None:
 
 
 def _compare(plan: Plan, names: dict[int, str]) -> dict[str, Person]:
-    """Classify the valid rows against the school's people, in two queries per batch."""
+    """Classify the valid rows against the school's people, in two queries."""
     existing, owners = {}, {}
-    for numbers in _chunks([r.number for r in plan.rows]):
-        people = Person.objects.filter(school=plan.school, kind=plan.kind, number__in=numbers)
-        existing.update((p.number, p) for p in people.select_related("klass"))
-    for hashes in _chunks([h for r in plan.rows for h in r.hashes]):
-        found = Person.objects.filter(school=plan.school, doc_hash__in=hashes)
-        owners.update((h, (k, n)) for h, k, n in found.values_list("doc_hash", "kind", "number"))
+    in_school = Person.objects.filter(school=plan.school)
+    if len(plan.rows) > BATCH:  # a big file: one scan of the school beats huge IN lists
+        people = [in_school.filter(kind=plan.kind)]
+        found = [in_school]
+    else:
+        people = [in_school.filter(kind=plan.kind, number__in=[r.number for r in plan.rows])]
+        found = [in_school.filter(doc_hash__in=[h for r in plan.rows for h in r.hashes])]
+    for query in people:
+        existing.update((p.number, p) for p in query.select_related("klass"))
+    for query in found:
+        owners.update((h, (k, n)) for h, k, n in query.values_list("doc_hash", "kind", "number"))
     errors, bad = [], set()
     for planned in plan.rows:
         owner = next((owners[h] for h in planned.hashes if h in owners), None)
