@@ -7,7 +7,7 @@ from apps.web.forms import BootstrapForm
 
 class ImportForm(BootstrapForm):
     school = forms.TypedChoiceField(label=_("School"), coerce=int)
-    kind = forms.ChoiceField(label=_("Who"), choices=PersonKind.choices)
+    kind = forms.ChoiceField(label=_("Students or staff"), choices=PersonKind.choices)
     file = forms.FileField(label=_("Roster file"), required=False,
                            help_text=_(".xlsx, .xls or CSV (UTF-8 or GBK); the first sheet, "
                                        "one row per person, titles in the first row."))

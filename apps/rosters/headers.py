@@ -42,7 +42,7 @@ REQUIRED = {
 # The title of each field in our templates and error reports.
 TITLES = {
     "number": gettext_lazy("Number"),
-    "name": gettext_lazy("Name"),
+    "name": gettext_lazy("Full name"),
     "sex": gettext_lazy("Sex"),
     "birth_date": gettext_lazy("Birth date"),
     "doc_type": gettext_lazy("Document type"),
