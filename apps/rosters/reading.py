@@ -8,7 +8,11 @@ or with a merged header.
 
 import csv
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -41,6 +45,9 @@ class Table:
     headers: list[str]
     header_row: int
     rows: list[Row] = field(default_factory=list)
+    # (row number, column index) of formula cells saved without a computed value: calamine
+    # reads them as empty, but they are not empty, so a row must not be taken as it reads.
+    uncomputed: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_table(name: str, data: bytes) -> Table:
@@ -58,7 +65,10 @@ def read_table(name: str, data: bytes) -> Table:
         grid, merged = _read_csv(data), []
     else:
         grid, merged = _read_workbook(extension, data)
-    return _table(grid, merged)
+    table = _table(grid, merged)
+    if extension == ".xlsx":
+        table.uncomputed = _uncomputed_formulas(data)
+    return table
 
 
 def _extension(name: str) -> str:
@@ -162,3 +172,54 @@ def _check_header(header_row: int, headers: list[str], merged: list) -> None:
             )
             % {"row": header_row},
         )
+
+
+# The parts of an uploaded workbook are untrusted XML. ElementTree resolves no external
+# entity, and the expat it runs on (2.4.1 and later) stops entity-expansion bombs.
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _first_sheet_path(book: zipfile.ZipFile) -> str:
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))  # noqa: S314
+    first = workbook.find(f"{MAIN_NS}sheets/{MAIN_NS}sheet")
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    for rel in rels:
+        if first is not None and rel.get("Id") == first.get(f"{REL_NS}id"):
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    return "xl/worksheets/sheet1.xml"
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _uncomputed_formulas(data: bytes) -> set[tuple[int, int]]:
+    """Formula cells of the first sheet with no cached value (a file written by a program
+    that never calculated it). A quick scan first: most rosters have no formula at all."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            path = _first_sheet_path(book)
+            with book.open(path) as sheet:
+                if not any(b"<f" in chunk for chunk in iter(lambda: sheet.read(1 << 20), b"")):
+                    return set()
+            found = set()
+            with book.open(path) as sheet:
+                for _event, cell in ElementTree.iterparse(sheet):  # noqa: S314
+                    if cell.tag != f"{MAIN_NS}c":
+                        continue
+                    value = cell.find(f"{MAIN_NS}v")
+                    if cell.find(f"{MAIN_NS}f") is not None and not (
+                            value is not None and value.text):
+                        match = CELL_REF.fullmatch(cell.get("r", ""))
+                        if match:
+                            found.add((int(match[2]), _column_index(match[1])))
+                    cell.clear()
+            return found
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return set()  # calamine read it; a part we do not know is not worth refusing for

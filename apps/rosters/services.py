@@ -57,6 +57,9 @@ SENSITIVE = {"doc_number": mask_document, "phone": mask_phone}
 UNKNOWN_CLASS = gettext_lazy("This school has no class with this name.")
 UNKNOWN_UNIT = gettext_lazy("This school has no grade or department with this name.")
 UNKNOWN_DORM = gettext_lazy("This school has no dorm room with this name (building and room).")
+FORMULA_WITHOUT_VALUE = gettext_lazy(
+    "A formula with no computed value: open the file in Excel, let it calculate, save it and "
+    "upload it again (or paste the values in place of the formulas).")
 BATCH = 10_000  # ids or keys per IN (...) query
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
@@ -243,6 +246,9 @@ def _region(row: _Row, known: _School) -> str | None:
 
 
 def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow | None:
+    for name, index in row.plan.columns.positions.items():
+        if (row.number, index) in row.plan.table.uncomputed:
+            row.fail(name, "formula_without_value", FORMULA_WITHOUT_VALUE, value="")
     number = clean_text(row.raw("number")).replace(" ", "").upper()
     name = clean_text(row.raw("name"))
     address = clean_text(row.raw("address"))

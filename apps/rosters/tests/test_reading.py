@@ -80,3 +80,11 @@ def test_it_reads_csv_in_every_encoding_schools_use(encoding):
     table = read_table("x.csv", data)
     assert table.headers == HEADER
     assert table.rows[0].cells == ["A1", "张三", "410105201005040111"]
+
+
+def test_it_marks_formulas_saved_without_a_value():
+    data = xlsx([HEADER, ["A1", None, "1"], ["A2", "乙", "2"]],
+                formulas={(1, 1): ('="张"&"三"', ""), (2, 0): ("=1+1", 2)})
+    table = read_table("x.xlsx", data)
+    assert table.uncomputed == {(2, 1)}
+    assert table.rows[1].cells[0] == 2

@@ -262,3 +262,12 @@ def test_an_oversize_file_is_refused(world, settings):
     with pytest.raises(RosterError) as caught:
         _check(world, [_student(f"A{n}", "甲", n) for n in range(1, 40)])
     assert caught.value.reason == "too_large"
+
+
+def test_a_formula_without_a_value_is_an_error_on_its_cell(world):
+    header = ["学号", "姓名", "身份证号", "班级"]
+    data = xlsx([header, ["A2025001", None, _id(1), "七年级1班"]],
+                formulas={(1, 1): ('="张"&"三"', "")})
+    plan = roster_check(actor=world.users["school_a_admin"], school=world.schools["a"],
+                        kind="student", name="x.xlsx", data=data)
+    assert _errors(plan) == [(2, "姓名", "formula_without_value"), (2, "姓名", "required")]
