@@ -10,6 +10,7 @@ the number of rows.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from apps.access.grants import grants_for
-from apps.core.crypto import encrypt_text, keyed_hash
+from apps.core.crypto import encrypt_text
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentType, mask_document, mask_phone
 from apps.core.scoping import grant_filter
@@ -201,7 +202,8 @@ class _School:
     regions: dict[str, object] = field(default_factory=dict)
 
 
-def _key(text) -> str:
+@lru_cache(maxsize=4096)  # a file names the same few classes and units again and again
+def _key(text: str) -> str:
     return normalize_header(text)
 
 
@@ -246,9 +248,10 @@ def _region(row: _Row, known: _School) -> str | None:
 
 
 def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow | None:
-    for name, index in row.plan.columns.positions.items():
-        if (row.number, index) in row.plan.table.uncomputed:
-            row.fail(name, "formula_without_value", FORMULA_WITHOUT_VALUE, value="")
+    if row.plan.table.uncomputed:
+        for name, index in row.plan.columns.positions.items():
+            if (row.number, index) in row.plan.table.uncomputed:
+                row.fail(name, "formula_without_value", FORMULA_WITHOUT_VALUE, value="")
     number = clean_text(row.raw("number")).replace(" ", "").upper()
     name = clean_text(row.raw("name"))
     address = clean_text(row.raw("address"))
@@ -276,7 +279,7 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     if row.errors:
         return None
     values = {"number": number, "name": name, "sex": sex, "birth_date": birth_date,
-              "doc_type": document[0], "doc_hash": keyed_hash(document[1]), "phone": phone,
+              "doc_type": document[0], "doc_hash": row.hashes[0], "phone": phone,
               "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
               "klass_id": klass and klass.pk, "residence": residence,
               "dorm_room_id": room and room.pk}
