@@ -1,6 +1,7 @@
 """Roster import (/rosters/{school_id}/import): a school's student or staff list as
 .xlsx, .xls or CSV; a dry run by default, all or nothing when applied."""
 
+from django.conf import settings
 from django.http import Http404
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -50,7 +51,8 @@ def roster_import(request, school_id: int, file: File[UploadedFile],
         raise Http404
     try:
         plan = roster_check(actor=request.user, school=school, kind=params.kind,
-                            name=file.name or "", data=file.read())
+                            name=file.name or "",
+                            data=file.read(settings.ROSTER_MAX_BYTES + 1))  # enough to refuse
         counts = {"new": plan.count("new"), "updated": plan.count("updated"),
                   "unchanged": plan.count("unchanged"), "rejected": len(plan.rejected_rows)}
         import_id = plan.record.pk
