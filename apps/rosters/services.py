@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.db import transaction
+import psycopg
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -532,8 +533,15 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             _("%(count)d rows have errors: fix them, or import only the valid rows.")
             % {"count": len(plan.rejected_rows)},
         )
-    _create(actor, plan)
-    _update(actor, plan)
+    try:
+        with transaction.atomic():  # a savepoint: losing a race on a unique key is bad input
+            _create(actor, plan)
+            _update(actor, plan)
+    except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
+        raise RosterError(
+            "conflict",
+            _("Someone changed these people while the file was imported: check it again."),
+        ) from None
     record = _record(plan, actor=actor, status=ImportStatus.APPLIED, valid_only=valid_only)
     return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
 

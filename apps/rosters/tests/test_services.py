@@ -271,3 +271,17 @@ def test_a_formula_without_a_value_is_an_error_on_its_cell(world):
     plan = roster_check(actor=world.users["school_a_admin"], school=world.schools["a"],
                         kind="student", name="x.xlsx", data=data)
     assert _errors(plan) == [(2, "姓名", "formula_without_value"), (2, "姓名", "required")]
+
+
+def test_losing_a_race_on_a_number_is_a_conflict_and_saves_nothing(world, monkeypatch):
+    from apps.rosters import services
+
+    plan = _check(world, [_student("A2025001", "甲", 1), _student("A2024001", "张小明", 3)])
+    plan.errors = []
+    monkeypatch.setattr(services, "_check_against_school", lambda *args: None)
+    for planned in plan.rows:  # as if someone added A2024001 after the check
+        planned.action = "new"
+    before = _count(world)
+    with pytest.raises(RosterError) as caught:
+        roster_apply(actor=world.users["school_a_admin"], plan=plan)
+    assert caught.value.reason == "conflict" and _count(world) == before
