@@ -121,6 +121,13 @@ api.add_router("/", "apps.travel.api.router")  # /persons/{id}/trips, /persons/{
 api.add_router("/", "apps.status.api.router")  # /persons/{id}/status, /status/counts
 api.add_router("/rosters", "apps.rosters.api.router")  # /rosters/{school_id}/import
 api.add_router("/exports", "apps.rosters.export_api.router")  # /exports/people.xlsx …
+api.add_router("/notifications", "apps.notifications.api.router")
+api.add_router("/followups", "apps.followups.api.router")
+api.add_router("/emergency", "apps.emergency.api.router")
+api.add_router("/health", "apps.health.api.router")
+api.add_router("/gate", "apps.gate.api.router")
+api.add_router("/absence", "apps.absence.api.router")
+api.add_router("/testing", "apps.testing.api.router")
 
 
 def openapi_json(request) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Compile the translations (locale/*/LC_MESSAGES/django.po -> .mo) with Babel, so set-up
+"""Compile the translations (locale/ and apps/*/locale/, django.po -> .mo) with Babel, so set-up
 needs no gettext binaries from the system."""
 
 import sys
@@ -12,7 +12,10 @@ BASE = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     count = 0
-    for po_path in sorted((BASE / "locale").glob("*/LC_MESSAGES/*.po")):
+    # The project's catalogue, and each app's own (apps/<app>/locale), which Django finds.
+    catalogues = [*(BASE / "locale").glob("*/LC_MESSAGES/*.po"),
+                  *(BASE / "apps").glob("*/locale/*/LC_MESSAGES/*.po")]
+    for po_path in sorted(catalogues):
         with po_path.open("rb") as f:
             catalog = read_po(f)
         with po_path.with_suffix(".mo").open("wb") as f:

@@ -15,5 +15,12 @@ urlpatterns = [
     path("policy/", include("apps.policy.urls")),
     path("exports/", include("apps.rosters.export_urls")),
     path("rosters/", include("apps.rosters.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("followups/", include("apps.followups.urls")),
+    path("emergency/", include("apps.emergency.urls")),
+    path("health/", include("apps.health.urls")),
+    path("gate/", include("apps.gate.urls")),
+    path("absence/", include("apps.absence.urls")),
+    path("testing/", include("apps.testing.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -100,3 +100,72 @@ PERMISSIONS.update(
     {role: PERMISSIONS[role] | {"rosters.import"} for role in (Role.SCHOOL_ADMIN,
                                                                 Role.CLASS_TEACHER)}
 )
+
+# Daily health (apps.health): a person, a guardian or the class teacher checks in; those who
+# look after people see the completion, late and missing lists and the abnormal ones.
+_SEE_PEOPLE = (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.UNIT_LEAD,
+               Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER)
+PERMISSIONS.update({role: PERMISSIONS[role] | {"health.view"} for role in _SEE_PEOPLE})
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"health.checkin"}
+     for role in (Role.SCHOOL_ADMIN, Role.CLASS_TEACHER, Role.SELF, Role.GUARDIAN)}
+)
+
+# Gate checks (apps.gate): the gate officer asks for verdicts; the school's epidemic office
+# may override a stop with a reason; schools and bureaus see the checks and the stops.
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"gate.view"}
+     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN,
+                  Role.OUTBREAK_REPORTER)}
+)
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"gate.override"}
+     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
+)
+
+# Sick absence and clusters (apps.absence): the class teacher, the person, a guardian and the
+# epidemic office report an absence; the class teacher and the outbreak reporter follow up its
+# cause; the outbreak reporter handles cluster alerts; bureaus and the hospital see them.
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"absence.view"}
+     for role in (*_SEE_PEOPLE, Role.HOSPITAL_LIAISON, Role.SELF, Role.GUARDIAN)}
+)
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"absence.report"}
+     for role in (Role.SCHOOL_ADMIN, Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER, Role.SELF,
+                  Role.GUARDIAN)}
+)
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"absence.followup", "clusters.handle"}
+     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
+)
+PERMISSIONS[Role.CLASS_TEACHER] = PERMISSIONS[Role.CLASS_TEACHER] | {"absence.followup"}
+
+# Testing (apps.testing): the school's epidemic office runs rounds; samplers scan; the lab
+# (through the designated hospital's liaison or a token) and the school import results.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"testing.view"} for role in _SEE_PEOPLE})
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"testing.manage"}
+     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
+)
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"testing.results"}
+     for role in (Role.SCHOOL_ADMIN, Role.HOSPITAL_LIAISON)}
+)
+
+# Follow-ups (apps.followups): the people a follow-up is assigned to (class teachers, unit
+# leads) and the school's epidemic office see and complete them; bureaus see them.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"followups.view"} for role in _SEE_PEOPLE})
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"followups.complete"}
+     for role in (Role.SCHOOL_ADMIN, Role.UNIT_LEAD, Role.CLASS_TEACHER,
+                  Role.OUTBREAK_REPORTER)}
+)
+
+# Modes (apps.emergency): a school's epidemic office switches its school's mode, a bureau
+# may order it; everyone who looks after people sees it.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"emergency.view"} for role in _SEE_PEOPLE})
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"emergency.mode"}
+     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN)}
+)

@@ -6,8 +6,9 @@ class StatusConfig(AppConfig):
     label = "status"
 
     def ready(self) -> None:
-        # Committed changes of risk areas, declarations and policy recompute the statuses
+        # Committed changes of risk areas, declarations, policy and modes recompute the statuses
         # they touch.
+        from apps.emergency.signals import modes_changed
         from apps.policy.signals import policy_changed
         from apps.risk.signals import risk_areas_changed
         from apps.status import receivers
@@ -18,3 +19,4 @@ class StatusConfig(AppConfig):
         declarations_changed.connect(receivers.on_declarations_changed,
                                      dispatch_uid="status.declarations_changed")
         policy_changed.connect(receivers.on_policy_changed, dispatch_uid="status.policy_changed")
+        modes_changed.connect(receivers.on_policy_changed, dispatch_uid="status.modes_changed")

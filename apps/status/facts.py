@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.emergency.selectors import school_modes
 from apps.people.models import Person
 from apps.policy.engine import facts as engine
 from apps.regions.models import Region
@@ -22,8 +23,6 @@ from apps.travel.models import Exposure, TripLeg
 
 # The longest look back any rule of the shipped packs needs (henan-2022: 14 days of trace-back).
 DEFAULT_LOOKBACK_DAYS = 14
-# School modes arrive with the emergency issue; until then every school is in normal mode.
-NORMAL_MODE = "normal"
 
 _PERSON_FIELDS = ("id", "school_id", "kind", "residence", "residence_region_id",
                   "school__region_id")
@@ -77,8 +76,9 @@ def load_facts_batch(
     window: Window,
     risk_areas: tuple[engine.RiskArea, ...],
 ) -> dict[int, engine.PersonFacts]:
-    """PersonFacts for {school_id: [person_id, ...]} of one or more schools, in four queries
-    (persons, trip legs, exposures, region names) however many persons there are.
+    """PersonFacts for {school_id: [person_id, ...]} of one or more schools, in a fixed
+    number of queries (persons, trip legs, exposures, region names, school modes) however
+    many persons there are.
 
     Several small schools share a batch, so that a risk area touching three persons in each
     of a thousand schools costs a few batches, not a thousand."""
@@ -91,11 +91,12 @@ def load_facts_batch(
     trips = _trips(school_ids, person_ids, window)
     exposures = _exposures(school_ids, person_ids, window)
     names = _region_names(people, trips, exposures, risk_areas)
+    modes = school_modes(school_ids=school_ids)
     return {
         pk: _facts(
             (pk, school_id, kind, residence, home or "", school_region or ""), window,
             trips=tuple(trips.get(pk, ())), exposures=tuple(exposures.get(pk, ())),
-            risk_areas=risk_areas, region_names=names,
+            risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
         )
         for pk, school_id, kind, residence, home, school_region in people
     }
@@ -149,7 +150,7 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
 
 
-def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names):
+def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names, school_mode):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -169,7 +170,7 @@ def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names):
         tests=(),
         checkins=(),
         risk_areas=risk_areas,
-        school_mode=NORMAL_MODE,
+        school_mode=school_mode,
         region_names=region_names,
         # Planned trips are approval requests, which the approvals issue adds.
         planned_trips=(),

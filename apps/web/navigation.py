@@ -4,6 +4,7 @@ An entry appears when the user may use the page it leads to; the page itself sti
 through the scoped layer, so the menu only spares people links that would show nothing.
 """
 
+import importlib
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -17,6 +18,13 @@ class MenuEntry:
     url_name: str
     label: str
     icon: str  # a bootstrap-icons name
+
+
+# Each app with pages declares its own entries in apps/<app>/menu.py (`entries(user)`).
+APP_MENUS = (
+    "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.testing.menu",
+    "apps.followups.menu", "apps.emergency.menu", "apps.notifications.menu",
+)
 
 
 def _staff_perm(user, perm: str) -> bool:
@@ -38,6 +46,8 @@ def _entries(user) -> list[MenuEntry]:
         entries.append(MenuEntry("travel:choose", _("Declarations"), "airplane"))
     if has_perm_anywhere(user, "risk.view"):
         entries.append(MenuEntry("risk:list", _("Risk areas"), "geo-alt"))
+    for module in APP_MENUS:
+        entries.extend(importlib.import_module(module).entries(user))
     # Tokens are for gate terminals and integrations, which organisational roles run.
     if any(g.level != "person" for g in grants_for(user)):
         entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))

@@ -9,8 +9,8 @@ from apps.status.tests.conftest import SHANGHAI_PUDONG, days_ago, designate, tri
 from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
-# persons (with the school's region), trip legs, exposures, region names, risk areas.
-QUERIES = 5
+# persons (with the school's region), trip legs, exposures, region names, risk areas, modes.
+QUERIES = 6
 
 
 def _clone_students(world, n: int) -> list[Person]:

@@ -1,0 +1,1 @@
+"""Absence: sick absence, cause follow-up, return checks, cluster detection and outbreak alerts."""

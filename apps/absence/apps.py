@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AbsenceConfig(AppConfig):
+    name = "apps.absence"
+    label = "absence"

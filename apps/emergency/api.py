@@ -1,0 +1,5 @@
+"""Emergency API (/emergency under /api/v1)."""
+
+from ninja import Router
+
+router = Router(tags=["emergency"])

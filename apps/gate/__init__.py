@@ -1,0 +1,1 @@
+"""Gate: gate checks: verdicts, kiosk, terminal API, offline upload, overrides."""

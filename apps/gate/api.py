@@ -1,0 +1,5 @@
+"""Gate API (/gate under /api/v1)."""
+
+from ninja import Router
+
+router = Router(tags=["gate"])

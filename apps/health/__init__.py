@@ -1,0 +1,1 @@
+"""Health: daily check-ins (morning, noon, evening), late and missing lists, reminders."""

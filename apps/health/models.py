@@ -1,0 +1,74 @@
+"""Daily check-ins (晨午检): one per person, day and slot, by the person, a guardian or the
+class teacher. Rows grow with people: each carries its school, first in its constraints.
+
+The gate reads today's rows of a person (`abnormal`, `temperature`, `symptoms`); the status
+engine reads them as PersonFacts.checkins.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import ScopedQuerySet
+from apps.people.models import PERSON_ROW_SCOPE
+
+
+class Slot(models.TextChoices):
+    MORNING = "morning", _("Morning")
+    NOON = "noon", _("Noon")
+    EVENING = "evening", _("Evening")  # boarders
+
+
+class SubmittedAs(models.TextChoices):
+    SELF = "self", _("The person")
+    GUARDIAN = "guardian", _("A guardian")
+    TEACHER = "teacher", _("The class teacher")
+    STAFF = "staff", _("The school")
+
+
+class CheckIn(models.Model):
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
+                               related_name="checkins")
+    day = models.DateField(_("day"))  # Asia/Shanghai
+    slot = models.CharField(_("slot"), max_length=10, choices=Slot.choices)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1,
+                                      null=True, blank=True)
+    # Codes from apps.policy.engine.facts.SYMPTOMS; empty: none.
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    region = models.ForeignKey("regions.Region", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("where"))
+    # A day student's co-residents: any symptoms, any travel since the last check-in.
+    household_symptoms = models.BooleanField(null=True, blank=True)
+    household_travel = models.BooleanField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Fever (the pack's threshold) or any symptom, in the person or their household.
+    abnormal = models.BooleanField(default=False)
+    submitted_as = models.CharField(max_length=10, choices=SubmittedAs.choices)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # A keyed hash of the submitting device (cookie), for "one device for many people".
+    device = models.CharField(max_length=64, blank=True)
+    # The client's id for the submission: a retry with it is the same check-in.
+    client_id = models.CharField(max_length=64)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = PERSON_ROW_SCOPE
+
+    class Meta:
+        ordering = ["-day", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "person", "day", "slot"],
+                                    name="checkin_once_per_slot"),
+            models.UniqueConstraint(fields=["school", "client_id"],
+                                    name="checkin_client_id_per_school"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "day", "slot"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day} {self.slot}"

@@ -1,0 +1,2 @@
+"""Notifications: an in-app inbox and outside channels (e-mail, webhook, console) with
+delivery status and retries."""

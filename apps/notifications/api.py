@@ -1,0 +1,5 @@
+"""Notifications API (/notifications under /api/v1)."""
+
+from ninja import Router
+
+router = Router(tags=["notifications"])

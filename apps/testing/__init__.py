@@ -1,0 +1,1 @@
+"""Testing: test rounds, pooled sampling, lab results, rechecks, pool-size advice."""
