@@ -3,7 +3,7 @@
 The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
 them from the database for a batch of persons, whatever its size, in the same handful of
 queries: persons with their school's region, trip legs (theirs and their co-residents'),
-exposures, region names, and the risk areas (read once and shared by every batch).
+exposures, check-ins, region names, and the risk areas (read once and shared by every batch).
 """
 
 from collections import defaultdict
@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.emergency.selectors import school_modes
+from apps.health.models import CheckIn
 from apps.people.models import Person
 from apps.policy.engine import facts as engine
 from apps.regions.models import Region
@@ -26,6 +27,10 @@ DEFAULT_LOOKBACK_DAYS = 14
 
 _PERSON_FIELDS = ("id", "school_id", "kind", "residence", "residence_region_id",
                   "school__region_id")
+# Check-ins the engine may act on: abnormal when submitted, or warm enough that a tightened
+# fever threshold could count them (no pack sets one below this). Normal ones are most rows
+# and change nothing, so they are not read.
+CHECKIN_WARM_CELSIUS = 37.0
 _LEG_FIELDS = ("person_id", "household_member_id", "from_region_id", "to_region_id", "depart",
                "arrive", "transport", "number")
 
@@ -77,8 +82,8 @@ def load_facts_batch(
     risk_areas: tuple[engine.RiskArea, ...],
 ) -> dict[int, engine.PersonFacts]:
     """PersonFacts for {school_id: [person_id, ...]} of one or more schools, in a fixed
-    number of queries (persons, trip legs, exposures, region names, school modes) however
-    many persons there are.
+    number of queries (persons, trip legs, exposures, check-ins, region names, school modes)
+    however many persons there are.
 
     Several small schools share a batch, so that a risk area touching three persons in each
     of a thousand schools costs a few batches, not a thousand."""
@@ -90,12 +95,14 @@ def load_facts_batch(
     )
     trips = _trips(school_ids, person_ids, window)
     exposures = _exposures(school_ids, person_ids, window)
+    checkins = _checkins(school_ids, person_ids, window)
     names = _region_names(people, trips, exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
         pk: _facts(
             (pk, school_id, kind, residence, home or "", school_region or ""), window,
             trips=tuple(trips.get(pk, ())), exposures=tuple(exposures.get(pk, ())),
+            checkins=tuple(checkins.get(pk, ())),
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
         )
         for pk, school_id, kind, residence, home, school_region in people
@@ -140,6 +147,24 @@ def _exposures(school_ids, person_ids, window: Window) -> dict[int, list[engine.
     return found
 
 
+def _checkins(school_ids, person_ids, window: Window) -> dict[int, list[engine.CheckIn]]:
+    found = defaultdict(list)
+    rows = (
+        _in_batch(CheckIn, school_ids, person_ids)
+        .filter(day__gte=window.since, day__lte=window.today)
+        .filter(Q(abnormal=True) | Q(temperature__gte=CHECKIN_WARM_CELSIUS))
+        .order_by("person_id", "day", "slot")
+        .values_list("person_id", "day", "slot", "temperature", "symptoms")
+    )
+    for person_id, day, slot, temperature, symptoms in rows:
+        found[person_id].append(engine.CheckIn(
+            day=day, slot=slot,
+            temperature=None if temperature is None else float(temperature),
+            symptoms=tuple(symptoms or ()),
+        ))
+    return found
+
+
 def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
     """Full names of every region the batch's facts mention, for the reasons' text."""
     codes = {code for row in people for code in (row[4], row[5]) if code}
@@ -150,7 +175,8 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
 
 
-def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names, school_mode):
+def _facts(row, window: Window, *, trips, exposures, checkins, risk_areas, region_names,
+           school_mode):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -165,10 +191,9 @@ def _facts(row, window: Window, *, trips, exposures, risk_areas, region_names, s
         now=timezone.localtime(window.now),
         trips=trips,
         exposures=exposures,
-        # Test results and check-ins are recorded by the testing and daily-check issues;
-        # until those tables exist nobody has any.
+        # Test results are recorded by the testing issue; until then nobody has any.
         tests=(),
-        checkins=(),
+        checkins=checkins,
         risk_areas=risk_areas,
         school_mode=school_mode,
         region_names=region_names,

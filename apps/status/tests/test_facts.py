@@ -9,8 +9,9 @@ from apps.status.tests.conftest import SHANGHAI_PUDONG, days_ago, designate, tri
 from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
-# persons (with the school's region), trip legs, exposures, region names, risk areas, modes.
-QUERIES = 6
+# persons (with the school's region), trip legs, exposures, check-ins, region names, risk
+# areas, modes.
+QUERIES = 7
 
 
 def _clone_students(world, n: int) -> list[Person]:
@@ -58,7 +59,7 @@ def test_it_loads_a_day_students_facts_with_a_co_residents_trips(world):
         (SHANGHAI_PUDONG, "medium", area.start)]
     assert f.region_names[SHANGHAI_PUDONG] == "上海市浦东新区"
     assert f.region_name("410105") == "河南省郑州市金水区"
-    # Later issues record these; until then nobody has any.
+    # Test results come with a later issue; this student has no check-in.
     assert (f.tests, f.checkins, f.school_mode) == ((), (), "normal")
 
 
@@ -92,3 +93,22 @@ def test_it_keeps_designations_lifted_within_the_window_and_drops_older_ones(wor
     designate("410102", since_days_ago=-3)  # not in force yet
     areas = risk_areas_in_window(Window(timezone.localdate(), timezone.now()))
     assert [a.region for a in areas] == [SHANGHAI_PUDONG]
+
+
+def test_it_loads_the_check_ins_that_may_matter_and_skips_normal_ones(world):
+    from apps.health.models import CheckIn
+
+    student = world.persons["a1_student"]
+    common = {"school_id": student.school_id, "person": student, "submitted_as": "self"}
+    CheckIn.objects.create(**common, day=days_ago(1), slot="morning", temperature="38.2",
+                           symptoms=["cough"], abnormal=True, client_id="c1")
+    CheckIn.objects.create(**common, day=days_ago(1), slot="noon", temperature="36.5",
+                           client_id="c2")
+    CheckIn.objects.create(**common, day=days_ago(0), slot="morning", temperature="37.1",
+                           client_id="c3")
+    CheckIn.objects.create(**common, day=days_ago(20), slot="morning", temperature="39.0",
+                           abnormal=True, client_id="c4")
+    f = load_facts(school_id=student.school_id, person_ids=[student.pk],
+                   today=timezone.localdate(), now=timezone.now())[student.pk]
+    assert [(c.day, c.slot, c.temperature, c.symptoms) for c in f.checkins] == [
+        (days_ago(1), "morning", 38.2, ("cough",)), (days_ago(0), "morning", 37.1, ())]
