@@ -169,3 +169,15 @@ PERMISSIONS.update(
     {role: PERMISSIONS[role] | {"emergency.mode"}
      for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN)}
 )
+
+# Notifications (apps.notifications): every user reads their own inbox (no permission
+# needed); the school's epidemic office and the bureaus see the outside deliveries of the
+# messages about their schools; the school's epidemic office configures its school's channels
+# (WeCom/DingTalk robots, webhooks). The school admin reassigns follow-ups.
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"notifications.deliveries"}
+     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN,
+                  Role.OUTBREAK_REPORTER)}
+)
+PERMISSIONS[Role.SCHOOL_ADMIN] = PERMISSIONS[Role.SCHOOL_ADMIN] | {"notifications.channels",
+                                                                   "followups.assign"}
