@@ -3,13 +3,14 @@
 The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
 them from the database for a batch of persons, whatever its size, in the same handful of
 queries: persons with their school's region, trip legs (theirs and their co-residents'),
-exposures, check-ins, region names, and the risk areas (read once and shared by every batch).
+exposures, check-ins, test results, region names, and the risk areas (read once and shared by
+every batch).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +21,7 @@ from apps.people.models import Person
 from apps.policy.engine import facts as engine
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
+from apps.testing.models import RoundKind, Sample, TubeResult
 from apps.travel.models import Exposure, TripLeg
 
 # The longest look back any rule of the shipped packs needs (henan-2022: 14 days of trace-back).
@@ -82,8 +84,8 @@ def load_facts_batch(
     risk_areas: tuple[engine.RiskArea, ...],
 ) -> dict[int, engine.PersonFacts]:
     """PersonFacts for {school_id: [person_id, ...]} of one or more schools, in a fixed
-    number of queries (persons, trip legs, exposures, check-ins, region names, school modes)
-    however many persons there are.
+    number of queries (persons, trip legs, exposures, check-ins, test results, region names,
+    school modes) however many persons there are.
 
     Several small schools share a batch, so that a risk area touching three persons in each
     of a thousand schools costs a few batches, not a thousand."""
@@ -96,13 +98,14 @@ def load_facts_batch(
     trips = _trips(school_ids, person_ids, window)
     exposures = _exposures(school_ids, person_ids, window)
     checkins = _checkins(school_ids, person_ids, window)
+    tests = _tests(school_ids, person_ids, window)
     names = _region_names(people, trips, exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
         pk: _facts(
             (pk, school_id, kind, residence, home or "", school_region or ""), window,
             trips=tuple(trips.get(pk, ())), exposures=tuple(exposures.get(pk, ())),
-            checkins=tuple(checkins.get(pk, ())),
+            checkins=tuple(checkins.get(pk, ())), tests=tuple(tests.get(pk, ())),
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
         )
         for pk, school_id, kind, residence, home, school_region in people
@@ -165,6 +168,27 @@ def _checkins(school_ids, person_ids, window: Window) -> dict[int, list[engine.C
     return found
 
 
+def _tests(school_ids, person_ids, window: Window) -> dict[int, list[engine.TestResult]]:
+    """Each person's resulted tests in the window, pooled or single, through their samples
+    (a sample undone before its tube closed is not a test). Taken when the swab was scanned;
+    a tube still waiting for its result, or an invalid one, is no test yet."""
+    found = defaultdict(list)
+    since = timezone.make_aware(datetime.combine(window.since, time.min))
+    rows = (
+        _in_batch(Sample, school_ids, person_ids)
+        .filter(removed_at__isnull=True, scanned_at__gte=since, scanned_at__lte=window.now,
+                tube__result__in=(TubeResult.NEGATIVE, TubeResult.POSITIVE))
+        .order_by("person_id", "scanned_at", "pk")
+        .values_list("person_id", "scanned_at", "tube__result", "tube__pool_size", "round__kind")
+    )
+    for person_id, scanned_at, result, pool_size, kind in rows:
+        found[person_id].append(engine.TestResult(
+            taken_at=timezone.localtime(scanned_at), result=result,
+            method="antigen" if kind == RoundKind.ANTIGEN else "pcr", pooled=pool_size > 1,
+        ))
+    return found
+
+
 def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
     """Full names of every region the batch's facts mention, for the reasons' text."""
     codes = {code for row in people for code in (row[4], row[5]) if code}
@@ -175,8 +199,8 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "full_name"))
 
 
-def _facts(row, window: Window, *, trips, exposures, checkins, risk_areas, region_names,
-           school_mode):
+def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas,
+           region_names, school_mode):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -191,8 +215,7 @@ def _facts(row, window: Window, *, trips, exposures, checkins, risk_areas, regio
         now=timezone.localtime(window.now),
         trips=trips,
         exposures=exposures,
-        # Test results are recorded by the testing issue; until then nobody has any.
-        tests=(),
+        tests=tests,
         checkins=checkins,
         risk_areas=risk_areas,
         school_mode=school_mode,

@@ -9,9 +9,9 @@ from apps.status.tests.conftest import SHANGHAI_PUDONG, days_ago, designate, tri
 from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
-# persons (with the school's region), trip legs, exposures, check-ins, region names, risk
-# areas, modes.
-QUERIES = 7
+# persons (with the school's region), trip legs, exposures, check-ins, test results, region
+# names, risk areas, modes.
+QUERIES = 8
 
 
 def _clone_students(world, n: int) -> list[Person]:
@@ -112,3 +112,37 @@ def test_it_loads_the_check_ins_that_may_matter_and_skips_normal_ones(world):
                    today=timezone.localdate(), now=timezone.now())[student.pk]
     assert [(c.day, c.slot, c.temperature, c.symptoms) for c in f.checkins] == [
         (days_ago(1), "morning", 38.2, ("cough",)), (days_ago(0), "morning", 37.1, ())]
+
+
+def test_it_loads_resulted_tests_through_samples_pooled_or_single(world):
+    from datetime import timedelta
+
+    from apps.testing.models import Sample, TestRound, Tube
+
+    student = world.persons["a1_student"]
+    school = student.school_id
+    now = timezone.now()
+    pooled = TestRound.objects.create(school_id=school, name="全员", day=days_ago(2))
+    antigen = TestRound.objects.create(school_id=school, name="抗原", day=days_ago(1),
+                                       kind="antigen")
+
+    def sampled(round_, barcode, pool_size, result, hours_ago, removed=False):
+        tube = Tube.objects.create(school_id=school, round=round_, barcode=barcode,
+                                   pool_size=pool_size, status="resulted" if result else "closed",
+                                   result=result, client_id=barcode)
+        Sample.objects.create(school_id=school, round=round_, tube=tube, person=student,
+                              scanned_at=now - timedelta(hours=hours_ago), client_id=barcode,
+                              removed_at=now if removed else None, recheck=pool_size == 1)
+
+    sampled(pooled, "P1", 10, "positive", 40)
+    sampled(pooled, "S1", 1, "negative", 10)
+    sampled(antigen, "A1", 1, "", 5)  # waiting for its result: no test yet
+    sampled(antigen, "A2", 1, "invalid", 4)  # invalid: no test
+    sampled(antigen, "A3", 1, "negative", 3, removed=True)  # a mis-scan undone
+    sampled(antigen, "A4", 1, "negative", 400)  # before the window
+    sampled(antigen, "A5", 1, "negative", 2)
+    f = load_facts(school_id=school, person_ids=[student.pk], today=timezone.localdate(),
+                   now=now)[student.pk]
+    assert [(t.result, t.method, t.pooled, round((now - t.taken_at).total_seconds() / 3600))
+            for t in f.tests] == [("positive", "pcr", True, 40), ("negative", "pcr", False, 10),
+                                  ("negative", "antigen", False, 2)]
