@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.emergency import views
 
 app_name = "emergency"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("modes/", views.mode_overview, name="modes"),
+    path("modes/<int:school_id>/", views.school_modes, name="school_modes"),
+]
