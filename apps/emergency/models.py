@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import ScopedQuerySet
 
@@ -79,3 +80,296 @@ class ModeSwitch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.from_mode} → {self.to_mode}"
+
+
+# ---- case reports and the two triggers ----------------------------------------------------
+
+
+class CaseReportStatus(models.TextChoices):
+    ACTIVE = "active", _("In force")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CaseReport(models.Model):
+    """Local cases reported in a region on a day, as the health commission's notice says.
+    A small shared table (a few per day nationwide): it stands alone, not per school."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    sub_area = models.CharField(_("street or compound"), max_length=200, blank=True)
+    reported_on = models.DateField(_("reported on"))
+    cases = models.PositiveIntegerField(_("cases"), default=1)
+    source = models.CharField(_("source"), max_length=300,
+                              help_text=_("The health commission's notice."))
+    status = models.CharField(_("status"), max_length=10, choices=CaseReportStatus.choices,
+                              default=CaseReportStatus.ACTIVE)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+    alert = models.ForeignKey("Alert", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="reports")
+    drill = models.BooleanField(default=False)
+    # An integration's id for the report: sending it again changes nothing.
+    client_id = models.CharField(max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-entered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client_id"], condition=~models.Q(client_id=""),
+                                    name="case_report_client_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.reported_on} ×{self.cases}"
+
+
+class CaseReportEvent(models.Model):
+    """Entered, corrected, withdrawn: each with who, when, why and what changed."""
+
+    report = models.ForeignKey(CaseReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12)  # entered | corrected | withdrawn
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind}"
+
+
+class Alert(models.Model):
+    """One epidemic event: reports for the same region within the merge window join it and
+    extend its trace-back instead of firing new triggers. Shared and small, like reports."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_report_at = models.DateTimeField(default=timezone.now)
+    merge_until = models.DateTimeField()  # a report for the region before this joins the alert
+    drill = models.BooleanField(default=False)
+    drill_school = models.ForeignKey("orgs.School", null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["region", "merge_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class TriggerKind(models.TextChoices):
+    OTHER_PROVINCE = "other_province", _("Trigger 1: a local case in another province")
+    HOME_PROVINCE = "home_province", _("Trigger 2: a local case in the province")
+
+
+class ModeDecision(models.TextChoices):
+    SWITCHED = "switched", _("Mode switched")
+    KEPT = "kept", _("Mode kept")
+
+
+class SchoolTrigger(models.Model):
+    """An alert reaching one school, with its 30-minute clock."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="triggers")
+    kind = models.CharField(max_length=16, choices=TriggerKind.choices)
+    fired_at = models.DateTimeField()  # when the report was entered
+    deadline = models.DateTimeField()  # fired_at + the pack's response minutes
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    mode_decision = models.CharField(max_length=10, choices=ModeDecision.choices, blank=True)
+    mode_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    mode_decided_at = models.DateTimeField(null=True, blank=True)
+    first_action_at = models.DateTimeField(null=True, blank=True)
+    traced_at = models.DateTimeField(null=True, blank=True)  # trace-back list built
+    traced_count = models.PositiveIntegerField(default=0)
+    traceback_completed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    drill = models.BooleanField(default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "school__", "school": "school_id",
+                    "hospital": "school__hospital_id"}
+
+    class Meta:
+        ordering = ["-fired_at", "school_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "alert"], name="trigger_once_per_alert"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "fired_at"]),
+            models.Index(fields=["alert", "school"]),
+            models.Index(fields=["deadline"], condition=models.Q(acknowledged_at__isnull=True),
+                         name="trigger_unacknowledged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} alert {self.alert_id}"
+
+
+# ---- task force, plans, drills --------------------------------------------------------------
+
+
+class TaskForceMember(models.Model):
+    """The school's emergency task force (应急专班): staff with accounts, and outside
+    members (the health department, the CDC) as contacts."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE,
+                               related_name="task_force")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    duty = models.CharField(_("duty"), max_length=50)  # 组长, 副组长, 信息报送, 疾控联络 …
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    external = models.BooleanField(_("outside contact"), default=False)
+    lead = models.BooleanField(_("leads the task force"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_ROW_SCOPE
+
+    class Meta:
+        ordering = ["school_id", "-lead", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name", "duty"],
+                                    name="task_force_member_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duty})"
+
+
+class PlanTemplate(models.Model):
+    """An emergency plan template per school kind, versioned; shared and small.
+    `steps`: [{"title": {"zh", "en"}, "duty": "组长", "due_minutes": 30}, …]."""
+
+    school_kind = models.CharField(max_length=16, blank=True)  # "" for any kind
+    name = models.CharField(_("name"), max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    steps = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school_kind", "version"],
+                                    name="plan_template_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class SchoolPlan(models.Model):
+    """A school's emergency plan (应急预案), edited from a template; every edit is a new
+    version, and a run keeps the version it used."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE, related_name="plans")
+    template = models.ForeignKey(PlanTemplate, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    steps = models.JSONField(default=list)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_ROW_SCOPE
+
+    class Meta:
+        ordering = ["school_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "version"], name="school_plan_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} v{self.version}"
+
+
+class Drill(models.Model):
+    """A scheduled exercise: the plan runs for real (tasks, clocks) but nothing goes to
+    parents or outside contacts."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE, related_name="drills")
+    scenario = models.CharField(_("scenario"), max_length=200)
+    scheduled_for = models.DateTimeField(_("scheduled for"))
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.OneToOneField(SchoolTrigger, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="drill_record")
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    findings = models.TextField(_("findings"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_ROW_SCOPE
+
+    class Meta:
+        ordering = ["-scheduled_for"]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.scenario}"
+
+
+class PlanRun(models.Model):
+    """One use of a plan: after a trigger, or in a drill."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    plan = models.ForeignKey(SchoolPlan, on_delete=models.PROTECT, related_name="runs")
+    trigger = models.ForeignKey(SchoolTrigger, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="plan_runs")
+    drill = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_ROW_SCOPE
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "trigger"], condition=models.Q(
+                trigger__isnull=False), name="plan_run_once_per_trigger"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} run {self.pk}"
+
+
+class PlanTask(models.Model):
+    """A step of a plan run, on a named member of the task force, with a due time."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="tasks")
+    step_no = models.PositiveSmallIntegerField()
+    title_zh = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    member = models.ForeignKey(TaskForceMember, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="tasks")
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_ROW_SCOPE
+
+    class Meta:
+        ordering = ["run_id", "step_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "run", "step_no"],
+                                    name="plan_task_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.step_no}"
