@@ -3,3 +3,7 @@
 from ninja import Router
 
 router = Router(tags=["testing"])
+
+from apps.testing.api_station import router as station_router  # noqa: E402
+
+router.add_router("", station_router)  # tubes and scans (sampling station)
