@@ -285,13 +285,15 @@ def _notifiable_clusters(cases, labels) -> list[Cluster]:
     for person_id, own in sorted(by_person.items()):
         # A notifiable case with no suspected disease named is "other".
         for disease in sorted({d for c in own for d in (c.diseases or ("other",))}):
-            mine = [c for c in own if disease in (c.diseases or ("other",))]
+            mine = sorted((c for c in own if disease in (c.diseases or ("other",))),
+                          key=lambda c: (c.day, c.id))
             start, end = min(c.day for c in mine), max(c.day for c in mine)
             where = ("klass", mine[0].klass) if mine[0].klass else ("school", "")
             where_zh, where_en = _group_text(where[0], labels.get(where, ""))
-            zh = (f"{where_zh}{zh_date(start)}发现疑似{DISEASES_ZH[disease]}（法定传染病）病例，"
-                  "须立即报告")
-            en = (f"A suspected notifiable case of {DISEASES_EN[disease]} in {where_en} on "
+            name_zh = "" if disease == "other" else DISEASES_ZH[disease]
+            name_en = "" if disease == "other" else f" of {DISEASES_EN[disease]}"
+            zh = (f"{where_zh}{zh_date(start)}发现疑似{name_zh}（法定传染病）病例，须立即报告")
+            en = (f"A suspected notifiable case{name_en} in {where_en} on "
                   f"{en_date(start)}: report at once")
             found.append(_make("infectious_case_report", "notifiable", "person", str(person_id),
                                disease, (), mine, start, end, zh, en))
