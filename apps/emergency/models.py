@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import ScopedQuerySet
+from apps.people.models import PERSON_ROW_SCOPE
 
 
 class Mode(models.TextChoices):
@@ -142,6 +143,31 @@ class CaseReportEvent(models.Model):
         return f"{self.report_id} {self.kind}"
 
 
+class TraceHit(models.Model):
+    """Why a person is on a school's trace-back list for an alert: one row per link (a trip
+    leg through the area, residence in it, a co-resident's trip, a declared exposure)."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    alert = models.ForeignKey("Alert", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    link = models.CharField(max_length=10)  # trip | household | residence | exposure
+    ref_id = models.BigIntegerField(default=0)  # the trip leg or exposure; 0 for residence
+    on = models.DateField(null=True, blank=True)  # the day of the stay or contact
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = PERSON_ROW_SCOPE
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "alert", "person", "link", "ref_id"],
+                                    name="trace_hit_once"),
+        ]
+        indexes = [models.Index(fields=["school", "alert", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.person_id} {self.link}"
+
+
 class Alert(models.Model):
     """One epidemic event: reports for the same region within the merge window join it and
     extend its trace-back instead of firing new triggers. Shared and small, like reports."""
@@ -187,6 +213,11 @@ class SchoolTrigger(models.Model):
     mode_reason = models.CharField(_("reason"), max_length=300, blank=True)
     mode_decided_at = models.DateTimeField(null=True, blank=True)
     first_action_at = models.DateTimeField(null=True, blank=True)
+    # The trace-back this school runs, from its effective policy: who was in the area since
+    # trace_since, and whether residents of the area and co-residents' trips count.
+    trace_since = models.DateField(null=True, blank=True)
+    trace_residents = models.BooleanField(default=True)
+    trace_household = models.BooleanField(default=True)
     traced_at = models.DateTimeField(null=True, blank=True)  # trace-back list built
     traced_count = models.PositiveIntegerField(default=0)
     traceback_completed_at = models.DateTimeField(null=True, blank=True)
