@@ -181,3 +181,15 @@ PERMISSIONS.update(
 )
 PERMISSIONS[Role.SCHOOL_ADMIN] = PERMISSIONS[Role.SCHOOL_ADMIN] | {"notifications.channels",
                                                                    "followups.assign"}
+
+# Case reports and triggers (apps.emergency): the province and the bureaus enter case
+# reports; a school's epidemic office answers its triggers; the designated hospital sees them.
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"emergency.report"}
+     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN)}
+)
+PERMISSIONS.update(
+    {role: PERMISSIONS[role] | {"emergency.respond"}
+     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
+)
+PERMISSIONS[Role.HOSPITAL_LIAISON] = PERMISSIONS[Role.HOSPITAL_LIAISON] | {"emergency.view"}
