@@ -20,6 +20,18 @@ class Slot(models.TextChoices):
     EVENING = "evening", _("Evening")  # boarders
 
 
+# Labels of the coded symptoms (apps.policy.engine.facts.SYMPTOMS).
+SYMPTOM_LABELS = {
+    "fever": _("Fever"),
+    "cough": _("Cough"),
+    "sore_throat": _("Sore throat"),
+    "rash": _("Rash"),
+    "diarrhoea": _("Diarrhoea"),
+    "vomiting": _("Vomiting"),
+    "jaundice": _("Jaundice"),
+}
+
+
 class SubmittedAs(models.TextChoices):
     SELF = "self", _("The person")
     GUARDIAN = "guardian", _("A guardian")
@@ -46,6 +58,8 @@ class CheckIn(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     # Fever (the pack's threshold) or any symptom, in the person or their household.
     abnormal = models.BooleanField(default=False)
+    # The temperature reached the school's fever threshold when it was submitted.
+    fever = models.BooleanField(default=False)
     submitted_as = models.CharField(max_length=10, choices=SubmittedAs.choices)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                      on_delete=models.SET_NULL, related_name="+")
@@ -68,7 +82,62 @@ class CheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["school", "day", "slot"]),
+            # A bureau's completion by school reads one day and slot across many schools.
+            models.Index(fields=["day", "slot", "school"], name="checkin_day_slot_school"),
+            models.Index(fields=["school", "day"], condition=models.Q(abnormal=True),
+                         name="checkin_abnormal_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.day} {self.slot}"
+
+
+class CheckInRevision(models.Model):
+    """A check-in as it was before a correction (a second submission for the same slot with
+    a new client id). Its client id stays known, so a late retry of the superseded
+    submission changes nothing."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="revisions")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=64)
+    # The superseded values: temperature, symptoms, region, household answers, note,
+    # abnormal, submitted_as, submitted_by, submitted_at, device.
+    values = models.JSONField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = PERSON_ROW_SCOPE
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "client_id"],
+                                    name="checkin_revision_client_id"),
+        ]
+        indexes = [models.Index(fields=["school", "checkin"])]
+
+    def __str__(self) -> str:
+        return f"{self.checkin_id} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderRun(models.Model):
+    """A school's reminders for one day and slot were sent: a rerun of the sweep skips it
+    (each notification also carries a dedupe key, for a run cut short)."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    day = models.DateField()
+    slot = models.CharField(max_length=10, choices=Slot.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    missing = models.PositiveIntegerField(default=0)
+    abnormal = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day", "slot"], name="reminder_run_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.day} {self.slot}"

@@ -1,0 +1,205 @@
+"""Check-in reminders, set-based: at each slot's reminder time (apps.health.conf), for every
+school whose policy has the slot:
+
+- each person who has not checked in (their own account) and their guardians;
+- each class teacher, the list of their class's missing people;
+- the school's outbreak reporters, the slot's abnormal check-ins.
+
+Schools are handled in batches (BATCH schools): the missing people of a batch are found in
+one query, their guardians, the teachers, the reporters and the abnormal rows in one query
+each. Every message has a dedupe key per (school, day, slot, kind), and a ReminderRun row
+marks a school done, so a rerun of the sweep (or two workers running it) sends nothing
+twice. A slot is reminded until the next slot opens (the evening one until midnight): a
+worker that was down at 07:30 still reminds at 09:00, but not at 15:00.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.access.models import RoleAssignment
+from apps.access.roles import Role
+from apps.health import conf
+from apps.health.models import SYMPTOM_LABELS, CheckIn, ReminderRun, Slot
+from apps.health.rules import rules_for_schools
+from apps.notifications.services import notification_send
+from apps.orgs.models import School, SchoolClass
+from apps.people.models import Guardianship, Person, Residence
+
+BATCH = 200
+NAMES_LISTED = 60  # names in one message body; the page has the rest
+
+
+def slots_to_remind(now) -> list[str]:
+    """Today's slots whose reminder time has passed and whose window has not closed."""
+    local = timezone.localtime(now).time()
+    times = conf.slot_times()
+    slots = list(times)
+    due = []
+    for index, slot in enumerate(slots):
+        closes = times[slots[index + 1]].opens if index + 1 < len(slots) else None
+        if times[slot].remind <= local and (closes is None or local < closes):
+            due.append(slot)
+    return due
+
+
+def reminders_send_due(*, now=None) -> int:
+    """Send whatever reminders are due now; returns how many inbox messages were new."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    sent = 0
+    for slot in slots_to_remind(now):
+        done = ReminderRun.objects.filter(day=day, slot=slot, school_id=OuterRef("pk"))
+        pending = list(School.objects.exclude(Exists(done)).order_by("pk")
+                       .values_list("pk", flat=True))
+        for start in range(0, len(pending), BATCH):
+            sent += reminders_send_batch(school_ids=pending[start:start + BATCH], day=day,
+                                         slot=slot)
+    return sent
+
+
+@transaction.atomic
+def reminders_send_batch(*, school_ids: list[int], day: date, slot: str) -> int:
+    rules = rules_for_schools(school_ids)
+    ids = [pk for pk in school_ids if slot in rules[pk].slots_for(Residence.BOARDER)]
+    missing = _missing(ids, day, slot)
+    guardians = _guardians(ids, missing)
+    teachers = _teachers(ids)
+    reporters = _reporters(ids)
+    abnormal = _abnormal(ids, day, slot)
+    sent = 0
+    for school_id in ids:
+        mine = [p for p in missing if p["school_id"] == school_id]
+        sent += _remind_people(school_id, mine, guardians, day, slot)
+        sent += _remind_teachers(school_id, mine, teachers.get(school_id, {}), day, slot)
+        sent += _report_abnormal(school_id, abnormal.get(school_id, []),
+                                 reporters.get(school_id, []), day, slot)
+    ReminderRun.objects.bulk_create(
+        [ReminderRun(school_id=pk, day=day, slot=slot,
+                     missing=sum(1 for p in missing if p["school_id"] == pk),
+                     abnormal=len(abnormal.get(pk, []))) for pk in school_ids],
+        ignore_conflicts=True)
+    return sent
+
+
+def _missing(school_ids, day: date, slot: str) -> list[dict]:
+    if not school_ids:
+        return []
+    checked = CheckIn.objects.filter(school_id=OuterRef("school_id"), person_id=OuterRef("pk"),
+                                     day=day, slot=slot)
+    persons = Person.objects.filter(school_id__in=school_ids, active=True)
+    if slot == Slot.EVENING:
+        persons = persons.filter(residence=Residence.BOARDER)
+    return list(persons.exclude(Exists(checked)).order_by("school_id", "klass_id", "number")
+                .values("id", "school_id", "klass_id", "user_id", "name", "number"))
+
+
+def _guardians(school_ids, missing: list[dict]) -> dict[int, list[int]]:
+    found = defaultdict(list)
+    ids = [p["id"] for p in missing]
+    for start in range(0, len(ids), 5000):
+        for person_id, user_id in Guardianship.objects.filter(
+                school_id__in=school_ids, person_id__in=ids[start:start + 5000]).values_list(
+                "person_id", "user_id"):
+            found[person_id].append(user_id)
+    return found
+
+
+def _teachers(school_ids) -> dict[int, dict[int, int]]:
+    """{school: {class: teacher user}}."""
+    found = defaultdict(dict)
+    for school_id, klass_id, user_id in SchoolClass.objects.filter(
+            school_id__in=school_ids, teacher__isnull=False).values_list(
+            "school_id", "id", "teacher_id"):
+        found[school_id][klass_id] = user_id
+    return found
+
+
+def _reporters(school_ids) -> dict[int, list[int]]:
+    found = defaultdict(list)
+    for school_id, user_id in RoleAssignment.objects.filter(
+            role=Role.OUTBREAK_REPORTER, school_id__in=school_ids).values_list(
+            "school_id", "user_id"):
+        found[school_id].append(user_id)
+    return found
+
+
+def _abnormal(school_ids, day: date, slot: str) -> dict[int, list]:
+    found = defaultdict(list)
+    for row in (CheckIn.objects.filter(school_id__in=school_ids, day=day, slot=slot,
+                                       abnormal=True)
+                .order_by("school_id", "person__klass__name", "person__number")
+                .values("school_id", "person__name", "person__klass__name", "temperature",
+                        "symptoms", "household_symptoms")):
+        found[row["school_id"]].append(row)
+    return found
+
+
+def _key(kind: str, school_id: int, day: date, slot: str) -> str:
+    return f"checkin:{kind}:{school_id}:{day.isoformat()}:{slot}"
+
+
+def _slot_name(slot: str) -> str:
+    return str(Slot(slot).label)
+
+
+def _names(rows: list[dict]) -> str:
+    names = "、".join(p["name"] for p in rows[:NAMES_LISTED])
+    return names + ("…" if len(rows) > NAMES_LISTED else "")
+
+
+def _remind_people(school_id, missing, guardians, day, slot) -> int:
+    users = {p["user_id"] for p in missing if p["user_id"]}
+    users |= {u for p in missing for u in guardians.get(p["id"], ())}
+    return notification_send(
+        recipient_ids=users, kind="checkin.missing", school_id=school_id,
+        subject=lambda: _("Daily health check (%(slot)s): not submitted yet")
+        % {"slot": _slot_name(slot)},
+        body=lambda: _("Please submit today's %(slot)s check: temperature and symptoms.")
+        % {"slot": _slot_name(slot)},
+        link=reverse("health:checkin"), dedupe_key=_key("missing", school_id, day, slot))
+
+
+def _remind_teachers(school_id, missing, teachers: dict[int, int], day, slot) -> int:
+    per_teacher = defaultdict(list)
+    for person in missing:
+        if person["klass_id"] in teachers:
+            per_teacher[teachers[person["klass_id"]]].append(person)
+    return sum(_remind_teacher(school_id, user_id, rows, day, slot)
+               for user_id, rows in per_teacher.items())
+
+
+def _remind_teacher(school_id, user_id, rows, day, slot) -> int:
+    return notification_send(
+        recipient_ids=[user_id], kind="checkin.class_missing", school_id=school_id,
+        subject=lambda: _("%(n)d of your class have not done the %(slot)s check")
+        % {"n": len(rows), "slot": _slot_name(slot)},
+        body=lambda: _("Not checked in: %(names)s") % {"names": _names(rows)},
+        link=reverse("health:teacher"), dedupe_key=_key("class", school_id, day, slot))
+
+
+def _report_abnormal(school_id, rows, reporters, day, slot) -> int:
+    if not rows or not reporters:
+        return 0
+
+    def line(row) -> str:
+        parts = [f"{row['person__name']}（{row['person__klass__name'] or '—'}）"]
+        if row["temperature"] is not None:
+            parts.append(f"{row['temperature']}°C")
+        parts += [str(SYMPTOM_LABELS.get(code, code)) for code in row["symptoms"] or ()]
+        if row["household_symptoms"]:
+            parts.append(_("household symptoms"))
+        return " ".join(parts)
+
+    return notification_send(
+        recipient_ids=reporters, kind="checkin.abnormal", school_id=school_id,
+        severity="warning",
+        subject=lambda: _("%(n)d abnormal check-ins (%(slot)s)")
+        % {"n": len(rows), "slot": _slot_name(slot)},
+        body=lambda: "\n".join(line(row) for row in rows[:NAMES_LISTED]),
+        link=reverse("health:abnormal"), dedupe_key=_key("abnormal", school_id, day, slot))

@@ -1,0 +1,70 @@
+"""What a school's effective policy says about check-ins: which slots, and the fever line.
+
+Read on every submission, so kept in this process for a short while (CACHE_SECONDS, default
+60 s) and dropped at once when a policy change is committed here (apps.health.apps connects
+`policy_changed`); another process sees a tightened threshold within CACHE_SECONDS.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from apps.health.models import Slot
+from apps.people.models import Residence
+from shaodian.env import env_int
+
+CACHE_SECONDS = env_int("SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS", 60)
+DEFAULT_FEVER = Decimal("37.3")
+
+_cache: dict[int, tuple[float, "CheckInRules"]] = {}
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CheckInRules:
+    morning: bool
+    noon: bool
+    fever: Decimal
+
+    def slots_for(self, residence: str) -> tuple[str, ...]:
+        """Morning and noon as the policy says; the evening check for boarders."""
+        slots = [s for s, on in ((Slot.MORNING, self.morning), (Slot.NOON, self.noon)) if on]
+        if residence == Residence.BOARDER:
+            slots.append(Slot.EVENING)
+        return tuple(slots)
+
+
+def rules_from_params(params: dict) -> CheckInRules:
+    fever = params.get("fever_threshold_celsius")
+    return CheckInRules(
+        morning=bool(params.get("morning_check", True)),
+        noon=bool(params.get("noon_check", True)),
+        fever=Decimal(str(fever)) if fever is not None else DEFAULT_FEVER,
+    )
+
+
+def rules_for_school(school_id: int) -> CheckInRules:
+    now = time.monotonic()
+    hit = _cache.get(school_id)
+    if hit and hit[0] > now:
+        return hit[1]
+    from apps.policy.selectors import effective_policy_for_school
+
+    rules = rules_from_params(effective_policy_for_school(school_id).policy.params)
+    with _lock:
+        _cache[school_id] = (now + CACHE_SECONDS, rules)
+    return rules
+
+
+def rules_for_schools(school_ids) -> dict[int, CheckInRules]:
+    """Many schools at once (the reminder sweep, the completion pages): five queries."""
+    from apps.policy.selectors import effective_policies_for_schools
+
+    return {pk: rules_from_params(policy.params)
+            for pk, policy in effective_policies_for_schools(school_ids).items()}
+
+
+def forget(**kwargs) -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,276 @@
+"""Reads of daily health, always through `restrict(user, "health.view")`: a class's roll for
+a slot (done, late, missing) with the flags, completion by class and unit of a school and by
+school of a bureau (grouped in SQL, one query per slot), today's abnormal check-ins and the
+14-day trend."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, FilteredRelation, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from apps.health import conf
+from apps.health.models import CheckIn, Slot, SubmittedAs
+from apps.health.rules import rules_for_school
+from apps.orgs.models import School, SchoolClass
+from apps.people.models import Person, Residence
+from apps.policy.engine.facts import SYMPTOMS
+
+TREND_DAYS = 14
+ABNORMAL_LIMIT = 500
+BUREAU_LIMIT = 300  # schools listed on a bureau's completion page (the least complete)
+
+
+def slot_expected(persons, slot: str):
+    """The persons a slot concerns: everyone at morning and noon, boarders in the evening."""
+    return persons.filter(residence=Residence.BOARDER) if slot == Slot.EVENING else persons
+
+
+def classes_for(user, *, perm: str = "health.view"):
+    """The classes whose roll the user may read, the user's own first."""
+    return (SchoolClass.objects.restrict(user, perm).select_related("school", "unit")
+            .order_by("school_id", "unit_id", "name"))
+
+
+def class_get(*, user, pk: int) -> SchoolClass:
+    return get_object_or_404(classes_for(user), pk=pk)
+
+
+# A class's roll --------------------------------------------------------------------------
+
+
+@dataclass
+class Roll:
+    klass: SchoolClass
+    day: date
+    slot: str
+    checked: bool  # the school's policy has this check
+    done: list = field(default_factory=list)
+    late: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    overdue: bool = False  # the slot's due time has passed
+
+    @property
+    def expected(self) -> int:
+        return len(self.done) + len(self.missing)
+
+
+def class_roll(*, user, klass: SchoolClass, day: date, slot: str, now) -> Roll:
+    """Who of the class checked in for the slot, who was late and who is missing: one query."""
+    rules = rules_for_school(klass.school_id)
+    roll = Roll(klass, day, slot, slot in rules.slots_for(Residence.BOARDER),
+                overdue=now > conf.due_at(day, slot))
+    if not roll.checked:
+        return roll
+    due = conf.due_at(day, slot)
+    persons = slot_expected(
+        Person.objects.restrict(user, "health.view").filter(
+            school_id=klass.school_id, klass_id=klass.pk, active=True), slot)
+    rows = (persons.annotate(c=_checkin_of(klass.school_id, day, slot))
+            .order_by("number", "pk")
+            .values("id", "name", "number", "residence", "c__id", "c__submitted_at",
+                    "c__temperature", "c__abnormal", "c__submitted_as"))
+    for row in rows:
+        if row["c__id"] is None:
+            roll.missing.append(row)
+            continue
+        row["late"] = row["c__submitted_at"] > due
+        roll.done.append(row)
+        if row["late"]:
+            roll.late.append(row)
+    return roll
+
+
+def _checkin_of(school_id: int, day: date, slot: str) -> FilteredRelation:
+    # The school leads the join condition, so the unique (school, person, day, slot) index
+    # serves it (and a sharded table is read on one shard).
+    return FilteredRelation("checkins", condition=Q(
+        checkins__school_id=school_id, checkins__day=day, checkins__slot=slot))
+
+
+# Flags for the class teacher --------------------------------------------------------------
+
+
+@dataclass
+class Flags:
+    same_temperature: list = field(default_factory=list)  # persons, same value N days
+    class_identical: str | None = None  # the one temperature every check-in of the slot had
+    shared_devices: list = field(default_factory=list)  # [(n persons, [names])]
+
+    def __bool__(self) -> bool:
+        return bool(self.same_temperature or self.class_identical or self.shared_devices)
+
+
+def class_flags(*, user, klass: SchoolClass, day: date, slot: str) -> Flags:
+    """Answers that look copied rather than measured, three grouped queries."""
+    rows = CheckIn.objects.restrict(user, "health.view").filter(
+        school_id=klass.school_id, person__klass_id=klass.pk)
+    return Flags(
+        same_temperature=_same_temperature(rows, day),
+        class_identical=_class_identical(rows, day, slot),
+        shared_devices=_shared_devices(user, klass, day),
+    )
+
+
+def _same_temperature(rows, day: date) -> list:
+    days = conf.SAME_ANSWER_DAYS
+    found = (rows.filter(day__gt=day - timedelta(days=days), day__lte=day,
+                         temperature__isnull=False)
+             .values("person_id", "person__name")
+             .annotate(days=Count("day", distinct=True),
+                       values=Count("temperature", distinct=True))
+             .filter(days__gte=days, values=1)
+             .order_by("person__name"))
+    return [{"id": r["person_id"], "name": r["person__name"], "days": r["days"]} for r in found]
+
+
+def _class_identical(rows, day: date, slot: str) -> str | None:
+    found = rows.filter(day=day, slot=slot, temperature__isnull=False).aggregate(
+        n=Count("id"), values=Count("temperature", distinct=True))
+    if found["n"] < conf.CLASS_IDENTICAL_MIN or found["values"] != 1:
+        return None
+    return str(rows.filter(day=day, slot=slot).values_list("temperature", flat=True).first())
+
+
+def _shared_devices(user, klass: SchoolClass, day: date) -> list:
+    """Devices that submitted for many people of the school today (the class teacher's and
+    the school office's own submissions do not count), listed with this class's people."""
+    school_rows = CheckIn.objects.filter(school_id=klass.school_id, day=day).exclude(
+        device="").exclude(submitted_as__in=[SubmittedAs.TEACHER, SubmittedAs.STAFF])
+    devices = dict(school_rows.values("device").annotate(n=Count("person_id", distinct=True))
+                   .filter(n__gte=conf.DEVICE_PERSONS).values_list("device", "n"))
+    if not devices:
+        return []
+    mine = defaultdict(set)
+    for device, name in (CheckIn.objects.restrict(user, "health.view")
+                         .filter(school_id=klass.school_id, day=day, device__in=devices,
+                                 person__klass_id=klass.pk)
+                         .values_list("device", "person__name")):
+        mine[device].add(name)
+    return [(devices[d], sorted(names)) for d, names in mine.items()]
+
+
+# Completion -------------------------------------------------------------------------------
+
+
+@dataclass
+class Completion:
+    key: object
+    label: str
+    expected: int = 0
+    done: int = 0
+    late: int = 0
+    abnormal: int = 0
+
+    @property
+    def missing(self) -> int:
+        return max(self.expected - self.done, 0)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.done / self.expected, 1) if self.expected else 100.0
+
+    def add(self, other: dict) -> None:
+        for name in ("expected", "done", "late", "abnormal"):
+            setattr(self, name, getattr(self, name) + (other[name] or 0))
+
+
+def school_completion(*, user, school: School, day: date, slot: str) -> dict:
+    """Completion of one slot by class and by unit of a school: one grouped query."""
+    if slot not in rules_for_school(school.pk).slots_for(Residence.BOARDER):
+        return {"classes": [], "units": [], "total": Completion(None, school.name)}
+    due = conf.due_at(day, slot)
+    persons = slot_expected(Person.objects.restrict(user, "health.view").filter(
+        school_id=school.pk, active=True), slot)
+    rows = (persons.annotate(c=_checkin_of(school.pk, day, slot))
+            .values("unit_id", "unit__name", "klass_id", "klass__name")
+            .annotate(expected=Count("id"), done=Count("c__id"),
+                      late=Count("c__id", filter=Q(c__submitted_at__gt=due)),
+                      abnormal=Count("c__id", filter=Q(c__abnormal=True)))
+            .order_by("unit__name", "klass__name"))
+    classes, units = [], {}
+    total = Completion(None, school.name)
+    for row in rows:
+        if row["klass_id"]:
+            line = Completion(row["klass_id"], row["klass__name"])
+            line.add(row)
+            classes.append(line)
+        unit = units.setdefault(row["unit_id"], Completion(row["unit_id"], row["unit__name"]
+                                                           or "—"))
+        unit.add(row)
+        total.add(row)
+    return {"classes": classes, "units": list(units.values()), "total": total}
+
+
+def _count(model_rows) -> Coalesce:
+    return Coalesce(Subquery(model_rows.values("school_id").annotate(n=Count("*"))
+                             .values("n")[:1], output_field=IntegerField()), 0)
+
+
+def bureau_completion(*, user, day: date, slot: str, limit: int = BUREAU_LIMIT) -> dict:
+    """Completion of one slot by school for everything in the user's scope, in one query: each
+    school with its expected persons and its check-ins counted in SQL (the least complete
+    first), and the totals."""
+    due = conf.due_at(day, slot)
+    persons = slot_expected(Person.objects.filter(school_id=OuterRef("pk"), active=True), slot)
+    checkins = CheckIn.objects.filter(day=day, slot=slot, school_id=OuterRef("pk"))
+    schools = (School.objects.restrict(user, "health.view")
+               .annotate(expected=_count(persons), done=_count(checkins),
+                         late=_count(checkins.filter(submitted_at__gt=due)),
+                         abnormal=_count(checkins.filter(abnormal=True)))
+               .values("id", "name", "county_code", "expected", "done", "late", "abnormal"))
+    lines = []
+    total = Completion(None, "")
+    for row in schools:
+        line = Completion(row["id"], row["name"])
+        line.add(row)
+        total.add(row)
+        if line.expected:
+            lines.append(line)
+    lines.sort(key=lambda line: (line.percent, -line.missing, line.label))
+    return {"schools": lines[:limit], "more": max(len(lines) - limit, 0), "total": total,
+            "count": len(lines)}
+
+
+# Abnormal and trend -----------------------------------------------------------------------
+
+
+def abnormal_checkins(*, user, day: date, limit: int = ABNORMAL_LIMIT):
+    return (CheckIn.objects.restrict(user, "health.view").filter(day=day, abnormal=True)
+            .select_related("person", "person__klass", "school", "region")
+            .order_by("school_id", "person__klass_id", "slot", "person__number")[:limit])
+
+
+def trend(*, user, today: date, days: int = TREND_DAYS) -> dict:
+    """For each of the last `days` days: abnormal check-ins, fevers and each symptom, in the
+    user's scope. Only abnormal rows are read (they alone have fever or symptoms)."""
+    since = today - timedelta(days=days - 1)
+    labels = [since + timedelta(days=n) for n in range(days)]
+    abnormal, fever = Counter(), Counter()
+    symptoms = {code: Counter() for code in SYMPTOMS}
+    rows = (CheckIn.objects.restrict(user, "health.view")
+            .filter(day__gte=since, day__lte=today, abnormal=True)
+            .values_list("day", "fever", "symptoms"))
+    for day, has_fever, codes in rows.iterator(chunk_size=5000):
+        abnormal[day] += 1
+        fever[day] += bool(has_fever)
+        for code in codes or ():
+            if code in symptoms:
+                symptoms[code][day] += 1
+    return {
+        "labels": [d.isoformat() for d in labels],
+        "abnormal": [abnormal[d] for d in labels],
+        "fever": [fever[d] for d in labels],
+        "symptoms": {code: [c[d] for d in labels] for code, c in symptoms.items()
+                     if any(c.values())},
+    }
+
+
+def person_checkins(*, user, person: Person, today: date, days: int = 7,
+                    perm: str = "health.checkin"):
+    """A person's check-ins of the last days, for whoever checks in for them."""
+    return (CheckIn.objects.restrict(user, perm).filter(
+        school_id=person.school_id, person_id=person.pk,
+        day__gt=today - timedelta(days=days)).order_by("-day", "-submitted_at"))
