@@ -150,8 +150,10 @@ class TraceHit(models.Model):
     school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
     alert = models.ForeignKey("Alert", on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    link = models.CharField(max_length=10)  # trip | household | residence | exposure
-    ref_id = models.BigIntegerField(default=0)  # the trip leg or exposure; 0 for residence
+    # trip | household (a co-resident's trip) | residence | co_resident (a co-resident lives
+    # there) | exposure
+    link = models.CharField(max_length=12)
+    ref_id = models.BigIntegerField(default=0)  # the leg, co-resident or exposure; 0: residence
     on = models.DateField(null=True, blank=True)  # the day of the stay or contact
 
     objects = ScopedQuerySet.as_manager()
@@ -218,6 +220,8 @@ class SchoolTrigger(models.Model):
     trace_since = models.DateField(null=True, blank=True)
     trace_residents = models.BooleanField(default=True)
     trace_household = models.BooleanField(default=True)
+    # What each traced person must do (from the school's policy), copied to their follow-up.
+    trace_actions = models.JSONField(default=dict, blank=True)
     traced_at = models.DateTimeField(null=True, blank=True)  # trace-back list built
     traced_count = models.PositiveIntegerField(default=0)
     traceback_completed_at = models.DateTimeField(null=True, blank=True)
