@@ -1,5 +1,145 @@
-"""Gate API (/gate under /api/v1)."""
+"""Gate API (/gate under /api/v1): a scan's verdict, the offline snapshot, a terminal's
+batch upload and overrides.
 
-from ninja import Router
+Terminals authenticate with an API token limited to gate.verdict; the token lookup is
+cached per process (apps.gate.auth). The kiosk page uses the signed-in session (CSRF).
+"""
+
+import json
+from datetime import datetime
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from apps.core.errors import FieldError, ValidationFailed
+from apps.gate import services
+from apps.gate.auth import CachedBearerToken
+from apps.gate.selectors import snapshot
+from apps.gate.verdict import REASONS
+from apps.status.selectors import reason_text
+from shaodian.api import SignedInSession
 
 router = Router(tags=["gate"])
+GATE_AUTH = [CachedBearerToken(), SignedInSession()]
+
+
+class VerdictIn(Schema):
+    code_or_number: str
+    temperature: float | str | None = None
+    direction: str = "in"
+    client_id: str
+    school_id: int | None = None
+    gate_id: int | None = None
+
+
+class ReasonOut(Schema):
+    code: str
+    verdict: str
+    zh: str
+    en: str
+    text: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    klass: str
+
+
+class VerdictOut(Schema):
+    check_id: int
+    verdict: str
+    reason: str
+    text: str
+    reasons: list[ReasonOut]
+    person: PersonOut | None
+    direction: str
+    temperature: float | None
+    at: datetime
+    duplicate: bool
+    policy_outdated: bool
+
+
+def _reason_out(r) -> dict:
+    return {"code": r.code, "verdict": r.verdict, "zh": r.zh, "en": r.en,
+            "text": reason_text({"zh": r.zh, "en": r.en})}
+
+
+def verdict_body(outcome: services.CheckOutcome) -> dict:
+    reasons = [_reason_out(r) for r in outcome.reasons]
+    return {
+        "check_id": outcome.check_id, "verdict": outcome.verdict,
+        "reason": reasons[0]["code"] if reasons else "ok",
+        "text": reasons[0]["text"] if reasons else "",
+        "reasons": reasons,
+        "person": {"id": outcome.person_id, "name": outcome.name, "klass": outcome.klass}
+        if outcome.person_id else None,
+        "direction": outcome.direction,
+        "temperature": None if outcome.temperature is None else float(outcome.temperature),
+        "at": outcome.at, "duplicate": outcome.duplicate,
+        "policy_outdated": outcome.policy_outdated,
+    }
+
+
+@router.post("/verdicts", response=VerdictOut, auth=GATE_AUTH)
+def post_verdict(request, payload: VerdictIn):
+    """One scan: decide, record, answer. The same client_id again returns the same check."""
+    outcome = services.gate_check_record(
+        actor=request.user, school_id=payload.school_id,
+        code_or_number=payload.code_or_number, temperature=payload.temperature,
+        gate=payload.gate_id, direction=payload.direction, client_id=payload.client_id)
+    return verdict_body(outcome)
+
+
+@router.get("/snapshot", auth=GATE_AUTH)
+def get_snapshot(request, school_id: int | None = None, after: int = 0, limit: int = 5000):
+    """A page of the school's statuses for offline scanning (no names, no documents): ask
+    again with `after=next_after` until it is null."""
+    if school_id is None:
+        schools = services.schools_for(request.user, "gate.verdict")
+        if len(schools) != 1:
+            raise Http404("school")
+        school_id = next(iter(schools))
+    page = snapshot(user=request.user, school_id=school_id, after=after, limit=limit)
+    return {
+        "school_id": page.school_id, "generated_at": page.generated_at,
+        "code_day": page.code_day, "mode": page.mode, "fever_threshold": page.fever_threshold,
+        "reasons": {code: list(texts) for code, texts in REASONS.items()},
+        "items": page.items, "next_after": page.next_after,
+    }
+
+
+@router.post("/checks/batch", auth=GATE_AUTH)
+def post_batch(request):
+    """A terminal's offline records: `{"school_id"?, "gate_id"?, "records": [{client_id,
+    person_id | code | number, at, temperature, direction, verdict, reasons}]}`. Good records
+    are written (idempotent by client_id); each bad one is reported with its index, field
+    and reason."""
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed([FieldError("body", "not_json", _("Send JSON."))]) from None
+    if not isinstance(body, dict):
+        raise ValidationFailed([FieldError("body", "invalid", _("Send a JSON object."))])
+    school_id, gate_id = body.get("school_id"), body.get("gate_id")
+    for name, value in (("school_id", school_id), ("gate_id", gate_id)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ValidationFailed([FieldError(name, "invalid", _("An id is a number."))])
+    outcome = services.gate_checks_upload(actor=request.user, school_id=school_id,
+                                          records=body.get("records"), gate=gate_id)
+    return {"received": len(body["records"]), "created": outcome.created,
+            "duplicates": outcome.duplicates, "rejected": len(outcome.errors),
+            "results": outcome.results, "errors": outcome.errors}
+
+
+class OverrideIn(Schema):
+    reason: str
+
+
+@router.post("/checks/{check_id}/override")
+def post_override(request, check_id: int, payload: OverrideIn):
+    check = services.gate_check_override(actor=request.user, check_id=check_id,
+                                         reason=payload.reason)
+    return {"check_id": check.pk, "overridden_at": check.overridden_at,
+            "override_reason": check.override_reason}
