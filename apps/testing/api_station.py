@@ -10,7 +10,7 @@ was opened for the person) or refused (with `field`, `reason` and `message`).
 from datetime import datetime
 
 from django.conf import settings
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
@@ -115,7 +115,7 @@ def tube_open(request, round_id: int, payload: TubeOpenIn):
         pool_size=payload.pool_size, barcode=payload.barcode, station=payload.station,
         scans=_scans(payload.scans), close=payload.close,
     )
-    return 201, _report(report)
+    return Status(201, _report(report))
 
 
 @router.post("/tubes/{tube_id}/scans", response=ReportOut, summary="Add scans to a tube")

@@ -54,7 +54,7 @@ class ScanIn:
 class ScanOutcome:
     index: int
     client_id: str
-    status: str  # added | duplicate | single | refused
+    status: str = ""  # added | duplicate | single | refused ("" while undecided)
     person_id: int | None = None
     name: str = ""
     sample_id: int | None = None
@@ -395,9 +395,12 @@ class _Batch:
     def _add(self, fresh: list[ScanOutcome], people: dict, in_tube: dict) -> None:
         pending = [o for o in fresh if o.status == ""]
         singles = self._never_pooled({o.person_id for o in pending}) if pending else {}
-        new, revived = [], []
+        new, revived, first_of = [], [], {}
         for o in pending:
             current = in_tube.get(o.person_id)
+            if o.person_id in first_of:  # the same person twice in one request
+                o.status, o.tube_id = "duplicate", first_of[o.person_id].tube_id
+                continue
             if current is not None and current.removed_at is None:
                 o.status, o.sample_id, o.tube_id = "duplicate", current.pk, self.tube.pk
             elif o.person_id in singles:
@@ -413,12 +416,17 @@ class _Batch:
                     revived.append((o, current))
                 else:
                     new.append((o, self._sample(self.tube, o)))
+            if o.status != "refused":
+                first_of[o.person_id] = o
         Sample.objects.bulk_create([s for _o, s in new])
         for o, sample in new:
             o.sample_id = sample.pk
         for o, sample in revived:
             sample.save(update_fields=["removed_at", "scanned_at", "scanned_by", "client_id"])
             o.sample_id = sample.pk
+        for o in pending:
+            if o.sample_id is None and o.status == "duplicate":
+                o.sample_id = first_of[o.person_id].sample_id
 
     def _sample(self, tube: Tube, o: ScanOutcome) -> Sample:
         return Sample(school_id=tube.school_id, round_id=tube.round_id, tube=tube,
