@@ -124,6 +124,11 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 LOGIN_MAX_FAILURES = env_int("SHAODIAN_LOGIN_MAX_FAILURES", 5)
+# Two triggers: a case report for a region within this many hours of the last one joins its
+# alert (extends the trace-back) instead of firing new triggers; trace-back follow-ups are
+# due this many hours after the report.
+SHAODIAN_ALERT_MERGE_HOURS = env_int("SHAODIAN_ALERT_MERGE_HOURS", 24)
+SHAODIAN_TRACE_FOLLOWUP_HOURS = env_int("SHAODIAN_TRACE_FOLLOWUP_HOURS", 4)
 LOGIN_LOCKOUT_MINUTES = env_int("SHAODIAN_LOGIN_LOCKOUT_MINUTES", 15)
 
 SECURE_HTTPS = env_bool("SHAODIAN_HTTPS", False)
