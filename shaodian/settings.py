@@ -193,6 +193,15 @@ LOGGING = {
 API_PAGE_SIZE = env_int("SHAODIAN_API_PAGE_SIZE", 50)
 # Roster uploads larger than this are refused before they are parsed.
 ROSTER_MAX_BYTES = env_int("SHAODIAN_ROSTER_MAX_BYTES", 50 * 1024 * 1024)
+# Checked roster uploads (encrypted) and finished exports wait here for the background
+# worker and the download; the worker and the web server must share this directory.
+ROSTER_FILES_DIR = Path(env_str("SHAODIAN_ROSTER_FILES_DIR", str(DATA_DIR / "rosters")))
+# Uploads up to this size are checked and imported during the request; larger ones by the
+# worker, with a progress bar. Exports of more rows than this likewise run in the worker.
+ROSTER_SYNC_MAX_BYTES = env_int("SHAODIAN_ROSTER_SYNC_MAX_BYTES", 1024 * 1024)
+ROSTER_EXPORT_SYNC_ROWS = env_int("SHAODIAN_ROSTER_EXPORT_SYNC_ROWS", 20_000)
+# Stored uploads and exports are deleted this long after they were last needed.
+ROSTER_FILES_KEEP_HOURS = env_int("SHAODIAN_ROSTER_FILES_KEEP_HOURS", 24)
 # Lists count at most this many rows (apps/core/pagination.py).
 LIST_COUNT_CAP = env_int("SHAODIAN_LIST_COUNT_CAP", 10_000)
 PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
