@@ -1,14 +1,21 @@
-"""An inbox row per recipient and message, and one delivery per outside channel.
+"""An inbox row per recipient and message, outside channels, and one delivery per channel.
 
 A notification is written in both languages at once (the recipient reads it in theirs).
 Rows follow the recipient (a user), not a school: bureau staff receive them too. `school`
-says which school a message concerns, for reports and for sharding a school's alerts.
+says which school a message concerns, for reports, for the scope of its delivery status and
+for sharding a school's alerts.
+
+A notification without a recipient is a message to outside addresses only (a school's WeCom
+robot, the county CDC's phone): it never shows in an inbox, it exists to carry deliveries.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import ScopedQuerySet
 
 
 class Severity(models.TextChoices):
@@ -17,9 +24,13 @@ class Severity(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.URGENT: 2}
+
+
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+    # None: a message to outside addresses only (notification_send_external, school robots).
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="notifications")
     school = models.ForeignKey("orgs.School", null=True, blank=True, on_delete=models.CASCADE)
     # What it is about, dotted: "checkin.missing", "cluster.alert", "trigger.fired", …
     kind = models.CharField(max_length=40)
@@ -40,15 +51,20 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "dedupe_key"],
-                                    condition=~models.Q(dedupe_key=""),
+                                    condition=~Q(dedupe_key=""),
                                     name="notification_once_per_key"),
+            # Outside-only messages: recipient is NULL, which a unique index never compares.
+            models.UniqueConstraint(fields=["dedupe_key"],
+                                    condition=~Q(dedupe_key="") & Q(recipient__isnull=True),
+                                    name="outside_notification_once_per_key"),
         ]
 
     def __str__(self) -> str:
         return self.subject
 
-    def _in_language(self, zh: str, en: str) -> str:
-        return en if (translation.get_language() or "").startswith("en") else zh
+    def _in_language(self, zh: str, en: str, language: str | None = None) -> str:
+        language = language or translation.get_language() or ""
+        return en if language.startswith("en") else zh
 
     @property
     def subject(self) -> str:
@@ -57,6 +73,69 @@ class Notification(models.Model):
     @property
     def body(self) -> str:
         return self._in_language(self.body_zh, self.body_en)
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """(subject, body) in a given language, for outside channels."""
+        return (self._in_language(self.subject_zh, self.subject_en, language),
+                self._in_language(self.body_zh, self.body_en, language))
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS (through the SMS gateway)")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    WEBHOOK = "webhook", _("Webhook (JSON)")
+    CONSOLE = "console", _("Console (demo)")
+
+
+class Channel(models.Model):
+    """An outside address that receives notifications: a user's own (their phone for the SMS
+    gateway, an e-mail address) or a school's (its task force's WeCom or DingTalk robot, a
+    webhook). A school channel gets one copy of each matching message about the school."""
+
+    school = models.ForeignKey("orgs.School", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="notification_channels")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="notification_channels")
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+    # A phone number, an e-mail address, or a robot/webhook URL (which holds its access key).
+    address = models.CharField(_("address"), max_length=300)
+    # DingTalk "加签" secret (stored encrypted; empty when the robot uses keywords or IPs).
+    secret_cipher = models.BinaryField(null=True, blank=True)
+    # Which messages: kinds starting with one of these prefixes (empty: every kind) ...
+    kinds = models.JSONField(_("message kinds"), default=list, blank=True)
+    # ... at or above this severity.
+    min_severity = models.CharField(_("lowest severity"), max_length=10,
+                                    choices=Severity.choices, default=Severity.WARNING)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans",
+                                choices=settings.LANGUAGES)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "school__", "school": "school_id"}
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False, user__isnull=True)
+                           | Q(school__isnull=True, user__isnull=False)),
+                name="channel_of_school_or_user"),
+        ]
+        indexes = [models.Index(fields=["school", "active"]),
+                   models.Index(fields=["user", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.label or self.pk}"
+
+    def wants(self, kind: str, severity: str) -> bool:
+        if SEVERITY_RANK.get(severity, 0) < SEVERITY_RANK.get(self.min_severity, 0):
+            return False
+        return not self.kinds or any(kind.startswith(prefix) for prefix in self.kinds)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -71,17 +150,32 @@ class Delivery(models.Model):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
                                      related_name="deliveries")
-    channel = models.CharField(max_length=20)  # email | webhook | console
+    channel = models.CharField(max_length=20, choices=ChannelKind.choices)
     address = models.CharField(max_length=300)
+    # The configured channel it came from (for a robot's secret); None for an account e-mail,
+    # the console, or an outside address given by the caller.
+    source = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="deliveries")
+    language = models.CharField(max_length=10, default="zh-hans")
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices,
                               default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set by the claim (status pending -> sending): which run holds it, and since when.
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "notification__school__", "school": "notification__school_id"}
+
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel", "address"],
+                                    name="delivery_once_per_address"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.address} {self.status}"

@@ -1,0 +1,55 @@
+"""Reads: a user's own inbox (nobody reads another's), and the outside deliveries of the
+messages about the schools in a user's scope (notifications.deliveries)."""
+
+from django.db.models import Case, Count, IntegerField, QuerySet, When
+from django.shortcuts import get_object_or_404
+
+from apps.notifications.models import Channel, Delivery, Notification
+
+UNREAD_CAP = 99
+
+
+def inbox(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's notifications, unread first, newest first within each."""
+    rows = Notification.objects.filter(recipient=user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    return rows.annotate(
+        unread=Case(When(read_at__isnull=True, then=1), default=0, output_field=IntegerField())
+    ).order_by("-unread", "-created_at", "-id")
+
+
+def inbox_get(*, user, pk: int) -> Notification:
+    """One of the user's own notifications; 404 for anyone else's."""
+    return get_object_or_404(Notification, pk=pk, recipient=user)
+
+
+def unread_count(*, user) -> int:
+    """Unread notifications, counted up to UNREAD_CAP + 1 (the badge says 99+): one query
+    that stops early, cheap enough for every page."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True) \
+        .order_by()[: UNREAD_CAP + 1].count()
+
+
+def deliveries(*, user, status: str = "", channel: str = "", kind: str = "",
+               notification_id: int | None = None) -> QuerySet[Delivery]:
+    rows = Delivery.objects.restrict(user, "notifications.deliveries").select_related(
+        "notification", "notification__school", "notification__recipient")
+    filters = {"status": status, "channel": channel, "notification__kind__startswith": kind,
+               "notification_id": notification_id}
+    return rows.filter(**{k: v for k, v in filters.items() if v}).order_by("-id")
+
+
+def delivery_counts(rows: QuerySet[Delivery]) -> dict[str, int]:
+    return dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def own_channels(*, user) -> QuerySet[Channel]:
+    return Channel.objects.filter(user=user, active=True).order_by("id")
+
+
+def school_channels(*, user) -> QuerySet[Channel]:
+    return (Channel.objects.restrict(user, "notifications.channels").filter(active=True)
+            .select_related("school").order_by("school_id", "id"))
