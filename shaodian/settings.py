@@ -178,6 +178,8 @@ PERIODIC_TASKS = {
     "apps.operations.tasks.prune_login_failures": 6 * 3600,
     # statuses whose end date passed or whose next test fell due
     "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
+    # outside deliveries of notifications: retries, and any run missed after a send
+    "apps.notifications.tasks.deliver_due": env_int("SHAODIAN_NOTIFY_DELIVERY_SECONDS", 60),
     # check-in reminders at each slot's reminder time (apps/health/conf.py), once per slot
     "apps.health.tasks.send_checkin_reminders": env_int("SHAODIAN_CHECKIN_REMINDER_SECONDS", 300),
 }
