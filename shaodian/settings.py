@@ -207,3 +207,8 @@ ROSTER_FILES_KEEP_HOURS = env_int("SHAODIAN_ROSTER_FILES_KEEP_HOURS", 24)
 # Lists count at most this many rows (apps/core/pagination.py).
 LIST_COUNT_CAP = env_int("SHAODIAN_LIST_COUNT_CAP", 10_000)
 PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
+# Notifications' outside channels (apps/notifications/channels.py): the demo's console
+# channel, the SMS gateway's URL, and the address that makes links in e-mails absolute.
+NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
+NOTIFICATION_SMS_GATEWAY_URL = env_str("SHAODIAN_SMS_GATEWAY_URL", "")
+SITE_URL = env_str("SHAODIAN_SITE_URL", "")
