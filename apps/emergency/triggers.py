@@ -1,0 +1,347 @@
+"""Case reports in, triggers out (两触发): which schools an alert reaches, their 30-minute
+clocks, and the trace-back (倒查) lists with a follow-up for every person on them.
+
+Everything after the report is set-based and runs in one transaction: the triggers of every
+reached school are written in a few batched INSERTs, then the trace-back hits, follow-ups and
+notifications of all those schools with one INSERT ... SELECT each, driven by the reported
+region's index, whatever the number of schools. The same code serves PostgreSQL and SQLite.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.emergency.models import Alert, CaseReport, SchoolTrigger, TraceHit, TriggerKind
+from apps.orgs.models import School
+from apps.policy.engine.facts import Policy
+from apps.policy.selectors import effective_policies_for_schools
+from apps.regions.models import Region
+
+# Parameter of the pack that switches each trigger on, by kind.
+TRIGGER_PARAM = {
+    TriggerKind.OTHER_PROVINCE: "trigger_other_province_local_case",
+    TriggerKind.HOME_PROVINCE: "trigger_home_province_local_case",
+}
+DEFAULT_RESPONSE_MINUTES = 30
+DEFAULT_TRACE_DAYS = 14
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class FireResult:
+    alert_id: int
+    new_alert: bool
+    triggers: int  # new triggers
+    hits: int  # new trace-back hits
+    followups: int  # new follow-ups
+    notifications: int
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def trigger_kind(*, school_province: str, region_code: str) -> str:
+    same = school_province[:2] == region_code[:2]
+    return TriggerKind.HOME_PROVINCE if same else TriggerKind.OTHER_PROVINCE
+
+
+def trace_actions(policy: Policy) -> list[dict]:
+    """What a traced person must do under the school's policy: tests (two in three days where
+    the pack asks for it) and health monitoring; always report to the class teacher."""
+    params = policy.params
+    actions = []
+    if params.get("two_in_three_tests"):
+        actions.append({"kind": "test", "count": params["two_in_three_tests"],
+                        "within_days": params.get("two_in_three_window_days", 3)})
+    if params.get("key_population_monitoring_days"):
+        actions.append({"kind": "monitor", "days": params["key_population_monitoring_days"]})
+    actions.append({"kind": "report"})
+    return actions
+
+
+def _merge_window() -> timedelta:
+    return timedelta(hours=settings.SHAODIAN_ALERT_MERGE_HOURS)
+
+
+def _alert_for(report: CaseReport) -> tuple[Alert, bool]:
+    """The open alert for the report's region (a repeat report within the merge window joins
+    it), or a new one."""
+    at = report.entered_at
+    alert = (Alert.objects.select_for_update()
+             .filter(region_id=report.region_id, merge_until__gte=at, drill=report.drill)
+             .order_by("-opened_at").first())
+    if alert is None:
+        return Alert.objects.create(region_id=report.region_id, opened_at=at, last_report_at=at,
+                                    merge_until=at + _merge_window(), drill=report.drill), True
+    alert.last_report_at = max(alert.last_report_at, at)
+    alert.merge_until = max(alert.merge_until, at + _merge_window())
+    alert.save(update_fields=["last_report_at", "merge_until"])
+    return alert, False
+
+
+def _reached_schools(region_code: str, school_ids: Iterable[int] | None,
+                     force: bool = False) -> dict[int, tuple]:
+    """{school_id: (kind, policy)} of the schools the report's triggers reach under their
+    effective policies (a pack without the trigger parameter reaches nobody, unless `force`:
+    a drill reaches its school whatever the pack)."""
+    schools = School.objects.all()
+    if school_ids is not None:
+        schools = schools.filter(pk__in=list(school_ids))
+    provinces = dict(schools.values_list("pk", "province_code"))
+    policies = effective_policies_for_schools(provinces)
+    reached = {}
+    for pk, province in provinces.items():
+        kind = trigger_kind(school_province=province, region_code=region_code)
+        if force or policies[pk].params.get(TRIGGER_PARAM[kind]):
+            reached[pk] = (kind, policies[pk])
+    return reached
+
+
+def _write_triggers(alert: Alert, report: CaseReport, reached: dict[int, tuple]) -> int:
+    existing = set(SchoolTrigger.objects.filter(alert=alert).values_list("school_id", flat=True))
+    fired = report.entered_at
+    today = timezone.localdate(fired)
+    rows = []
+    for school_id, (kind, policy) in reached.items():
+        if school_id in existing:
+            continue
+        params = policy.params
+        minutes = params.get("trigger_response_minutes", DEFAULT_RESPONSE_MINUTES)
+        days = params.get("trace_back_window_days", DEFAULT_TRACE_DAYS)
+        rows.append(SchoolTrigger(
+            school_id=school_id, alert=alert, kind=kind, fired_at=fired,
+            deadline=fired + timedelta(minutes=minutes), drill=alert.drill,
+            trace_since=today - timedelta(days=days),
+            trace_residents=bool(params.get("trace_back_residents", True)),
+            trace_household=bool(params.get("trace_back_household", True)),
+            trace_actions={"alert": alert.pk, "region": report.region_id,
+                           "since": (today - timedelta(days=days)).isoformat(),
+                           "actions": trace_actions(policy)},
+        ))
+    SchoolTrigger.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _region_match(column: str, region: Region) -> tuple[str, str]:
+    """A SQL condition on a region column: the county itself, or every county of a
+    prefecture or province reported as a whole."""
+    code = region.code
+    if code.endswith("0000"):
+        return f"{column} LIKE %s", code[:2] + "%"
+    if code.endswith("00"):
+        return f"{column} LIKE %s", code[:4] + "%"
+    return f"{column} = %s", code
+
+
+def _trace_hits(alert: Alert, region: Region, since: date) -> int:
+    """Everyone in the reached schools linked to the region since their school's window
+    opened: one INSERT ... SELECT per kind of link, driven by the region's indexes."""
+    hit, trig = _q(TraceHit._meta.db_table), _q(SchoolTrigger._meta.db_table)
+    on = _q("on")
+    to_match, to_value = _region_match("leg.to_region_id", region)
+    from_match, from_value = _region_match("leg.from_region_id", region)
+    res_match, res_value = _region_match("p.residence_region_id", region)
+    member_match, member_value = _region_match("m.residence_region_id", region)
+    exp_match, exp_value = _region_match("e.region_id", region)
+    insert = (f"INSERT INTO {hit} (school_id, alert_id, person_id, link, ref_id, {on}) ")
+    conflict = " ON CONFLICT DO NOTHING"
+    leg_link = ("CASE WHEN leg.household_member_id IS NULL THEN 'trip' ELSE 'household' END")
+    statements = [
+        # A leg into the area, then a leg out of it (the stay is on either side).
+        (f"SELECT t.school_id, t.alert_id, leg.person_id, {leg_link}, leg.id, leg.arrive "
+         f"FROM travel_tripleg leg JOIN {trig} t ON t.school_id = leg.school_id "
+         f"AND t.alert_id = %s WHERE {to_match} AND leg.arrive >= %s "
+         f"AND leg.arrive >= t.trace_since "
+         f"AND (leg.household_member_id IS NULL OR t.trace_household)",
+         [alert.pk, to_value, since]),
+        (f"SELECT t.school_id, t.alert_id, leg.person_id, {leg_link}, leg.id, leg.depart "
+         f"FROM travel_tripleg leg JOIN {trig} t ON t.school_id = leg.school_id "
+         f"AND t.alert_id = %s WHERE {from_match} AND leg.depart >= %s "
+         f"AND leg.depart >= t.trace_since "
+         f"AND (leg.household_member_id IS NULL OR t.trace_household)",
+         [alert.pk, from_value, since]),
+        (f"SELECT t.school_id, t.alert_id, p.id, 'residence', 0, NULL "
+         f"FROM people_person p JOIN {trig} t ON t.school_id = p.school_id "
+         f"AND t.alert_id = %s WHERE {res_match} AND p.active AND t.trace_residents",
+         [alert.pk, res_value]),
+        (f"SELECT t.school_id, t.alert_id, m.person_id, 'co_resident', m.id, NULL "
+         f"FROM people_householdmember m JOIN {trig} t ON t.school_id = m.school_id "
+         f"AND t.alert_id = %s WHERE {member_match} AND t.trace_household",
+         [alert.pk, member_value]),
+        (f"SELECT t.school_id, t.alert_id, e.person_id, 'exposure', e.id, e.{on} "
+         f"FROM travel_exposure e JOIN {trig} t ON t.school_id = e.school_id "
+         f"AND t.alert_id = %s WHERE {exp_match} AND e.{on} >= %s AND e.{on} >= t.trace_since",
+         [alert.pk, exp_value, since]),
+    ]
+    count = 0
+    with connection.cursor() as cursor:
+        for select, params in statements:
+            cursor.execute(insert + select + conflict, params)
+            count += max(cursor.rowcount, 0)
+    return count
+
+
+def _first_choice(role: str) -> str:
+    return (f"SELECT school_id, MIN(user_id) AS user_id FROM access_roleassignment "
+            f"WHERE role = '{role}' AND school_id IS NOT NULL GROUP BY school_id")
+
+
+def _trace_followups(alert: Alert, region: Region, now: datetime) -> int:
+    """One follow-up per traced person, on the person responsible for them (the class
+    teacher; for staff the unit lead; else the outbreak reporter or the school admin)."""
+    hit, trig = _q(TraceHit._meta.db_table), _q(SchoolTrigger._meta.db_table)
+    due = now + timedelta(hours=settings.SHAODIAN_TRACE_FOLLOWUP_HOURS)
+    name = region.full_name or region.name
+    sql = f"""
+        INSERT INTO followups_followup (school_id, person_id, kind, source, title_zh, title_en,
+            detail, assignee_id, due_at, status, drill, created_at, outcome)
+        SELECT h.school_id, h.person_id, 'trace_back', %s, %s, %s, t.trace_actions,
+               COALESCE(c.teacher_id, ul.user_id, rep.user_id, adm.user_id), %s, 'open',
+               t.drill, %s, ''
+        FROM (SELECT DISTINCT school_id, person_id FROM {hit} WHERE alert_id = %s) h
+        JOIN {trig} t ON t.school_id = h.school_id AND t.alert_id = %s
+        JOIN people_person p ON p.id = h.person_id AND p.school_id = h.school_id
+        LEFT JOIN orgs_schoolclass c ON c.id = p.klass_id
+        LEFT JOIN (SELECT unit_id, MIN(user_id) AS user_id FROM access_roleassignment
+                   WHERE role = 'unit_lead' AND unit_id IS NOT NULL GROUP BY unit_id) ul
+               ON ul.unit_id = p.unit_id
+        LEFT JOIN ({_first_choice("outbreak_reporter")}) rep ON rep.school_id = h.school_id
+        LEFT JOIN ({_first_choice("school_admin")}) adm ON adm.school_id = h.school_id
+        WHERE p.active
+        ON CONFLICT DO NOTHING"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f"alert:{alert.pk}", f"倒查：与{name}有关联",
+                             f"Trace-back: linked to {name}", due, now, alert.pk, alert.pk])
+        return max(cursor.rowcount, 0)
+
+
+def _mark_traced(alert: Alert, now: datetime) -> None:
+    """Stamp each trigger with the time its list was built and how many people are on it:
+    one UPDATE with a correlated count."""
+    people = (TraceHit.objects.filter(alert=alert, school_id=OuterRef("school_id"))
+              .values("school_id").annotate(n=Count("person_id", distinct=True)).values("n"))
+    SchoolTrigger.objects.filter(alert=alert).update(
+        traced_at=Coalesce(F("traced_at"), Value(now)),
+        traced_count=Coalesce(Subquery(people), Value(0)),
+    )
+
+
+def _notify(alert: Alert, region: Region, now: datetime) -> int:
+    """The task force, the epidemic office and the designated hospital of every reached
+    school; the people responsible for traced persons; the persons and their guardians
+    (not in a drill). One INSERT ... SELECT per audience, once per alert and recipient."""
+    trig, hit = _q(SchoolTrigger._meta.db_table), _q(TraceHit._meta.db_table)
+    name = region.full_name or region.name
+    staff = f"""
+        SELECT tf.user_id AS user_id, t.school_id AS school_id FROM emergency_taskforcemember tf
+          JOIN {trig} t ON t.school_id = tf.school_id AND t.alert_id = %s
+          WHERE tf.user_id IS NOT NULL
+        UNION SELECT ra.user_id, t.school_id FROM access_roleassignment ra
+          JOIN {trig} t ON t.school_id = ra.school_id AND t.alert_id = %s
+          WHERE ra.role IN ('school_admin', 'outbreak_reporter')
+        UNION SELECT ra.user_id, t.school_id FROM access_roleassignment ra
+          JOIN orgs_school s ON s.hospital_id = ra.hospital_id
+          JOIN {trig} t ON t.school_id = s.id AND t.alert_id = %s
+          WHERE ra.role = 'hospital_liaison'"""
+    traced = f"""
+        SELECT p.user_id AS user_id, h.school_id AS school_id FROM {hit} h
+          JOIN people_person p ON p.id = h.person_id AND p.school_id = h.school_id
+          WHERE h.alert_id = %s AND p.user_id IS NOT NULL
+        UNION SELECT g.user_id, h.school_id FROM {hit} h
+          JOIN people_guardianship g ON g.person_id = h.person_id AND g.school_id = h.school_id
+          WHERE h.alert_id = %s"""
+    audiences = [
+        (staff, [alert.pk] * 3, "trigger.fired", "urgent",
+         f"两触发：{name}报告本土病例，请在时限内响应",
+         f"Trigger: local cases reported in {name}; respond before the deadline",
+         "/emergency/triggers/"),
+        ("SELECT DISTINCT assignee_id AS user_id, school_id FROM followups_followup "
+         "WHERE source = %s AND assignee_id IS NOT NULL", [f"alert:{alert.pk}"],
+         "followup.trace_back", "warning", f"倒查名单：与{name}有关联的人员待跟进",
+         f"Trace-back: people linked to {name} to follow up", "/followups/"),
+    ]
+    if not alert.drill:
+        audiences.append((traced, [alert.pk] * 2, "trace.person", "warning",
+                          f"倒查提醒：近期与{name}有关联，请按要求检测并报告健康状况",
+                          f"Trace-back: you are linked to {name}; please get tested and "
+                          f"report your health as asked", "/"))
+    count = 0
+    with connection.cursor() as cursor:
+        for select, params, kind, severity, subject_zh, subject_en, link in audiences:
+            cursor.execute(f"""
+                INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
+                    subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
+                    created_at)
+                SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '', %s, %s, %s, %s
+                FROM ({select}) a WHERE a.user_id IS NOT NULL GROUP BY a.user_id
+                ON CONFLICT DO NOTHING""",
+                [kind, severity, subject_zh[:200], subject_en[:200], link,
+                 f"alert:{alert.pk}:{kind}", alert.drill, now, *params])
+            count += max(cursor.rowcount, 0)
+    return count
+
+
+def alert_fire(*, report_id: int, school_ids: Iterable[int] | None = None,
+               force_reach: bool = False) -> FireResult:
+    """Fire (or extend) the alert of a case report, in one transaction: triggers for every
+    reached school, the trace-back hits, a follow-up per traced person, notifications.
+    Running it again for the same report adds only what is new (nothing, usually)."""
+    with transaction.atomic():
+        report = CaseReport.objects.select_for_update().select_related("region").get(
+            pk=report_id)
+        if report.status != "active":
+            return FireResult(report.alert_id or 0, False, 0, 0, 0, 0)
+        if report.alert_id:
+            alert, new = Alert.objects.select_for_update().get(pk=report.alert_id), False
+        else:
+            alert, new = _alert_for(report)
+            report.alert = alert
+            report.save(update_fields=["alert"])
+        if alert.drill_school_id:
+            school_ids = [alert.drill_school_id]
+        now = timezone.now()
+        reached = _reached_schools(report.region_id, school_ids, force_reach)
+        triggers = _write_triggers(alert, report, reached)
+        since = min((t.trace_since for t in SchoolTrigger.objects.filter(alert=alert)
+                     .only("trace_since").order_by("trace_since")[:1]), default=None)
+        hits = followups = notes = 0
+        if since is not None:
+            hits = _trace_hits(alert, report.region, since)
+            followups = _trace_followups(alert, report.region, now)
+            _mark_traced(alert, now)
+            notes = _notify(alert, report.region, now)
+    return FireResult(alert.pk, new, triggers, hits, followups, notes)
+
+
+def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:
+    """Tell the bureau directly above each school whose trigger went unacknowledged past its
+    deadline: one inbox message per bureau user and alert."""
+    trig = _q(SchoolTrigger._meta.db_table)
+    count = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(trigger_ids), 900):  # SQLite's parameter limit
+            ids = trigger_ids[start:start + 900]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"""
+                INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
+                    subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
+                    created_at)
+                SELECT ra.user_id, MIN(t.school_id), 'trigger.escalated', 'urgent',
+                       '两触发：所辖学校超时未响应', 'Trigger: schools have not responded in time',
+                       '', '', '/emergency/triggers/', 'escalated:' || t.alert_id, FALSE,
+                       %s
+                FROM {trig} t JOIN orgs_school s ON s.id = t.school_id
+                JOIN access_roleassignment ra ON ra.bureau_id = s.bureau_id
+                     AND ra.role = 'bureau_admin'
+                WHERE t.id IN ({marks}) AND NOT t.drill
+                GROUP BY ra.user_id, t.alert_id
+                ON CONFLICT DO NOTHING""", [now, *ids])
+            count += max(cursor.rowcount, 0)
+    return count
