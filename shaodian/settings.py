@@ -180,6 +180,8 @@ PERIODIC_TASKS = {
     "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
     # outside deliveries of notifications: retries, and any run missed after a send
     "apps.notifications.tasks.deliver_due": env_int("SHAODIAN_NOTIFY_DELIVERY_SECONDS", 60),
+    # triggers past their 30 minutes without acknowledgement; finished trace-backs
+    "apps.emergency.tasks.watch_trigger_clocks": 60,
     # check-in reminders at each slot's reminder time (apps/health/conf.py), once per slot
     "apps.health.tasks.send_checkin_reminders": env_int("SHAODIAN_CHECKIN_REMINDER_SECONDS", 300),
 }
