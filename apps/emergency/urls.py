@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from apps.emergency import views
 
@@ -8,3 +8,4 @@ urlpatterns = [
     path("modes/", views.mode_overview, name="modes"),
     path("modes/<int:school_id>/", views.school_modes, name="school_modes"),
 ]
+urlpatterns += [path("", include("apps.emergency.urls_plans"))]  # plans, task force, drills
