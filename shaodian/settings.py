@@ -178,6 +178,9 @@ PERIODIC_TASKS = {
     "apps.operations.tasks.prune_login_failures": 6 * 3600,
     # statuses whose end date passed or whose next test fell due
     "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
+    # cluster detection in every school with recent sick absences or abnormal check-ins
+    "apps.absence.tasks.detect_clusters_everywhere": env_int("SHAODIAN_CLUSTER_SWEEP_SECONDS",
+                                                             30 * 60),
     # outside deliveries of notifications: retries, and any run missed after a send
     "apps.notifications.tasks.deliver_due": env_int("SHAODIAN_NOTIFY_DELIVERY_SECONDS", 60),
     # triggers past their 30 minutes without acknowledgement; finished trace-backs
