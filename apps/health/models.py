@@ -91,6 +91,10 @@ class CheckIn(models.Model):
     def __str__(self) -> str:
         return f"{self.person_id} {self.day} {self.slot}"
 
+    @property
+    def symptom_labels(self) -> list:
+        return [SYMPTOM_LABELS.get(code, code) for code in self.symptoms or ()]
+
 
 class CheckInRevision(models.Model):
     """A check-in as it was before a correction (a second submission for the same slot with

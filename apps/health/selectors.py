@@ -237,10 +237,13 @@ def bureau_completion(*, user, day: date, slot: str, limit: int = BUREAU_LIMIT) 
 # Abnormal and trend -----------------------------------------------------------------------
 
 
-def abnormal_checkins(*, user, day: date, limit: int = ABNORMAL_LIMIT):
-    return (CheckIn.objects.restrict(user, "health.view").filter(day=day, abnormal=True)
+def abnormal_checkins(*, user, day: date, limit: int | None = ABNORMAL_LIMIT):
+    """Today's abnormal check-ins in the user's scope (the first `limit`; None: a queryset
+    the API paginates)."""
+    rows = (CheckIn.objects.restrict(user, "health.view").filter(day=day, abnormal=True)
             .select_related("person", "person__klass", "school", "region")
-            .order_by("school_id", "person__klass_id", "slot", "person__number")[:limit])
+            .order_by("school_id", "person__klass_id", "slot", "person__number", "pk"))
+    return rows if limit is None else rows[:limit]
 
 
 def trend(*, user, today: date, days: int = TREND_DAYS) -> dict:

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.health import views
 
 app_name = "health"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.checkin, name="checkin"),
+    path("class/", views.teacher, name="teacher"),
+    path("class/<int:pk>/roll/", views.roll, name="roll"),
+    path("school/", views.school, name="school"),
+    path("bureau/", views.bureau, name="bureau"),
+    path("abnormal/", views.abnormal, name="abnormal"),
+]

@@ -1,0 +1,84 @@
+"""/api/v1/health through the whole stack, with personas."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from apps.health.models import CheckIn
+from apps.health.tests.test_selectors import put
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(world):
+    def call(username, method, path, body=None, **headers):
+        client = Client()
+        client.force_login(world.users[username])
+        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
+        return getattr(client, method)("/api/v1/health" + path, **kwargs, headers=headers)
+
+    return call
+
+
+def body(world, person="a1_student", **extra):
+    return {"person_id": world.persons[person].pk, "slot": "morning", "temperature": "36.7",
+            "symptoms": [], "household_symptoms": False, "household_travel": False,
+            "client_id": "app-1", **extra}
+
+
+def test_it_creates_once_and_answers_a_retry_with_the_same_row(world, api):
+    first = api("guardian_a1", "post", "/checkins", body(world), **{"X-Device-Id": "p1"})
+    assert first.status_code == 201 and first.json()["outcome"] == "created"
+    again = api("guardian_a1", "post", "/checkins", body(world))
+    assert again.status_code == 200 and again.json()["outcome"] == "replayed"
+    assert again.json()["id"] == first.json()["id"] and CheckIn.objects.count() == 1
+    fixed = api("guardian_a1", "post", "/checkins", body(world, temperature=38.1,
+                                                         client_id="app-2"))
+    assert fixed.status_code == 200 and fixed.json()["outcome"] == "corrected"
+    assert fixed.json()["fever"] and fixed.json()["abnormal"]
+
+
+def test_it_names_the_field_and_reason_of_a_bad_check_in(world, api):
+    response = api("guardian_a1", "post", "/checkins",
+                   body(world, temperature="3.65", symptoms=["cough", "itch"],
+                        household_travel=None))
+    assert response.status_code in (400, 422)
+    errors = {(e["field"], e["reason"]) for e in response.json()["errors"]}
+    assert errors == {("temperature", "decimal_point_misplaced"),
+                      ("symptoms.1", "unknown_symptom"), ("household_travel", "required")}
+    assert not CheckIn.objects.exists()
+
+
+def test_it_answers_404_for_a_person_out_of_scope(world, api):
+    response = api("guardian_a1", "post", "/checkins", body(world, person="a2_student"))
+    assert response.status_code == 404
+    response = api("luoyang_bureau", "post", "/checkins", body(world))
+    assert response.status_code == 404
+
+
+def test_it_gives_the_class_teacher_the_roll_and_nobody_else(world, api):
+    put(world, "a1_student", hour=9)
+    klass = world.classes["a_c1"].pk
+    roll = api("teacher_a1", "get", f"/classes/{klass}/roll?slot=morning").json()
+    assert [p["name"] for p in roll["done"]] == ["张小明"]
+    assert [p["name"] for p in roll["late"]] == ["张小明"]
+    assert [p["name"] for p in roll["missing"]] == ["刘小红"] and roll["expected"] == 2
+    assert api("teacher_a2", "get", f"/classes/{klass}/roll").status_code == 404
+    assert api("guardian_a1", "get", f"/classes/{klass}/roll").status_code == 404
+
+
+def test_it_lists_todays_abnormal_check_ins_in_scope(world, api):
+    put(world, "a1_student", temperature="38.8")
+    put(world, "b1_student", temperature="38.8")
+    rows = api("jinshui_bureau", "get", "/checkins/abnormal").json()["items"]
+    assert [r["person_id"] for r in rows] == [world.persons["a1_student"].pk]
+    assert api("zhongyuan_bureau", "get", "/checkins/abnormal").json()["items"] == []
+
+
+def test_it_documents_the_endpoints_in_openapi(world, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/health/checkins" in schema["paths"]
+    assert "/api/v1/health/classes/{class_id}/roll" in schema["paths"]
+    assert "CheckInIn" in schema["components"]["schemas"]

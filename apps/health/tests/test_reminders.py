@@ -1,0 +1,70 @@
+"""Reminders at each slot: the missing people and their guardians, the class teachers' lists,
+the outbreak reporter's abnormal results; sent once however often the sweep runs."""
+
+import pytest
+
+from apps.health.models import ReminderRun
+from apps.health.reminders import reminders_send_due, slots_to_remind
+from apps.health.tests.conftest import at
+from apps.health.tests.test_selectors import put
+from apps.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def inbox(world, user) -> list[tuple[str, str]]:
+    return [(n.kind, n.body_zh) for n in
+            Notification.objects.filter(recipient=world.users[user]).order_by("kind")]
+
+
+def test_it_reminds_each_slot_from_its_time_until_the_next_slot_opens():
+    assert slots_to_remind(at(7, 29)) == []
+    assert slots_to_remind(at(7, 30)) == ["morning"]
+    assert slots_to_remind(at(10, 59)) == ["morning"]
+    assert slots_to_remind(at(11, 0)) == []
+    assert slots_to_remind(at(12, 45)) == ["noon"]
+    assert slots_to_remind(at(23, 0)) == ["evening"]
+
+
+def test_it_reminds_the_missing_their_guardians_teachers_and_the_reporter(world):
+    put(world, "a2_student", temperature="38.3")
+    put(world, "b1_student")
+    sent = reminders_send_due(now=at(7, 35))
+    assert [k for k, _b in inbox(world, "student_a1")] == ["checkin.missing"]
+    assert [k for k, _b in inbox(world, "guardian_a1")] == ["checkin.missing"]
+    # teacher_a1 is also the staff member 王建国, who has not checked in either.
+    kinds = dict(inbox(world, "teacher_a1"))
+    assert set(kinds) == {"checkin.class_missing", "checkin.missing"}
+    assert "张小明" in kinds["checkin.class_missing"] and "刘小红" in kinds[
+        "checkin.class_missing"]
+    assert inbox(world, "teacher_a2") == []  # their only student checked in
+    assert [(k, "陈小刚" in b) for k, b in inbox(world, "reporter_a")] == [
+        ("checkin.abnormal", True)]
+    assert inbox(world, "teacher_b1") == []  # school B: everyone checked in
+    assert sent == 5
+    assert ReminderRun.objects.filter(slot="morning").count() == 2
+
+
+def test_it_sends_nothing_twice_when_the_sweep_runs_again(world):
+    first = reminders_send_due(now=at(7, 35))
+    assert first > 0
+    assert reminders_send_due(now=at(7, 40)) == 0
+    ReminderRun.objects.all().delete()  # a run cut short before it was marked: dedupe keys
+    assert reminders_send_due(now=at(7, 45)) == 0
+    assert Notification.objects.count() == first
+
+
+def test_it_reminds_the_noon_slot_separately(world):
+    reminders_send_due(now=at(7, 35))
+    before = Notification.objects.count()
+    reminders_send_due(now=at(12, 35))
+    assert Notification.objects.count() == 2 * before
+
+
+def test_it_finds_the_missing_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    reminders_send_due(now=at(7, 35))
+    ReminderRun.objects.all().delete()
+    # schools, policy (5), missing, guardians, teachers, reporters, abnormal, runs; and the
+    # sends, whose number follows the schools and teachers, not the persons.
+    with django_assert_max_num_queries(40):
+        reminders_send_due(now=at(7, 50))

@@ -1,0 +1,238 @@
+"""Daily health pages: the phone check-in (one tap for "healthy, no change", the full form
+otherwise), the class teacher's live roll (htmx, every 30 s) with the flags, completion of a
+school by class and unit, of a bureau by school, and today's abnormal list with the 14-day
+trend (Chart.js)."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.access.grants import grants_for
+from apps.core.crypto import keyed_hash
+from apps.core.errors import FieldError, ValidationFailed
+from apps.health import conf, selectors, services
+from apps.health.models import SYMPTOM_LABELS, Slot
+from apps.health.rules import rules_for_school
+from apps.orgs.models import School
+from apps.people.models import Person
+from apps.people.selectors import search_filter
+
+DEVICE_COOKIE = "shaodian_device"
+DEVICE_COOKIE_AGE = 400 * 24 * 3600
+CHOOSER_LIMIT = 60
+FORM_FIELDS = ("temperature", "symptoms", "region", "household_symptoms", "household_travel",
+               "note", "slot", "client_id")
+
+
+def device_hash(request) -> str:
+    """A keyed hash of the device's cookie: the same phone submitting for many people is
+    visible to the class teacher, the cookie itself is never stored."""
+    token = request.COOKIES.get(DEVICE_COOKIE) or getattr(request, "_new_device", "")
+    return keyed_hash(f"device:{token}") if token else ""
+
+
+def _remember_device(request, response):
+    if not request.COOKIES.get(DEVICE_COOKIE) and getattr(request, "_new_device", ""):
+        response.set_cookie(DEVICE_COOKIE, request._new_device, max_age=DEVICE_COOKIE_AGE,
+                            httponly=True, samesite="Lax", secure=request.is_secure())
+    return response
+
+
+# Check-in -------------------------------------------------------------------------------
+
+
+def _checkable(user):
+    return Person.objects.restrict(user, "health.checkin").filter(active=True)
+
+
+def _person_for(request) -> tuple[Person | None, list[Person]]:
+    """The person being checked in, or None and the people to choose from."""
+    persons = _checkable(request.user).select_related("school", "klass")
+    chosen = request.GET.get("person") or request.POST.get("person")
+    if chosen:
+        if not str(chosen).isdigit():
+            raise Http404
+        return get_object_or_404(persons, pk=int(chosen)), []
+    q = request.GET.get("q", "").strip()
+    if q:
+        persons = persons.filter(search_filter(q))
+    shown = list(persons.order_by("school_id", "klass_id", "number", "pk")[:CHOOSER_LIMIT + 1])
+    if len(shown) == 1 and not q:
+        return shown[0], []
+    return None, shown
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request):
+    if not request.COOKIES.get(DEVICE_COOKIE):
+        request._new_device = uuid.uuid4().hex
+    person, choices = _person_for(request)
+    if person is None:
+        return _remember_device(request, render(request, "health/choose.html", {
+            "persons": choices[:CHOOSER_LIMIT], "more": len(choices) > CHOOSER_LIMIT,
+            "q": request.GET.get("q", "")}))
+    if request.method == "POST":
+        response = _checkin_post(request, person)
+    else:
+        response = _checkin_page(request, person, {})
+    return _remember_device(request, response)
+
+
+def _checkin_post(request, person: Person):
+    post = request.POST
+    quick = post.get("quick") == "1"
+    values = {
+        "slot": post.get("slot", ""), "temperature": post.get("temperature", ""),
+        "symptoms": post.getlist("symptoms"), "region": post.get("region", ""),
+        "household_symptoms": post.get("household_symptoms", ""),
+        "household_travel": post.get("household_travel", ""), "note": post.get("note", ""),
+    }
+    try:
+        if quick:
+            values = _healthy_no_change(values, person)
+        row = services.checkin_submit(actor=request.user, person=person,
+                                      client_id=post.get("client_id", "")[:64],
+                                      device=device_hash(request), **values)
+    except ValidationFailed as exc:
+        return _checkin_page(request, person, values, errors=exc.errors, status=400)
+    messages.success(request, _("%(name)s: %(slot)s check recorded, %(temperature)s °C.") % {
+        "name": person.name, "slot": Slot(row.slot).label, "temperature": row.temperature})
+    return redirect(f"{reverse('health:checkin')}?person={person.pk}")
+
+
+def _healthy_no_change(values: dict, person: Person) -> dict:
+    """The one tap: no symptoms, and for a day student no household symptoms or travel. It is
+    an explicit answer; if the full form says otherwise, the tap is refused rather than
+    overriding what was ticked."""
+    ticked = values["symptoms"] or values["household_symptoms"] in ("yes", "1") \
+        or values["household_travel"] in ("yes", "1")
+    if ticked:
+        raise ValidationFailed([FieldError("quick", "contradicts_form", _(
+            "You ticked symptoms or a household change: use “Submit these answers”."))])
+    household = "no" if services.is_day_student(person) else ""
+    return {**values, "symptoms": [], "household_symptoms": household,
+            "household_travel": household}
+
+
+def _checkin_page(request, person, values: dict, *, errors=None, status=200):
+    now = timezone.now()
+    today = timezone.localdate(now)
+    rules = rules_for_school(person.school_id)
+    slots = rules.slots_for(person.residence)
+    slot = values.get("slot") or conf.current_slot(now)
+    errors = errors or []
+    done = {c.slot: c for c in selectors.person_checkins(user=request.user, person=person,
+                                                         today=today, days=1)}
+    return render(request, "health/checkin.html", {
+        "person": person, "values": values, "slot": slot, "slot_label": Slot(slot).label,
+        "slot_due": slot in slots, "today_slots": [(s, Slot(s).label, done.get(s)) for s in slots],
+        "symptoms": list(SYMPTOM_LABELS.items()), "day_student": services.is_day_student(person),
+        "client_id": uuid.uuid4().hex,
+        "errors": {f: [e.message for e in errors if e.field.split(".")[0] == f]
+                   for f in (*FORM_FIELDS, "quick")},
+        "other_errors": [e.message for e in errors
+                         if e.field.split(".")[0] not in (*FORM_FIELDS, "quick")],
+        "choose_other": _checkable(request.user).exclude(pk=person.pk).exists(),
+    }, status=status)
+
+
+# Class teacher ---------------------------------------------------------------------------
+
+
+def _slot_arg(request) -> str:
+    slot = request.GET.get("slot") or conf.current_slot()
+    return slot if slot in Slot.values else conf.current_slot()
+
+
+@login_required
+@require_GET
+def teacher(request):
+    classes = list(selectors.classes_for(request.user)[:200])
+    if not classes:
+        raise Http404
+    chosen = request.GET.get("klass", "")
+    klass = next((c for c in classes if str(c.pk) == chosen), classes[0])
+    return render(request, "health/teacher.html", {
+        "classes": classes, "klass": klass, "slots": Slot.choices,
+        **_roll_context(request, klass)})
+
+
+@login_required
+@require_GET
+def roll(request, pk: int):
+    """The roll of a class for a slot: the part of the teacher's page htmx refreshes."""
+    klass = selectors.class_get(user=request.user, pk=pk)
+    return render(request, "health/_roll.html", _roll_context(request, klass))
+
+
+def _roll_context(request, klass) -> dict:
+    now = timezone.now()
+    day, slot = timezone.localdate(now), _slot_arg(request)
+    return {
+        "klass": klass, "slot": slot,
+        "roll": selectors.class_roll(user=request.user, klass=klass, day=day, slot=slot,
+                                     now=now),
+        "flags": selectors.class_flags(user=request.user, klass=klass, day=day, slot=slot),
+        "now": now, "due": conf.due_at(day, slot),
+    }
+
+
+# Completion ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def school(request):
+    schools = School.objects.restrict(request.user, "health.view").order_by("name")
+    chosen = request.GET.get("school", "")
+    found = schools.filter(pk=int(chosen)).first() if chosen.isdigit() else schools.first()
+    if found is None:
+        raise Http404
+    day = timezone.localdate()
+    slots = rules_for_school(found.pk).slots_for("boarder")
+    return render(request, "health/school.html", {
+        "school": found, "day": day, "several": schools[:2].count() > 1,
+        "slots": [(s, Slot(s).label, selectors.school_completion(
+            user=request.user, school=found, day=day, slot=s)) for s in slots],
+    })
+
+
+def _region_level(user) -> bool:
+    return any(g.level == "region" and "health.view" in g.permissions for g in grants_for(user))
+
+
+@login_required
+@require_GET
+def bureau(request):
+    if not _region_level(request.user):
+        raise Http404
+    day, slot = timezone.localdate(), _slot_arg(request)
+    return render(request, "health/bureau.html", {
+        "day": day, "slot": slot, "slots": Slot.choices,
+        "completion": selectors.bureau_completion(user=request.user, day=day, slot=slot)})
+
+
+@login_required
+@require_GET
+def abnormal(request):
+    if not any("health.view" in g.permissions and g.level != "person"
+               for g in grants_for(request.user)):
+        raise Http404
+    today = timezone.localdate()
+    trend = selectors.trend(user=request.user, today=today)
+    chart = {"labels": [d[5:] for d in trend["labels"]], "series": [
+        {"label": _("Abnormal check-ins"), "values": trend["abnormal"]},
+        {"label": _("Fever"), "values": trend["fever"]},
+        *({"label": str(SYMPTOM_LABELS[code]), "values": values}
+          for code, values in trend["symptoms"].items())]}
+    return render(request, "health/abnormal.html", {
+        "rows": selectors.abnormal_checkins(user=request.user, day=today), "day": today,
+        "chart": chart, "labels": SYMPTOM_LABELS})
