@@ -5,9 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from apps.access.grants import grants_for
 
 
+def _held(user, perm: str) -> bool:
+    return any(perm in g.permissions and g.level != "person" for g in grants_for(user))
+
+
 def entries(user) -> list:
     from apps.web.navigation import MenuEntry
 
-    if any("emergency.view" in g.permissions and g.level != "person" for g in grants_for(user)):
-        return [MenuEntry("emergency:modes", _("Modes"), "toggles")]
-    return []
+    entries = []
+    if _held(user, "emergency.view"):
+        entries.append(MenuEntry("emergency:triggers", _("Triggers"), "broadcast"))
+    if _held(user, "emergency.report"):
+        entries.append(MenuEntry("emergency:reports", _("Case reports"), "megaphone"))
+    if _held(user, "emergency.view"):
+        entries += [MenuEntry("emergency:modes", _("Modes"), "toggles"),
+                    MenuEntry("emergency:plans", _("Emergency plan"), "clipboard-check")]
+    return entries

@@ -35,3 +35,102 @@ def mode_states(*, user, school_id: int):
 def mode_history(*, user, school_id: int):
     return (ModeSwitch.objects.restrict(user, "emergency.view").filter(school_id=school_id)
             .select_related("switched_by"))
+
+
+# ---- triggers -----------------------------------------------------------------------------
+
+
+class TriggerState:
+    WAITING = "waiting"  # not acknowledged, deadline ahead
+    LATE = "late"  # not acknowledged, deadline passed
+    ON_TIME = "on_time"  # acknowledged by the deadline
+    ACK_LATE = "ack_late"  # acknowledged after the deadline
+
+
+def trigger_state(trigger, now) -> str:
+    if trigger.acknowledged_at is None:
+        return TriggerState.WAITING if now < trigger.deadline else TriggerState.LATE
+    on_time = trigger.acknowledged_at <= trigger.deadline
+    return TriggerState.ON_TIME if on_time else TriggerState.ACK_LATE
+
+
+def trigger_list(*, user, drill: bool | None = None):
+    from apps.emergency.models import SchoolTrigger
+
+    qs = (SchoolTrigger.objects.restrict(user, "emergency.view")
+          .select_related("school", "alert", "alert__region"))
+    if drill is not None:
+        qs = qs.filter(drill=drill)
+    return qs.order_by("-fired_at", "school_id")
+
+
+def trigger_get(*, user, pk: int):
+    from django.http import Http404
+
+    trigger = trigger_list(user=user).filter(pk=pk).first()
+    if trigger is None:
+        raise Http404
+    return trigger
+
+
+def alert_schools(*, user, alert_id: int):
+    """The triggers of an alert the user may see, late ones first."""
+    from django.db.models import F
+
+    return (trigger_list(user=user).filter(alert_id=alert_id)
+            .order_by(F("acknowledged_at").asc(nulls_first=True), "deadline", "school_id"))
+
+
+def alert_summary(*, user, alert_id: int, now) -> dict:
+    """Counts by state and minutes to acknowledge, set-based (two grouped queries)."""
+    from django.db.models import Count, Q
+
+    qs = trigger_list(user=user).filter(alert_id=alert_id).order_by()
+    counts = qs.aggregate(
+        total=Count("id"),
+        waiting=Count("id", filter=Q(acknowledged_at__isnull=True, deadline__gt=now)),
+        late=Count("id", filter=Q(acknowledged_at__isnull=True, deadline__lte=now)),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        traced=Count("id", filter=Q(traceback_completed_at__isnull=False)),
+        people=Count("id", filter=Q(traced_count__gt=0)),
+    )
+    return counts
+
+
+RESPONSE_BUCKETS = (5, 10, 15, 20, 25, 30, 45, 60)
+
+
+def response_histogram(*, user, alert_id: int) -> list[tuple[str, int]]:
+    """How many schools acknowledged within each bucket of minutes (the chart), computed
+    from the acknowledged triggers' delays."""
+    delays = (trigger_list(user=user).filter(alert_id=alert_id, acknowledged_at__isnull=False)
+              .values_list("fired_at", "acknowledged_at"))
+    buckets = [0] * (len(RESPONSE_BUCKETS) + 1)
+    for fired, acked in delays.iterator(chunk_size=5000):
+        minutes = (acked - fired).total_seconds() / 60
+        index = next((i for i, edge in enumerate(RESPONSE_BUCKETS) if minutes <= edge),
+                     len(RESPONSE_BUCKETS))
+        buckets[index] += 1
+    labels = [f"≤{edge}" for edge in RESPONSE_BUCKETS] + [f">{RESPONSE_BUCKETS[-1]}"]
+    return list(zip(labels, buckets, strict=True))
+
+
+def trace_list(*, user, trigger) -> list[dict]:
+    """Everyone on the school's trace-back list for this alert that the user may see, with
+    every link and their follow-up (assignee, status)."""
+    from apps.emergency.models import TraceHit
+    from apps.followups.models import FollowUp
+
+    hits = (TraceHit.objects.restrict(user, "emergency.view")
+            .filter(school_id=trigger.school_id, alert_id=trigger.alert_id)
+            .select_related("person", "person__klass").order_by("person__klass__name",
+                                                                 "person__name", "link"))
+    followups = {f.person_id: f for f in FollowUp.objects.filter(
+        school_id=trigger.school_id, kind="trace_back", source=f"alert:{trigger.alert_id}"
+    ).select_related("assignee")}
+    people: dict[int, dict] = {}
+    for hit in hits:
+        entry = people.setdefault(hit.person_id, {
+            "person": hit.person, "links": [], "followup": followups.get(hit.person_id)})
+        entry["links"].append(hit)
+    return list(people.values())

@@ -9,3 +9,4 @@ urlpatterns = [
     path("modes/<int:school_id>/", views.school_modes, name="school_modes"),
 ]
 urlpatterns += [path("", include("apps.emergency.urls_plans"))]  # plans, task force, drills
+urlpatterns += [path("", include("apps.emergency.urls_triggers"))]  # reports, triggers

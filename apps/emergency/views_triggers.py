@@ -1,0 +1,213 @@
+"""Trigger pages: case reports (enter, correct, withdraw) for the province and bureaus; each
+school's triggers with the 30-minute clock, the answer and the trace-back list; each alert's
+schools by state and lateness with a chart of response times."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.access.grants import has_perm_anywhere
+from apps.core.errors import ValidationFailed
+from apps.emergency import reports, response, selectors
+from apps.emergency.models import Alert, CaseReport, Mode
+
+PAGE = 50
+
+
+def _form_errors(form, exc: ValidationFailed) -> None:
+    for error in exc.errors:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class CaseReportForm(forms.Form):
+    region = forms.CharField(label=gettext_lazy("Region"), max_length=60,
+                             help_text=gettext_lazy("A county or city: code or name, e.g. "
+                                                    "310115 or 上海市浦东新区."))
+    sub_area = forms.CharField(label=gettext_lazy("Street or compound"), max_length=200,
+                               required=False)
+    reported_on = forms.DateField(label=gettext_lazy("Reported on"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    cases = forms.IntegerField(label=gettext_lazy("Cases"), min_value=0, initial=1)
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=300,
+                             help_text=gettext_lazy("The health commission's notice."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    cases = forms.IntegerField(label=gettext_lazy("Cases"), min_value=0, required=False,
+                               widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class DecideForm(forms.Form):
+    mode = forms.ChoiceField(label=gettext_lazy("Mode"), choices=Mode.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False,
+                             widget=forms.TextInput(attrs={"class": "form-control"}),
+                             help_text=gettext_lazy("Required when the mode stays."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    if not has_perm_anywhere(request.user, "emergency.report"):
+        raise Http404
+    form = CaseReportForm(request.POST or None,
+                          initial={"reported_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = reports.case_report_enter(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The report is recorded; the triggers are firing."))
+            return redirect("emergency:report_detail", pk=report.pk)
+    recent = Paginator(CaseReport.objects.filter(drill=False).select_related(
+        "region", "entered_by", "alert"), PAGE).get_page(request.GET.get("page"))
+    return render(request, "emergency/triggers/reports.html", {"form": form, "page": recent},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk: int):
+    report = CaseReport.objects.select_related("region", "alert").filter(pk=pk).first()
+    if report is None or not reports.may_report(request.user, report.region_id):
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        try:
+            if action == "withdraw":
+                reports.case_report_withdraw(actor=request.user, report_id=pk,
+                                             reason=form.cleaned_data["reason"])
+            else:
+                reports.case_report_correct(actor=request.user, report_id=pk,
+                                            reason=form.cleaned_data["reason"],
+                                            cases=form.cleaned_data.get("cases"))
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("emergency:report_detail", pk=pk)
+    return render(request, "emergency/triggers/report.html", {
+        "report": report, "events": report.events.select_related("by"), "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def trigger_list(request):
+    """A school sees its triggers; a bureau sees the alerts reaching its schools."""
+    triggers = selectors.trigger_list(user=request.user)
+    now = timezone.now()
+    alert_ids = list(triggers.order_by().values_list("alert_id", flat=True).distinct()[:200])
+    alerts = Alert.objects.filter(pk__in=alert_ids).select_related("region").order_by(
+        "-opened_at")
+    page = Paginator(triggers, PAGE).get_page(request.GET.get("page"))
+    rows = [(t, selectors.trigger_state(t, now)) for t in page]
+    return render(request, "emergency/triggers/list.html", {
+        "page": page, "rows": rows, "alerts": alerts, "now": now,
+        "may_report": has_perm_anywhere(request.user, "emergency.report"),
+        "many_schools": triggers.values("school_id").distinct().count() > 1,
+    })
+
+
+@login_required
+@require_GET
+def trigger_detail(request, pk: int):
+    trigger = selectors.trigger_get(user=request.user, pk=pk)
+    return render(request, "emergency/triggers/detail.html", _detail_context(request, trigger))
+
+
+def _detail_context(request, trigger, form=None) -> dict:
+    from apps.orgs.models import School
+
+    now = timezone.now()
+    may_respond = School.objects.restrict(request.user, response.RESPOND).filter(
+        pk=trigger.school_id).exists()
+    return {
+        "trigger": trigger, "state": selectors.trigger_state(trigger, now), "now": now,
+        "reports": trigger.alert.reports.select_related("region").order_by("entered_at"),
+        "people": selectors.trace_list(user=request.user, trigger=trigger),
+        "mode": selectors.school_mode(school_id=trigger.school_id),
+        "hospital": trigger.school.hospital, "may_respond": may_respond,
+        "form": form or DecideForm(initial={"mode": selectors.school_mode(
+            school_id=trigger.school_id)}),
+        "run": trigger.plan_runs.first(),
+    }
+
+
+@login_required
+@require_POST
+def trigger_acknowledge(request, pk: int):
+    response.trigger_acknowledge(actor=request.user, trigger_id=pk)
+    messages.success(request, _("Acknowledged."))
+    return redirect("emergency:trigger_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def trigger_decide(request, pk: int):
+    trigger = selectors.trigger_get(user=request.user, pk=pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            response.trigger_decide_mode(actor=request.user, trigger_id=pk, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("emergency:trigger_detail", pk=pk)
+    return render(request, "emergency/triggers/detail.html",
+                  _detail_context(request, trigger, form), status=400)
+
+
+@login_required
+@require_GET
+def alert_detail(request, pk: int):
+    alert = Alert.objects.select_related("region").filter(pk=pk).first()
+    now = timezone.now()
+    triggers = selectors.alert_schools(user=request.user, alert_id=pk) if alert else None
+    if alert is None or not triggers.exists():
+        raise Http404
+    page = Paginator(triggers, PAGE).get_page(request.GET.get("page"))
+    histogram = selectors.response_histogram(user=request.user, alert_id=pk)
+    chart = {"response": {"title": _("Schools"), "labels": [label for label, _n in histogram],
+                          "values": [n for _label, n in histogram]}}
+    return render(request, "emergency/triggers/alert.html", {
+        "alert": alert, "page": page, "now": now,
+        "rows": [(t, selectors.trigger_state(t, now)) for t in page],
+        "summary": selectors.alert_summary(user=request.user, alert_id=pk, now=now),
+        "reports": alert.reports.select_related("region").order_by("entered_at"),
+        "chart_data": chart,
+    })
+
+
+@login_required
+@require_POST
+def trigger_start_plan(request, pk: int):
+    """The school's plan becomes the trigger's checklist (once; again opens the same run)."""
+    from apps.emergency.plans import plan_run_start
+
+    trigger = selectors.trigger_get(user=request.user, pk=pk)
+    try:
+        run = plan_run_start(actor=request.user, school_id=trigger.school_id, trigger_id=pk,
+                             drill=trigger.drill)
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+        return redirect("emergency:trigger_detail", pk=pk)
+    return redirect("emergency:plan_run", run_id=run.pk)
