@@ -23,9 +23,9 @@ from apps.emergency.plans import (
 
 
 def _drill_trigger_create(*, actor, school_id: int, scenario: str):
-    """The lead's contract: a drill alert and a drill trigger for this one school, with the
-    30-minute clock, and the trace-back run in drill mode."""
-    from apps.emergency.triggers import drill_trigger_create
+    """A drill alert and a drill trigger for this one school, with the 30-minute clock, and
+    the trace-back run in drill mode (apps.emergency.response)."""
+    from apps.emergency.response import drill_trigger_create
 
     return drill_trigger_create(actor=actor, school_id=school_id, scenario=scenario)
 
