@@ -52,3 +52,8 @@ def get_modes(request, school_id: int):
 def switch_mode(request, school_id: int, payload: SwitchIn):
     services.mode_switch(actor=request.user, school_id=school_id, **payload.dict())
     return _modes(request.user, school_id)
+
+
+from apps.emergency.api_triggers import router as triggers_router  # noqa: E402
+
+router.add_router("", triggers_router)  # case reports, triggers

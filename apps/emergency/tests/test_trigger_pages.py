@@ -111,3 +111,33 @@ def test_it_shows_a_bureau_its_schools_by_state_with_the_chart(henan):
     jianxi = client_for(henan, "luoyang_bureau").get(f"/emergency/alerts/{result.alert_id}/")
     assert jianxi.context["summary"]["total"] == 1
     assert henan.schools["a"].name not in jianxi.content.decode()
+
+
+def test_it_takes_reports_and_answers_triggers_through_the_api(henan):
+    import json
+
+    client = client_for(henan, "province")
+    body = {"region": "310115", "reported_on": TODAY.isoformat(), "cases": 4,
+            "source": "上海市卫健委", "client_id": "shwjw-1"}
+    created = client.post("/api/v1/emergency/case-reports", json.dumps(body),
+                          content_type="application/json")
+    again = client.post("/api/v1/emergency/case-reports", json.dumps(body),
+                        content_type="application/json")
+    assert created.status_code == 201 and again.json()["id"] == created.json()["id"]
+    alert_fire(report_id=created.json()["id"])
+    school = client_for(henan, "school_a_admin")
+    listed = school.get("/api/v1/emergency/triggers").json()
+    assert [t["school_id"] for t in listed["items"]] == [henan.schools["a"].pk]
+    trigger_id = listed["items"][0]["id"]
+    assert listed["items"][0]["state"] == "waiting"
+    decided = school.post(f"/api/v1/emergency/triggers/{trigger_id}/decide",
+                          json.dumps({"mode": "emergency", "reason": "两触发"}),
+                          content_type="application/json")
+    assert decided.json()["mode_decision"] == "switched"
+    assert decided.json()["state"] == "on_time"
+    bad = client.post("/api/v1/emergency/case-reports", json.dumps({**body, "client_id": "",
+                                                                    "cases": 0}),
+                      content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cases"
+    assert client_for(henan, "school_b_admin").get(
+        f"/api/v1/emergency/triggers/{trigger_id}").status_code == 404
