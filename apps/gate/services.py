@@ -165,10 +165,10 @@ def _resolve(user, school_id: int | None, scanned: str, today, now):
         if school_id is not None and code_school != school_id:
             raise Http404("person")
         school = _school_of(user, code_school)
-        found = person_facts(school_ids=[school], today=today, now=now, person_id=person_id)
+        found = person_facts(school_id=school, today=today, now=now, person_id=person_id)
     else:
         school = _school_of(user, school_id)
-        found = person_facts(school_ids=[school], today=today, now=now, number=scanned[:32])
+        found = person_facts(school_id=school, today=today, now=now, number=scanned[:32])
     if not found:
         return school, None, "unknown_person"
     return school, found[0], None if found[0].active else "inactive"

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.gate import views
 
 app_name = "gate"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.checks_today, name="checks"),
+    path("kiosk/", views.kiosk, name="kiosk"),
+    path("stops/", views.stops, name="stops"),
+    path("overrides/", views.overrides, name="overrides"),
+    path("checks/<int:check_id>/override/", views.override, name="override"),
+]
