@@ -1,5 +1,18 @@
 """Menu entries of the follow-ups pages (apps.web.navigation collects them)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from apps.access.grants import grants_for, has_perm_anywhere
+
 
 def entries(user) -> list:
-    return []
+    from apps.web.navigation import MenuEntry
+
+    items = []
+    if has_perm_anywhere(user, "followups.complete"):
+        items.append(MenuEntry("followups:mine", _("My follow-ups"), "list-check"))
+    # The whole list for those who watch a school or a region, not one class or unit.
+    if any("followups.view" in g.permissions and g.level in ("school", "region")
+           for g in grants_for(user)):
+        items.append(MenuEntry("followups:list", _("Follow-ups"), "clipboard2-pulse"))
+    return items

@@ -43,6 +43,9 @@ class FollowUp(models.Model):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="followups",
                                  verbose_name=_("responsible"))
+    assigned_at = models.DateTimeField(null=True, blank=True)  # last reassigned, and by whom
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices,
                               default=FollowUpStatus.OPEN)
