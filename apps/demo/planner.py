@@ -178,10 +178,13 @@ def plan_province(
     demo_county: County,
     taken_codes: set[str] = frozenset(),
     taken_names: set[str] = frozenset(),
+    schools: int | None = None,
 ) -> list[SchoolPlan]:
-    """Every school of the province, ordered by county (people are numbered county by county)."""
+    """Every school of the province, ordered by county (people are numbered county by county).
+    `schools` sets how many (Henan has about 51,000, many of them small); by default one per
+    AVERAGE_SCHOOL_SIZE persons."""
     rng = random.Random(seed)
-    counts = kind_counts(school_count(persons))
+    counts = kind_counts(min(schools, persons) if schools else school_count(persons))
     kinds = [kind for kind in KIND_PRIORITY for _ in range(counts.get(kind, 0))]
     rng.shuffle(kinds)
     places = _assign_counties(rng, kinds, counties, demo_county)

@@ -135,6 +135,7 @@ def province_generate(
     seed: int,
     progress: Progress | None = None,
     today: date | None = None,
+    schools: int | None = None,
 ) -> GenerationResult:
     """Generate bureaus, hospitals, schools and `persons` students and staff, in one transaction.
 
@@ -157,6 +158,7 @@ def province_generate(
             demo_county=regions.demo_county,
             taken_codes=set(School.objects.values_list("code", flat=True)),
             taken_names=set(School.objects.values_list("name", flat=True)),
+            schools=schools,
         )
         hospitals = _hospitals(plans, seed)
         school_ids = _schools(plans, bureaus, hospitals)

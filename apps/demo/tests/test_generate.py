@@ -229,3 +229,10 @@ def test_it_uses_a_school_year_for_ages(regions):
     ).values_list("birth_date", flat=True)
     # Seventh graders of 2021/22: born September 2008 to August 2009 (a few a year earlier).
     assert births and all(date(2007, 9, 1) <= b <= date(2009, 8, 31) for b in births)
+
+
+def test_it_makes_as_many_schools_as_asked_for(regions):
+    result = province_generate(province_code="410000", persons=600, seed=7, schools=40)
+    assert result.schools == 40 == School.objects.count()
+    assert Person.objects.count() == 600
+    assert Person.objects.values("school_id").distinct().count() == 40  # none left empty

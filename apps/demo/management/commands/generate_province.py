@@ -22,6 +22,10 @@ class Command(BaseCommand):
             help=f"students and staff to generate (default {DEFAULT_PERSONS})",
         )
         parser.add_argument(
+            "--schools", type=int, default=None,
+            help="how many schools (default: one per 550 persons; Henan has about 51,000)",
+        )
+        parser.add_argument(
             "--province", default="410000", help="GB/T 2260 province code (default 410000 Henan)"
         )
         parser.add_argument(
@@ -34,14 +38,16 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing when people already exist"
         )
 
-    def handle(self, *args, persons, province, seed, demo, if_empty, verbosity, **options):
+    def handle(self, *args, persons, schools, province, seed, demo, if_empty, verbosity,
+               **options):
         if if_empty and Person.objects.exists():
             self.stdout.write("People already exist; nothing generated (--if-empty).")
             return
         bar = ProgressBar("persons", stream=self.stderr._out) if verbosity > 0 else None
         try:
             result = province_generate(
-                province_code=province, persons=persons, seed=seed, progress=bar
+                province_code=province, persons=persons, seed=seed, progress=bar,
+                schools=schools,
             )
         except ValidationFailed as exc:
             raise CommandError(str(exc)) from exc
