@@ -13,10 +13,12 @@ pool_symptomatic flags decide; both false by default): a scan of one into a pool
 single tube for them instead (its client id is the scan's, suffixed ".single").
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from apps.people.models import Person
 from apps.status.models import PersonStatus
 from apps.testing.models import (
     POOL_SIZES,
+    RoundMember,
     RoundStatus,
     Sample,
     TestRound,
@@ -86,29 +89,76 @@ def _fail(field_name: str, reason: str, message: str):
 # ---- tubes ----------------------------------------------------------------------------------
 
 
-def _pool_limits(school_id: int) -> tuple[int, int, dict]:
+# The pack's pooling parameters change rarely (a recorded choice or override): a station
+# reads them once a minute per process, not three queries per tube.
+POLICY_SECONDS = 60
+_policy_cache: dict[int, tuple[float, dict]] = {}
+
+
+def _pool_params(school_id: int) -> dict:
     from apps.policy.selectors import effective_policy_for_school
 
-    params = effective_policy_for_school(school_id).policy.params
-    return params.get("pool_size_default", 10), params.get("pool_size_max", 20), params
+    now = time.monotonic()
+    cached = _policy_cache.get(school_id)
+    if cached is None or now - cached[0] > POLICY_SECONDS:
+        params = dict(effective_policy_for_school(school_id).policy.params)
+        cached = _policy_cache[school_id] = (now, params)
+    return cached[1]
+
+
+def _pool_limits(school_id: int) -> tuple[int, int]:
+    params = _pool_params(school_id)
+    return params.get("pool_size_default", 10), params.get("pool_size_max", 20)
+
+
+def _retrying(work):
+    """Run `work` in a transaction; once more if it lost a race on a unique constraint (a
+    concurrent scan of the same person, a retry racing its original): the second run sees
+    the winner's row and answers by name."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return work()
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def tube_open(*, actor, round_id: int, client_id: str, pool_size: int | None = None,
               barcode: str = "", station: str = "", scans: list[ScanIn] = (),
               close: bool = False) -> ScanReport:
-    """Open a tube in an open round (a retry with the same client id returns the same tube),
+    """Open a tube in an open round (a retry with the same client id is the same tube),
     then add `scans` and close it if asked, all in one transaction."""
     test_round = get_object_or_404(TestRound.objects.restrict(actor, PERM), pk=round_id)
     client_id = _client_id(client_id, "client_id")
-    with transaction.atomic():
-        tube = Tube.objects.filter(school_id=test_round.school_id, client_id=client_id).first()
-        if tube is not None and tube.round_id != test_round.pk:
+    barcode = _barcode(barcode)
+    _check_scans(scans)
+
+    def work():
+        tube = _tube_find_or_create(actor, test_round, client_id, pool_size, barcode, station)
+        return _scan(actor, tube, scans, barcode, close)
+
+    return _retrying(work)
+
+
+def _tube_find_or_create(actor, test_round: TestRound, client_id: str, pool_size, barcode: str,
+                         station: str) -> Tube:
+    wanted = Q(client_id=client_id) | Q(barcode=barcode) if barcode else Q(client_id=client_id)
+    found = list(Tube.objects.select_for_update().filter(wanted, school_id=test_round.school_id))
+    mine = next((t for t in found if t.client_id == client_id), None)
+    if mine is not None:
+        if mine.round_id != test_round.pk:
             _fail("client_id", "reused", _("This client id belongs to another round's tube."))
-        if tube is None:
-            tube = _tube_create(actor, test_round, client_id, pool_size, barcode, station)
-    if not scans and not close:
-        return ScanReport(tube=tube, live=_live_count(tube))
-    return tube_scan(actor=actor, tube_id=tube.pk, scans=scans, barcode=barcode, close=close)
+        mine.round = test_round
+        return mine
+    if found:
+        _fail("barcode", "barcode_taken", _("Another tube already has this barcode."))
+    tube = _tube_create(actor, test_round, client_id, pool_size, "", station)
+    tube.barcode = barcode or None
+    if barcode:
+        tube.save(update_fields=["barcode"])
+    return tube
 
 
 def _tube_create(actor, test_round: TestRound, client_id: str, pool_size: int | None,
@@ -133,7 +183,7 @@ def _pool_size(test_round: TestRound, pool_size: int | None) -> int:
         if pool_size not in (None, 1):
             _fail("pool_size", "single_round", _("This round tests every person singly."))
         return 1
-    default, largest, _params = _pool_limits(test_round.school_id)
+    default, largest = _pool_limits(test_round.school_id)
     size = default if pool_size is None else pool_size
     if size not in POOL_SIZES:
         _fail("pool_size", "not_allowed", _("A tube holds 1, 5, 10 or 20 swabs."))
@@ -172,11 +222,6 @@ def _locked_tube(actor, tube_id: int) -> Tube:
     )
 
 
-def _live_count(tube: Tube) -> int:
-    return Sample.objects.filter(school_id=tube.school_id, tube=tube,
-                                 removed_at__isnull=True).count()
-
-
 def tube_close(*, actor, tube_id: int, barcode: str = "") -> ScanReport:
     """Close a tube with its barcode (scanned now or at opening). Closing a closed tube again
     with the same barcode is a retry, and changes nothing."""
@@ -204,26 +249,21 @@ def _close(tube: Tube, barcode: str, live: int) -> None:
 # ---- scans ----------------------------------------------------------------------------------
 
 
+def _check_scans(scans) -> None:
+    if len(scans) > MAX_SCANS:
+        _fail("scans", "too_many", _("At most %(n)d scans at once.") % {"n": MAX_SCANS})
+
+
 def tube_scan(*, actor, tube_id: int, scans: list[ScanIn], barcode: str = "",
               close: bool = False) -> ScanReport:
     """Add scans to an open tube; then, with `close` or when the pool is full and its barcode
-    known, close it. A concurrent scan of the same person into another tube loses on the
-    database's unique constraint; the whole call then runs again and refuses it by name."""
-    if len(scans) > MAX_SCANS:
-        _fail("scans", "too_many", _("At most %(n)d scans at once.") % {"n": MAX_SCANS})
+    known, close it."""
+    _check_scans(scans)
     barcode = _barcode(barcode)
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                return _scan(actor, tube_id, scans, barcode, close)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return _retrying(lambda: _scan(actor, _locked_tube(actor, tube_id), scans, barcode, close))
 
 
-def _scan(actor, tube_id: int, scans: list[ScanIn], barcode: str, close: bool) -> ScanReport:
-    tube = _locked_tube(actor, tube_id)
+def _scan(actor, tube: Tube, scans: list[ScanIn], barcode: str, close: bool) -> ScanReport:
     report = ScanReport(tube=tube)
     batch = _Batch(actor, tube, scans)
     report.outcomes = batch.run()
@@ -249,20 +289,19 @@ class _Batch:
     def run(self) -> list[ScanOutcome]:
         outcomes = [ScanOutcome(index=i, client_id=(s.client_id or "").strip())
                     for i, s in enumerate(self.scans)]
-        replayed = self._replayed(outcomes)
-        in_tube = self._in_tube()
+        candidates = [o for o in outcomes if not self._bad_client_id(o)]
+        people = self._people(candidates)
+        in_tube, elsewhere = self._samples(candidates)
         self.live = sum(1 for s in in_tube.values() if s.removed_at is None)
-        fresh = [o for o in outcomes if o.status == "" and not self._bad_client_id(o)]
+        fresh = [o for o in candidates if o.status == ""]
         closed = self._closed_reason()
         if fresh and closed:
             for o in fresh:
                 self._refuse(o, "code", *closed)
-            return self._finish(outcomes, replayed)
-        people = self._people(fresh)
-        fresh = [o for o in fresh if o.status == ""]
-        self._check_round(fresh, people, in_tube)
+            return outcomes
+        self._check_round(fresh, elsewhere)
         self._add(fresh, people, in_tube)
-        return self._finish(outcomes, replayed)
+        return outcomes
 
     def _closed_reason(self) -> tuple[str, str] | None:
         if self.tube.status != TubeStatus.OPEN:
@@ -270,17 +309,6 @@ class _Batch:
         if self.tube.round.status != RoundStatus.OPEN:
             return "round_not_open", _("The round is not open for sampling.")
         return None
-
-    def _finish(self, outcomes: list[ScanOutcome], replayed: dict) -> list[ScanOutcome]:
-        names = {}
-        ids = {o.person_id for o in outcomes if o.person_id}
-        if replayed:
-            names = dict(Person.objects.filter(school_id=self.tube.school_id, pk__in=ids)
-                         .values_list("pk", "name"))
-        for o in outcomes:
-            if not o.name and o.person_id in names:
-                o.name = names[o.person_id]
-        return outcomes
 
     def _bad_client_id(self, o: ScanOutcome) -> bool:
         if o.client_id and len(o.client_id) <= 64:
@@ -292,27 +320,33 @@ class _Batch:
     def _refuse(self, o: ScanOutcome, field_name: str, reason: str, message: str) -> None:
         o.status, o.field, o.reason, o.message = "refused", field_name, reason, message
 
-    # Replays: a client id already saved is the same scan, wherever it went.
-    def _replayed(self, outcomes: list[ScanOutcome]) -> dict:
-        ids = [o.client_id for o in outcomes if o.client_id]
-        if not ids:
-            return {}
-        found = {s.client_id: s for s in Sample.objects.filter(
-            school_id=self.tube.school_id, client_id__in=ids)}
+    def _samples(self, candidates: list[ScanOutcome]) -> tuple[dict, dict]:
+        """One query for the samples that matter: replays (a client id already saved is the
+        same scan, wherever it went), this tube's, and the scanned people's other live
+        samples in the round. Returns ({person: sample in this tube}, {person: elsewhere})."""
+        school_id, tube = self.tube.school_id, self.tube
+        ids = [o.client_id for o in candidates]
+        persons = {o.person_id for o in candidates if o.person_id}
+        wanted = Q(client_id__in=ids) | Q(tube=tube)
+        if persons and tube.recheck_of_id is None:
+            wanted |= Q(round_id=tube.round_id, person_id__in=persons,
+                        removed_at__isnull=True, recheck=False)
+        rows = list(Sample.objects.filter(wanted, school_id=school_id).select_related("tube"))
+        by_client = {s.client_id: s for s in rows}
+        in_tube = {s.person_id: s for s in rows if s.tube_id == tube.pk}
+        elsewhere = {s.person_id: s for s in rows if s.tube_id != tube.pk
+                     and s.removed_at is None and not s.recheck and s.round_id == tube.round_id}
         seen = set()
-        for o in outcomes:
-            sample = found.get(o.client_id)
+        for o in candidates:
+            sample = by_client.get(o.client_id)
             if sample is not None:
                 o.status, o.person_id, o.sample_id, o.tube_id = (
                     "duplicate", sample.person_id, sample.pk, sample.tube_id)
+                o.field = o.reason = o.message = ""
             elif o.client_id in seen:
                 self._refuse(o, "client_id", "repeated", _("This client id is repeated."))
             seen.add(o.client_id)
-        return found
-
-    def _in_tube(self) -> dict[int, Sample]:
-        return {s.person_id: s for s in Sample.objects.filter(
-            school_id=self.tube.school_id, tube=self.tube)}
+        return in_tube, elsewhere
 
     # People: by personal code or by number, in the sampler's scope.
     def _people(self, fresh: list[ScanOutcome]) -> dict[int, Person]:
@@ -360,17 +394,10 @@ class _Batch:
         return found
 
     # The round: one live sample per person (outside rechecks), members only when planned.
-    def _check_round(self, fresh: list[ScanOutcome], people: dict, in_tube: dict) -> None:
-        school_id, round_id = self.tube.school_id, self.tube.round_id
+    def _check_round(self, fresh: list[ScanOutcome], elsewhere: dict) -> None:
         ids = {o.person_id for o in fresh}
         if not ids:
             return
-        elsewhere = {}
-        if self.tube.recheck_of_id is None:
-            elsewhere = {s.person_id: s for s in Sample.objects.filter(
-                school_id=school_id, round_id=round_id, person_id__in=ids,
-                removed_at__isnull=True, recheck=False).exclude(tube=self.tube)
-                .select_related("tube")}
         members = self._members(ids)
         for o in fresh:
             other = elsewhere.get(o.person_id)
@@ -383,8 +410,6 @@ class _Batch:
 
     def _members(self, ids: set[int]) -> set[int] | None:
         """The scanned people on the round's plan; None when the round has no plan."""
-        from apps.testing.models import RoundMember
-
         rows = RoundMember.objects.filter(school_id=self.tube.school_id,
                                           round_id=self.tube.round_id)
         found = set(rows.filter(person_id__in=ids).values_list("person_id", flat=True))
@@ -439,19 +464,24 @@ class _Batch:
             return {}
         school_id = self.tube.school_id
         today = timezone.localdate(self.now)
-        contacts = set(PersonStatus.objects.filter(
+        flagged = PersonStatus.objects.filter(
             school_id=school_id, person_id__in=ids, category__in=SINGLE_CATEGORIES,
-        ).values_list("person_id", flat=True))
-        contacts |= set(Exposure.objects.filter(
-            school_id=school_id, person_id__in=ids, kind__in=CONTACT_KINDS,
-            on__gte=today - timedelta(days=CONTACT_DAYS),
-        ).values_list("person_id", flat=True))
-        symptoms = set(CheckIn.objects.filter(
-            school_id=school_id, person_id__in=ids, day=today, abnormal=True,
-        ).values_list("person_id", flat=True))
-        if not contacts and not symptoms:
+        ).order_by().values_list("person_id", Value("close_contact")).union(
+            Exposure.objects.filter(
+                school_id=school_id, person_id__in=ids, kind__in=CONTACT_KINDS,
+                on__gte=today - timedelta(days=CONTACT_DAYS),
+            ).order_by().values_list("person_id", Value("close_contact")),
+            CheckIn.objects.filter(
+                school_id=school_id, person_id__in=ids, day=today, abnormal=True,
+            ).order_by().values_list("person_id", Value("symptoms")),
+            all=True,
+        )
+        flagged = list(flagged)
+        if not flagged:
             return {}
-        _default, _largest, params = _pool_limits(school_id)
+        contacts = {p for p, why in flagged if why == "close_contact"}
+        symptoms = {p for p, why in flagged if why == "symptoms"}
+        params = _pool_params(school_id)
         found = {}
         if not params.get("pool_symptomatic", False):
             found.update(dict.fromkeys(symptoms, "symptoms"))

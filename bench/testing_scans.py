@@ -1,0 +1,197 @@
+"""Register 100,000 samples into 10,000 pooled tubes (10 per tube) through the station API:
+target at least 1,000 scans/s on 2 cores with PostgreSQL.
+
+Each tube is one request, as a station sends it when the scans of one tube travel together
+(the offline queue, or a sampler who scans the barcode last): POST
+/api/v1/testing/rounds/{id}/tubes with the tube's client id, pool size, barcode, its ten
+personal codes (each with its own client id) and close=true. The requests go through the
+whole Django stack in-process with Django's test client (URL routing, middleware, bearer-
+token authentication, ninja's parsing and validation, the scope layer, the station service,
+the JSON response): no socket and no gunicorn, so the figure is the application's and the
+database's, one request at a time on one connection.
+
+The people: the largest school in the database if it has at least 10,000 active people
+(a copy of the 3,000,000-person province, for instance), else a generated school of
+25,000. A person is sampled once per round, so the school is sampled in as many one-day
+whole-school rounds (made by rounds.round_create, so with their members) as it takes to
+reach 100,000 samples. The personal codes are issued
+before the clock starts (a phone shows its code; the station only verifies it).
+"""
+
+import math
+import sys
+import time
+from datetime import date, timedelta
+
+from bench import Context, Result, benchmark
+
+SAMPLES = 100_000
+POOL = 10
+GENERATED_SCHOOL = 25_000
+MIN_SCHOOL = 10_000
+TARGET = 1_000  # scans/s
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _say(text: str) -> None:
+    print(f"testing_scans: {text}", file=sys.stderr, flush=True)
+
+
+@benchmark("testing_scans")
+def testing_scans(ctx: Context) -> list[Result]:
+    from django.db import transaction
+
+    samples = min(SAMPLES, ctx.persons * 4) if ctx.persons else SAMPLES
+    outcome = {}
+    try:
+        with transaction.atomic():
+            outcome = _run(samples, ctx.persons)
+            if not ctx.scratch:  # someone's database: measure, then leave it as it was
+                raise _Rollback
+    except _Rollback:
+        pass
+    return [
+        Result("testing_scans", outcome["rate"], "scans/s", f">= {TARGET} scans/s"),
+        Result("testing_scans_tubes", outcome["tubes"], "tubes",
+               f"{samples // POOL} closed, {POOL} samples each"),
+    ]
+
+
+def _run(samples: int, persons: int | None) -> dict:
+    from django.test import Client
+
+    school, people = _school(persons)
+    token = _sampler_token(school)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    rounds = _rounds(school, math.ceil(samples / len(people)))
+    bodies = _bodies(rounds, people, samples)
+    _say(f"{len(bodies):,} tubes, {samples:,} scans into {len(rounds)} round(s) of school "
+         f"{school.pk} ({len(people):,} people); sending")
+    started = time.monotonic()
+    for path, body in bodies:
+        response = client.post(path, body, content_type="application/json")
+        if response.status_code != 201:
+            raise RuntimeError(f"{path}: {response.status_code} {response.content[:500]!r}")
+    seconds = time.monotonic() - started
+    _check(rounds, samples, len(bodies))
+    rate = samples / seconds
+    _say(f"{samples:,} scans in {seconds:.1f} s: {rate:,.0f} scans/s, "
+         f"{len(bodies) / seconds:,.0f} tubes/s")
+    return {"rate": rate, "tubes": len(bodies)}
+
+
+def _school(persons: int | None):
+    from django.db.models import Count, Q
+
+    from apps.orgs.models import School
+    from apps.people.models import Person
+
+    wanted = MIN_SCHOOL if persons is None else min(MIN_SCHOOL, persons)
+    school = (School.objects.annotate(n=Count("persons", filter=Q(persons__active=True)))
+              .filter(n__gte=wanted).order_by("-n").first())
+    if school is None:
+        school = _generate_school(persons or GENERATED_SCHOOL)
+    else:
+        _say(f"reusing school {school.pk} with {school.n:,} people")
+    people = list(Person.objects.filter(school=school, active=True).order_by("pk")
+                  .only("pk", "school_id"))
+    return school, people
+
+
+def _generate_school(size: int):
+    """One school of `size` students in classes of 50, written with bulk inserts."""
+    from apps.core.crypto import encrypt_text, keyed_hash
+    from apps.core.identity import mask_document
+    from apps.orgs.models import Bureau, School, SchoolClass, Unit
+    from apps.people.models import Person
+
+    _say(f"generating a school of {size:,}")
+    bureau, _ = Bureau.objects.get_or_create(region_id="410105", level="county",
+                                             defaults={"name": "金水区教育局"})
+    school = School.objects.create(name="采样基准中学", code="BENCHSCANS1", kind="senior",
+                                   boarding="mixed", region_id="410105", bureau=bureau)
+    grade = Unit.objects.create(school=school, name="高一", kind="grade")
+    classes = SchoolClass.objects.bulk_create(
+        SchoolClass(school=school, unit=grade, name=f"高一{i + 1}班")
+        for i in range(math.ceil(size / 50)))
+    rows = []
+    for i in range(size):
+        born = date(2008, 1, 1) + timedelta(days=i % 336)
+        doc = _unique_doc(i, born)
+        rows.append(Person(
+            school=school, kind="student", number=f"S{i:06d}", name=f"学生{i}", sex="M",
+            birth_date=born, doc_type="resident_id", doc_cipher=encrypt_text(doc),
+            doc_hash=keyed_hash(doc), doc_masked=mask_document(doc),
+            klass=classes[i // 50], unit=grade))
+    Person.objects.bulk_create(rows, batch_size=5000)
+    return school
+
+
+def _unique_doc(i: int, born: date) -> str:
+    from apps.core.testing.world import make_id_number
+
+    # The birth day is i % 336 and the sequence (i // 336) % 1000: unique below 336,000.
+    return make_id_number("410105", born, (i // 336) % 1000)
+
+
+def _sampler_token(school) -> str:
+    from apps.access.models import RoleAssignment, User
+    from apps.access.services import api_token_create
+
+    user = User.objects.create_user(username=f"bench_sampler_{school.pk}_{time.time_ns()}",
+                                    password=None, display_name="采样员")
+    RoleAssignment.objects.create(user=user, role="sampler", school=school)
+    _token, raw = api_token_create(user=user, name="bench", permissions=["testing.sample"])
+    return raw
+
+
+def _rounds(school, count: int) -> list:
+    """Whole-school one-day rounds, made and opened by the school's epidemic office (so each
+    has its plan of members, which the station checks)."""
+    from django.utils import timezone
+
+    from apps.access.models import RoleAssignment, User
+    from apps.testing.rounds import round_create, round_open
+
+    admin = User.objects.create_user(username=f"bench_office_{school.pk}_{time.time_ns()}",
+                                     password=None, display_name="防疫办")
+    RoleAssignment.objects.create(user=admin, role="school_admin", school=school)
+    rounds = []
+    for i in range(count):
+        made = round_create(actor=admin, school_id=school.pk, name=f"基准轮次{i + 1}",
+                            kind="pcr_pooled", scope="school", day=timezone.localdate())
+        rounds.append(round_open(actor=admin, round_id=made.pk))
+    return rounds
+
+
+def _bodies(rounds: list, people: list, samples: int) -> list[tuple[str, dict]]:
+    from apps.people.codes import personal_code_issue
+
+    codes = [personal_code_issue(person=p) for p in people]
+    bodies, n = [], 0
+    for test_round in rounds:
+        for start in range(0, len(codes) - POOL + 1, POOL):
+            if n >= samples:
+                return bodies
+            tube = f"b{test_round.pk}-{start}"
+            scans = [{"client_id": f"{tube}-{k}", "code": codes[start + k]}
+                     for k in range(POOL)]
+            bodies.append((f"/api/v1/testing/rounds/{test_round.pk}/tubes", {
+                "client_id": tube, "pool_size": POOL, "barcode": f"BN{test_round.pk}{start:07d}",
+                "scans": scans, "close": True}))
+            n += POOL
+    return bodies
+
+
+def _check(rounds: list, samples: int, tubes: int) -> None:
+    from apps.testing.models import Sample, Tube
+
+    ids = [r.pk for r in rounds]
+    stored = Sample.objects.filter(round_id__in=ids, removed_at__isnull=True).count()
+    closed = Tube.objects.filter(round_id__in=ids, status="closed").count()
+    if (stored, closed) != (samples, tubes):
+        raise RuntimeError(f"expected {samples} samples in {tubes} closed tubes, "
+                           f"found {stored} in {closed}")
