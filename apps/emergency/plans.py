@@ -244,6 +244,10 @@ def _validate_steps(raw_steps, *, field: str = "steps") -> list[dict]:
         if not zh:
             errors.append(FieldError(f"{where}.title", "required",
                                      gettext("Step %(i)s needs a title.") % {"i": i}))
+        elif set(title) - {"zh", "en"}:
+            errors.append(FieldError(f"{where}.title", "unknown_keys",
+                                     gettext("Step %(i)s: a title has only zh and en.")
+                                     % {"i": i}))
         if duty not in Duty.values:
             errors.append(FieldError(f"{where}.duty", "unknown",
                                      gettext("Step %(i)s: unknown duty.") % {"i": i}))

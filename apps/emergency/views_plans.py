@@ -188,9 +188,12 @@ def task_force(request, school_id: int):
             raise Http404
         form = internal if kind == "internal" else external
         if form.is_valid():
+            fields = dict(form.cleaned_data)
+            if "user" in fields:
+                fields["user_id"] = fields.pop("user")
             try:
                 plans.task_force_member_add(actor=request.user, school_id=school_id,
-                                            external=kind == "external", **form.cleaned_data)
+                                            external=kind == "external", **fields)
             except ValidationFailed as exc:
                 _show_errors(form, exc)
             else:
