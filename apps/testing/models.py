@@ -84,6 +84,10 @@ class TestRound(models.Model):
     stations = models.JSONField(_("stations"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=RoundStatus.choices,
                               default=RoundStatus.PLANNED)
+    # The pack's pooling parameters when the round opened (pool_size_default, pool_size_max,
+    # pool_close_contacts, pool_symptomatic): a round keeps the rules it opened under, and a
+    # station need not read the policy for every tube. {}: read the policy.
+    pooling = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -26,6 +26,7 @@ from apps.testing.models import (
     TestRound,
 )
 from apps.testing.planner import PlanError, plan_rotation
+from apps.testing.station import pooling_params
 
 PERM = "testing.manage"
 # Stored categories that put a person in a key-population round.
@@ -197,7 +198,11 @@ def _transition(actor, round_id: int, to: str, allowed_from: tuple) -> TestRound
         test_round.status = to
         stamp = "opened_at" if to == RoundStatus.OPEN else "closed_at"
         setattr(test_round, stamp, timezone.now())
-        test_round.save(update_fields=["status", stamp])
+        fields = ["status", stamp]
+        if to == RoundStatus.OPEN:  # the pooling rules the round runs under
+            test_round.pooling = pooling_params(test_round.school_id)
+            fields.append("pooling")
+        test_round.save(update_fields=fields)
         return test_round
 
 

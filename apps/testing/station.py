@@ -13,7 +13,6 @@ pool_symptomatic flags decide; both false by default): a scan of one into a pool
 single tube for them instead (its client id is the scan's, suffixed ".single").
 """
 
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -89,25 +88,27 @@ def _fail(field_name: str, reason: str, message: str):
 # ---- tubes ----------------------------------------------------------------------------------
 
 
-# The pack's pooling parameters change rarely (a recorded choice or override): a station
-# reads them once a minute per process, not three queries per tube.
-POLICY_SECONDS = 60
-_policy_cache: dict[int, tuple[float, dict]] = {}
+POOLING_PARAMS = ("pool_size_default", "pool_size_max", "pool_close_contacts",
+                  "pool_symptomatic")
 
 
-def _pool_params(school_id: int) -> dict:
+def pooling_params(school_id: int) -> dict:
+    """The school's pooling parameters from its effective policy (three queries)."""
     from apps.policy.selectors import effective_policy_for_school
 
-    now = time.monotonic()
-    cached = _policy_cache.get(school_id)
-    if cached is None or now - cached[0] > POLICY_SECONDS:
-        params = dict(effective_policy_for_school(school_id).policy.params)
-        cached = _policy_cache[school_id] = (now, params)
-    return cached[1]
+    params = effective_policy_for_school(school_id).policy.params
+    return {name: params[name] for name in POOLING_PARAMS if name in params}
 
 
-def _pool_limits(school_id: int) -> tuple[int, int]:
-    params = _pool_params(school_id)
+def _pool_params(test_round: TestRound) -> dict:
+    """The round's pooling rules as they were when it opened; the policy's if it has none."""
+    if not test_round.pooling:
+        test_round.pooling = pooling_params(test_round.school_id)
+    return test_round.pooling
+
+
+def _pool_limits(test_round: TestRound) -> tuple[int, int]:
+    params = _pool_params(test_round)
     return params.get("pool_size_default", 10), params.get("pool_size_max", 20)
 
 
@@ -183,7 +184,7 @@ def _pool_size(test_round: TestRound, pool_size: int | None) -> int:
         if pool_size not in (None, 1):
             _fail("pool_size", "single_round", _("This round tests every person singly."))
         return 1
-    default, largest = _pool_limits(test_round.school_id)
+    default, largest = _pool_limits(test_round)
     size = default if pool_size is None else pool_size
     if size not in POOL_SIZES:
         _fail("pool_size", "not_allowed", _("A tube holds 1, 5, 10 or 20 swabs."))
@@ -481,7 +482,7 @@ class _Batch:
             return {}
         contacts = {p for p, why in flagged if why == "close_contact"}
         symptoms = {p for p, why in flagged if why == "symptoms"}
-        params = _pool_params(school_id)
+        params = _pool_params(self.tube.round)
         found = {}
         if not params.get("pool_symptomatic", False):
             found.update(dict.fromkeys(symptoms, "symptoms"))

@@ -298,3 +298,14 @@ def test_it_lets_a_class_teacher_see_tubes_but_not_sample(world, api):
     assert listed["count"] == 1 and listed["items"][0]["samples"] == 1
     assert api("hospital_a", "get", f"/rounds/{test_round.pk}/tubes").json()["count"] == 1
     assert api("guardian_a1", "get", f"/rounds/{test_round.pk}/tubes").status_code == 404
+
+
+def test_it_pools_close_contacts_when_the_rounds_rules_allow_it(world, api, pupils):
+    test_round = open_round(world, pooling={"pool_size_default": 5, "pool_size_max": 10,
+                                            "pool_close_contacts": True})
+    Exposure.objects.create(school=pupils[0].school, person=pupils[0], kind="close_contact",
+                            on=timezone.localdate())
+    report = open_tube(api, test_round, scans=scans(pupils[0])).json()
+    assert report["tube"]["pool_size"] == 5 and report["scans"][0]["status"] == "added"
+    assert open_tube(api, test_round, "t-2", pool_size=20).json()["errors"][0]["reason"] == (
+        "over_policy")
