@@ -5,6 +5,7 @@ trend (Chart.js)."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -162,6 +163,7 @@ def teacher(request):
     klass = next((c for c in classes if str(c.pk) == chosen), classes[0])
     return render(request, "health/teacher.html", {
         "classes": classes, "klass": klass, "slots": Slot.choices,
+        "poll_seconds": getattr(settings, "SHAODIAN_CHECKIN_ROLL_POLL_SECONDS", 30),
         **_roll_context(request, klass)})
 
 
