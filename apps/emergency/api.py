@@ -57,3 +57,7 @@ def switch_mode(request, school_id: int, payload: SwitchIn):
 from apps.emergency.api_triggers import router as triggers_router  # noqa: E402
 
 router.add_router("", triggers_router)  # case reports, triggers
+
+from apps.emergency.api_plans import router as plans_router  # noqa: E402
+
+router.add_router("", plans_router)  # task force, plans, runs, drills

@@ -7,8 +7,9 @@ turns the latest plan into a checklist of tasks, each on the member holding the 
 (the leader when nobody does), due at start + the step's minutes.
 
 Who may do what: reading needs `emergency.view` on the school, or being on its task force;
-managing the task force and the plan and starting a run needs `emergency.mode` on the
-school; a task is ticked by its member, the task force's leader or a manager.
+managing the task force and the plan needs `emergency.mode` on the school; starting a run
+needs `emergency.mode` or `emergency.respond` (the school's epidemic office answering its
+trigger); a task is ticked by its member, the task force's leader or a manager.
 """
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from apps.orgs.models import School, SchoolKind
 
 VIEW = "emergency.view"
 MANAGE = "emergency.mode"
+RESPOND = "emergency.respond"
 TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "plan_templates.yaml"
 MAX_DUE_MINUTES = 14 * 24 * 60
 MAX_STEPS = 60
@@ -72,6 +74,11 @@ def duty_label(code: str) -> str:
 
 def may_manage(user, school_id: int) -> bool:
     return School.objects.restrict(user, MANAGE).filter(pk=school_id).exists()
+
+
+def may_start(user, school_id: int) -> bool:
+    return may_manage(user, school_id) or School.objects.restrict(user, RESPOND).filter(
+        pk=school_id).exists()
 
 
 def is_member(user, school_id: int) -> bool:
@@ -434,8 +441,8 @@ def plan_run_start(*, actor, school_id: int, trigger_id: int | None = None,
     trigger: starting again returns the run that exists. The members with accounts get an
     inbox message (drill-flagged in a drill: nothing goes outside). `actor=None` is the
     system (a trigger or a drill starting the plan)."""
-    if actor is not None:
-        check_manage(actor, school_id)
+    if actor is not None and not may_start(actor, school_id):
+        raise Http404
     try:
         with transaction.atomic():
             return _plan_run_create(actor=actor, school_id=school_id, trigger_id=trigger_id,

@@ -86,10 +86,12 @@ def plan(request, school_id: int):
     runs = list(plans.plan_runs(user=request.user, school_id=school_id)[:20])
     counts = plans.run_counts([r.pk for r in runs])
     may_manage = plans.may_manage(request.user, school_id)
-    triggers = list(plans.open_triggers(school_id=school_id)) if may_manage else []
+    may_start = plans.may_start(request.user, school_id)
+    triggers = list(plans.open_triggers(school_id=school_id)) if may_start else []
     return render(request, "emergency/plans/plan.html", {
         "school": school, "section": "plan", "plan": current, "template": template,
         "steps": _step_rows(steps, members), "members": members, "may_manage": may_manage,
+        "may_start": may_start,
         "hospital": plans.hospital_card(school), "start_form": PlanStartForm(triggers=triggers),
         "runs": [(r, counts[r.pk]) for r in runs],
     })
@@ -154,7 +156,7 @@ def plan_history(request, school_id: int):
 @require_POST
 def plan_start(request, school_id: int):
     plans.school_for_read(request.user, school_id)
-    if not plans.may_manage(request.user, school_id):
+    if not plans.may_start(request.user, school_id):
         raise Http404
     form = PlanStartForm(request.POST,
                          triggers=list(plans.open_triggers(school_id=school_id)))

@@ -318,3 +318,13 @@ def test_it_shows_a_run_only_in_scope(world, persona, sees):
     else:
         with pytest.raises(Http404):
             plan_run_detail(user=world.users[persona], run_id=run.pk)
+
+
+def test_it_lets_the_outbreak_reporter_start_the_plan_on_a_trigger_but_not_edit_it(world, force):
+    a = world.schools["a"]
+    reporter = world.users["reporter_a"]
+    run = plan_run_start(actor=reporter, school_id=a.pk, trigger_id=trigger_for(a).pk)
+    assert run.started_by == reporter
+    with pytest.raises(Http404):
+        school_plan_save(actor=reporter, school_id=a.pk, steps=run.plan.steps[1:],
+                         base_version=run.plan.version)
