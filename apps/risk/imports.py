@@ -8,15 +8,14 @@ row 1), column, value and reason; nothing is saved unless every row is good, or 
 caller asks to apply the good rows only.
 """
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.core import csvfile
+from apps.core.csvfile import RowError, parse_date
 from apps.core.errors import FieldError
 from apps.people.validation import check_text, required
 from apps.risk import services
@@ -35,17 +34,6 @@ HEADERS = {
     "source": ("source", "来源", "依据", "发布来源", "发布单位"),
 }
 NEEDED = ("region", "level", "start", "source")
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the line in the file; the header is row 1
-    column: str  # the column's header as written in the file
-    value: str
-    reason: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -69,42 +57,9 @@ class ImportReport:
         return len({e.row for e in self.errors if e.row > 1})
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else GB18030, which reads every GBK file."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
-def parse_date(text: str) -> date | None:
-    """2022-03-16, 2022/3/16, 2022.3.16, 2022年3月16日 or 20220316; None if not a date."""
-    text = str(text or "").strip()
-    match = DATE.fullmatch(text) or COMPACT_DATE.fullmatch(text)
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
-def _normal_header(text: str) -> str:
-    return " ".join(str(text or "").replace("\ufeff", "").split()).lower()
-
-
 def map_headers(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
     """Column name -> index in the row, and an error for each needed column not found."""
-    names = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, text in enumerate(header):
-        name = names.get(_normal_header(text))
-        if name and name not in columns:
-            columns[name] = index
-    errors = [RowError(1, column, "", "missing_column",
-                       _("No column for %(column)s.") % {"column": column})
-              for column in NEEDED if column not in columns]
-    return columns, errors
+    return csvfile.map_headers(header, HEADERS, NEEDED)
 
 
 class _Reader:
@@ -175,20 +130,12 @@ def _overlaps_in_file(checked: list[tuple[int, services.AreaValues]]) -> list[Ro
 def read_rows(actor, data: bytes) -> ImportReport:
     """Every row checked; the report has the good rows in `preview` and every error."""
     report = ImportReport()
-    if len(data) > MAX_BYTES:
-        report.errors.append(RowError(0, "", "", "too_large", _("The file is larger than 2 MB.")))
-        return report
-    lines = [r for r in csv.reader(io.StringIO(decode(data))) if any(c.strip() for c in r)]
-    if not lines:
-        report.errors.append(RowError(0, "", "", "empty", _("The file has no rows.")))
-        return report
-    header, body = lines[0], lines[1:]
-    columns, report.errors = map_headers(header)
+    header, body, report.errors = csvfile.read_table(data, max_bytes=MAX_BYTES,
+                                                     max_rows=MAX_ROWS)
     if report.errors:
         return report
-    if len(body) > MAX_ROWS:
-        report.errors.append(RowError(0, "", "", "too_many_rows",
-                                      _("At most %(n)d rows per file.") % {"n": MAX_ROWS}))
+    columns, report.errors = map_headers(header)
+    if report.errors:
         return report
     reader, checked = _Reader(actor, header, columns), []
     for number, row in enumerate(body, start=2):
