@@ -9,6 +9,7 @@ THRESHOLD_TTL seconds per school rather than read on every scan.
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
@@ -69,8 +70,29 @@ WHERE p.school_id = %s AND """  # noqa: S608 (table names only; values are param
 
 
 @lru_cache(maxsize=4)
-def _statement(by: str, vendor: str) -> str:
+def _statement(by: str) -> str:
     return _sql() + ("p.id = %s" if by == "id" else "p.number = %s") + " ORDER BY p.kind LIMIT 2"
+
+
+# On PostgreSQL the query is prepared once per connection (PREPARE ... EXECUTE): planning
+# it cost more than running it. Connections seen are remembered weakly.
+_prepared: "weakref.WeakSet" = weakref.WeakSet()
+_PARAM_TYPES = {"id": "date, bigint, bigint", "number": "date, bigint, varchar"}
+
+
+def _execute(cursor, by: str, params: list) -> None:
+    if connection.vendor != "postgresql":
+        cursor.execute(_statement(by), params)
+        return
+    raw = connection.connection
+    if raw not in _prepared:
+        for kind, types in _PARAM_TYPES.items():
+            numbered = _statement(kind)
+            for n in (1, 2, 3):
+                numbered = numbered.replace("%s", f"${n}", 1)
+            cursor.execute(f"PREPARE gate_facts_{kind} ({types}) AS {numbered}")
+        _prepared.add(raw)
+    cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
 
 
 def person_facts(*, school_id: int, today: date, now, person_id: int | None = None,
@@ -79,7 +101,7 @@ def person_facts(*, school_id: int, today: date, now, person_id: int | None = No
     nobody matches (a number may match a student and a staff member: both come back)."""
     by, value = ("id", person_id) if person_id is not None else ("number", number)
     with connection.cursor() as cursor:
-        cursor.execute(_statement(by, connection.vendor), [today, school_id, value])
+        _execute(cursor, by, [today, school_id, value])
         return [_facts(row, today, now) for row in cursor.fetchall()]
 
 

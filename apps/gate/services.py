@@ -33,6 +33,8 @@ BATCH_MAX = 5000
 OFFLINE_MAX_AGE = timedelta(days=7)  # older records are refused: the snapshot was too old
 CLOCK_SKEW = timedelta(minutes=10)  # a terminal's clock may run this far ahead
 GATE_TTL = 60.0
+DIRECTIONS = frozenset(Direction.values)
+VERDICTS = frozenset(VerdictChoice.values)
 
 
 @dataclass(frozen=True)
@@ -232,19 +234,58 @@ def _stored_outcome(school_id: int, client_id: str) -> CheckOutcome:
 COLUMNS = ("school_id", "person_id", "gate_id", "officer_id", "at", "temperature",
            "direction", "verdict", "reason", "reasons", "category", "client_id",
            "recorded_offline", "received_at", "override_reason")
-CHUNK = 500  # rows per INSERT: 15 parameters each, under SQLite's limit
 
 
 def insert_checks(rows: list[dict]) -> dict[str, int]:
     """INSERT ... ON CONFLICT (school, client_id) DO NOTHING RETURNING: {client id: new id}
     of the rows written; a client id already stored is left as it was and not returned."""
-    fields = [GateCheck._meta.get_field(c.removesuffix("_id") if c.endswith("_id")
-                                        and c != "client_id" else c) for c in COLUMNS]
+    if not rows:
+        return {}
+    if connection.vendor == "postgresql":
+        return _insert_unnest(rows)
+    return _insert_values(rows)
+
+
+def _fields():
+    return [GateCheck._meta.get_field(c.removesuffix("_id") if c.endswith("_id")
+                                      and c != "client_id" else c) for c in COLUMNS]
+
+
+def _names(fields) -> tuple[str, str]:
     table = connection.ops.quote_name(GateCheck._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholder = "(" + ", ".join(
-        "%s::jsonb" if f.name == "reasons" and connection.vendor == "postgresql" else "%s"
-        for f in fields) + ")"
+    return table, ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+
+# PostgreSQL: one statement and one JSON parameter whatever the number of rows (the rows
+# as json_to_recordset), so neither the driver nor the server parses thousands of
+# placeholders or array elements.
+_PG_TYPES = {"school_id": "bigint", "person_id": "bigint", "gate_id": "bigint",
+             "officer_id": "bigint", "at": "timestamptz", "temperature": "numeric(3,1)",
+             "direction": "text", "verdict": "text", "reason": "text", "reasons": "jsonb",
+             "category": "text", "client_id": "text", "recorded_offline": "boolean",
+             "received_at": "timestamptz", "override_reason": "text"}
+
+
+def _insert_unnest(rows: list[dict]) -> dict[str, int]:
+    table, names = _names(_fields())
+    typed = ", ".join(f"{c} {_PG_TYPES[c]}" for c in COLUMNS)
+    # Datetimes and decimals go as their text, which PostgreSQL reads back exactly.
+    payload = json.dumps([{c: row.get(c, "") for c in COLUMNS} for row in rows], default=str)
+    sql = (f"INSERT INTO {table} ({names}) SELECT {', '.join(COLUMNS)} "  # noqa: S608
+           f"FROM json_to_recordset(%s::json) AS t({typed}) "
+           "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING client_id, id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [payload])
+        return dict(cursor.fetchall())
+
+
+CHUNK = 500  # rows per INSERT on SQLite: 15 parameters each, under its limit
+
+
+def _insert_values(rows: list[dict]) -> dict[str, int]:
+    fields = _fields()
+    table, names = _names(fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     created: dict[str, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
@@ -343,10 +384,10 @@ def _parse_record(record, school: int, now: datetime, seen: set[str]) -> dict:
         error = bad.errors[0]
         raise _RecordError("temperature", error.reason, error.message) from None
     direction = record.get("direction")
-    if direction not in Direction.values:
+    if direction not in DIRECTIONS:
         raise _RecordError("direction", "invalid", _("The direction is in or out."))
     verdict = record.get("verdict")
-    if verdict not in VerdictChoice.values:
+    if verdict not in VERDICTS:
         raise _RecordError("verdict", "invalid", _("The verdict is pass, refer or stop."))
     reasons = record.get("reasons") or []
     if not isinstance(reasons, list) or any(r not in rules.REASONS for r in reasons):
