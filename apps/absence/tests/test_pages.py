@@ -190,3 +190,10 @@ def test_it_gives_menu_entries_by_role(world):
     assert names["reporter_a"] == {"absence:register", "absence:list", "absence:clusters"}
     assert names["jinshui_bureau"] == {"absence:list", "absence:clusters"}
     assert names["gate_a"] == set()
+
+
+def test_it_speaks_chinese_by_default_and_english_on_request(world, as_user):
+    zh = as_user("teacher_a1", "zh-hans").get(reverse("absence:register")).content.decode()
+    assert "登记因病缺勤" in zh and "缺勤首日" in zh and "发热" in zh
+    en = as_user("teacher_a1", "en").get(reverse("absence:register")).content.decode()
+    assert "Report sick absence" in en and "First day absent" in en
