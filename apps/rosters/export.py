@@ -37,6 +37,7 @@ from apps.people.models import DocType, HouseholdMember, Person, PersonKind, Res
 EXPORT_PERM = "rosters.export"
 REVEAL_PERM = "people.reveal_id"
 CHUNK_ROWS = 5000
+PROGRESS_ROWS = 1000  # rows between two progress reports of an export in the worker
 FILTER_KEYS = ("q", "school", "unit", "klass", "kind", "residence")
 _INT_FILTERS = ("school", "unit", "klass")
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -115,7 +116,7 @@ def _check_reveal(user, persons, reason: str) -> str:
 
 
 def export_people_xlsx(*, user, filters: dict, reveal_reason: str = "", ip=None,
-                       reveal: bool = False) -> Export:
+                       reveal: bool = False, progress=None) -> Export:
     """The people the user may export, filtered like the person list. With `reveal` (or a
     reason), ID numbers and phones are in full: the right is checked on every row, a reason
     is required, and the export is recorded once in the access log."""
@@ -136,7 +137,7 @@ def export_people_xlsx(*, user, filters: dict, reveal_reason: str = "", ip=None,
                    document, phone if reveal else mask_phone(phone or ""), unit or "",
                    klass or "", labels["residence"].get(residence, residence), address or "")
 
-    export = _write("people", _("People"), _people_columns(), rows())
+    export = _write("people", _("People"), _people_columns(), rows(), progress)
     if reveal:
         _record_unmasked(user, "people.person", filters, export.rows, reason, ip)
     return export
@@ -145,12 +146,16 @@ def export_people_xlsx(*, user, filters: dict, reveal_reason: str = "", ip=None,
 # ---- classes ---------------------------------------------------------------------------
 
 
-def export_classes_xlsx(*, user, filters: dict) -> Export:
+def _classes_queryset(user, filters: dict):
+    classes = SchoolClass.objects.restrict(user, EXPORT_PERM)
+    return classes.filter(**_org_filters(filters, school="school_id", unit="unit_id",
+                                         klass="id"))
+
+
+def export_classes_xlsx(*, user, filters: dict, progress=None) -> Export:
     """The classes the user may export, with their active students and staff counted."""
     _require_export(user)
-    classes = SchoolClass.objects.restrict(user, EXPORT_PERM)
-    classes = classes.filter(**_org_filters(filters, school="school_id", unit="unit_id",
-                                            klass="id"))
+    classes = _classes_queryset(user, filters)
     active = Q(persons__active=True)
     classes = classes.annotate(
         students=Count("persons", filter=active & Q(persons__kind=PersonKind.STUDENT)),
@@ -165,19 +170,23 @@ def export_classes_xlsx(*, user, filters: dict) -> Export:
         for school, unit, name, teacher, students, boarders in classes.values_list(*values)
         .iterator(chunk_size=CHUNK_ROWS)
     )
-    return _write("classes", _("Classes"), columns, rows)
+    return _write("classes", _("Classes"), columns, rows, progress)
 
 
 # ---- households ------------------------------------------------------------------------
 
 
-def export_households_xlsx(*, user, filters: dict) -> Export:
+def _households_queryset(user, filters: dict):
+    members = HouseholdMember.objects.restrict(user, EXPORT_PERM)
+    return members.filter(**_org_filters(filters, school="school_id",
+                                         unit="person__unit_id", klass="person__klass_id"))
+
+
+def export_households_xlsx(*, user, filters: dict, progress=None) -> Export:
     """Co-residents of the students the user may export; phones masked."""
     _require_export(user)
-    members = HouseholdMember.objects.restrict(user, EXPORT_PERM)
-    members = members.filter(**_org_filters(filters, school="school_id",
-                                            unit="person__unit_id", klass="person__klass_id"))
-    members = members.order_by("school_id", "person__klass_id", "person__number", "pk")
+    members = _households_queryset(user, filters).order_by(
+        "school_id", "person__klass_id", "person__number", "pk")
     columns = [(_("School"), 24), (_("Class"), 14), (_("Student or staff number"), 16),
                (_("Student"), 12), (_("Co-resident"), 12), (_("Relation"), 8), (_("Phone"), 14),
                (_("Occupation"), 14), (_("Residence region"), 24)]
@@ -189,10 +198,22 @@ def export_households_xlsx(*, user, filters: dict) -> Export:
         for school, klass, number, student, name, relation, phone, occupation, region
         in members.values_list(*values).iterator(chunk_size=CHUNK_ROWS)
     )
-    return _write("households", _("Co-residents"), columns, rows)
+    return _write("households", _("Co-residents"), columns, rows, progress)
 
 
 # ---- shared ----------------------------------------------------------------------------
+
+
+QUERYSETS = {"people": _people_queryset, "classes": _classes_queryset,
+             "households": _households_queryset}
+
+
+def export_count(*, user, list_name: str, filters: dict, limit: int | None = None) -> int:
+    """How many rows an export would have (at most `limit`, so a province is not counted
+    only to learn that it is large)."""
+    _require_export(user)
+    rows = QUERYSETS[list_name](user, filters).order_by()
+    return rows[:limit].count() if limit is not None else rows.count()
 
 
 def _require_export(user) -> None:
@@ -211,12 +232,12 @@ def _labels() -> dict[str, dict[str, str]]:
                                   ("residence", Residence))}
 
 
-def _write(stem: str, title: str, columns, rows) -> Export:
+def _write(stem: str, title: str, columns, rows, progress=None) -> Export:
     """Write rows to an .xlsx on disk, row by row; return it open and already unlinked."""
     fd, path = tempfile.mkstemp(prefix="shaodian-export-", suffix=".xlsx")
     os.close(fd)
     try:
-        count = _write_workbook(path, title, columns, rows)
+        count = _write_workbook(path, title, columns, rows, progress)
         handle = open(path, "rb")  # noqa: SIM115 - closed by the response that streams it
     finally:
         os.unlink(path)  # the open handle keeps the data until it is closed
@@ -224,7 +245,7 @@ def _write(stem: str, title: str, columns, rows) -> Export:
     return Export(file=handle, rows=count, filename=f"{stem}-{stamp}.xlsx")
 
 
-def _write_workbook(path: str, title: str, columns, rows) -> int:
+def _write_workbook(path: str, title: str, columns, rows, progress=None) -> int:
     workbook = xlsxwriter.Workbook(path, {
         "constant_memory": True,
         # A cell that starts with "=" (a name, an address) must stay text: no formula
@@ -242,6 +263,8 @@ def _write_workbook(path: str, title: str, columns, rows) -> int:
     count = 0
     for count, row in enumerate(rows, start=1):
         sheet.write_row(count, 0, row)
+        if progress is not None and not count % PROGRESS_ROWS:
+            progress(count)
     workbook.close()
     return count
 

@@ -1,13 +1,21 @@
 """Export downloads for the pages: GET gives a masked workbook; POST with a reason (and
-CSRF) gives ID numbers and phones in full to a user allowed to see them."""
+CSRF) gives ID numbers and phones in full to a user allowed to see them. An export of more
+than settings.ROSTER_EXPORT_SYNC_ROWS rows is written by the worker: the user is sent to a
+page with a progress bar and downloads the file from there when it is ready."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ValidationFailed
 from apps.rosters import export
+from apps.rosters.export_jobs import export_is_large, roster_export_for, roster_export_request
+from apps.rosters.files import export_path
+from apps.rosters.models import ExportStatus
+from apps.rosters.views import finished, progress_context
 
 
 def download(result: export.Export) -> FileResponse:
@@ -18,17 +26,31 @@ def download(result: export.Export) -> FileResponse:
     return response
 
 
+def _large(request, list_name: str, filters: dict, **reveal):
+    """Queue the export and send the user to its page, or None when it is small."""
+    if not export_is_large(user=request.user, list_name=list_name, filters=filters):
+        return None
+    record = roster_export_request(user=request.user, list_name=list_name, filters=filters,
+                                   ip=request.META.get("REMOTE_ADDR") or None, **reveal)
+    return redirect("rosters_export:job", record.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def people_xlsx(request):
     params = request.POST if request.method == "POST" else request.GET
     reveal = request.method == "POST" and bool(params.get("reveal"))
+    reason = params.get("reason", "") if reveal else ""
+    filters = export.parse_filters(params)
     try:
+        queued = _large(request, "people", filters, reveal=reveal, reason=reason)
+        if queued is not None:
+            return queued
         result = export.export_people_xlsx(
             user=request.user,
-            filters=export.parse_filters(params),
+            filters=filters,
             reveal=reveal,
-            reveal_reason=params.get("reason", "") if reveal else "",
+            reveal_reason=reason,
             ip=request.META.get("REMOTE_ADDR") or None,
         )
     except ValidationFailed as exc:
@@ -40,11 +62,49 @@ def people_xlsx(request):
 @require_GET
 def classes_xlsx(request):
     filters = export.parse_filters(request.GET)
-    return download(export.export_classes_xlsx(user=request.user, filters=filters))
+    queued = _large(request, "classes", filters)
+    return queued or download(export.export_classes_xlsx(user=request.user, filters=filters))
 
 
 @login_required
 @require_GET
 def households_xlsx(request):
     filters = export.parse_filters(request.GET)
-    return download(export.export_households_xlsx(user=request.user, filters=filters))
+    queued = _large(request, "households", filters)
+    return queued or download(export.export_households_xlsx(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
+def job(request, pk: int):
+    record = roster_export_for(user=request.user, export_id=pk)
+    context = {"record": record}
+    if record.status == ExportStatus.QUEUED:
+        context["progress"] = progress_context(f"export-{pk}", _("Waiting for the worker"))
+    return render(request, "rosters/export_job.html", context)
+
+
+@login_required
+@require_GET
+def job_progress(request, pk: int):
+    record = roster_export_for(user=request.user, export_id=pk)
+    if record.status != ExportStatus.QUEUED:
+        return finished(request, "rosters_export:job", pk)
+    context = {"url": request.path,
+               **progress_context(f"export-{pk}", _("Waiting for the worker"))}
+    return render(request, "rosters/_progress.html", context)
+
+
+@login_required
+@require_GET
+def job_file(request, pk: int):
+    """The finished workbook, for its requester only."""
+    record = roster_export_for(user=request.user, export_id=pk)
+    path = export_path(pk)
+    if record.status != ExportStatus.DONE or not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
+                            filename=record.file_name)
+    response["X-Export-Rows"] = str(record.rows)
+    add_never_cache_headers(response)
+    return response

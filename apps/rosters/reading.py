@@ -50,8 +50,9 @@ class Table:
     uncomputed: set[tuple[int, int]] = field(default_factory=set)
 
 
-def read_table(name: str, data: bytes) -> Table:
-    """The first sheet (or the CSV) as a header row and data rows; blank rows skipped."""
+def check_upload(name: str, data: bytes) -> str:
+    """Refuse on sight what cannot be a roster (type, size, empty, a web page saved as
+    .xls); returns the extension. Cheap: the file is not parsed."""
     extension = _extension(name)
     if len(data) > settings.ROSTER_MAX_BYTES:
         raise RosterError(
@@ -61,6 +62,14 @@ def read_table(name: str, data: bytes) -> Table:
         )
     if not data.strip():
         raise RosterError("empty", _("The file is empty."))
+    if extension != ".csv":
+        _sniff(extension, data)
+    return extension
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """The first sheet (or the CSV) as a header row and data rows; blank rows skipped."""
+    extension = check_upload(name, data)
     if extension == ".csv":
         grid, merged = _read_csv(data), []
     else:
@@ -107,7 +116,6 @@ def _encrypted() -> RosterError:
 
 
 def _read_workbook(extension: str, data: bytes) -> tuple[list[list], list]:
-    _sniff(extension, data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:

@@ -18,7 +18,9 @@ TEXT_FIELDS = {"number", "doc_number", "phone"}  # Excel must not turn these int
 
 def _workbook():
     buffer = io.BytesIO()
-    return buffer, xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Cells come from the school's file: text starting with "=" stays text, not a formula.
+    return buffer, xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                "strings_to_urls": False})
 
 
 def roster_error_report_xlsx(plan: Plan) -> bytes:
@@ -48,6 +50,23 @@ def roster_error_report_xlsx(plan: Plan) -> bytes:
         line += 1
     sheet.set_column(0, len(header), 16)
     sheet.set_column(len(header) - 1, len(header) - 1, 60)
+    book.close()
+    return buffer.getvalue()
+
+
+def roster_error_list_xlsx(record) -> bytes:
+    """An import's errors as the history keeps them: row, column, value (masked), reason."""
+    buffer, book = _workbook()
+    sheet = book.add_worksheet(_("Errors"))
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, [_("Row"), _("Column"), _("Value"), _("Problem"), _("Reason code")],
+                    bold)
+    for line, error in enumerate(record.errors, start=1):
+        sheet.write_row(line, 0, [error.get("row") or "", error.get("column", ""),
+                                  error.get("value", ""), error.get("message", ""),
+                                  error.get("reason", "")])
+    sheet.set_column(0, 2, 16)
+    sheet.set_column(3, 3, 60)
     book.close()
     return buffer.getvalue()
 

@@ -9,12 +9,13 @@ the number of rows.
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
+from datetime import date, timedelta
+from functools import lru_cache, partial
 
 import psycopg
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +39,16 @@ from apps.people.validation import (
     check_text,
 )
 from apps.regions.selectors import region_resolve
+from apps.rosters.files import (
+    Progress,
+    files_prune,
+    progress_clear,
+    upload_delete,
+    upload_load,
+    upload_store,
+)
 from apps.rosters.headers import TITLES, Columns, match_columns, normalize_header
-from apps.rosters.models import ImportStatus, RosterImport
+from apps.rosters.models import IMPORT_PENDING, ImportStatus, RosterImport
 from apps.rosters.normalize import (
     CellError,
     clean_date,
@@ -49,7 +58,7 @@ from apps.rosters.normalize import (
     clean_sex,
     clean_text,
 )
-from apps.rosters.reading import RosterError, Table, read_table
+from apps.rosters.reading import RosterError, Table, check_upload, read_table
 
 PERM = "rosters.import"
 ID_TYPES = (DocumentType.RESIDENT_ID, DocumentType.LEGACY_ID)
@@ -62,7 +71,11 @@ UNKNOWN_DORM = gettext_lazy("This school has no dorm room with this name (buildi
 FORMULA_WITHOUT_VALUE = gettext_lazy(
     "A formula with no computed value: open the file in Excel, let it calculate, save it and "
     "upload it again (or paste the values in place of the formulas).")
+EXPIRED = gettext_lazy("The uploaded file is no longer kept: upload it again.")
+NOT_ALLOWED = gettext_lazy("You may no longer import into this school.")
 BATCH = 10_000  # ids or keys per IN (...) query
+PROGRESS_ROWS = 5_000  # rows between two progress reports
+PREVIEW_ROWS = 20
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
             "residence_region_id", "address", "unit_id", "klass_id", "residence", "dorm_room_id")
@@ -313,16 +326,19 @@ def _read_document(row: _Row, today: date):
 
 
 def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: str = "",
-                sha256: str = "") -> Plan:
+                sha256: str = "", progress=None) -> Plan:
     """Every row checked and classified (new, updated, unchanged) against the school's
-    people; nothing written. Http404 unless the actor may import into the school."""
+    people; nothing written. Http404 unless the actor may import into the school.
+    `progress(done)` is told how many rows were read, now and then."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     scope = _scope(actor, school, kind)
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
                 sha256=sha256)
     known, today = _load_school(school), timezone.localdate()
-    for table_row in table.rows:
+    for done, table_row in enumerate(table.rows):
+        if progress is not None and not done % PROGRESS_ROWS:
+            progress(done)
         row = _Row(plan, table_row.number, table_row.cells)
         planned = _read_row(row, kind, known, today)
         plan.errors += row.errors
@@ -483,19 +499,32 @@ def _check_rooms(plan: Plan, known: _School) -> None:
     _reject(plan, bad, errors)
 
 
-# Recording and applying ----------------------------------------------------------------
+# Recording and applying ---------------------------------------------------------------
 
 
-def _record(plan: Plan, *, actor, status: str, valid_only: bool = False,
-            counts=None) -> RosterImport:
+def _outcome(plan: Plan, *, counts=None) -> dict:
+    """What a check or an import found, as the import history keeps it."""
     new, updated, unchanged = counts or (plan.count("new"), plan.count("updated"),
                                          plan.count("unchanged"))
+    preview = [{"row": r.row, "number": r.number, "name": r.values["name"], "action": r.action,
+                "changed": r.changed, "moved": list(r.moved) if r.moved else None}
+               for r in plan.rows[:PREVIEW_ROWS]]
+    return {"new": new, "updated": updated, "unchanged": unchanged,
+            "rejected": len(plan.rejected_rows), "rows": len(plan.table.rows),
+            "errors": [e.__dict__ for e in plan.errors], "ignored_columns": plan.columns.ignored,
+            "preview": preview}
+
+
+def _record(plan: Plan, *, actor, status: str) -> RosterImport:
     return RosterImport.objects.create(
         school=plan.school, kind=plan.kind, user=actor, file_name=plan.file_name[:255],
-        sha256=plan.sha256, status=status, valid_only=valid_only, new=new, updated=updated,
-        unchanged=unchanged, rejected=len(plan.rejected_rows),
-        errors=[e.__dict__ for e in plan.errors], ignored_columns=plan.columns.ignored,
+        sha256=plan.sha256, status=status, **_outcome(plan),
     )
+
+
+def _refusal(exc: RosterError) -> list[dict]:
+    return [{"row": None, "column": "", "value": "", "reason": exc.reason,
+             "message": exc.message}]
 
 
 def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) -> Plan:
@@ -511,9 +540,8 @@ def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) ->
         _scope(actor, school, kind)  # an outsider learns nothing, not even that it failed
         RosterImport.objects.create(
             school=school, kind=kind, user=actor, file_name=name[:255], sha256=sha256,
-            status=ImportStatus.REFUSED,
-            errors=[{"row": None, "column": "", "value": "", "reason": exc.reason,
-                     "message": exc.message}],
+            status=ImportStatus.REFUSED, size=len(data), errors=_refusal(exc),
+            failure=exc.message,
         )
         raise
     plan.record = _record(plan, actor=actor, status=ImportStatus.CHECKED)
@@ -525,7 +553,12 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
     """Write the plan in one transaction. The rows are checked again against the people as
     they are now, so applying twice (or the same file twice) changes nothing the second
     time. With errors, nothing is written unless `valid_only`. The rows themselves are not
-    read again: only what depends on the stored people is checked again."""
+    read again: only what depends on the stored people is checked again. The check's
+    record becomes the import's: claimed first, so a plan is applied once whoever repeats
+    the request."""
+    if plan.record is not None and not _claim(plan.record, ImportStatus.APPLIED):
+        done = RosterImport.objects.get(pk=plan.record.pk)
+        return ImportResult(done, done.new, done.updated, done.unchanged, done.rejected)
     _check_against_school(plan, _scope(actor, plan.school, plan.kind), _load_school(plan.school))
     if plan.errors and not valid_only:
         raise RosterError(
@@ -542,8 +575,201 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             "conflict",
             _("Someone changed these people while the file was imported: check it again."),
         ) from None
-    record = _record(plan, actor=actor, status=ImportStatus.APPLIED, valid_only=valid_only)
+    fields = {**_outcome(plan), "status": ImportStatus.APPLIED, "valid_only": valid_only,
+              "applied_by": actor, "applied_at": timezone.now(), "failure": ""}
+    if plan.record is None:
+        record = _record(plan, actor=actor, status=ImportStatus.APPLIED)
+        RosterImport.objects.filter(pk=record.pk).update(**fields)
+    else:
+        RosterImport.objects.filter(pk=plan.record.pk).update(**fields)
+    record = RosterImport.objects.get(pk=(plan.record or record).pk)
     return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
+
+
+def _claim(record: RosterImport, target: str) -> bool:
+    """Lock the import's row unless it already reached `target`: a conditional UPDATE, so
+    a second worker (or a repeated request) waits for the first and then finds it done."""
+    return bool(RosterImport.objects.filter(pk=record.pk).exclude(status=target)
+                .update(status=F("status")))
+
+
+# Imports from a stored upload (pages; the worker for large files) ----------------------
+
+
+def roster_upload(*, actor, school: School, kind: str, name: str, data: bytes) -> RosterImport:
+    """Keep an uploaded file (encrypted) for its check, recorded as queued. A file refused
+    on sight (type, size, empty) is recorded as refused and raises RosterError."""
+    if kind not in PersonKind.values:
+        raise RosterError("bad_kind", _("Choose students or staff."))
+    _scope(actor, school, kind)
+    record = RosterImport.objects.create(
+        school=school, kind=kind, user=actor, file_name=name[:255],
+        sha256=hashlib.sha256(data).hexdigest(), status=ImportStatus.QUEUED, size=len(data),
+    )
+    try:
+        check_upload(name, data)
+    except RosterError as exc:
+        RosterImport.objects.filter(pk=record.pk).update(
+            status=ImportStatus.REFUSED, errors=_refusal(exc), failure=exc.message)
+        raise
+    record.stored_name = upload_store(record.pk, data)
+    RosterImport.objects.filter(pk=record.pk).update(stored_name=record.stored_name)
+    _run_or_enqueue("check_import", record)
+    return record
+
+
+def _run_or_enqueue(task_name: str, record: RosterImport) -> None:
+    """A small file is handled during the request; a large one by the worker, once the
+    record it needs is committed."""
+    from apps.rosters import tasks
+
+    task = getattr(tasks, task_name)
+    if record.size <= settings.ROSTER_SYNC_MAX_BYTES:
+        task.call(record.pk)
+    else:
+        transaction.on_commit(partial(task.enqueue, record.pk))
+
+
+def _table_from(record: RosterImport, key: str) -> Table:
+    Progress(key, "read", record.size)
+    return read_table(record.file_name, upload_load(record.pk, record.stored_name))
+
+
+def roster_check_stored(*, import_id: int) -> RosterImport | None:
+    """The check (dry run) of a stored upload: counts, errors and preview on its record.
+    Run once: a repeated call finds it checked and does nothing."""
+    key = f"import-{import_id}"
+    with transaction.atomic():
+        if not RosterImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+                status=F("status")):
+            return None
+        record = RosterImport.objects.select_related("school", "user").get(pk=import_id)
+        try:
+            table = _table_from(record, key)
+            progress = Progress(key, "check", len(table.rows))
+            plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
+                               table=table, file_name=record.file_name, progress=progress.step)
+        except (RosterError, FileNotFoundError, Http404) as exc:
+            _fail(record, exc, ImportStatus.REFUSED)
+            return record
+        RosterImport.objects.filter(pk=import_id).update(status=ImportStatus.CHECKED,
+                                                         **_outcome(plan))
+    progress_clear(key)
+    return RosterImport.objects.get(pk=import_id)
+
+
+def _fail(record: RosterImport, exc: Exception, status: str) -> None:
+    if isinstance(exc, RosterError):
+        reason, message = exc.reason, exc.message
+    elif isinstance(exc, FileNotFoundError):
+        reason, message = "expired", str(EXPIRED)
+    else:
+        reason, message = "out_of_scope", str(NOT_ALLOWED)
+    fields = {"status": status, "failure": message}
+    if status == ImportStatus.REFUSED:
+        fields["errors"] = _refusal(RosterError(reason, message))
+    RosterImport.objects.filter(pk=record.pk).update(**fields)
+    upload_delete(record.stored_name)
+    RosterImport.objects.filter(pk=record.pk).update(stored_name="")
+    progress_clear(f"import-{record.pk}")
+
+
+def roster_apply_request(*, actor, import_id: int, valid_only: bool = False) -> RosterImport:
+    """Ask for a checked upload to be imported (now if small, else by the worker). Asking
+    twice imports once: only a checked import moves on, by a conditional UPDATE."""
+    record = RosterImport.objects.restrict(actor, PERM).filter(pk=import_id).first()
+    if record is None:
+        raise Http404
+    _scope(actor, record.school, record.kind)
+    if record.status in (ImportStatus.APPLYING, ImportStatus.APPLIED):
+        return record
+    if record.status != ImportStatus.CHECKED or not record.stored_name:
+        raise RosterError("not_checked", _("Upload the file and check it again."))
+    if record.rejected and not valid_only:
+        raise RosterError(
+            "has_errors",
+            _("%(count)d rows have errors: fix them, or import only the valid rows.")
+            % {"count": record.rejected},
+        )
+    moved = RosterImport.objects.filter(pk=import_id, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.APPLYING, applied_by=actor, valid_only=valid_only)
+    record.refresh_from_db()
+    if moved:
+        _run_or_enqueue("apply_import", record)
+        record.refresh_from_db()
+    return record
+
+
+def roster_apply_stored(*, import_id: int) -> RosterImport | None:
+    """The import of a stored upload, all in one transaction with its record: read, check,
+    encrypt, hash, write. Exactly once: the record is claimed by a conditional UPDATE in
+    the same transaction, so a duplicate waits, then finds it applied; if the worker dies
+    the transaction rolls back whole and the import is still waiting, to be run again."""
+    key = f"import-{import_id}"
+    with transaction.atomic():
+        if not RosterImport.objects.filter(pk=import_id, status=ImportStatus.APPLYING).update(
+                status=F("status")):
+            return None
+        record = RosterImport.objects.select_related("school", "applied_by").get(pk=import_id)
+        actor = record.applied_by
+        try:
+            table = _table_from(record, key)
+            progress = Progress(key, "apply", len(table.rows))
+            plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
+                               table=table, file_name=record.file_name, sha256=record.sha256,
+                               progress=progress.step)
+            plan.record = record
+            progress.write(len(table.rows))
+            roster_apply(actor=actor, plan=plan, valid_only=record.valid_only)
+        except (RosterError, FileNotFoundError, Http404) as exc:
+            _fail(record, exc, ImportStatus.FAILED)
+            return RosterImport.objects.get(pk=import_id)
+        name = record.stored_name
+        RosterImport.objects.filter(pk=import_id).update(stored_name="")
+        transaction.on_commit(partial(upload_delete, name))
+    progress_clear(key)
+    return RosterImport.objects.get(pk=import_id)
+
+
+def roster_stored_plan(record: RosterImport) -> Plan | None:
+    """The checked file with its errors, for the rows-to-fix workbook, while it is kept."""
+    if not record.stored_name:
+        return None
+    try:
+        table = read_table(record.file_name, upload_load(record.pk, record.stored_name))
+        columns = match_columns(record.kind, table.headers)
+    except (FileNotFoundError, RosterError):
+        return None
+    errors = [RowError(**e) for e in record.errors if e.get("row") is not None]
+    return Plan(record.school, record.kind, table, columns, errors=errors)
+
+
+def roster_pending_resume(*, older_than_seconds: int = 600) -> int:
+    """Queue again the imports still waiting long after they were asked for (a worker that
+    died, a queue that was lost): the claim makes a second run harmless."""
+    from apps.rosters import tasks
+
+    before = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = RosterImport.objects.filter(status__in=IMPORT_PENDING, created_at__lt=before)
+    count = 0
+    for import_id, status in stale.values_list("pk", "status"):
+        task = tasks.check_import if status == ImportStatus.QUEUED else tasks.apply_import
+        transaction.on_commit(partial(task.enqueue, import_id))
+        count += 1
+    return count
+
+
+def roster_files_prune() -> int:
+    """Forget uploads nobody imported and exports nobody fetched, after the keeping time."""
+    hours = settings.ROSTER_FILES_KEEP_HOURS
+    before = timezone.now() - timedelta(hours=hours)
+    expired = RosterImport.objects.filter(status=ImportStatus.CHECKED, created_at__lt=before)
+    expired.exclude(stored_name="").update(stored_name="")
+    waiting = set(RosterImport.objects.filter(status__in=IMPORT_PENDING)
+                  .exclude(stored_name="").values_list("stored_name", flat=True))
+    waiting |= set(RosterImport.objects.filter(status=ImportStatus.CHECKED)
+                   .exclude(stored_name="").values_list("stored_name", flat=True))
+    return files_prune(older_than_seconds=hours * 3600, keep=waiting)
 
 
 def _document_fields(planned: PlannedRow) -> dict:

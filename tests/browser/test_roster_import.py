@@ -1,25 +1,38 @@
 """Roster import in a real browser: a class teacher checks a file, sees the row of another
-class refused, and imports the good rows only."""
+class refused, and imports the good rows only; a large file is checked and imported by the
+worker while the page shows a progress bar that reaches the result."""
 
 import pytest
 from playwright.sync_api import expect
 
 from apps.people.models import Person
+from apps.rosters import tasks
+from apps.rosters.files import Progress
+from apps.rosters.models import RosterImport
 from apps.rosters.tests.files import xlsx
 from apps.rosters.tests.test_services import HEADER, _student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def roster_files(settings, tmp_path):
+    settings.ROSTER_FILES_DIR = tmp_path / "rosters"
+
+
+def _upload(page, data):
+    page.click("a[href='/rosters/import/']")
+    page.set_input_files("#id_file", files=[{"name": "名单.xlsx", "buffer": data,
+                                             "mimeType": XLSX}])
+    page.click("#import-check")
 
 
 def test_a_class_teacher_checks_then_imports_the_good_rows(world, login_as):
     data = xlsx([HEADER, _student("A2025001", "甲", 1),
                  _student("A2025002", "乙", 3, 班级="七年级2班")])
     page = login_as("teacher_a1")
-    page.click("a[href='/rosters/import/']")
-    page.set_input_files("#id_file", files=[{
-        "name": "名单.xlsx", "buffer": data,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
-    page.click("#import-check")
+    _upload(page, data)
     expect(page.locator("#import-errors tbody tr")).to_have_count(1)
     expect(page.locator("#import-errors")).to_contain_text("out_of_scope")
     expect(page.locator("#import-preview tbody tr")).to_have_count(1)
@@ -30,3 +43,27 @@ def test_a_class_teacher_checks_then_imports_the_good_rows(world, login_as):
     expect(page.locator("#import-history")).to_contain_text("名单.xlsx")
     assert Person.objects.filter(number="A2025001").exists()
     assert not Person.objects.filter(number="A2025002").exists()
+
+
+def test_a_large_file_shows_its_progress_until_it_is_imported(world, login_as, settings):
+    settings.ROSTER_SYNC_MAX_BYTES = 0  # every file goes to the worker
+    data = xlsx([HEADER, *(_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 5))])
+    page = login_as("school_a_admin")
+    _upload(page, data)
+    bar = page.locator("#job-progress [role=progressbar]")
+    expect(bar).to_have_attribute("aria-valuenow", "0")
+    record = RosterImport.objects.get()
+    Progress(f"import-{record.pk}", "check", 4).write(2)  # the worker's report half-way
+    expect(bar).to_have_attribute("aria-valuenow", "50")
+    expect(page.locator("#job-phase")).to_contain_text("2 / 4")
+    assert tasks.check_import.call(record.pk) == "checked"  # as `manage.py worker` runs it
+    expect(page.locator("#import-summary")).to_be_visible()  # the page reloaded by itself
+    expect(page.locator("#job-progress")).to_have_count(0)
+    expect(page.locator("#import-preview tbody tr")).to_have_count(4)
+    page.click("#import-apply")
+    expect(page.locator("#job-progress [role=progressbar]")).to_be_visible()
+    assert not Person.objects.filter(number="A2025001").exists()
+    assert tasks.apply_import.call(record.pk) == "applied"
+    expect(page.locator("#job-progress")).to_have_count(0)
+    expect(page.locator("#import-status")).to_have_text("已导入")
+    assert Person.objects.filter(number__startswith="A2025").count() == 4

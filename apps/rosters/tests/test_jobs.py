@@ -1,0 +1,199 @@
+"""Imports and exports run by the worker: the task functions called directly, as the worker
+calls them. Each runs once whoever repeats it, and a dead worker's import runs again."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from python_calamine import CalamineWorkbook
+
+from apps.access.models import AccessLog
+from apps.core.crypto import decrypt_text
+from apps.people.models import Person
+from apps.rosters import services, tasks
+from apps.rosters.files import upload_delete
+from apps.rosters.models import RosterExport, RosterImport
+from apps.rosters.services import roster_apply_request, roster_pending_resume, roster_upload
+from apps.rosters.tests.files import xlsx
+from apps.rosters.tests.test_services import HEADER, _id, _student
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def everything_large(settings):
+    settings.ROSTER_SYNC_MAX_BYTES = 0
+    settings.ROSTER_EXPORT_SYNC_ROWS = 1
+
+
+def _upload(world, rows, user="school_a_admin"):
+    return roster_upload(actor=world.users[user], school=world.schools["a"], kind="student",
+                         name="名单.xlsx", data=xlsx([HEADER, *rows]))
+
+
+def _checked(world, rows, user="school_a_admin"):
+    record = _upload(world, rows, user)
+    assert tasks.check_import.call(record.pk) == "checked"
+    return RosterImport.objects.get(pk=record.pk)
+
+
+def test_it_keeps_the_upload_encrypted_until_it_is_imported(
+        world, roster_files, django_capture_on_commit_callbacks):
+    record = _checked(world, [_student("A2025001", "甲", 1)])
+    stored = (roster_files / "uploads" / record.stored_name).read_bytes()
+    assert _id(1).encode() not in stored and "甲".encode() not in stored
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.apply_import.call(record.pk)
+    assert not (roster_files / "uploads" / record.stored_name).exists()
+
+
+def test_a_check_runs_once(world):
+    record = _upload(world, [_student("A2025001", "甲", 1)])
+    assert tasks.check_import.call(record.pk) == "checked"
+    assert tasks.check_import.call(record.pk) == "done before"
+    record.refresh_from_db()
+    assert (record.new, record.rows, record.preview[0]["number"]) == (1, 1, "A2025001")
+
+
+def test_an_import_asked_twice_and_run_twice_writes_once(world):
+    admin = world.users["school_a_admin"]
+    record = _checked(world, [_student("A2025001", "甲", 1), _student("A2025002", "乙", 3)])
+    first = roster_apply_request(actor=admin, import_id=record.pk)
+    again = roster_apply_request(actor=admin, import_id=record.pk)
+    assert first.status == again.status == "applying"
+    assert tasks.apply_import.call(record.pk) == "applied"
+    assert tasks.apply_import.call(record.pk) == "done before"
+    people = Person.objects.filter(number__in=["A2025001", "A2025002"])
+    assert people.count() == 2
+    assert sum(p.history.count() for p in people) == 2
+    record.refresh_from_db()
+    assert (record.status, record.new, record.applied_by) == ("applied", 2, admin)
+
+
+def test_a_worker_that_dies_leaves_the_import_waiting_to_run_again(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    record = _checked(world, [_student("A2025001", "甲", 1)])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+
+    def dies(*args):
+        raise MemoryError("killed")
+
+    monkeypatch.setattr(services, "_update", dies)
+    with pytest.raises(MemoryError):
+        tasks.apply_import.call(record.pk)
+    record.refresh_from_db()
+    assert record.status == "applying" and record.stored_name
+    assert not Person.objects.filter(number="A2025001").exists()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks() as queued:
+        assert roster_pending_resume(older_than_seconds=0) == 1
+    assert len(queued) == 1
+    assert tasks.apply_import.call(record.pk) == "applied"
+    assert Person.objects.filter(number="A2025001").count() == 1
+
+
+def test_an_import_that_became_wrong_since_its_check_is_not_imported(world):
+    record = _checked(world, [_student("A2025001", "甲", 1), _student("A2025002", "乙", 3)])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    # meanwhile someone registers the second row's document under another number
+    plan = services.roster_check(actor=world.users["school_a_admin"], school=world.schools["a"],
+                                 kind="student", name="x.xlsx",
+                                 data=xlsx([HEADER, _student("A2025009", "丙", 3)]))
+    services.roster_apply(actor=world.users["school_a_admin"], plan=plan)
+    with translation.override("en"):
+        assert tasks.apply_import.call(record.pk) == "failed"
+    record.refresh_from_db()
+    assert "1 rows have errors" in record.failure and record.stored_name == ""
+    assert not Person.objects.filter(number="A2025001").exists()
+
+
+def test_an_upload_no_longer_kept_fails_with_its_reason(world):
+    record = _checked(world, [_student("A2025001", "甲", 1)])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    upload_delete(record.stored_name)
+    assert tasks.apply_import.call(record.pk) == "failed"
+    assert "no longer kept" in RosterImport.objects.get(pk=record.pk).failure
+
+
+def test_only_a_checked_import_with_no_errors_or_the_box_ticked_is_imported(world):
+    from apps.rosters.reading import RosterError
+
+    admin = world.users["school_a_admin"]
+    record = _checked(world, [_student("A2025001", "甲", 1), _student("A2025002", "乙", 3,
+                                                                     班级="无此班")])
+    with pytest.raises(RosterError) as caught:
+        roster_apply_request(actor=admin, import_id=record.pk)
+    assert caught.value.reason == "has_errors"
+    queued = _upload(world, [_student("A2025003", "丙", 5)])
+    with pytest.raises(RosterError) as caught:
+        roster_apply_request(actor=admin, import_id=queued.pk)
+    assert caught.value.reason == "not_checked"
+
+
+def test_the_housekeeping_deletes_old_files_but_not_waiting_ones(world, settings, roster_files):
+    settings.ROSTER_FILES_KEEP_HOURS = 0
+    done = _checked(world, [_student("A2025001", "甲", 1)])
+    waiting = _upload(world, [_student("A2025002", "乙", 3)])
+    assert tasks.roster_housekeeping.call() >= 1
+    assert not (roster_files / "uploads" / done.stored_name).exists()
+    assert (roster_files / "uploads" / waiting.stored_name).exists()
+    assert RosterImport.objects.get(pk=done.pk).stored_name == ""
+
+
+# Exports -------------------------------------------------------------------------------
+
+
+def _rows(data: bytes) -> list[list]:
+    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+
+
+def test_a_large_unmasked_export_runs_once_in_the_worker_with_one_log_row(client, world):
+    client.force_login(world.users["school_a_admin"])
+    klass = world.classes["a_c1"].pk
+    response = client.post(reverse("rosters_export:people"),
+                           {"klass": klass, "reveal": "1", "reason": "疾控核对"})
+    record = RosterExport.objects.get()
+    assert response.status_code == 302 and response.url == reverse("rosters_export:job",
+                                                                   args=[record.pk])
+    assert not AccessLog.objects.exists() and record.reveal
+    page = client.get(response.url).content.decode()
+    assert 'id="job-progress"' in page
+    assert client.get(reverse("rosters_export:job_file", args=[record.pk])).status_code == 404
+    assert tasks.run_export.call(record.pk) == "done"
+    assert tasks.run_export.call(record.pk) == "done before"
+    log = AccessLog.objects.get()
+    assert (log.action, log.reason) == ("export_unmasked", "疾控核对")
+    download = client.get(reverse("rosters_export:job_file", args=[record.pk]))
+    rows = _rows(b"".join(download.streaming_content))
+    documents = {decrypt_text(p.doc_cipher) for p in Person.objects.filter(klass_id=klass)}
+    assert {row[7] for row in rows[1:]} == documents and len(rows) - 1 == len(documents) > 1
+
+
+def test_a_large_export_is_its_requesters_only(client, world):
+    client.force_login(world.users["school_a_admin"])
+    client.get(reverse("rosters_export:households"))
+    record = RosterExport.objects.get()
+    tasks.run_export.call(record.pk)
+    client.force_login(world.users["school_b_admin"])
+    for name in ("job", "job_progress", "job_file"):
+        assert client.get(reverse(f"rosters_export:{name}", args=[record.pk])).status_code == 404
+
+
+def test_a_large_export_without_the_right_to_reveal_is_refused_at_once(client, world):
+    client.force_login(world.users["teacher_a1"])
+    response = client.post(reverse("rosters_export:people"), {"reveal": "1", "reason": "CDC"})
+    assert response.status_code == 404 and not RosterExport.objects.exists()
+
+
+def test_a_masked_large_export_keeps_a_typed_document_out_of_its_record(client, world,
+                                                                        settings):
+    settings.ROSTER_EXPORT_SYNC_ROWS = 0
+    person = world.persons["a1_student"]
+    client.force_login(world.users["school_a_admin"])
+    client.post(reverse("rosters_export:people"), {"q": person.plain_document})
+    record = RosterExport.objects.get()
+    assert person.plain_document not in str(record.filters)
+    tasks.run_export.call(record.pk)
+    assert RosterExport.objects.get(pk=record.pk).rows == 1
