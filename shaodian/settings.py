@@ -187,6 +187,8 @@ PERIODIC_TASKS = {
     "apps.emergency.tasks.watch_trigger_clocks": 60,
     # check-in reminders at each slot's reminder time (apps/health/conf.py), once per slot
     "apps.health.tasks.send_checkin_reminders": env_int("SHAODIAN_CHECKIN_REMINDER_SECONDS", 300),
+    # roster imports a dead worker left waiting queued again; old stored uploads and exports deleted
+    "apps.rosters.tasks.roster_housekeeping": env_int("SHAODIAN_ROSTER_SWEEP_SECONDS", 600),
 }
 
 LOGGING = {
