@@ -6,6 +6,7 @@ from apps.emergency import views_triggers as v
 
 urlpatterns = [
     path("reports/", v.report_list, name="reports"),
+    path("reports/import/", v.report_import, name="report_import"),
     path("reports/<int:pk>/", v.report_detail, name="report_detail"),
     path("triggers/", v.trigger_list, name="triggers"),
     path("triggers/<int:pk>/", v.trigger_detail, name="trigger_detail"),

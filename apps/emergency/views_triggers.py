@@ -44,6 +44,12 @@ class CaseReportForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-control")
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file"))
+    valid_only = forms.BooleanField(label=gettext_lazy("Record the good rows only"),
+                                    required=False)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
@@ -76,8 +82,34 @@ def report_list(request):
             return redirect("emergency:report_detail", pk=report.pk)
     recent = Paginator(CaseReport.objects.filter(drill=False).select_related(
         "region", "entered_by", "alert"), PAGE).get_page(request.GET.get("page"))
-    return render(request, "emergency/triggers/reports.html", {"form": form, "page": recent},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "emergency/triggers/reports.html", {
+        "form": form, "page": recent, "import_form": ImportForm()},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def report_import(request):
+    from apps.emergency.reports_import import MAX_BYTES, case_reports_import
+
+    if not has_perm_anywhere(request.user, "emergency.report"):
+        raise Http404
+    form = ImportForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = case_reports_import(actor=request.user, data=upload.read(MAX_BYTES + 1),
+                                     apply_valid_only=form.cleaned_data["valid_only"])
+        if result.recorded:
+            messages.success(request, _("%(n)d reports recorded; their triggers are firing.")
+                             % {"n": result.recorded})
+            if not result.errors:
+                return redirect("emergency:reports")
+    recent = Paginator(CaseReport.objects.filter(drill=False).select_related(
+        "region", "entered_by", "alert"), PAGE).get_page(1)
+    return render(request, "emergency/triggers/reports.html", {
+        "form": CaseReportForm(initial={"reported_on": timezone.localdate()}), "page": recent,
+        "import_form": form, "result": result}, status=400)
 
 
 @login_required
