@@ -13,4 +13,8 @@ def entries(user) -> list:
     if has_perm_anywhere(user, "testing.results"):
         found.append(MenuEntry("testing:results_import", _("Import lab results"),
                                "file-earmark-medical"))
+    if has_perm_anywhere(user, "testing.view") or has_perm_anywhere(user, "testing.manage"):
+        found.append(MenuEntry("testing:rounds", _("Testing rounds"), "calendar2-week"))
+    if has_perm_anywhere(user, "testing.sample"):
+        found.append(MenuEntry("testing:station_home", _("Sampling station"), "upc-scan"))
     return found

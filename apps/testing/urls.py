@@ -16,3 +16,15 @@ urlpatterns += [
     path("results/schools/", views_results.results_schools, name="results_schools"),
     path("advice/", views_results.advice_page, name="advice"),
 ]
+
+from apps.testing import views_rounds, views_station  # noqa: E402
+
+urlpatterns += [
+    path("rounds/", views_rounds.round_list, name="rounds"),
+    path("rounds/new/", views_rounds.round_new, name="round_new"),
+    path("rounds/<int:round_id>/", views_rounds.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/<str:to>/", views_rounds.round_transition,
+         name="round_transition"),
+    path("station/", views_station.station_home, name="station_home"),
+    path("station/<int:round_id>/", views_station.station, name="station"),
+]
