@@ -63,5 +63,6 @@ def round_progress(*, test_round: TestRound) -> dict:
                                     removed_at__isnull=True, recheck=False).count()
     tubes = dict(Tube.objects.filter(school_id=school_id, round=test_round)
                  .values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-    return {"members": members, "sampled": sampled, "tubes": tubes}
+    return {"members": members, "sampled": sampled, "tubes_open": tubes.get("open", 0),
+            "tubes_closed": tubes.get("closed", 0) + tubes.get("resulted", 0)}
 

@@ -1,0 +1,62 @@
+"""Round pages with personas: list, new round, detail with its plan, open and close."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from apps.testing.models import TestRound
+from apps.testing.tests.helpers_station import open_round
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(world, username):
+    client = Client()
+    client.force_login(world.users[username])
+    return client
+
+
+def test_it_creates_plans_and_opens_a_round_from_the_pages(world):
+    office = client_for(world, "school_a_admin")
+    assert office.get("/testing/rounds/new/").status_code == 200
+    response = office.post("/testing/rounds/new/", {
+        "school": world.schools["a"].pk, "name": "一周轮检", "kind": "pcr_pooled",
+        "scope": "school", "day": timezone.localdate().isoformat(), "days": 5,
+        "daily_share": 20, "stations": "东门\n操场"})
+    made = TestRound.objects.get()
+    assert response.status_code == 302 and response.url == f"/testing/rounds/{made.pk}/"
+    assert made.stations == ["东门", "操场"] and made.members.count() == 4
+    page = office.get(response.url).content.decode()
+    assert 'id="open-round"' in page and "plan-data" in page
+    office.post(f"/testing/rounds/{made.pk}/open/")
+    made.refresh_from_db()
+    assert made.status == "open"
+    listed = office.get("/testing/rounds/").content.decode()
+    assert "一周轮检" in listed
+
+
+def test_it_shows_a_bad_round_form_with_the_fields_reasons(world):
+    office = client_for(world, "school_a_admin")
+    response = office.post("/testing/rounds/new/", {
+        "school": world.schools["a"].pk, "name": "x", "kind": "pcr_pooled", "scope": "list",
+        "numbers": "NOPE", "day": timezone.localdate().isoformat(), "days": 1})
+    assert response.status_code == 200 and not TestRound.objects.exists()
+    assert "NOPE" in response.content.decode()
+
+
+@pytest.mark.parametrize("username, status", [
+    ("teacher_a1", 200), ("school_b_admin", 404), ("guardian_a1", 404), ("hospital_a", 200),
+])
+def test_it_shows_a_round_only_in_scope(world, username, status):
+    test_round = open_round(world)
+    assert client_for(world, username).get(f"/testing/rounds/{test_round.pk}/").status_code == (
+        status)
+
+
+def test_it_lets_no_one_but_the_office_open_or_close(world):
+    test_round = open_round(world)
+    response = client_for(world, "teacher_a1").post(f"/testing/rounds/{test_round.pk}/close/")
+    assert response.status_code == 404
+    test_round.refresh_from_db()
+    assert test_round.status == "open"
+    assert client_for(world, "teacher_a1").get("/testing/rounds/new/").status_code == 404

@@ -1,0 +1,141 @@
+"""Round pages: the rounds in scope, a new round (whom, how, when, where), a round's plan per
+day and progress, open and close. Reads need testing.view or testing.sample; making,
+opening and closing need testing.manage on the school (out of scope: 404)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.access.grants import has_perm_anywhere
+from apps.core.errors import ValidationFailed
+from apps.orgs.models import School, SchoolClass
+from apps.testing import rounds as services
+from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
+from apps.testing.selectors_station import READ_PERMS, round_for, round_progress, rounds_visible
+from apps.web.forms import BootstrapForm
+
+ROUNDS_SHOWN = 100
+
+
+def _reader(request) -> None:
+    if not any(has_perm_anywhere(request.user, p) for p in READ_PERMS):
+        raise Http404
+
+
+class RoundForm(BootstrapForm):
+    school = forms.TypedChoiceField(label=gettext_lazy("School"), coerce=int)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of test"), choices=RoundKind.choices)
+    scope = forms.ChoiceField(label=gettext_lazy("Who"), choices=RoundScope.choices)
+    klass_ids = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Classes"), coerce=int, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}))
+    numbers = forms.CharField(
+        label=gettext_lazy("Student or staff numbers, one a line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}))
+    share_percent = forms.IntegerField(label=gettext_lazy("Random share (%)"), required=False,
+                                       min_value=1, max_value=100)
+    day = forms.DateField(label=gettext_lazy("First day"),
+                          widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=gettext_lazy("Days"), min_value=1, max_value=31, initial=1,
+                              help_text=gettext_lazy("1 for a one-day round; 7 for a week's "
+                                                     "rotation."))
+    daily_share = forms.IntegerField(
+        label=gettext_lazy("Daily share (%)"), required=False, min_value=1, max_value=100,
+        help_text=gettext_lazy("e.g. 20: at least 20% a day, everyone within the days."))
+    stations = forms.CharField(label=gettext_lazy("Stations, one a line"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    drill = forms.BooleanField(label=gettext_lazy("Drill"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = School.objects.restrict(user, services.PERM).order_by("name")[:200]
+        self.fields["school"].choices = [(s.pk, s.name) for s in schools]
+        classes = (SchoolClass.objects.restrict(user, services.PERM)
+                   .select_related("school").order_by("school_id", "name")[:500])
+        self.fields["klass_ids"].choices = [(c.pk, c.name) for c in classes]
+        self.fields["drill"].widget.attrs["class"] = "form-check-input"
+
+    def detail(self) -> dict:
+        data = self.cleaned_data
+        return {"klass_ids": data.get("klass_ids") or [], "numbers": data.get("numbers", ""),
+                "share_percent": data.get("share_percent")}
+
+
+@login_required
+def round_list(request):
+    _reader(request)
+    found = list(rounds_visible(user=request.user).order_by("-day", "-id")[:ROUNDS_SHOWN])
+    planned = dict(RoundMember.objects.filter(round__in=[r.pk for r in found])
+                   .values_list("round").annotate(n=Count("id")).values_list("round", "n"))
+    for r in found:
+        r.planned = planned.get(r.pk, 0)
+    return render(request, "testing/rounds/list.html", {
+        "rounds": found,
+        "can_manage": has_perm_anywhere(request.user, services.PERM),
+        "can_sample": has_perm_anywhere(request.user, "testing.sample"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    if not has_perm_anywhere(request.user, services.PERM):
+        raise Http404
+    form = RoundForm(request.POST or None, user=request.user,
+                     initial={"day": timezone.localdate(), "kind": RoundKind.PCR_POOLED})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.round_create(
+                actor=request.user, school_id=data["school"], name=data["name"],
+                kind=data["kind"], scope=data["scope"], scope_detail=form.detail(),
+                day=data["day"], days=data["days"], daily_share=data["daily_share"],
+                stations=(data["stations"] or "").splitlines(), drill=data["drill"])
+        except ValidationFailed as exc:
+            for error in exc.errors:
+                name = error.field.split("[")[0]
+                form.add_error(name if name in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Round created: %(n)d people planned.")
+                             % {"n": made.members.count()})
+            return redirect("testing:round_detail", round_id=made.pk)
+    return render(request, "testing/rounds/new.html", {"form": form})
+
+
+@login_required
+def round_detail(request, round_id: int):
+    test_round = round_for(user=request.user, round_id=round_id)
+    per_day = list(RoundMember.objects.filter(school_id=test_round.school_id, round=test_round)
+                   .values_list("planned_day").annotate(n=Count("id")).order_by("planned_day")
+                   .values_list("planned_day", "n"))
+    manage = TestRound.objects.restrict(request.user, services.PERM).filter(pk=round_id).exists()
+    return render(request, "testing/rounds/detail.html", {
+        "round": test_round, "progress": round_progress(test_round=test_round),
+        "per_day": per_day, "can_manage": manage,
+        "can_sample": TestRound.objects.restrict(request.user, "testing.sample")
+        .filter(pk=round_id).exists(),
+        "chart_data": {"days": {"labels": [d.isoformat() for d, _n in per_day],
+                                "values": [n for _d, n in per_day],
+                                "title": _("People planned")}},
+    })
+
+
+@login_required
+@require_POST
+def round_transition(request, round_id: int, to: str):
+    change = {"open": services.round_open, "close": services.round_close}.get(to)
+    if change is None:
+        raise Http404
+    try:
+        change(actor=request.user, round_id=round_id)
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(str(e.message) for e in exc.errors))
+    return redirect("testing:round_detail", round_id=round_id)
