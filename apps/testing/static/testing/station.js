@@ -42,9 +42,9 @@
   function newTube() {
     const size = Number($("pool-size").value || cfg.default_size);
     const cid = uid();
+    // Opened on the server with its first scan, so an empty tube can still change its size.
     state.tubes[cid] = { cid, id: null, pool: size, barcode: "", status: "open", scans: [],
-                         single: "" };
-    state.queue.push({ op: "open", tube: cid, pool_size: size, station: $("station-name").value });
+                         single: "", queued: false };
     state.current = cid;
     state.mode = "person";
     commit();
@@ -56,6 +56,10 @@
     const t = tube();
     if (state.mode === "barcode") { closeWith(t, code); return; }
     if (live(t) >= t.pool) { state.mode = "barcode"; say(T.pool_full, "warning"); commit(); return; }
+    if (!t.queued) {
+      t.queued = true;
+      state.queue.push({ op: "open", tube: t.cid, pool_size: t.pool, station: $("station-name").value });
+    }
     const cid = uid();
     t.scans.push({ cid, code, status: "pending", name: "", message: "" });
     state.queue.push({ op: "scan", tube: t.cid, client_id: cid, code });
@@ -199,7 +203,7 @@
     s.status = "moved";
     const cid = `${s.cid}.single`;
     if (!state.tubes[cid]) {
-      state.tubes[cid] = { cid, id: o.tube_id, pool: 1, barcode: "", status: "open", single: o.reason,
+      state.tubes[cid] = { cid, id: o.tube_id, pool: 1, barcode: "", status: "open", single: o.reason, queued: true,
                            scans: [{ cid: s.cid, code: s.code, status: "added", name: o.name, message: "" }] };
     }
     if (state.current !== cid) {
@@ -216,9 +220,8 @@
     say(fmt(T.close_failed, { reason: reasonOf(data) }), "danger");
     if (state.current !== t.cid) {
       const current = tube();
-      if (current && current.scans.length === 0 && !current.id) {
-        delete state.tubes[current.cid]; // the empty tube opened after it: not needed yet
-        state.queue = state.queue.filter((q) => q.tube !== current.cid);
+      if (current && !current.queued) {
+        delete state.tubes[current.cid]; // the empty tube started after it: not needed yet
       } else if (current) {
         state.stack.push(current.cid);
       }
@@ -301,12 +304,16 @@
     commit();
     input.focus();
   });
+  const resize = () => {
+    if (tube().queued) return false;
+    tube().pool = Number($("pool-size").value); // an empty tube: it just takes the new size
+    state.mode = "person";
+    commit();
+    return true;
+  };
+  $("pool-size").addEventListener("change", () => { resize(); input.focus(); });
   $("new-tube").addEventListener("click", () => {
-    if (live(tube()) === 0 && !tube().single) { // an empty tube: just take the new size
-      tube().pool = Number($("pool-size").value);
-      state.queue.forEach((q) => { if (q.op === "open" && q.tube === state.current) q.pool_size = tube().pool; });
-      commit();
-    } else {
+    if (!resize()) {
       state.stack.push(state.current);
       newTube();
     }
