@@ -111,7 +111,7 @@ def followup_complete(*, actor, followup_id: int, outcome: str) -> FollowUp:
     """Mark a follow-up done with what was found or done; the actor must see it and hold
     followups.complete for it. The same completion sent twice (a double tap) is one."""
     followup = (FollowUp.objects.restrict(actor, "followups.complete")
-                .select_for_update().get(pk=followup_id))
+                .select_for_update(of=("self",)).get(pk=followup_id))
     outcome = (outcome or "").strip()
     if (followup.status == FollowUpStatus.DONE and followup.done_by_id == actor.pk
             and followup.outcome == outcome):
@@ -139,7 +139,7 @@ def followup_reassign(*, actor, followup_id: int, assignee_id: int) -> FollowUp:
     from apps.notifications.services import notification_send
 
     followup = (FollowUp.objects.restrict(actor, "followups.assign")
-                .select_for_update().select_related("person", "person__klass")
+                .select_for_update(of=("self",)).select_related("person", "person__klass")
                 .get(pk=followup_id))
     if followup.status != FollowUpStatus.OPEN:
         raise ValidationFailed([FieldError("status", "not_open", _("This follow-up is closed."))])
