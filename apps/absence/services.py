@@ -99,11 +99,13 @@ def _days(first_day, last_day, today: date) -> tuple[date | None, date | None, l
 
 
 def _already_absent(person: Person, first_day: date) -> list[FieldError]:
-    clash = SickAbsence.objects.filter(school_id=person.school_id, person_id=person.pk,
-                                       first_day__lte=first_day).exclude(
-        returned_on__isnull=False, returned_on__lte=first_day)
-    clash = clash.exclude(last_day__isnull=False, last_day__lt=first_day,
-                          returned_on__isnull=False)
+    """An absence of the person still running on first_day: not back yet, and its expected
+    last day (when given) not passed. One whose last day passed without a recorded return is
+    over, so a guardian is never stuck behind a return nobody recorded."""
+    clash = (SickAbsence.objects.filter(school_id=person.school_id, person_id=person.pk,
+                                        first_day__lte=first_day)
+             .exclude(returned_on__isnull=False, returned_on__lte=first_day)
+             .exclude(last_day__isnull=False, last_day__lt=first_day))
     if clash.exists():
         return [FieldError("first_day", "already_absent", _(
             "This person is already registered absent on this day; record their return "

@@ -142,3 +142,8 @@ def test_it_accepts_a_return_after_the_hours_without_fever(world, register):
                                  returned_on=days_ago(1))
     assert back.returned_on == days_ago(1) and not back.return_certificate
     register(first_day=TODAY)  # back, so a new absence may start
+
+
+def test_it_lets_a_new_absence_start_after_the_expected_last_day(register):
+    register(first_day=days_ago(6), last_day=days_ago(4))
+    assert register(first_day=days_ago(1)).first_day == days_ago(1)
