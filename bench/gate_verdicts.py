@@ -13,7 +13,7 @@ started from .venv on loopback with the project's settings plus a bare view
 
 The server is a separate process, so what the benchmark writes is committed: it deletes
 its own rows (client ids starting "bench-", its users) when it ends. Server shape:
-GATE_BENCH_WORKERS (default 2) × GATE_BENCH_THREADS (default 4).
+GATE_BENCH_WORKERS (default 2) × GATE_BENCH_THREADS (default 8).
 """
 
 import json
@@ -145,7 +145,7 @@ class _server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         workers = os.environ.get("GATE_BENCH_WORKERS", "2")
-        threads = os.environ.get("GATE_BENCH_THREADS", "4")
+        threads = os.environ.get("GATE_BENCH_THREADS", "8")
         env = {**os.environ, "SHAODIAN_DEBUG": "0", "DJANGO_SETTINGS_MODULE":
                "bench.gate_server.settings"}
         self.process = subprocess.Popen(  # noqa: S603 (our own fixed command)
