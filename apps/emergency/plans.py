@@ -45,6 +45,7 @@ RESPOND = "emergency.respond"
 TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "plan_templates.yaml"
 MAX_DUE_MINUTES = 14 * 24 * 60
 MAX_STEPS = 60
+ACKNOWLEDGE_STEP = "convene"  # the templates' "acknowledge the alert, convene" step
 
 
 class Duty(models.TextChoices):
@@ -56,7 +57,7 @@ class Duty(models.TextChoices):
     HEALTH = "health", _("Health care")
     LOGISTICS = "logistics", _("Logistics")
     CDC_LIAISON = "cdc_liaison", _("CDC liaison")
-    HOSPITAL_LIAISON = "hospital_liaison", _("Hospital liaison")
+    HOSPITAL_LIAISON = "hospital_liaison", _("Liaison with the hospital")
     COMMUNICATION = "communication", _("Parents and communication")
     TEACHING = "teaching", _("Teaching")
     SECURITY = "security", _("Gates and security")
@@ -505,7 +506,8 @@ def _notify_members(run: PlanRun) -> None:
 
 
 def _task_for_tick(actor, task_id: int) -> PlanTask:
-    task = PlanTask.objects.select_related("member", "run").filter(pk=task_id).first()
+    task = (PlanTask.objects.select_related("member", "run__plan").filter(pk=task_id)
+            .first())
     if task is None or actor is None or not actor.is_authenticated:
         raise Http404
     if task.member and task.member.user_id == actor.pk:
@@ -518,20 +520,31 @@ def _task_for_tick(actor, task_id: int) -> PlanTask:
     raise Http404
 
 
+def _stamp_trigger(task: PlanTask, actor, now: datetime) -> None:
+    """The first task done is the school's first action on its trigger; the step that
+    acknowledges the alert (key `convene`) acknowledges the trigger, when nobody has yet."""
+    triggers = SchoolTrigger.objects.filter(pk=task.run.trigger_id)
+    triggers.filter(first_action_at__isnull=True).update(first_action_at=now)
+    steps = task.run.plan.steps
+    key = steps[task.step_no - 1].get("key") if task.step_no <= len(steps) else ""
+    if key == ACKNOWLEDGE_STEP:
+        triggers.filter(acknowledged_at__isnull=True).update(acknowledged_at=now,
+                                                             acknowledged_by=actor)
+
+
 @transaction.atomic
 def plan_task_complete(*, actor, task_id: int, note: str = "") -> PlanTask:
     """Tick a task (its member, the leader or a school manager). The first task done in a
-    trigger's run is the school's first action on that trigger; the last one finishes the
-    run. Ticking a done task again changes nothing."""
+    trigger's run is the school's first action on that trigger (and the `convene` step
+    acknowledges it); the last one finishes the run. Ticking a done task again changes
+    nothing."""
     task = _task_for_tick(actor, task_id)
     now = timezone.now()
     done = PlanTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
         done_at=now, done_by=actor, note=note.strip()[:300])
     if done:
         if task.run.trigger_id:
-            SchoolTrigger.objects.filter(pk=task.run.trigger_id,
-                                         first_action_at__isnull=True).update(
-                first_action_at=now)
+            _stamp_trigger(task, actor, now)
         if not PlanTask.objects.filter(run_id=task.run_id, done_at__isnull=True).exists():
             PlanRun.objects.filter(pk=task.run_id, finished_at__isnull=True).update(
                 finished_at=now)

@@ -328,3 +328,17 @@ def test_it_lets_the_outbreak_reporter_start_the_plan_on_a_trigger_but_not_edit_
     with pytest.raises(Http404):
         school_plan_save(actor=reporter, school_id=a.pk, steps=run.plan.steps[1:],
                          base_version=run.plan.version)
+
+
+def test_it_acknowledges_the_trigger_when_the_convene_step_is_ticked(world, force):
+    a, admin = world.schools["a"], world.users["school_a_admin"]
+    trigger = trigger_for(a, minutes_ago=6)
+    run = plan_run_start(actor=admin, school_id=a.pk, trigger_id=trigger.pk)
+    report_step = run.tasks.get(step_no=2)  # report to the bureau: not an acknowledgement
+    plan_task_complete(actor=world.users["reporter_a"], task_id=report_step.pk)
+    trigger.refresh_from_db()
+    assert trigger.first_action_at is not None and trigger.acknowledged_at is None
+    plan_task_complete(actor=admin, task_id=run.tasks.get(step_no=1).pk)
+    trigger.refresh_from_db()
+    assert trigger.acknowledged_by == admin
+    assert trigger.acknowledged_at >= trigger.first_action_at

@@ -6,8 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!source || !canvas || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
   const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  const datasets = data.series.map((s) => ({ label: s.title, data: s.values, spanGaps: true,
-                                             tension: 0.2 }));
+  const colours = ["#0d6efd", "#198754", "#fd7e14"];
+  const datasets = data.series.map((s, i) => ({
+    label: s.title, data: s.values, spanGaps: true, tension: 0.2,
+    borderColor: colours[i], backgroundColor: colours[i],
+  }));
   datasets.push({ label: data.deadline_title, data: data.labels.map(() => data.deadline),
                   borderDash: [6, 4], pointRadius: 0, borderColor: "#dc3545" });
   new Chart(canvas, {
