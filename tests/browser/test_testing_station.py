@@ -43,9 +43,9 @@ def test_it_scans_a_pool_refuses_a_close_contact_and_closes_the_tubes(world, log
     scan(page, personal_code_issue(person=contact))
     warning = page.locator("#message")
     expect(warning).to_contain_text("陈小刚")
-    expect(warning).to_contain_text("single tube")  # never pooled
-    expect(page.locator("#tube-title")).to_contain_text("Single tube")
-    expect(page.locator("#prompt")).to_contain_text("barcode")
+    expect(warning).to_contain_text("密切接触者不得混采")  # never pooled: a single tube
+    expect(page.locator("#tube-title")).to_have_text("单管")
+    expect(page.locator("#prompt")).to_have_text("请扫管码")
     scan(page, "SINGLE-0001")
     expect(page.locator("#message")).to_contain_text("SINGLE-0001")
 
@@ -85,7 +85,7 @@ def test_it_keeps_scanning_through_a_network_drop_and_uploads_after(world, login
     page.context.set_offline(True)
     scan(page, personal_code_issue(person=pupils[0]))
     scan(page, pupils[1].number)
-    expect(page.locator("#net-status")).to_contain_text("Offline")
+    expect(page.locator("#net-status")).to_contain_text("离线")
     expect(page.locator("#scans li[data-status=pending]")).to_have_count(2)
     page.click("#close-tube")
     scan(page, "DROP-0001")
