@@ -200,3 +200,40 @@ def test_it_keeps_the_channel_of_a_removed_robot_for_its_deliveries(world):
     assert not Channel.objects.get(pk=delivery.source_id).active
     delivery.refresh_from_db()
     assert delivery.source_id is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_each_delivery_once_with_two_workers_at_once(world, http_server):
+    """Two real delivery runs in two threads (two database connections) on PostgreSQL."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent claims need a server database")
+    notification_send_external(
+        addresses=[Address("webhook", f"{http_server.url}/w{n}") for n in range(40)],
+        kind="x", subject=_("Home"))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def worker():
+        try:
+            barrier.wait()
+            while True:
+                done = delivery_run(limit=5)
+                outcomes.append(done)
+                if not done:
+                    break
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    paths = [r["path"] for r in http_server.requests]
+    assert len(paths) == 40 and len(set(paths)) == 40
+    assert sum(o["sent"] for o in outcomes) == 40
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
