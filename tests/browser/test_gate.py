@@ -1,0 +1,84 @@
+"""A gate officer scans at the kiosk in a real browser: the verdict comes big and coloured
+without a page load, the input is ready for the next scan; with the network cut the kiosk
+decides from its snapshot, queues the check and uploads it when the network is back. A
+school admin then sees the stop on the stops-by-reason chart and overrides it."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from apps.health.models import CheckIn
+from apps.people.codes import personal_code_issue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _checked_in(person):
+    CheckIn.objects.create(school_id=person.school_id, person=person, day=timezone.localdate(),
+                           slot="morning", temperature=36.5, submitted_as="self",
+                           client_id=f"browser-{person.pk}")
+
+
+def _scan(page, scanned, temperature):
+    page.fill("#scan-input", scanned)
+    page.press("#scan-input", "Enter")
+    expect(page.locator("#temperature")).to_be_focused()
+    page.fill("#temperature", temperature)
+    page.press("#temperature", "Enter")
+
+
+def test_it_gives_verdicts_online_and_offline(world, login_as):
+    from apps.gate.models import GateCheck
+
+    a1, a2 = world.persons["a1_student"], world.persons["a2_student"]
+    _checked_in(a1)
+    _checked_in(a2)
+    page = login_as("gate_a")
+    page.click("nav >> text=入校核验")
+    expect(page.locator("#scan-input")).to_be_focused()
+    page.wait_for_function("document.getElementById('kiosk').dataset.snapshot === '4'")
+
+    _scan(page, personal_code_issue(person=a1), "36.5")
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-verdict", "pass")
+    expect(page.locator("#verdict-person")).to_contain_text("张小明")
+    expect(page.locator("#scan-input")).to_be_focused()
+    expect(page.locator("#scan-input")).to_have_value("")
+    assert a1.plain_document not in page.content()
+
+    _scan(page, "A2024002", "38.6")  # a fever, typed by number
+    expect(verdict).to_have_attribute("data-verdict", "stop")
+    expect(page.locator("#verdict-reason")).to_contain_text("发热")
+    assert page.evaluate("document.getElementById('verdict').classList.contains('v-stop')")
+
+    page.context.set_offline(True)
+    _scan(page, personal_code_issue(person=a2), "36.4")
+    expect(verdict).to_have_attribute("data-verdict", "pass")
+    expect(page.locator("#net-state")).to_contain_text("离线")
+    expect(page.locator("#queue-state")).to_contain_text("1")
+    assert GateCheck.objects.count() == 2
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#queue-state")).to_have_text("")
+    offline = GateCheck.objects.get(recorded_offline=True)
+    assert offline.person_id == a2.pk and offline.verdict == "pass"
+
+
+def test_it_charts_stops_and_lets_the_school_override_one(world, login_as):
+    from apps.gate.services import gate_check_record
+
+    stopped = gate_check_record(actor=world.users["gate_a"], code_or_number="A2024001",
+                                temperature="38.9", direction="in", client_id="b-1")
+    page = login_as("school_a_admin")
+    page.click("nav >> text=入校拦截统计")
+    expect(page.locator('#gate-stops tr[data-reason="fever"]')).to_contain_text("1")
+    page.wait_for_function("document.getElementById('chart-stops').chart !== undefined")
+
+    page.click("nav >> text=入校核验记录")
+    page.click(f'tr[data-check="{stopped.check_id}"] >> text=放行')
+    page.fill("#override-reason", "复测36.7正常")
+    page.click("#override-submit")
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.click("nav >> text=放行记录")
+    expect(page.locator("#gate-overrides")).to_contain_text("复测36.7正常")
