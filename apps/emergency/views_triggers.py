@@ -33,7 +33,7 @@ class CaseReportForm(forms.Form):
     sub_area = forms.CharField(label=gettext_lazy("Street or compound"), max_length=200,
                                required=False)
     reported_on = forms.DateField(label=gettext_lazy("Reported on"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     cases = forms.IntegerField(label=gettext_lazy("Cases"), min_value=0, initial=1)
     source = forms.CharField(label=gettext_lazy("Source"), max_length=300,
                              help_text=gettext_lazy("The health commission's notice."))

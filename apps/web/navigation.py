@@ -54,20 +54,47 @@ def _entries(user) -> list[MenuEntry]:
     return entries
 
 
+# The menu is grouped so that some twenty pages fit in one bar: each entry's section comes
+# from its URL name (or its app's namespace); a section with one entry shows as a plain link.
+SECTIONS = (
+    ("people", _("People"), "people", ("web:org_tree", "web:person_list", "rosters",
+                                       "travel")),
+    ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups")),
+    ("emergency", _("Emergency"), "broadcast", ("emergency", "risk")),
+    ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
+    ("settings", _("Settings"), "gear", ("policy", "web:token_list", "notifications")),
+)
+
+
+def _section_of(url_name: str) -> str:
+    namespace = url_name.split(":")[0]
+    for key, _label, _icon, members in SECTIONS:
+        if url_name in members or namespace in members:
+            return key
+    return ""
+
+
 def menu_for(request) -> list[dict]:
+    """Top-level items: a link ({"url", "label", "icon", "active"}) or a section with its
+    links ({"section", "label", "icon", "active", "entries"})."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    return [
-        {
-            "url": reverse(e.url_name),
-            "label": e.label,
-            "icon": e.icon,
-            "active": current == e.url_name,
-        }
-        for e in _entries(user)
-    ]
+    links: dict[str, list[dict]] = {}
+    for e in _entries(user):
+        link = {"url": reverse(e.url_name), "label": e.label, "icon": e.icon,
+                "active": current == e.url_name}
+        links.setdefault(_section_of(e.url_name), []).append(link)
+    items = list(links.pop("", []))
+    for key, label, icon, _members in SECTIONS:
+        entries = links.get(key, [])
+        if len(entries) == 1:
+            items.append(entries[0])
+        elif entries:
+            items.append({"section": key, "label": label, "icon": icon, "entries": entries,
+                          "active": any(e["active"] for e in entries)})
+    return items
 
 
 def role_labels(user) -> list[dict]:

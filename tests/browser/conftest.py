@@ -80,3 +80,16 @@ def assets_loaded():
         )
 
     return _check
+
+
+@pytest.fixture
+def click_menu():
+    """Follow a menu link, opening its section's dropdown first when it sits in one."""
+
+    def _click(page, href: str) -> None:
+        link = page.locator(f"nav a[href='{href}']")
+        if not link.is_visible():
+            page.locator(f"nav .dropdown:has(a[href='{href}']) > .dropdown-toggle").click()
+        link.click()
+
+    return _click

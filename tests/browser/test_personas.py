@@ -62,9 +62,9 @@ def person_names(page) -> set[str]:
     return set(page.locator("#person-results .person-link").all_inner_texts())
 
 
-def test_it_lists_a_class_teacher_only_their_class(world, login_as):
+def test_it_lists_a_class_teacher_only_their_class(world, login_as, click_menu):
     page = login_as("teacher_a1")
-    page.click("nav a[href='/people/']")
+    click_menu(page, "/people/")
     expect(page.locator("#result-count")).to_be_visible()
     # teacher_a1 teaches 七年级1班 and is also the staff member 王建国 (their own record)
     assert person_names(page) == {"张小明", "刘小红", "王建国"}
@@ -188,11 +188,11 @@ def test_it_reveals_an_id_number_only_with_a_reason(world, login_as):
     assert AccessLog.objects.filter(object_id=str(person.pk), action="reveal_document").count() == 1
 
 
-def test_it_creates_shows_once_and_revokes_an_api_token(world, login_as):
+def test_it_creates_shows_once_and_revokes_an_api_token(world, login_as, click_menu):
     page = login_as("gate_a")
     page.click("#switch-language")  # to English, as a user would
     page.wait_for_function("() => document.documentElement.lang === 'en'")
-    page.click("nav a[href='/tokens/']")
+    click_menu(page, "/tokens/")
     page.fill("#id_name", "North gate terminal")
     page.check("input[value='gate.verdict']")
     page.click("#token-create")

@@ -342,3 +342,13 @@ def test_it_acknowledges_the_trigger_when_the_convene_step_is_ticked(world, forc
     trigger.refresh_from_db()
     assert trigger.acknowledged_by == admin
     assert trigger.acknowledged_at >= trigger.first_action_at
+
+
+def test_it_runs_a_drill_triggers_plan_as_a_drill_whatever_the_caller_says(world, force):
+    a, admin = world.schools["a"], world.users["school_a_admin"]
+    run = plan_run_start(actor=admin, school_id=a.pk, trigger_id=trigger_for(a, drill=True).pk)
+    assert run.drill
+    assert all(n.drill for n in Notification.objects.filter(kind="plan.started"))
+    with pytest.raises(ValidationFailed) as failed:
+        plan_run_start(actor=admin, school_id=a.pk, trigger_id=trigger_for(a).pk, drill=True)
+    assert failed.value.errors[0].reason == "real_trigger"

@@ -1,27 +1,14 @@
-"""Helpers for the status tests: the province runs henan-2022, trips, exposures and risk
-areas written straight to their tables (the declaration and designation services have
-their own tests), and statuses read back."""
+"""Helpers for the status tests (the `henan` fixture, the province running henan-2022, is
+in the root conftest): trips, exposures and risk areas written straight to their tables
+(the declaration and designation services have their own tests), and statuses read back."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 SHANGHAI_PUDONG = "310115"
 LUOYANG_JIANXI = "410305"
 ZHENGZHOU_JINSHUI = "410105"
-
-
-@pytest.fixture
-def henan(world):
-    """The province runs the 2022 directive's pack."""
-    from apps.policy.models import ProvincePolicy
-    from apps.policy.selectors import pack_get
-
-    pack = pack_get("henan-2022")
-    ProvincePolicy.objects.create(province_code="410000", pack_id=pack.id,
-                                  pack_version=str(pack.version), reason="test")
-    return world
 
 
 def days_ago(n: int):

@@ -82,17 +82,38 @@ def test_it_logs_out_by_post_only(client, login, world):
 
 
 def menu(client) -> list[str]:
+    """Every menu link, top-level and in the sections' dropdowns, in order."""
     page = client.get(reverse("web:home")).content.decode()
-    return re.findall(r'class="nav-link[^"]*" href="([^"]+)"', page)
+    nav = page.split('id="main-nav"')[1].split('id="user-box"')[0]
+    return re.findall(r'class="(?:nav-link|dropdown-item)[^"]*" href="(/[^"]*)"', nav)
+
+
+def sections(client) -> list[str]:
+    page = client.get(reverse("web:home")).content.decode()
+    return re.findall(r'id="menu-([a-z]+)"', page)
 
 
 def test_it_builds_the_menu_from_permissions(login, world):
-    assert menu(login(world.users["province"])) == [
-        "/", "/orgs/", "/policy/", "/people/", "/risk-areas/", "/tokens/"]
-    assert menu(login(world.users["gate_a"])) == ["/", "/risk-areas/", "/tokens/"]
-    assert menu(login(world.users["guardian_a1"])) == ["/", "/declarations/"]
-    assert menu(login(world.users["hospital_a"])) == [
-        "/", "/orgs/", "/policy/", "/risk-areas/", "/tokens/"]
+    province = login(world.users["province"])
+    links = menu(province)
+    assert links[0] == "/" and len(links) == len(set(links))
+    assert {"/orgs/", "/people/", "/policy/", "/risk-areas/", "/tokens/",
+            "/emergency/reports/", "/emergency/triggers/"} <= set(links)
+    assert "/rosters/import/" not in links  # the province imports no roster
+    gate = menu(login(world.users["gate_a"]))
+    assert "/people/" not in gate and "/orgs/" not in gate
+    assert {"/", "/risk-areas/", "/tokens/"} <= set(gate)
+    guardian = menu(login(world.users["guardian_a1"]))
+    assert "/declarations/" in guardian and "/people/" not in guardian
+    assert "/tokens/" not in guardian and "/emergency/triggers/" not in guardian
+
+
+def test_it_groups_the_menu_into_sections_that_fit_one_bar(login, world):
+    client = login(world.users["school_a_admin"])
+    assert sections(client) == ["people", "daily", "emergency", "testing", "settings"]
+    page = client.get(reverse("web:home")).content.decode()
+    top = re.findall(r'<li class="nav-item(?: dropdown)?">', page)
+    assert len(top) <= 7  # home, five sections, and at most one plain link
 
 
 def test_it_loads_its_scripts_and_styles_from_this_server(login, world):
