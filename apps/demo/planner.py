@@ -131,6 +131,9 @@ def _sizes(rng, kinds: list[str], persons: int) -> list[int]:
     return sizes
 
 
+MAX_NAME_ATTEMPTS = 50
+
+
 class _Namer:
     """Real-looking, unique school names and 10-digit codes (county code + serial)."""
 
@@ -142,11 +145,16 @@ class _Namer:
         self.serial: Counter = Counter()
 
     def name(self, kind: str, county: County) -> str:
-        while True:
+        for attempt in range(MAX_NAME_ATTEMPTS):
             candidate = self._candidate(kind, county)
+            if attempt == MAX_NAME_ATTEMPTS - 1:
+                # Random names can run out (a city has only so many fields times types of
+                # university): number the last candidate, which is then always new.
+                candidate += f"（{len(self.taken_names) + 1}）"
             if candidate not in self.taken_names:
                 self.taken_names.add(candidate)
                 return candidate
+        raise AssertionError("unreachable")  # the numbered candidate is always new
 
     def _candidate(self, kind: str, county: County) -> str:
         if kind == SchoolKind.UNIVERSITY:
