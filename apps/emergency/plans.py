@@ -21,7 +21,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, normalize_phone
 from apps.emergency.models import (
+    Drill,
     PlanRun,
     PlanTask,
     PlanTemplate,
@@ -630,3 +632,38 @@ def hospital_card(school: School) -> dict | None:
         return None
     hospital = school.hospital
     return {"hospital": hospital, "contacts": list(hospital.contacts.order_by("id"))}
+
+
+# ---- readiness across schools (bureaus) -------------------------------------------------------
+
+
+def _count_of(model, **filters):
+    return Subquery(model.objects.filter(school=OuterRef("pk"), **filters)
+                    .values("school").annotate(n=Count("id")).values("n")[:1])
+
+
+def schools_readiness(*, user, limit: int = 500, now: datetime | None = None):
+    """The user's schools with their task force size, plan version and last finished drill
+    (one query, capped), and how many of all of them lack a task force, a plan, or a drill in
+    the last year (three counts)."""
+    now = now or timezone.now()
+    schools = School.objects.restrict(user, VIEW)
+    year_ago = now - timedelta(days=365)
+    rows = (schools.select_related("hospital").annotate(
+        members=Coalesce(_count_of(TaskForceMember), 0),
+        plan_version=Subquery(SchoolPlan.objects.filter(school=OuterRef("pk"))
+                              .order_by("-version").values("version")[:1]),
+        last_drill=Subquery(Drill.objects.filter(school=OuterRef("pk"),
+                                                 finished_at__isnull=False)
+                            .order_by("-finished_at").values("finished_at")[:1]),
+    ).order_by("county_code", "name")[:limit])
+    totals = {
+        "schools": schools.count(),
+        "no_task_force": schools.exclude(Exists(TaskForceMember.objects.filter(
+            school=OuterRef("pk")))).count(),
+        "no_plan": schools.exclude(Exists(SchoolPlan.objects.filter(
+            school=OuterRef("pk")))).count(),
+        "no_recent_drill": schools.exclude(Exists(Drill.objects.filter(
+            school=OuterRef("pk"), finished_at__gte=year_ago))).count(),
+    }
+    return rows, totals

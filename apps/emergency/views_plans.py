@@ -41,8 +41,9 @@ def _picker(request, target: str):
         raise Http404
     if schools[:2].count() == 1:
         return redirect(target, school_id=schools.get().pk)
+    rows, totals = plans.schools_readiness(user=request.user)
     return render(request, "emergency/plans/picker.html", {
-        "schools": schools.order_by("county_code", "name")[:500], "target": target})
+        "rows": rows, "totals": totals, "target": target})
 
 
 @login_required

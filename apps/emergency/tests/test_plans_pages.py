@@ -157,3 +157,23 @@ def test_it_schedules_starts_and_finishes_a_drill_from_the_pages(world):
     page = client_for(world, "teacher_a1").get(url(world, "drills")).content.decode()
     assert "晨检发现发热学生" in page and 'id="chart-drills"' in page
     assert "drill-chart-data" in page
+
+
+def test_it_shows_a_bureau_the_readiness_of_its_schools_only(world):
+    from django.utils import timezone
+
+    from apps.emergency.drills import drill_finish, drill_schedule, drill_start
+
+    admin = world.users["school_a_admin"]
+    a = world.schools["a"]
+    task_force_member_add(actor=admin, school_id=a.pk, user_id=admin.pk, duty="leader")
+    drill = drill_schedule(actor=admin, school_id=a.pk, scenario="演练",
+                           scheduled_for=timezone.now())
+    drill_start(actor=admin, drill_id=drill.pk)
+    drill_finish(actor=admin, drill_id=drill.pk, participants=5, findings="")
+    page = client_for(world, "province").get("/emergency/plans/").content.decode()
+    assert "金水区第一中学" in page and "涧西区实验中学" in page
+    assert 'id="count-no-task-force">1<' in page and 'id="count-no-plan">1<' in page
+    assert 'id="count-no-drill">1<' in page and ">v1<" in page
+    county = client_for(world, "luoyang_bureau").get("/emergency/plans/")
+    assert county.status_code == 302 and county.url == url(world, "plans", "b")
