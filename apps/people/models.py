@@ -79,7 +79,13 @@ class Person(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="person")
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    # History is read per person (by id), never by school, class or region: the copied
+    # foreign keys need no index, and history_user no checked constraint. A roster import
+    # of a million students writes a million history rows; without these they cost half.
+    history = HistoricalRecords(
+        no_db_index=["school", "residence_region", "unit", "klass", "dorm_room", "user"],
+        user_db_constraint=False,
+    )
     objects = ScopedQuerySet.as_manager()
     scope_fields = PERSON_SCOPE
 
