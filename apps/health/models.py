@@ -40,7 +40,8 @@ class SubmittedAs(models.TextChoices):
 
 
 class CheckIn(models.Model):
-    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    # No index of its own: the unique constraints and indexes below lead with the school.
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, db_index=False)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE,
                                related_name="checkins")
     day = models.DateField(_("day"))  # Asia/Shanghai
@@ -49,7 +50,7 @@ class CheckIn(models.Model):
                                       null=True, blank=True)
     # Codes from apps.policy.engine.facts.SYMPTOMS; empty: none.
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
-    region = models.ForeignKey("regions.Region", null=True, blank=True,
+    region = models.ForeignKey("regions.Region", null=True, blank=True, db_index=False,
                                on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("where"))
     # A day student's co-residents: any symptoms, any travel since the last check-in.
@@ -82,7 +83,9 @@ class CheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["school", "day", "slot"]),
-            # A bureau's completion by school reads one day and slot across many schools.
+            # A bureau's completion by school reads one day and slot across many schools;
+            # on PostgreSQL it also carries submitted_at and abnormal (migration 0002), so
+            # late and abnormal ones are counted from the index alone.
             models.Index(fields=["day", "slot", "school"], name="checkin_day_slot_school"),
             models.Index(fields=["school", "day"], condition=models.Q(abnormal=True),
                          name="checkin_abnormal_day"),
@@ -101,7 +104,7 @@ class CheckInRevision(models.Model):
     a new client id). Its client id stays known, so a late retry of the superseded
     submission changes nothing."""
 
-    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, db_index=False)
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="revisions")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     client_id = models.CharField(max_length=64)
@@ -131,7 +134,7 @@ class ReminderRun(models.Model):
     """A school's reminders for one day and slot were sent: a rerun of the sweep skips it
     (each notification also carries a dedupe key, for a run cut short)."""
 
-    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE)
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE, db_index=False)
     day = models.DateField()
     slot = models.CharField(max_length=10, choices=Slot.choices)
     sent_at = models.DateTimeField(default=timezone.now)

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, FilteredRelation, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 
 from apps.health import conf
@@ -204,31 +204,41 @@ def school_completion(*, user, school: School, day: date, slot: str) -> dict:
     return {"classes": classes, "units": list(units.values()), "total": total}
 
 
-def _count(model_rows) -> Coalesce:
-    return Coalesce(Subquery(model_rows.values("school_id").annotate(n=Count("*"))
-                             .values("n")[:1], output_field=IntegerField()), 0)
+_BY_SCHOOL = """
+SELECT s.id, s.name, COALESCE(p.expected, 0), COALESCE(c.done, 0), COALESCE(c.late, 0),
+       COALESCE(c.abnormal, 0)
+  FROM orgs_school s
+  JOIN (SELECT school_id, COUNT(*) AS expected FROM people_person
+         WHERE active {boarders} AND school_id IN ({scope}) GROUP BY school_id) p
+    ON p.school_id = s.id
+  LEFT JOIN (SELECT school_id, COUNT(*) AS done,
+                    SUM(CASE WHEN submitted_at > %s THEN 1 ELSE 0 END) AS late,
+                    SUM(CASE WHEN abnormal THEN 1 ELSE 0 END) AS abnormal
+               FROM health_checkin
+              WHERE day = %s AND slot = %s AND school_id IN ({scope}) GROUP BY school_id) c
+    ON c.school_id = s.id
+"""
 
 
 def bureau_completion(*, user, day: date, slot: str, limit: int = BUREAU_LIMIT) -> dict:
-    """Completion of one slot by school for everything in the user's scope, in one query: each
-    school with its expected persons and its check-ins counted in SQL (the least complete
-    first), and the totals."""
-    due = conf.due_at(day, slot)
-    persons = slot_expected(Person.objects.filter(school_id=OuterRef("pk"), active=True), slot)
-    checkins = CheckIn.objects.filter(day=day, slot=slot, school_id=OuterRef("pk"))
-    schools = (School.objects.restrict(user, "health.view")
-               .annotate(expected=_count(persons), done=_count(checkins),
-                         late=_count(checkins.filter(submitted_at__gt=due)),
-                         abnormal=_count(checkins.filter(abnormal=True)))
-               .values("id", "name", "county_code", "expected", "done", "late", "abnormal"))
+    """Completion of one slot by school for everything in the user's scope, in one grouped
+    query: the persons a slot concerns counted per school, beside the slot's check-ins
+    counted per school (from the (day, slot, school) index), the scope applied inside each
+    so that a county reads only its schools; the least complete schools first."""
+    scope_sql, scope_params = (School.objects.restrict(user, "health.view").order_by()
+                               .values("id").query.sql_with_params())
+    sql = _BY_SCHOOL.format(
+        scope=scope_sql,
+        boarders="AND residence = 'boarder'" if slot == Slot.EVENING else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scope_params, conf.due_at(day, slot), day, slot, *scope_params])
+        rows = cursor.fetchall()
     lines = []
     total = Completion(None, "")
-    for row in schools:
-        line = Completion(row["id"], row["name"])
-        line.add(row)
-        total.add(row)
-        if line.expected:
-            lines.append(line)
+    for pk, name, expected, done, late, abnormal in rows:
+        line = Completion(pk, name, expected, done, late, abnormal)
+        total.add(vars(line))
+        lines.append(line)
     lines.sort(key=lambda line: (line.percent, -line.missing, line.label))
     return {"schools": lines[:limit], "more": max(len(lines) - limit, 0), "total": total,
             "count": len(lines)}
