@@ -155,11 +155,8 @@ def _tube_find_or_create(actor, test_round: TestRound, client_id: str, pool_size
         return mine
     if found:
         _fail("barcode", "barcode_taken", _("Another tube already has this barcode."))
-    tube = _tube_create(actor, test_round, client_id, pool_size, "", station)
-    tube.barcode = barcode or None
-    if barcode:
-        tube.save(update_fields=["barcode"])
-    return tube
+    # The barcode is free: the query above would have found its tube.
+    return _tube_create(actor, test_round, client_id, pool_size, barcode, station)
 
 
 def _tube_create(actor, test_round: TestRound, client_id: str, pool_size: int | None,
@@ -167,9 +164,6 @@ def _tube_create(actor, test_round: TestRound, client_id: str, pool_size: int | 
     if test_round.status != RoundStatus.OPEN:
         _fail("round", "round_not_open", _("The round is not open for sampling."))
     size = _pool_size(test_round, pool_size)
-    barcode = _barcode(barcode)
-    if barcode:
-        _barcode_free(test_round.school_id, barcode, tube_id=None)
     if station and test_round.stations and station not in test_round.stations:
         _fail("station", "unknown_station", _("This station is not one of the round's."))
     return Tube.objects.create(
