@@ -143,3 +143,33 @@ def post_override(request, check_id: int, payload: OverrideIn):
                                          reason=payload.reason)
     return {"check_id": check.pk, "overridden_at": check.overridden_at,
             "override_reason": check.override_reason}
+
+
+class GateIn(Schema):
+    school_id: int
+    name: str
+
+
+class TerminalIn(Schema):
+    school_id: int
+    gate_id: int
+    name: str
+    days: int = 365
+
+
+@router.post("/gates", auth=SignedInSession())
+def post_gate(request, payload: GateIn):
+    """A gate of a school (school admins: access.manage_roles on the school)."""
+    gate = services.gate_create(actor=request.user, school_id=payload.school_id,
+                                name=payload.name)
+    return {"id": gate.pk, "school_id": gate.school_id, "name": gate.name}
+
+
+@router.post("/terminals", auth=SignedInSession())
+def post_terminal(request, payload: TerminalIn):
+    """Register a scanner at a gate: returns its API token once (limited to scanning)."""
+    terminal, raw = services.terminal_register(
+        actor=request.user, school_id=payload.school_id, gate_id=payload.gate_id,
+        name=payload.name, days=payload.days)
+    return {"id": terminal.pk, "gate_id": terminal.gate_id, "name": terminal.name,
+            "token": raw}

@@ -142,3 +142,16 @@ def test_it_overrides_through_the_api_for_the_school_only(world, terminal):
     done = _post(_as(world, "school_a_admin"), f"/checks/{stopped['check_id']}/override",
                  {"reason": "复测正常"})
     assert done.status_code == 200 and done.json()["override_reason"] == "复测正常"
+
+
+def test_it_registers_a_terminal_from_a_signed_in_session_only(world):
+    admin = _as(world, "school_a_admin")
+    school = world.schools["a"].pk
+    gate = _post(admin, "/gates", {"school_id": school, "name": "北门"}).json()
+    made = _post(admin, "/terminals", {"school_id": school, "gate_id": gate["id"],
+                                       "name": "北门1号机"})
+    assert made.status_code == 200 and made.json()["token"].startswith("sd_")
+    scanner = Client(HTTP_AUTHORIZATION=f"Bearer {made.json()['token']}")
+    assert _post(scanner, "/gates", {"school_id": school, "name": "南门"}).status_code == 401
+    assert _post(_as(world, "school_b_admin"), "/gates",
+                 {"school_id": school, "name": "南门"}).status_code == 404
