@@ -15,8 +15,12 @@ disease and an overlapping window. A match only grows (more cases, wider window;
 removed, so a withdrawn absence never shrinks a report already sent); a new one is created,
 with report_due = now + cluster_report_hours (a notifiable case: NOTIFIABLE_REPORT_HOURS), and
 its alert goes out once (urgent inbox message to the school's outbreak reporters and school
-admins, deduplicated by the cluster's id). A per-school row lock (the School row) keeps two
-detection runs of one school from creating the same cluster twice.
+admins, deduplicated by the cluster's id). A lock on the School rows keeps two detection
+runs of one school from creating the same cluster twice.
+
+The work is set-based over a batch of schools (clusters_detect_schools): cases, classes and
+stored clusters in a fixed number of queries, one bulk insert and one bulk update. The task
+after a new absence runs it for one school; the periodic sweep for 200 schools at a time.
 """
 
 from collections import defaultdict
@@ -42,15 +46,16 @@ NOTIFIABLE_REPORT_HOURS = 2
 DEFAULT_FEVER = 38.0  # only when a pack has no fever_threshold_celsius
 
 
-def _absence_cases(school_id: int, since):
-    rows = SickAbsence.objects.filter(school_id=school_id, first_day__gte=since).values_list(
-        "id", "person_id", "first_day", "last_day", "returned_on", "klass_id", "dorm_room_id",
-        "symptoms", "diseases", "notifiable", "temperature")
-    cases = []
-    for pk, person, first, last, returned, klass, dorm, symptoms, diseases, notif, temp in rows:
+def _absence_cases(school_ids: list[int], since) -> dict[int, list]:
+    rows = SickAbsence.objects.filter(school_id__in=school_ids, first_day__gte=since).values_list(
+        "school_id", "id", "person_id", "first_day", "last_day", "returned_on", "klass_id",
+        "dorm_room_id", "symptoms", "diseases", "notifiable", "temperature")
+    cases = defaultdict(list)
+    for (school, pk, person, first, last, returned, klass, dorm, symptoms, diseases, notif,
+         temp) in rows:
         if returned is not None:
             last = returned - timedelta(days=1)
-        cases.append(engine.Case(
+        cases[school].append(engine.Case(
             id=f"a{pk}", person_id=person, day=first, klass=str(klass or ""),
             dorm=str(dorm or ""), symptoms=tuple(symptoms), diseases=tuple(diseases),
             notifiable=notif, temperature=float(temp) if temp is not None else None,
@@ -58,18 +63,24 @@ def _absence_cases(school_id: int, since):
     return cases
 
 
-def _checkin_cases(school_id: int, since, params: dict, absences: list) -> list:
+def _checkin_rows(school_ids: list[int], since) -> dict[int, list]:
     from apps.health.models import CheckIn
 
+    rows = defaultdict(list)
+    for row in (CheckIn.objects.filter(school_id__in=school_ids, day__gte=since, abnormal=True)
+                .order_by("day", "slot", "id")
+                .values_list("school_id", "id", "person_id", "day", "temperature", "symptoms",
+                             "person__klass_id", "person__dorm_room_id")):
+        rows[row[0]].append(row[1:])
+    return rows
+
+
+def _checkin_cases(rows, params: dict, absences: list) -> list:
     fever = params.get("fever_threshold_celsius", DEFAULT_FEVER)
     covered = defaultdict(list)  # person -> (first day, last day or None)
     for a in absences:
         covered[a.person_id].append((a.day, a.last_day))
     per_day: dict[tuple, dict] = {}
-    rows = (CheckIn.objects.filter(school_id=school_id, day__gte=since, abnormal=True)
-            .order_by("day", "slot", "id")
-            .values_list("id", "person_id", "day", "temperature", "symptoms", "person__klass_id",
-                         "person__dorm_room_id"))
     for pk, person, day, temp, symptoms, klass, dorm in rows:
         temp = float(temp) if temp is not None else None
         own = set(symptoms) | ({"fever"} if temp is not None and temp >= fever else set())
@@ -87,17 +98,20 @@ def _checkin_cases(school_id: int, since, params: dict, absences: list) -> list:
             for (person, day), f in per_day.items()]
 
 
-def _labels_and_sizes(school_id: int, cases) -> tuple[dict, dict]:
+def _labels_and_sizes(school_ids: list[int], cases) -> tuple[dict, dict]:
+    """Class and dorm names, and class sizes, of the classes and rooms with cases: three
+    queries for the whole batch of schools (ids are unique across schools)."""
     klasses = {int(c.klass) for c in cases if c.klass}
     dorms = {int(c.dorm) for c in cases if c.dorm}
     labels = {("klass", str(pk)): name for pk, name in SchoolClass.objects.filter(
-        school_id=school_id, pk__in=klasses).values_list("pk", "name")}
-    labels.update({("dorm", str(pk)): f"{building}{room}" for pk, building, room in
-                   DormRoom.objects.filter(school_id=school_id, pk__in=dorms)
-                   .values_list("pk", "building", "room")})
+        school_id__in=school_ids, pk__in=klasses).values_list("pk", "name")} if klasses else {}
+    if dorms:
+        labels.update({("dorm", str(pk)): f"{building}{room}" for pk, building, room in
+                       DormRoom.objects.filter(school_id__in=school_ids, pk__in=dorms)
+                       .values_list("pk", "building", "room")})
     sizes = {str(row["klass_id"]): row["n"] for row in Person.objects.filter(
-        school_id=school_id, klass_id__in=klasses, active=True)
-        .values("klass_id").annotate(n=Count("id"))}
+        school_id__in=school_ids, klass_id__in=klasses, active=True)
+        .values("klass_id").annotate(n=Count("id"))} if klasses else {}
     return labels, sizes
 
 
@@ -132,14 +146,17 @@ def _grow(stored: Cluster, found: engine.Cluster, now) -> bool:
     stored.symptoms = sorted(set(stored.symptoms) | set(found.symptoms))
     stored.reason_zh, stored.reason_en = found.zh[:300], found.en[:300]
     stored.updated_at = now
-    stored.save()
     return True
 
 
-def _create(school_id: int, found: engine.Cluster, params: dict, now) -> Cluster:
+GROWN_FIELDS = ["absence_ids", "checkin_ids", "person_ids", "window_start", "window_end",
+                "symptoms", "reason_zh", "reason_en", "updated_at"]
+
+
+def _new(school_id: int, found: engine.Cluster, params: dict, now) -> Cluster:
     hours = (NOTIFIABLE_REPORT_HOURS if found.rule == "infectious_case_report"
              else params.get("cluster_report_hours", DEFAULT_REPORT_HOURS))
-    return Cluster.objects.create(
+    return Cluster(
         school_id=school_id, group_kind=found.group_kind, rule=found.rule, kind=found.kind,
         disease=found.disease, symptoms=list(found.symptoms),
         absence_ids=_ids(found.case_ids, "a"), checkin_ids=_ids(found.case_ids, "c"),
@@ -149,33 +166,62 @@ def _create(school_id: int, found: engine.Cluster, params: dict, now) -> Cluster
         **_key(found.group_kind, found.group))
 
 
+def _since(params: dict, now):
+    return timezone.localdate(now) - timedelta(days=engine.lookback_days(params) + 1)
+
+
 @transaction.atomic
-def clusters_detect(*, school_id: int, now=None) -> dict[str, int]:
-    """Detect the school's clusters now; returns {"new": n, "grown": n}."""
+def clusters_detect_schools(*, params_by_school: dict[int, dict], now=None) -> dict[str, int]:
+    """Detect the clusters of these schools now, set-based: their cases, classes and stored
+    clusters are read in a fixed number of queries, the engine runs per school, new clusters
+    are written with one bulk insert and grown ones with one bulk update. The schools' rows
+    are locked (in id order) so two runs never create the same cluster twice. Returns
+    {"new": n, "grown": n}."""
     now = now or timezone.now()
-    School.objects.select_for_update().filter(pk=school_id).first()  # one run per school
-    params = school_params(school_id)
-    since = timezone.localdate(now) - timedelta(days=engine.lookback_days(params) + 1)
-    absences = _absence_cases(school_id, since)
-    cases = absences + _checkin_cases(school_id, since, params, absences)
-    if not cases:
-        return {"new": 0, "grown": 0}
-    labels, sizes = _labels_and_sizes(school_id, cases)
-    found = engine.detect(cases, params, class_sizes=sizes, labels=labels)
-    stored = list(Cluster.objects.filter(school_id=school_id, window_end__gte=since - timedelta(
-        days=engine.lookback_days(params))))
-    new, grown = [], 0
-    for cluster in found:
-        match = next((s for s in stored if _matches(s, cluster)), None)
-        if match is None:
-            match = _create(school_id, cluster, params, now)
-            stored.append(match)
-            new.append(match)
-        elif _grow(match, cluster, now):
-            grown += 1
+    school_ids = sorted(params_by_school)
+    list(School.objects.select_for_update().filter(pk__in=school_ids).order_by("pk")
+         .values_list("pk", flat=True))
+    since = {pk: _since(params, now) for pk, params in params_by_school.items()}
+    earliest = min(since.values())
+    absences = _absence_cases(school_ids, earliest)
+    checkins = _checkin_rows(school_ids, earliest)
+    cases = {}
+    for pk in school_ids:
+        mine = [c for c in absences.get(pk, []) if c.day >= since[pk]]
+        fresh = [r for r in checkins.get(pk, []) if r[2] >= since[pk]]
+        cases[pk] = mine + _checkin_cases(fresh, params_by_school[pk], mine)
+    labels, sizes = _labels_and_sizes(school_ids, [c for cs in cases.values() for c in cs])
+    stored = defaultdict(list)
+    lookback = max(engine.lookback_days(p) for p in params_by_school.values())
+    for cluster in Cluster.objects.filter(school_id__in=school_ids,
+                                          window_end__gte=earliest - timedelta(days=lookback)):
+        stored[cluster.school_id].append(cluster)
+    new, grown = [], []
+    for pk in school_ids:
+        if not cases[pk]:
+            continue
+        found = engine.detect(cases[pk], params_by_school[pk], class_sizes=sizes, labels=labels)
+        for cluster in found:
+            match = next((s for s in stored[pk] if _matches(s, cluster)), None)
+            if match is None:
+                match = _new(pk, cluster, params_by_school[pk], now)
+                stored[pk].append(match)
+                new.append(match)
+            elif match.pk and _grow(match, cluster, now) and match not in grown:
+                grown.append(match)
+            elif match.pk is None:
+                _grow(match, cluster, now)
+    Cluster.objects.bulk_create(new, batch_size=1000)
+    Cluster.objects.bulk_update(grown, GROWN_FIELDS, batch_size=1000)
     for cluster in new:
         transaction.on_commit(lambda c=cluster: cluster_alert(c))
-    return {"new": len(new), "grown": grown}
+    return {"new": len(new), "grown": len(grown)}
+
+
+def clusters_detect(*, school_id: int, now=None, params: dict | None = None) -> dict[str, int]:
+    """Detect one school's clusters now (the task after a new absence)."""
+    params = school_params(school_id) if params is None else params
+    return clusters_detect_schools(params_by_school={school_id: params}, now=now)
 
 
 def school_handlers(school_id: int) -> list[int]:
@@ -204,6 +250,20 @@ def cluster_alert(cluster: Cluster) -> int:
         recipient_ids=school_handlers(cluster.school_id), kind="absence.cluster",
         subject=subject, link=f"/absence/clusters/{cluster.pk}/", school_id=cluster.school_id,
         severity="urgent", dedupe_key=f"absence.cluster:{cluster.pk}")
+
+
+def clusters_detect_everywhere(*, batch: int = 200) -> int:
+    """Detection in every school with recent cases, a batch of schools at a time: their
+    policies in a few queries (apps.policy.selectors.effective_policies_for_schools), then
+    clusters_detect_schools, one transaction per batch. Returns how many clusters are new."""
+    from apps.policy.selectors import effective_policies_for_schools
+
+    schools, new = schools_with_recent_cases(), 0
+    for start in range(0, len(schools), batch):
+        policies = effective_policies_for_schools(schools[start:start + batch])
+        new += clusters_detect_schools(params_by_school={
+            pk: dict(policy.params) for pk, policy in policies.items()})["new"]
+    return new
 
 
 def schools_with_recent_cases(days: int = 11) -> list[int]:

@@ -5,7 +5,7 @@ which catches abnormal check-ins and anything a lost task missed. Both are idemp
 
 from django.tasks import task
 
-from apps.absence.detection import clusters_detect, schools_with_recent_cases
+from apps.absence.detection import clusters_detect, clusters_detect_everywhere
 
 
 @task()
@@ -17,4 +17,4 @@ def detect_clusters(school_id: int) -> dict:
 @task()
 def detect_clusters_everywhere() -> int:
     """Every school with recent cases; returns how many clusters are new."""
-    return sum(clusters_detect(school_id=pk)["new"] for pk in schools_with_recent_cases())
+    return clusters_detect_everywhere()
