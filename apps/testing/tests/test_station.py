@@ -309,3 +309,26 @@ def test_it_pools_close_contacts_when_the_rounds_rules_allow_it(world, api, pupi
     assert report["tube"]["pool_size"] == 5 and report["scans"][0]["status"] == "added"
     assert open_tube(api, test_round, "t-2", pool_size=20).json()["errors"][0]["reason"] == (
         "over_policy")
+
+
+def test_it_answers_by_name_when_it_loses_a_race_for_the_same_person(world, api, pupils,
+                                                                     monkeypatch):
+    """Two stations scan one person at the same moment: the loser's check ran before the
+    winner's insert, so its insert hits the partial unique constraint; the whole call runs
+    again and refuses the scan with its reason, keeping the others."""
+    from apps.testing import station
+
+    test_round = open_round(world)
+    winner = open_tube(api, test_round, "t-1", pool_size=5, scans=scans(pupils[0], prefix="w"))
+    assert winner.json()["scans"][0]["status"] == "added"
+    real, calls = station._Batch._check_round, []
+
+    def stale_then_real(self, fresh, elsewhere):
+        calls.append(len(elsewhere))
+        return real(self, fresh, {} if len(calls) == 1 else elsewhere)
+
+    monkeypatch.setattr(station._Batch, "_check_round", stale_then_real)
+    loser = open_tube(api, test_round, "t-2", pool_size=5,
+                      scans=scans(pupils[0], pupils[1], prefix="l")).json()
+    assert [s["reason"] for s in loser["scans"]] == ["already_sampled", ""]
+    assert calls == [1, 1] and loser["samples"] == 1
