@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_runs_a_drill_from_task_force_to_timings(world, login_as, assets_loaded):
+def test_it_runs_a_drill_from_task_force_to_timings(world, login_as, assets_loaded, click_menu):
     page = login_as("school_a_admin")
     assert assets_loaded(page)
-    page.click("nav >> text=应急预案")
+    click_menu(page, "/emergency/plans/")
     expect(page.locator("#designated-hospital")).to_contain_text("金水区人民医院")
 
     page.click("#plan-tabs >> text=应急专班")
