@@ -10,7 +10,8 @@ bad row refuses the whole import; `valid_only` applies the good rows and reports
 Applying is set-based, a handful of statements per batch of tubes whatever their number:
 the tubes' results (a conditional UPDATE: a tube that has a result keeps it), then, for each
 positive pool, a single-tube recheck follow-up for every member on the person responsible
-for them (their class teacher, who is told), then the statuses of the positives' members
+for them (their class teacher, who is told; so is the school's epidemic office), then the
+statuses of the positives' members
 and of those rechecked (the policy engine isolates on a positive result and clears a pooled
 positive on a later negative single tube). A recheck tube's result closes the member's open
 recheck follow-up. Other members whose stored status may depend on tests (a regimen such as
@@ -358,6 +359,8 @@ def _apply(actor, school: School, new: list[_Planned], outcome: ResultOutcome,
     outcome.recomputed = status_recompute_persons(
         school_id=school.pk, person_ids=urgent, reason=CAUSE, now=now) if urgent else 0
     _recompute_later(school, [p.tube_id for p in new], urgent)
+    if positive:
+        _tell_epidemic_office(school, positive, outcome.isolated)
 
 
 def _write_results(actor, school: School, new: list[_Planned], now: datetime) -> int:
@@ -457,6 +460,30 @@ def _tell_assignees(school: School, created: dict[tuple[int, bool], int],
             body=gettext_lazy("Isolate them at once and take a single-tube sample from each; "
                               "a negative recheck clears them."),
         )
+
+
+def _tell_epidemic_office(school: School, positive: list[dict], isolated: int) -> None:
+    """The school's epidemic office (school admins, outbreak reporters) hears of positive
+    results at once: a positive is an infectious case to act on and to report."""
+    from apps.access.models import RoleAssignment
+    from apps.access.roles import Role
+    from apps.notifications.services import notification_send
+
+    office = set(RoleAssignment.objects.filter(
+        school=school, role__in=(Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER),
+    ).values_list("user_id", flat=True))
+    digest = hashlib.sha256(",".join(sorted(t["barcode"] for t in positive)).encode())
+    notification_send(
+        recipient_ids=office, kind="testing.positive", school_id=school.pk, severity="urgent",
+        drill=all(t["round__drill"] for t in positive), link="/testing/results/positives/",
+        dedupe_key=f"results:positive:{digest.hexdigest()[:16]}",
+        subject=format_lazy(ngettext_lazy(
+            "{tubes} positive tube: {people} people to isolate",
+            "{tubes} positive tubes: {people} people to isolate", len(positive)),
+            tubes=len(positive), people=isolated),
+        body=gettext_lazy("Their single-tube rechecks are on their class teachers; the "
+                          "positive pools page shows how far they have got."),
+    )
 
 
 def _close_rechecks(actor, school: School, singles: list[dict], now: datetime) -> int:

@@ -57,6 +57,13 @@ def test_it_isolates_a_positive_pools_members_and_opens_a_recheck_for_each(world
     # The class teacher is told, once for the pool.
     told = Notification.objects.filter(recipient=world.users["teacher_a1"])
     assert told.count() == 1 and told.get().kind == "followup.recheck"
+    # So is the school's epidemic office, of the positive result itself.
+    office = Notification.objects.filter(kind="testing.positive")
+    assert sorted(n.recipient.username for n in office) == ["reporter_a", "school_a_admin"]
+    assert office.first().severity == "urgent"
+    # A repeated import tells nobody again.
+    _import(world, "school_a_admin", rows(("T1", "阳性")))
+    assert Notification.objects.count() == 3
 
 
 def test_it_clears_a_member_whose_single_tube_recheck_is_negative(world, pools):
