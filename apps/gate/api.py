@@ -14,11 +14,10 @@ from ninja import Router, Schema
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import services
-from apps.gate.auth import CachedBearerToken
+from apps.gate.auth import CachedBearerToken, SignedInSession
 from apps.gate.selectors import snapshot
 from apps.gate.verdict import REASONS
 from apps.status.selectors import reason_text
-from shaodian.api import SignedInSession
 
 router = Router(tags=["gate"])
 GATE_AUTH = [CachedBearerToken(), SignedInSession()]

@@ -10,7 +10,7 @@ TOKEN_TTL seconds (and at once in the process that revoked it, through `forget_t
 import threading
 import time
 
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from apps.access.grants import grants_for
 from apps.access.services import api_token_authenticate, token_hash
@@ -47,3 +47,13 @@ class CachedBearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser's session with ninja's CSRF check (as shaodian.api's; defined here so that
+    this app's API module imports without shaodian.api, which imports it)."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
