@@ -1,8 +1,10 @@
 """What a school's effective policy says about check-ins: which slots, and the fever line.
 
-Read on every submission, so kept in this process for a short while (CACHE_SECONDS, default
-60 s) and dropped at once when a policy change is committed here (apps.health.apps connects
-`policy_changed`); another process sees a tightened threshold within CACHE_SECONDS.
+Read on every submission, so kept in this process for a while (CACHE_SECONDS, default 300 s)
+and dropped at once when a policy change is committed in this process (apps.health.apps
+connects `policy_changed`); other processes see a tightened threshold within CACHE_SECONDS.
+A miss loads every school of the same bureau at once (the same five queries as one school),
+so a process serving a province warms up county by county, not school by school.
 """
 
 import threading
@@ -14,7 +16,7 @@ from apps.health.models import Slot
 from apps.people.models import Residence
 from shaodian.env import env_int
 
-CACHE_SECONDS = env_int("SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS", 60)
+CACHE_SECONDS = env_int("SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS", 300)
 DEFAULT_FEVER = Decimal("37.3")
 
 _cache: dict[int, tuple[float, "CheckInRules"]] = {}
@@ -49,12 +51,14 @@ def rules_for_school(school_id: int) -> CheckInRules:
     hit = _cache.get(school_id)
     if hit and hit[0] > now:
         return hit[1]
-    from apps.policy.selectors import effective_policy_for_school
+    from apps.orgs.models import School
 
-    rules = rules_from_params(effective_policy_for_school(school_id).policy.params)
+    bureau = School.objects.filter(pk=school_id).values("bureau_id")
+    siblings = School.objects.filter(bureau_id__in=bureau).values_list("pk", flat=True)
+    found = rules_for_schools([school_id, *siblings])
     with _lock:
-        _cache[school_id] = (now + CACHE_SECONDS, rules)
-    return rules
+        _cache.update({pk: (now + CACHE_SECONDS, rules) for pk, rules in found.items()})
+    return found[school_id]
 
 
 def rules_for_schools(school_ids) -> dict[int, CheckInRules]:

@@ -289,3 +289,14 @@ def test_it_recomputes_when_a_correction_clears_a_fever(submit, received,
     with django_capture_on_commit_callbacks(execute=True):
         submit(client_id="two", temperature="36.4")
     assert len(received) == 1
+
+
+def test_it_loads_the_policy_of_a_schools_whole_bureau_at_once(world):
+    from apps.health import rules
+    from apps.orgs.models import School
+
+    sibling = School.objects.create(name="金水区第二中学", code="4101050002", kind="junior",
+                                    boarding="day", region_id="410105",
+                                    bureau=world.bureaus["jinshui"])
+    rules.rules_for_school(world.schools["a"].pk)
+    assert set(rules._cache) == {world.schools["a"].pk, sibling.pk}  # not school B's bureau
