@@ -136,6 +136,17 @@ def school_user_choices(school_id: int) -> list[tuple[int, str]]:
     return sorted(((u.pk, str(u)) for u in users), key=lambda pair: pair[1])
 
 
+def task_force_user_ids(*, school_ids) -> dict[int, set[int]]:
+    """The accounts on each school's task force (outside members have none), in one query:
+    who a trigger or a plan run notifies."""
+    out: dict[int, set[int]] = {}
+    for school_id, user_id in (TaskForceMember.objects.filter(
+            school_id__in=list(school_ids), user__isnull=False, external=False)
+            .values_list("school_id", "user_id")):
+        out.setdefault(school_id, set()).add(user_id)
+    return out
+
+
 def task_force(*, user, school_id: int):
     school_for_read(user, school_id)
     return (TaskForceMember.objects.filter(school_id=school_id).select_related("user")
@@ -484,9 +495,7 @@ def _plan_run_create(*, actor, school_id, trigger_id, drill) -> PlanRun:
 def _notify_members(run: PlanRun) -> None:
     from apps.notifications.services import notification_send
 
-    recipients = set(TaskForceMember.objects.filter(
-        school_id=run.school_id, user__isnull=False, external=False)
-        .values_list("user_id", flat=True))
+    recipients = task_force_user_ids(school_ids=[run.school_id]).get(run.school_id, set())
     if not recipients:
         return
     school = School.objects.values_list("name", flat=True).get(pk=run.school_id)

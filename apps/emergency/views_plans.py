@@ -234,6 +234,7 @@ def _task_rows(request, run, tasks) -> list[dict]:
     leader = TaskForceMember.objects.filter(school_id=run.school_id, user_id=request.user.pk,
                                             lead=True).exists()
     return [{"task": t, "state": plans.task_state(t, now),
+             "mine": bool(t.member and t.member.user_id == request.user.pk),
              "may_tick": plans.may_tick(request.user, t, manager=manager, leader=leader)}
             for t in tasks]
 

@@ -134,7 +134,7 @@ def test_it_lets_a_gate_officer_on_the_task_force_tick_their_task(world):
     task = run.tasks.get(member__duty="security")
     client = client_for(world, "gate_a")
     page = client.get(f"/emergency/plans/runs/{run.pk}/").content.decode()
-    assert page.count("task-tick") == 1
+    assert page.count("task-tick") == 1 and page.count("task-mine") == 1
     assert client.post(f"/emergency/plans/tasks/{task.pk}/done/").status_code == 302
     assert PlanTask.objects.get(pk=task.pk).done_at is not None
 

@@ -120,3 +120,17 @@ def test_it_lets_a_member_without_a_view_role_read_their_task_force(world):
     assert [m.duty for m in members] == ["security"]
     with pytest.raises(Http404):
         task_force(user=world.users["gate_a"], school_id=world.schools["b"].pk)
+
+
+def test_it_lists_each_schools_task_force_accounts_in_one_query(world, django_assert_num_queries):
+    from apps.emergency.plans import task_force_user_ids
+
+    a, b = world.schools["a"], world.schools["b"]
+    add(world, user_id=world.users["teacher_a1"].pk, duty="deputy")
+    add(world, name="刘医生", organisation="疾控", duty="cdc", phone="13800138001",
+        external=True)
+    add(world, who="school_b_admin", school="b", user_id=world.users["teacher_b1"].pk,
+        duty="leader")
+    with django_assert_num_queries(1):
+        ids = task_force_user_ids(school_ids=[a.pk, b.pk])
+    assert ids == {a.pk: {world.users["teacher_a1"].pk}, b.pk: {world.users["teacher_b1"].pk}}
