@@ -113,8 +113,8 @@ def plan_edit(request, school_id: int):
     if not plans.may_manage(request.user, school_id):
         raise Http404
     current = plans.school_plan_latest(school_id=school_id)
-    if current is None:
-        current = plans.school_plan_from_template(actor=request.user, school_id=school_id)
+    if current is None:  # the plan page offers to make it from the template first
+        return redirect("emergency:plan", school_id=school_id)
     formset = StepFormSet(request.POST or None, initial=step_initial(current.steps),
                           prefix="steps")
     error = None
@@ -161,7 +161,10 @@ def plan_start(request, school_id: int):
         raise Http404
     form = PlanStartForm(request.POST,
                          triggers=list(plans.open_triggers(school_id=school_id)))
-    trigger_id = form.cleaned_data["trigger"] if form.is_valid() else None
+    if not form.is_valid():  # a trigger already answered, or not this school's
+        messages.error(request, "; ".join(str(e) for e in form.errors.get("trigger", [])))
+        return redirect("emergency:plan", school_id=school_id)
+    trigger_id = form.cleaned_data["trigger"]
     try:
         run = plans.plan_run_start(actor=request.user, school_id=school_id,
                                    trigger_id=trigger_id)

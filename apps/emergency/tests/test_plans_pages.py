@@ -177,3 +177,27 @@ def test_it_shows_a_bureau_the_readiness_of_its_schools_only(world):
     assert 'id="count-no-drill">1<' in page and ">v1<" in page
     county = client_for(world, "luoyang_bureau").get("/emergency/plans/")
     assert county.status_code == 302 and county.url == url(world, "plans", "b")
+
+
+def test_it_shows_the_checklist_in_english_when_chosen(world, settings):
+    run = plan_run_start(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk)
+    client = client_for(world, "school_a_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/emergency/plans/runs/{run.pk}/").content.decode()
+    assert "Acknowledge the alert; the leader convenes the task force" in page
+    assert "Designated hospital (one school, one hospital)" in page
+    assert "组长召集" not in page and "定点医疗机构" not in page
+
+
+def test_it_refuses_to_start_a_manual_run_for_a_trigger_already_answered(world):
+    from apps.emergency.tests.test_plans import trigger_for
+
+    a = world.schools["a"]
+    trigger = trigger_for(a)
+    client = client_for(world, "school_a_admin")
+    first = client.post(url(world, "plans") + "start/", {"trigger": trigger.pk})
+    run = PlanRun.objects.get()
+    assert first.url == f"/emergency/plans/runs/{run.pk}/" and run.trigger == trigger
+    again = client.post(url(world, "plans") + "start/", {"trigger": trigger.pk})
+    assert again.url == url(world, "plans")
+    assert PlanRun.objects.count() == 1
