@@ -88,3 +88,22 @@ def cluster_cases(cluster: Cluster) -> list[dict]:
             "temperature": c.temperature, "source": "checkin", "cause": "",
             "returned_on": None, "sex": c.person.sex, "absence_id": None})
     return sorted(rows.values(), key=lambda r: (r["onset"], r["klass"], r["name"]))
+
+
+def cluster_summary_by_school(*, user, limit: int = 30) -> list[dict]:
+    """Per school in the user's scope: clusters to report, late (open past the deadline, or
+    reported after it), reported on time; the schools with the most late first. One
+    aggregate query."""
+    from django.db.models import Count
+
+    now = timezone.now()
+    late = (Q(status=ClusterStatus.OPEN, report_due__lt=now)
+            | Q(reported_at__isnull=False, reported_at__gt=F("report_due")))
+    rows = (clusters_visible(user).order_by().values("school_id", "school__name")
+            .annotate(total=Count("id"), late=Count("id", filter=late),
+                      open=Count("id", filter=Q(status=ClusterStatus.OPEN)))
+            .order_by("-late", "-open", "school__name")[:limit])
+    return [{"school": r["school__name"], "total": r["total"], "late": r["late"],
+             "open_on_time": r["open"] - min(r["open"], r["late"]),
+             "on_time": r["total"] - r["late"] - (r["open"] - min(r["open"], r["late"]))}
+            for r in rows]

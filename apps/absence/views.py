@@ -17,7 +17,7 @@ from apps.absence import selectors, services
 from apps.absence.forms import AbsenceForm, CauseForm, CloseForm, ReportForm, ReturnForm
 from apps.absence.models import Cluster, SickAbsence
 from apps.absence.report import draft_text, report_rows
-from apps.access.grants import has_perm_anywhere
+from apps.access.grants import grants_for, has_perm_anywhere
 from apps.core.errors import ValidationFailed
 from apps.people.models import Person
 from apps.people.selectors import search_filter
@@ -159,10 +159,30 @@ def cluster_list(request):
     if show not in ("", "open", "late"):
         show = ""
     rows = list(selectors.cluster_list(user=request.user, show=show)[:LIST_LIMIT + 1])
+    summary = selectors.cluster_summary_by_school(user=request.user)
     return render(request, "absence/clusters.html", {
         "clusters": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT, "show": show,
+        "summary": summary if len(summary) > 1 or _sees_many_schools(request.user) else [],
+        "chart_data": _summary_chart(summary),
         "now": timezone.now(), "filters": [("", _("All")), ("open", _("To report")),
                                            ("late", _("Late"))]})
+
+
+def _sees_many_schools(user) -> bool:
+    return any(g.level == "region" and "absence.view" in g.permissions
+               for g in grants_for(user))
+
+
+def _summary_chart(summary: list[dict]) -> dict:
+    return {"labels": [r["school"] for r in summary],
+            "series": [{"label": str(_("Late")), "values": [r["late"] for r in summary],
+                        "color": "#dc3545"},
+                       {"label": str(_("To report")), "values": [r["open_on_time"]
+                                                                  for r in summary],
+                        "color": "#ffc107"},
+                       {"label": str(_("Reported on time")), "values": [r["on_time"]
+                                                                         for r in summary],
+                        "color": "#198754"}]}
 
 
 def _cluster_page(request, cluster: Cluster, report_form=None, status=200):

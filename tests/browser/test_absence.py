@@ -50,3 +50,10 @@ def test_it_alerts_the_outbreak_reporter_to_three_fevers_in_one_class(world, log
     expect(page.locator(".alert-success[role=alert]")).to_be_visible()
     cluster.refresh_from_db()
     assert cluster.status == "reported" and "赵*鸣" in cluster.report_text
+
+    page = login_as("jinshui_bureau")
+    page.goto(page.base + "/absence/clusters/")
+    expect(page.locator(f"tr[data-cluster='{cluster.pk}']")).to_contain_text("已报告")
+    expect(page.locator("#summary-table")).to_contain_text("金水区第一中学")
+    page.wait_for_function(
+        "typeof Chart === 'function' && Chart.getChart(document.getElementById('cluster-chart'))")

@@ -198,3 +198,16 @@ def test_it_speaks_chinese_by_default_and_english_on_request(world, as_user):
     assert "登记因病缺勤" in zh and "缺勤首日" in zh and "发热" in zh
     en = as_user("teacher_a1", "en").get(reverse("absence:register")).content.decode()
     assert "Report sick absence" in en and "First day absent" in en
+
+
+def test_it_shows_a_bureau_each_school_s_late_reports_with_a_chart(world, cluster, as_user):
+    from datetime import timedelta
+
+    Cluster.objects.filter(pk=cluster.pk).update(
+        report_due=cluster.report_due - timedelta(hours=30))
+    page = as_user("jinshui_bureau").get(reverse("absence:clusters")).content.decode()
+    assert 'id="cluster-chart"' in page and "chart.umd.min.js" in page
+    row = page[page.index('id="summary-table"'):]
+    assert "<td>金水区第一中学</td><td>1</td><td>1</td><td>0</td><td>0</td>" in row
+    school = as_user("reporter_a").get(reverse("absence:clusters")).content.decode()
+    assert 'id="cluster-chart"' not in school
