@@ -29,9 +29,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from apps.absence.models import Cluster, SickAbsence
+from apps.absence.models import Cluster, ClusterStatus, SickAbsence
 from apps.absence.services import school_params
 from apps.access.models import RoleAssignment
 from apps.access.roles import Role
@@ -264,6 +266,34 @@ def clusters_detect_everywhere(*, batch: int = 200) -> int:
         new += clusters_detect_schools(params_by_school={
             pk: dict(policy.params) for pk, policy in policies.items()})["new"]
     return new
+
+
+def clusters_remind_late(*, now=None) -> int:
+    """Clusters still not reported past their deadline: one warning each (deduplicated by the
+    cluster's id) to the school's outbreak reporters and school admins and to the admins of
+    the school's own bureau, who supervise it. Returns how many inbox rows are new."""
+    from apps.notifications.services import notification_send
+
+    now = now or timezone.now()
+    late = list(Cluster.objects.filter(status=ClusterStatus.OPEN, report_due__lt=now)
+                .select_related("school").order_by("pk")[:5000])
+    bureau_admins = defaultdict(set)
+    for bureau_id, user_id in RoleAssignment.objects.filter(
+            role=Role.BUREAU_ADMIN, bureau_id__in={c.school.bureau_id for c in late}
+    ).values_list("bureau_id", "user_id"):
+        bureau_admins[bureau_id].add(user_id)
+    sent = 0
+    for cluster in late:
+        due = timezone.localtime(cluster.report_due).strftime("%Y-%m-%d %H:%M")
+        sent += notification_send(
+            recipient_ids={*school_handlers(cluster.school_id),
+                           *bureau_admins[cluster.school.bureau_id]},
+            kind="absence.cluster_late", severity="warning", school_id=cluster.school_id,
+            subject=format_lazy(_lazy("{school}: a cluster is not reported; it was due by "
+                                      "{due}."), school=cluster.school.name, due=due),
+            link=f"/absence/clusters/{cluster.pk}/",
+            dedupe_key=f"absence.cluster_late:{cluster.pk}")
+    return sent
 
 
 def schools_with_recent_cases(days: int = 11) -> list[int]:

@@ -1,11 +1,16 @@
 """Background cluster detection (django.tasks): each takes ids, loads what it needs, calls
 apps.absence.detection. A new absence queues `detect_clusters` on commit; the worker queues
 `detect_clusters_everywhere` every SHAODIAN_CLUSTER_SWEEP_SECONDS (settings.PERIODIC_TASKS),
-which catches abnormal check-ins and anything a lost task missed. Both are idempotent."""
+which catches abnormal check-ins and anything a lost task missed, and warns of clusters past
+their report deadline. Both are idempotent."""
 
 from django.tasks import task
 
-from apps.absence.detection import clusters_detect, clusters_detect_everywhere
+from apps.absence.detection import (
+    clusters_detect,
+    clusters_detect_everywhere,
+    clusters_remind_late,
+)
 
 
 @task()
@@ -16,5 +21,8 @@ def detect_clusters(school_id: int) -> dict:
 
 @task()
 def detect_clusters_everywhere() -> int:
-    """Every school with recent cases; returns how many clusters are new."""
-    return clusters_detect_everywhere()
+    """Every school with recent cases, then a warning for each cluster past its report
+    deadline; returns how many clusters are new."""
+    new = clusters_detect_everywhere()
+    clusters_remind_late()
+    return new

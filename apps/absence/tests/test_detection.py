@@ -151,3 +151,19 @@ def test_it_finds_nothing_under_a_pack_without_the_rules(world, register, classm
     fever_in_class(register, classmates, 3)
     clusters_detect(school_id=school_a(world))
     assert not Cluster.objects.exists()
+
+
+def test_it_warns_the_school_and_its_bureau_once_of_a_late_report(world, register, classmates):
+    from apps.absence.detection import clusters_remind_late
+
+    fever_in_class(register, classmates, 3)
+    clusters_detect(school_id=school_a(world))
+    cluster = Cluster.objects.get()
+    assert clusters_remind_late(now=cluster.report_due - timedelta(minutes=1)) == 0
+    later = cluster.report_due + timedelta(minutes=1)
+    assert clusters_remind_late(now=later) == 3  # reporter, school admin, Jinshui bureau
+    assert clusters_remind_late(now=later) == 0
+    late = Notification.objects.get(recipient=world.users["jinshui_bureau"],
+                                    kind="absence.cluster_late")
+    assert "金水区第一中学" in late.subject_zh and late.severity == "warning"
+    assert not Notification.objects.filter(recipient=world.users["luoyang_bureau"]).exists()
