@@ -31,7 +31,7 @@ from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.absence.models import Cluster, ClusterStatus, SickAbsence
 from apps.absence.services import school_params
@@ -289,7 +289,7 @@ def clusters_remind_late(*, now=None) -> int:
             recipient_ids={*school_handlers(cluster.school_id),
                            *bureau_admins[cluster.school.bureau_id]},
             kind="absence.cluster_late", severity="warning", school_id=cluster.school_id,
-            subject=format_lazy(_lazy("{school}: a cluster is not reported; it was due by "
+            subject=format_lazy(gettext_lazy("{school}: a cluster is not reported; it was due by "
                                       "{due}."), school=cluster.school.name, due=due),
             link=f"/absence/clusters/{cluster.pk}/",
             dedupe_key=f"absence.cluster_late:{cluster.pk}")

@@ -165,5 +165,6 @@ def test_it_warns_the_school_and_its_bureau_once_of_a_late_report(world, registe
     assert clusters_remind_late(now=later) == 0
     late = Notification.objects.get(recipient=world.users["jinshui_bureau"],
                                     kind="absence.cluster_late")
-    assert "金水区第一中学" in late.subject_zh and late.severity == "warning"
+    assert "金水区第一中学：聚集性疫情尚未报告" in late.subject_zh and late.severity == "warning"
+    assert "a cluster is not reported" in late.subject_en
     assert not Notification.objects.filter(recipient=world.users["luoyang_bureau"]).exists()
