@@ -7,6 +7,7 @@ notifications of all those schools with one INSERT ... SELECT each, driven by th
 region's index, whatever the number of schools. The same code serves PostgreSQL and SQLite.
 """
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -288,11 +289,70 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
     return count
 
 
+_DELIVERY = ("INSERT INTO notifications_delivery (notification_id, channel, address, source_id, "
+             "language, status, attempts, next_attempt_at, claim_token, claimed_at, last_error, "
+             "sent_at) ")
+
+
+def _outside_deliveries(alert: Alert, region: Region, now: datetime) -> int:
+    """Copies of the trigger on outside channels, set-based: each notified user's own
+    channels (a trigger is urgent, so every active one), and per reached school one message
+    to its robots and webhooks, the designated hospital's contacts and the task force's
+    outside members (SMS). The delivery loop sends them (apps.notifications)."""
+    from apps.notifications.services import _queue_delivery_run
+
+    trig = _q(SchoolTrigger._meta.db_table)
+    name = region.full_name or region.name
+    school_key = f"alert:{alert.pk}:school:"
+    tail = ", 'pending', 0, %s, '', NULL, '', NULL"
+    statements = [
+        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + """
+           FROM notifications_notification n
+           JOIN notifications_channel c ON c.user_id = n.recipient_id AND c.active
+          WHERE n.dedupe_key = %s ON CONFLICT DO NOTHING""",
+         [now, f"alert:{alert.pk}:trigger.fired"]),
+        (f"""INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
+                subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill, created_at)
+             SELECT NULL, t.school_id, 'trigger.fired', 'urgent', %s, %s, '', '',
+                    '/emergency/triggers/', CAST(%s AS VARCHAR(120)) || t.school_id, FALSE, %s
+               FROM {trig} t WHERE t.alert_id = %s ON CONFLICT DO NOTHING""",
+         [f"两触发：{name}报告本土病例，请在时限内响应"[:200],
+          f"Trigger: local cases reported in {name}; respond before the deadline"[:200],
+          school_key, now, alert.pk]),
+        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + """
+           FROM notifications_notification n
+           JOIN notifications_channel c ON c.school_id = n.school_id AND c.active
+          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
+          ON CONFLICT DO NOTHING""", [now, school_key]),
+        (_DELIVERY + "SELECT n.id, 'sms', hc.phone, NULL, 'zh-hans'" + tail + """
+           FROM notifications_notification n
+           JOIN orgs_school s ON s.id = n.school_id
+           JOIN orgs_hospitalcontact hc ON hc.hospital_id = s.hospital_id AND hc.phone <> ''
+          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
+          ON CONFLICT DO NOTHING""", [now, school_key]),
+        (_DELIVERY + "SELECT n.id, 'sms', tf.phone, NULL, 'zh-hans'" + tail + """
+           FROM notifications_notification n
+           JOIN emergency_taskforcemember tf ON tf.school_id = n.school_id AND tf.external
+                AND tf.phone <> ''
+          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
+          ON CONFLICT DO NOTHING""", [now, school_key]),
+    ]
+    count = 0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            count += max(cursor.rowcount, 0)
+    _queue_delivery_run()
+    return count
+
+
 def alert_fire(*, report_id: int, school_ids: Iterable[int] | None = None,
-               force_reach: bool = False) -> FireResult:
+               force_reach: bool = False, timings: dict | None = None) -> FireResult:
     """Fire (or extend) the alert of a case report, in one transaction: triggers for every
     reached school, the trace-back hits, a follow-up per traced person, notifications.
-    Running it again for the same report adds only what is new (nothing, usually)."""
+    Running it again for the same report adds only what is new (nothing, usually).
+    `timings`, when given, receives the seconds each phase took (for the benchmark)."""
+    clock = _PhaseClock(timings)
     with transaction.atomic():
         report = CaseReport.objects.select_for_update().select_related("region").get(
             pk=report_id)
@@ -307,17 +367,39 @@ def alert_fire(*, report_id: int, school_ids: Iterable[int] | None = None,
         if alert.drill_school_id:
             school_ids = [alert.drill_school_id]
         now = timezone.now()
-        reached = _reached_schools(report.region_id, school_ids, force_reach)
-        triggers = _write_triggers(alert, report, reached)
+        reached = clock.run("reach", _reached_schools, report.region_id, school_ids, force_reach)
+        triggers = clock.run("triggers", _write_triggers, alert, report, reached)
         since = min((t.trace_since for t in SchoolTrigger.objects.filter(alert=alert)
                      .only("trace_since").order_by("trace_since")[:1]), default=None)
         hits = followups = notes = 0
         if since is not None:
-            hits = _trace_hits(alert, report.region, since)
-            followups = _trace_followups(alert, report.region, now)
-            _mark_traced(alert, now)
-            notes = _notify(alert, report.region, now)
+            hits = clock.run("trace_back", _trace_hits, alert, report.region, since)
+            followups = clock.run("followups", _trace_followups, alert, report.region, now)
+            clock.run("traced", _mark_traced, alert, now)
+            notes = clock.run("notifications", _notify, alert, report.region, now)
+            if not alert.drill:
+                clock.run("deliveries", _outside_deliveries, alert, report.region, now)
+    clock.stop("commit")
     return FireResult(alert.pk, new, triggers, hits, followups, notes)
+
+
+class _PhaseClock:
+    """Seconds per phase into a dict, when one is given."""
+
+    def __init__(self, timings: dict | None):
+        self.timings = timings
+        self.last = time.monotonic()
+
+    def run(self, name: str, func, *args):
+        result = func(*args)
+        self.stop(name)
+        return result
+
+    def stop(self, name: str) -> None:
+        now = time.monotonic()
+        if self.timings is not None:
+            self.timings[name] = now - self.last
+        self.last = now
 
 
 def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:

@@ -227,3 +227,25 @@ def test_it_runs_a_drill_for_one_school_without_messages_to_families(world):
     assert FollowUp.objects.filter(drill=True).exists()
     assert not Notification.objects.filter(kind="trace.person").exists()
     assert Notification.objects.filter(drill=True, kind="trigger.fired").exists()
+
+
+def test_it_queues_outside_copies_for_channels_hospital_and_outside_members(henan):
+    from apps.emergency.models import TaskForceMember
+    from apps.notifications.models import Channel, Delivery
+    from apps.orgs.models import HospitalContact
+
+    a = henan.schools["a"]
+    Channel.objects.create(user=henan.users["school_a_admin"], kind="sms", address="13800000001")
+    Channel.objects.create(school=a, kind="wecom",
+                           address="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
+    HospitalContact.objects.create(hospital=henan.hospital, name="李医生", phone="13800000002")
+    TaskForceMember.objects.create(school=a, name="区疾控张科长", duty="疾控联络",
+                                   phone="13800000003", external=True)
+    _r, result = fire(henan)
+    sent = set(Delivery.objects.values_list("channel", "address"))
+    assert ("sms", "13800000001") in sent and ("sms", "13800000002") in sent
+    assert ("sms", "13800000003") in sent
+    assert ("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k") in sent
+    count = Delivery.objects.count()
+    alert_fire(report_id=CaseReport.objects.get().pk)
+    assert Delivery.objects.count() == count  # once per alert and address
