@@ -792,11 +792,13 @@ def _create(actor, plan: Plan) -> None:
     new = [planned for planned in plan.rows if planned.action == "new"]
     if not new:
         return
-    ids, now, written = IdPool(Person), timezone.now(), []
+    pool, now, written = IdPool(Person), timezone.now(), []
+    # Every id before COPY starts: the connection runs no other query while it copies.
+    ids = [pool.take() for _planned in new]
 
     def people():
-        for planned in new:
-            values = {**planned.values, **_document_fields(planned), "id": ids.take(),
+        for planned, person_id in zip(new, ids, strict=True):
+            values = {**planned.values, **_document_fields(planned), "id": person_id,
                       "school_id": plan.school.pk, "kind": plan.kind, "active": True}
             row = tuple(values[c] for c in PERSON_COLUMNS)
             written.append(row)
