@@ -31,7 +31,9 @@ from bench import Context, Result, benchmark
 PERSONS = 3_000_000
 TARGET_PER_S = 1_000
 SECONDS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_SECONDS", 20))
-WARMUP_SECONDS = 3
+# Long enough for every worker to load each county's policy once (apps.health.rules): the
+# steady state of a server that has been up for a while.
+WARMUP_SECONDS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_WARMUP", 15))
 CONNECTIONS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_CONNECTIONS", 32))
 WORKERS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_WORKERS", 3))
 THREADS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_THREADS", 2))
