@@ -74,3 +74,10 @@ def test_it_lists_clusters_with_their_lateness_by_scope(world, api, register, cl
         ("cluster_report", 3, False)]
     assert api("luoyang_bureau", "get", "/clusters").json()["items"] == []
     assert api("guardian_a1", "get", "/clusters").json()["items"] == []
+
+
+def test_it_shows_the_designated_hospital_its_paired_school_only(world, api, register):
+    register(person="a1_student")
+    register(user="school_b_admin", person="b1_student")
+    rows = api("hospital_a", "get", "/absences").json()["items"]
+    assert [r["person_id"] for r in rows] == [world.persons["a1_student"].pk]
