@@ -19,30 +19,53 @@ def responsible_for(*, school_id: int, person_ids: Iterable[int]) -> dict[int, i
     person's unit (for a student, the class's grade or college); else the school's outbreak
     reporter, else its school admin (None when the school has none of them). Persons of
     another school are left out. Four queries whatever the number of persons."""
-    persons = list(Person.objects.filter(school_id=school_id, id__in=set(person_ids))
-                   .values_list("id", "klass_id", "unit_id"))
+    return responsible_for_many(school_ids=[school_id], person_ids=person_ids)
+
+
+CHUNK = 5000
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def responsible_for_many(*, school_ids: Iterable[int],
+                         person_ids: Iterable[int]) -> dict[int, int | None]:
+    """responsible_for across many schools at once (a trigger's fan-out): four queries, or
+    a few more when there are many thousands of persons (read in chunks)."""
+    school_ids, wanted = sorted(set(school_ids)), sorted(set(person_ids))
+    persons = [row for chunk in _chunks(wanted) for row in Person.objects.filter(
+        school_id__in=school_ids, id__in=chunk).values_list("id", "school_id", "klass_id",
+                                                            "unit_id")]
     classes = {cid: (teacher_id, unit_id) for cid, teacher_id, unit_id in
-               SchoolClass.objects.filter(school_id=school_id)
+               SchoolClass.objects.filter(id__in={p[2] for p in persons if p[2]})
                .values_list("id", "teacher_id", "unit_id")}
+    units = {p[3] for p in persons if p[3]} | {u for _t, u in classes.values()}
     leads: dict[int, int] = {}
-    for unit_id, user_id in (RoleAssignment.objects
-                             .filter(role=Role.UNIT_LEAD, unit__school_id=school_id)
-                             .order_by("id").values_list("unit_id", "user_id")):
-        leads.setdefault(unit_id, user_id)
-    fallback = _school_fallback(school_id)
+    for unit_id, user_id in (RoleAssignment.objects.filter(role=Role.UNIT_LEAD,
+                                                           unit_id__in=units)
+                             .order_by("-id").values_list("unit_id", "user_id")):
+        leads[unit_id] = user_id  # the first assigned wins
+    fallback = _school_fallbacks(school_ids)
     result = {}
-    for pid, klass_id, unit_id in persons:
+    for pid, school_id, klass_id, unit_id in persons:
         teacher_id, class_unit = classes.get(klass_id, (None, None))
         result[pid] = (teacher_id or leads.get(unit_id) or leads.get(class_unit)
-                       or fallback)
+                       or fallback.get(school_id))
     return result
 
 
-def _school_fallback(school_id: int) -> int | None:
-    holders = dict(RoleAssignment.objects.filter(
-        role__in=[Role.OUTBREAK_REPORTER, Role.SCHOOL_ADMIN], school_id=school_id,
-    ).order_by("-id").values_list("role", "user_id"))  # the first assigned wins
-    return holders.get(Role.OUTBREAK_REPORTER) or holders.get(Role.SCHOOL_ADMIN)
+def _school_fallbacks(school_ids: list[int]) -> dict[int, int]:
+    """Each school's first outbreak reporter, else its first school admin."""
+    holders: dict[tuple[int, str], int] = {}
+    for school_id, role, user_id in RoleAssignment.objects.filter(
+        role__in=[Role.OUTBREAK_REPORTER, Role.SCHOOL_ADMIN], school_id__in=school_ids,
+    ).order_by("-id").values_list("school_id", "role", "user_id"):
+        holders[(school_id, role)] = user_id  # the first assigned wins
+    return {sid: holders.get((sid, Role.OUTBREAK_REPORTER)) or holders[(sid, Role.SCHOOL_ADMIN)]
+            for sid in school_ids
+            if (sid, Role.OUTBREAK_REPORTER) in holders or (sid, Role.SCHOOL_ADMIN) in holders}
 
 
 def followup_list(*, user, status: str = FollowUpStatus.OPEN, mine: bool = False,

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,7 +14,7 @@ from django.utils.translation import ngettext_lazy
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.followups.models import FollowUp, FollowUpKind, FollowUpStatus
-from apps.followups.selectors import assignee_candidates, responsible_for
+from apps.followups.selectors import assignee_candidates, responsible_for_many
 
 OUTCOME_MAX = 2000
 
@@ -29,7 +29,6 @@ class FollowUpItem:
     due_at: datetime | None = None  # None: the batch's due time
 
 
-@transaction.atomic
 def followup_create_many(
     *,
     school_id: int,
@@ -43,23 +42,40 @@ def followup_create_many(
     """One follow-up per item, on its assignee or the person responsible; those that exist
     already for (school, kind, source, person) are left as they are. Each assignee gets one
     inbox message for the batch (none when nothing is new). Returns how many are new."""
-    if not items:
-        return 0
+    return followup_create_for_schools(kind=kind, source=source,
+                                       items_by_school={school_id: items}, due_at=due_at,
+                                       drill=drill, notify=notify)
+
+
+@transaction.atomic
+def followup_create_for_schools(
+    *,
+    kind: str,
+    source: str,
+    items_by_school: Mapping[int, Sequence[FollowUpItem]],
+    due_at: datetime | None = None,
+    drill: bool = False,
+    notify: bool = True,
+) -> int:
+    """followup_create_many for many schools in one go (a trigger's trace-back across a
+    province): a fixed number of queries whatever the number of schools and persons, and
+    one inbox message per assignee for the whole batch."""
     if kind not in FollowUpKind.values:
         raise ValidationFailed([FieldError("kind", "invalid",
                                            _("Unknown kind of follow-up: %(k)s") % {"k": kind})])
-    responsible = responsible_for(
-        school_id=school_id, person_ids=[i.person_id for i in items if i.assignee_id is None]
-    )
-    existing = set(FollowUp.objects.filter(
-        school_id=school_id, kind=kind, source=source,
-        person_id__in=[i.person_id for i in items],
-    ).values_list("person_id", flat=True))
-    new: dict[int, FollowUp] = {}
-    for i in items:
-        if i.person_id in existing or i.person_id in new:
+    pairs = [(school_id, i) for school_id, items in items_by_school.items() for i in items]
+    if not pairs:
+        return 0
+    responsible = responsible_for_many(
+        school_ids=items_by_school, person_ids=[i.person_id for _s, i in pairs
+                                                if i.assignee_id is None])
+    existing = _existing(kind, source, pairs)
+    new: dict[tuple[int, int], FollowUp] = {}
+    for school_id, i in pairs:
+        key = (school_id, i.person_id)
+        if key in existing or key in new:
             continue
-        new[i.person_id] = FollowUp(
+        new[key] = FollowUp(
             school_id=school_id, person_id=i.person_id, kind=kind, source=source[:60],
             title_zh=i.title_zh[:200], title_en=i.title_en[:200], detail=i.detail,
             assignee_id=i.assignee_id or responsible.get(i.person_id),
@@ -67,8 +83,20 @@ def followup_create_many(
     rows = list(new.values())
     FollowUp.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     if notify:
-        _notify_assignees(school_id=school_id, kind=kind, source=source, rows=rows, drill=drill)
+        _notify_assignees(kind=kind, source=source, rows=rows, drill=drill)
     return len(rows)
+
+
+def _existing(kind: str, source: str, pairs) -> set[tuple[int, int]]:
+    school_ids = sorted({s for s, _i in pairs})
+    person_ids = sorted({i.person_id for _s, i in pairs})
+    found = set()
+    for start in range(0, len(person_ids), 5000):
+        found |= set(FollowUp.objects.filter(
+            kind=kind, source=source[:60], school_id__in=school_ids,
+            person_id__in=person_ids[start:start + 5000],
+        ).values_list("school_id", "person_id"))
+    return found
 
 
 def _batch_key(kind: str, source: str, rows: Iterable[FollowUp]) -> str:
@@ -79,31 +107,31 @@ def _batch_key(kind: str, source: str, rows: Iterable[FollowUp]) -> str:
     return f"followup:{kind}:{source}:{digest}"[:120]
 
 
-def _notify_assignees(*, school_id: int, kind: str, source: str, rows: list[FollowUp],
-                      drill: bool) -> None:
-    from apps.notifications.services import notification_send
+def _notify_assignees(*, kind: str, source: str, rows: list[FollowUp], drill: bool) -> None:
+    """Each assignee once: "<n> new follow-ups: <kind>", about their school (or none when
+    the batch gives them follow-ups in several schools)."""
+    from apps.notifications.services import Personal, notification_send_each
 
-    per_assignee: dict[int, int] = defaultdict(int)
+    counts: dict[int, int] = defaultdict(int)
+    schools: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         if row.assignee_id:
-            per_assignee[row.assignee_id] += 1
-    # One send per distinct count (the subject says how many), not one per assignee.
-    by_count: dict[int, list[int]] = defaultdict(list)
-    for user_id, count in per_assignee.items():
-        by_count[count].append(user_id)
-    key = _batch_key(kind, source, rows)
+            counts[row.assignee_id] += 1
+            schools[row.assignee_id].add(row.school_id)
     label = FollowUpKind(kind).label
-    for count, user_ids in by_count.items():
-        notification_send(
-            recipient_ids=user_ids, kind=f"followup.{kind}", school_id=school_id, drill=drill,
-            subject=format_lazy(
-                ngettext_lazy("{count} new follow-up: {kind}", "{count} new follow-ups: {kind}",
-                              count),
-                count=count, kind=label,
-            ),
-            severity="warning" if kind == FollowUpKind.TRACE_BACK else "info",
-            link="/followups/", dedupe_key=key,
-        )
+    # One subject per distinct count: building a lazy plural is costly, rendering it too.
+    subjects = {n: format_lazy(ngettext_lazy("{count} new follow-up: {kind}",
+                                             "{count} new follow-ups: {kind}", n),
+                               count=n, kind=label) for n in set(counts.values())}
+    messages = [
+        Personal(recipient_id=user_id, subject=subjects[count], link="/followups/",
+                 school_id=next(iter(schools[user_id])) if len(schools[user_id]) == 1 else None)
+        for user_id, count in counts.items()
+    ]
+    notification_send_each(
+        messages=messages, kind=f"followup.{kind}", drill=drill,
+        severity="warning" if kind == FollowUpKind.TRACE_BACK else "info",
+        dedupe_key=_batch_key(kind, source, rows))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ is taken again.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,7 @@ logger = logging.getLogger("shaodian.notifications")
 BACKOFF_SECONDS = 30  # first retry after 30 s, then x4: 2 min, 8 min, 32 min, ~2 h
 BACKOFF_CAP = timedelta(hours=6)
 CLAIM_LEASE = timedelta(minutes=10)
+FLUSH_SECONDS = 2.0
 SECRET_CONTEXT = b"notifications.channel"
 # A user's account e-mail is used as an e-mail channel from this severity up.
 ACCOUNT_EMAIL_MIN_SEVERITY = Severity.WARNING
@@ -125,7 +127,7 @@ def notification_send(
         return 0
     rows = _insert_inbox_rows(message, sorted(recipients))
     if not drill:
-        deliveries = _user_deliveries(message, rows)
+        deliveries = _user_deliveries(rows, kind=message.kind, severity=message.severity)
         if school_id:
             deliveries += _school_deliveries(message)
         _insert_deliveries(deliveries)
@@ -133,21 +135,80 @@ def notification_send(
 
 
 def _insert_inbox_rows(message: _Message, recipient_ids: list[int]) -> list[Notification]:
+    return _insert_rows([message.row(recipient_id=uid) for uid in recipient_ids],
+                        message.dedupe_key)
+
+
+def _insert_rows(rows: list[Notification], dedupe_key: str) -> list[Notification]:
     stamp = timezone.now()
-    rows = [message.row(recipient_id=uid, created_at=stamp) for uid in recipient_ids]
-    if not message.dedupe_key:
+    for row in rows:
+        row.created_at = stamp
+    if not dedupe_key:
         return Notification.objects.bulk_create(rows, batch_size=2000)
     # A concurrent send of the same key may win a row: skip it, then read back ours.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return list(Notification.objects.filter(dedupe_key=message.dedupe_key, created_at=stamp,
-                                            recipient_id__in=recipient_ids))
+    return list(Notification.objects.filter(dedupe_key=dedupe_key, created_at=stamp,
+                                            recipient_id__in=[r.recipient_id for r in rows]))
+
+
+@dataclass(frozen=True)
+class Personal:
+    """One recipient's own message in a batch (notification_send_each)."""
+
+    recipient_id: int
+    subject: object  # a lazy translatable string, or a callable returning one
+    body: object = ""
+    school_id: int | None = None
+    link: str = ""
+
+
+@transaction.atomic
+def notification_send_each(
+    *,
+    messages: Sequence[Personal],
+    kind: str,
+    severity: str = Severity.INFO,
+    dedupe_key: str = "",
+    drill: bool = False,
+) -> int:
+    """Many recipients, each with their own subject (e.g. "3 new follow-ups") and school, in
+    a fixed number of queries however many there are: for fan-outs across schools. The same
+    rules as notification_send (dedupe per recipient and key, no outside delivery in a
+    drill), except that school channels get no copy of personal messages."""
+    personal = {m.recipient_id: m for m in messages}
+    if dedupe_key and personal:
+        for uid in Notification.objects.filter(dedupe_key=dedupe_key[:120],
+                                               recipient_id__in=list(personal)) \
+                .values_list("recipient_id", flat=True):
+            personal.pop(uid, None)
+    if not personal:
+        return 0
+    rendered: dict[tuple[int, int], tuple] = {}  # a subject shared by many is rendered once
+
+    def row(uid: int, m: Personal) -> Notification:
+        key = (id(m.subject), id(m.body))
+        if key not in rendered:
+            rendered[key] = (*_both_languages(m.subject),
+                             *(_both_languages(m.body) if m.body else ("", "")))
+        subject_zh, subject_en, body_zh, body_en = rendered[key]
+        return _Message(kind=kind[:40], severity=severity, subject_zh=subject_zh[:200],
+                        subject_en=subject_en[:200], body_zh=body_zh, body_en=body_en,
+                        link=m.link[:300], school_id=m.school_id, dedupe_key=dedupe_key[:120],
+                        drill=drill).row(recipient_id=uid)
+
+    if severity not in SEVERITY_RANK:
+        raise ValidationFailed([FieldError("severity", "invalid", _("Unknown severity."))])
+    rows = _insert_rows([row(uid, m) for uid, m in sorted(personal.items())], dedupe_key[:120])
+    if not drill:
+        _insert_deliveries(_user_deliveries(rows, kind=kind[:40], severity=severity))
+    return len(rows)
 
 
 def _wants(min_severity: str, severity: str) -> bool:
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[min_severity]
 
 
-def _user_deliveries(message: _Message, rows: list[Notification]) -> list[Delivery]:
+def _user_deliveries(rows: list[Notification], *, kind: str, severity: str) -> list[Delivery]:
     from apps.access.models import User
 
     ids = [r.recipient_id for r in rows]
@@ -163,13 +224,12 @@ def _user_deliveries(message: _Message, rows: list[Notification]) -> list[Delive
         language = language or settings.LANGUAGE_CODE
         mine = own[row.recipient_id]
         for channel in mine:
-            if channel.wants(message.kind, message.severity):
+            if channel.wants(kind, severity):
                 deliveries.append(Delivery(notification=row, channel=channel.kind,
                                            address=channel.address, source=channel,
                                            language=language))
         has_email_channel = any(c.kind == ChannelKind.EMAIL for c in mine)
-        if email and not has_email_channel and _wants(ACCOUNT_EMAIL_MIN_SEVERITY,
-                                                      message.severity):
+        if email and not has_email_channel and _wants(ACCOUNT_EMAIL_MIN_SEVERITY, severity):
             deliveries.append(Delivery(notification=row, channel=ChannelKind.EMAIL,
                                        address=email, language=language))
         if console:
@@ -435,19 +495,23 @@ def delivery_outgoing(delivery: Delivery) -> channels.Outgoing:
         school_id=note.school_id, drill=note.drill, secret=channel_secret(delivery.source))
 
 
-def delivery_attempt(delivery: Delivery, *, token: str) -> str:
-    """Send one claimed delivery and record the outcome; returns its new status."""
+def delivery_send(delivery: Delivery) -> str:
+    """Send one claimed delivery; the error text, or "" when the channel took it."""
     try:
         channels.send(delivery_outgoing(delivery))
     except channels.DeliveryError as exc:
-        return _record_failure(delivery, token=token, error=str(exc))
+        return str(exc) or "error"
     except Exception as exc:  # a bug in a channel must not leave the row claimed
         logger.exception("delivery %s failed unexpectedly", delivery.pk)
-        return _record_failure(delivery, token=token, error=type(exc).__name__)
-    Delivery.objects.filter(pk=delivery.pk, claim_token=token).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
-        last_error="", claim_token="")
-    return DeliveryStatus.SENT
+        return type(exc).__name__
+    return ""
+
+
+def _record_sent(ids: list[int], *, token: str) -> None:
+    if ids:
+        Delivery.objects.filter(pk__in=ids, claim_token=token).update(
+            status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
+            last_error="", claim_token="")
 
 
 def _record_failure(delivery: Delivery, *, token: str, error: str) -> str:
@@ -462,9 +526,25 @@ def _record_failure(delivery: Delivery, *, token: str, error: str) -> str:
 
 def delivery_run(*, limit: int = 100, now: datetime | None = None) -> Counter:
     """One run of the loop: claim up to `limit` due deliveries, send each, record each.
-    Returns how many ended in each status (sent, pending = retry later, failed = gave up)."""
+    Returns how many ended in each status (sent, pending = retry later, failed = gave up).
+    Successes are written together, at least every FLUSH_SECONDS, so that a crash re-sends
+    only what was sent since (the loop is at-least-once across a crash, never twice else)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     claimed = deliveries_claim(ids=deliveries_due_ids(now=now, limit=limit), now=now,
                                token=token)
-    return Counter(delivery_attempt(d, token=token) for d in claimed)
+    outcome: Counter = Counter()
+    sent: list[int] = []
+    flushed = time.monotonic()
+    for delivery in claimed:
+        error = delivery_send(delivery)
+        if error:
+            outcome[_record_failure(delivery, token=token, error=error)] += 1
+        else:
+            sent.append(delivery.pk)
+            outcome[DeliveryStatus.SENT] += 1
+        if sent and time.monotonic() - flushed > FLUSH_SECONDS:
+            _record_sent(sent, token=token)
+            sent, flushed = [], time.monotonic()
+    _record_sent(sent, token=token)
+    return outcome

@@ -152,3 +152,30 @@ def test_it_reassigns_to_someone_responsible_and_tells_them(world, make_followup
     assert note.recipient == world.users["unit_lead_a"]
     assert note.subject_en == "A follow-up was passed to you: Get tested"
     assert note.subject_zh.endswith("核酸检测") and note.link == f"/followups/{followup.pk}/"
+
+
+def test_it_creates_across_schools_in_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.followups.services import followup_create_for_schools
+
+    def run(source, keys_by_school):
+        with CaptureQueriesContext(connection) as queries:
+            created = followup_create_for_schools(
+                kind="trace_back", source=source,
+                items_by_school={world.schools[s].pk: [item(world.persons[k]) for k in keys]
+                                 for s, keys in keys_by_school.items()})
+        return created, len(queries)
+
+    one = run("trigger:1", {"a": ["a1_student"]})
+    many = run("trigger:2", {"a": ["a1_student", "a1_student2", "a2_student", "a_staff"],
+                             "b": ["b1_student"]})
+    assert one[0] == 1 and many[0] == 5
+    assert many[1] == one[1]  # five persons in two schools cost what one person costs
+    b_row = FollowUp.objects.get(person=world.persons["b1_student"])
+    assert (b_row.school, b_row.assignee) == (world.schools["b"], world.users["teacher_b1"])
+    told = Notification.objects.filter(dedupe_key__contains="trigger:2")
+    assert dict(told.values_list("recipient__username", "school_id")) == {
+        "teacher_a1": world.schools["a"].pk, "teacher_a2": world.schools["a"].pk,
+        "reporter_a": world.schools["a"].pk, "teacher_b1": world.schools["b"].pk}

@@ -161,3 +161,25 @@ def test_it_keeps_a_robot_secret_encrypted(world):
 
     from apps.notifications.services import channel_secret
     assert channel_secret(channel) == "SEC123"
+
+
+def test_it_sends_each_recipient_their_own_message_once(world):
+    from apps.notifications.services import Personal, notification_send_each
+
+    teacher, reporter = world.users["teacher_a1"], world.users["reporter_a"]
+    reporter.email = "reporter@example.cn"
+    reporter.save()
+    messages = [Personal(teacher.pk, _("Home"), school_id=world.schools["a"].pk),
+                Personal(reporter.pk, _("Log out"), link="/absence/")]
+    assert notification_send_each(messages=messages, kind="followup.x", severity="warning",
+                                  dedupe_key="batch-1") == 2
+    assert notification_send_each(messages=messages, kind="followup.x", severity="warning",
+                                  dedupe_key="batch-1") == 0
+    rows = {n.recipient_id: n for n in Notification.objects.all()}
+    assert (rows[teacher.pk].subject_zh, rows[teacher.pk].school_id) == (
+        "首页", world.schools["a"].pk)
+    assert (rows[reporter.pk].subject_en, rows[reporter.pk].link) == ("Log out", "/absence/")
+    assert list(Delivery.objects.values_list("address", flat=True)) == ["reporter@example.cn"]
+    assert notification_send_each(messages=[Personal(teacher.pk, _("Home"))], kind="x",
+                                  drill=True) == 1
+    assert Delivery.objects.count() == 1
