@@ -1,0 +1,140 @@
+"""Emergency plans at the scale of Henan's 51,000 schools (PostgreSQL): the province admin's
+readiness overview (each school's task force, plan version and last drill, and the counts of
+schools without) and starting one school's plan as a checklist.
+
+The province comes from the demo generator with --schools 51000 (or is reused when the
+database holds one at least that large; persons are few, the figures depend on schools).
+Task forces (3 members) are written set-based for 90 % of the schools, a plan (the junior
+template's steps) for 80 %, a finished drill in the last year for 50 %. Then
+`schools_readiness` is timed for the province admin, and `plan_run_start` for 200 schools one
+after another (each: plan read, run, 17 tasks by duty, inbox messages).
+"""
+
+import json
+import sys
+import time
+
+from bench import Context, Result, benchmark
+from bench.policy_recompute import PROVINCE, SEED, _Rollback
+
+SCHOOLS = 51_000
+PERSONS_PER_SCHOOL = 10
+RUNS = 200
+TARGET_READINESS_MS = 2000.0
+TARGET_RUN_MS = 100.0
+
+
+def _say(text: str) -> None:
+    print(f"plans_readiness: {text}", file=sys.stderr, flush=True)
+
+
+@benchmark("plans_readiness")
+def plans_readiness(ctx: Context) -> list[Result]:
+    from django.db import transaction
+
+    schools = SCHOOLS if not ctx.persons else max(10, ctx.persons // PERSONS_PER_SCHOOL)
+    outcome: dict = {}
+    try:
+        with transaction.atomic():
+            outcome = _run(schools)
+            if not ctx.scratch:  # someone's database: measure, then leave it as it was
+                raise _Rollback
+    except _Rollback:
+        pass
+    return [
+        Result("plans_readiness", outcome["readiness_ms"], "ms",
+               f"< {TARGET_READINESS_MS:.0f} ms for {outcome['schools']:,} schools"),
+        Result("plans_run_start", outcome["run_ms"], "ms/school",
+               f"< {TARGET_RUN_MS:.0f} ms ({RUNS} schools, {outcome['tasks']:,} tasks)"),
+    ]
+
+
+def _run(schools: int) -> dict:
+    from django.db import connection
+
+    from apps.emergency.plans import plan_run_start, schools_readiness
+    from apps.orgs.models import School
+
+    _ensure_province(schools)
+    _seed_readiness()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    admin = _province_admin()
+    started = time.monotonic()
+    rows, totals = schools_readiness(user=admin)
+    rows = list(rows)
+    readiness = time.monotonic() - started
+    _say(f"readiness of {totals['schools']:,} schools in {readiness:.2f} s: "
+         f"{totals['no_task_force']:,} without a task force, {totals['no_plan']:,} without a "
+         f"plan, {totals['no_recent_drill']:,} without a drill ({len(rows)} rows listed)")
+    school_ids = list(School.objects.filter(province_code=PROVINCE, task_force__lead=True)
+                      .values_list("pk", flat=True).order_by("pk")[:RUNS])
+    tasks = 0
+    started = time.monotonic()
+    for school_id in school_ids:
+        run = plan_run_start(actor=admin, school_id=school_id)
+        tasks += len(run.plan.steps)
+    run_ms = 1000 * (time.monotonic() - started) / max(1, len(school_ids))
+    _say(f"{len(school_ids)} plan runs, {tasks:,} tasks, {run_ms:.1f} ms a school")
+    return {"readiness_ms": 1000 * readiness, "schools": totals["schools"], "run_ms": run_ms,
+            "tasks": tasks}
+
+
+def _ensure_province(schools: int) -> None:
+    from apps.demo.progress import ProgressBar
+    from apps.demo.services import province_generate
+    from apps.orgs.models import School
+
+    if School.objects.filter(province_code=PROVINCE).count() >= schools:
+        _say("reusing the province already in the database")
+        return
+    province_generate(province_code=PROVINCE, persons=schools * PERSONS_PER_SCHOOL, seed=SEED,
+                      schools=schools,
+                      progress=ProgressBar("plans_readiness: province", stream=sys.stderr))
+
+
+def _seed_readiness() -> None:
+    """Task forces, plans and drills for most schools, written by PostgreSQL itself."""
+    from django.db import connection
+
+    from apps.emergency.plans import plan_templates_read
+
+    steps = json.dumps(plan_templates_read()["junior"]["steps"], ensure_ascii=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.2022)")
+        cursor.execute("""
+            CREATE TEMP TABLE bench_ready ON COMMIT DROP AS
+            SELECT id, random() AS r FROM orgs_school WHERE province_code = %s""", [PROVINCE])
+        cursor.execute("""
+            INSERT INTO emergency_taskforcemember (school_id, user_id, name, duty, organisation,
+                                                   phone, email, external, lead)
+            SELECT s.id, NULL, m.name, m.duty, m.org, '13800138000', '', m.ext, m.lead
+              FROM bench_ready s
+              CROSS JOIN (VALUES ('校长', 'leader', '', false, true),
+                                 ('副校长', 'deputy', '', false, false),
+                                 ('疾控联络员', 'cdc', '区疾控中心', true, false))
+                   AS m(name, duty, org, ext, lead)
+             WHERE s.r < 0.9
+            ON CONFLICT DO NOTHING""")
+        cursor.execute("""
+            INSERT INTO emergency_schoolplan (school_id, template_id, version, steps,
+                                              edited_by_id, edited_at)
+            SELECT id, NULL, 1, %s::jsonb, NULL, now() FROM bench_ready WHERE r < 0.8
+            ON CONFLICT DO NOTHING""", [steps])
+        cursor.execute("""
+            INSERT INTO emergency_drill (school_id, scenario, scheduled_for, started_at,
+                                         finished_at, trigger_id, participants, findings,
+                                         created_by_id)
+            SELECT id, 'bench', now() - interval '30 days', now() - interval '30 days',
+                   now() - interval '30 days' + interval '2 hours', NULL, 20, '', NULL
+              FROM bench_ready WHERE r < 0.5""")
+
+
+def _province_admin():
+    from apps.access.models import RoleAssignment, User
+    from apps.orgs.models import Bureau
+
+    province = Bureau.objects.get(level="province", region_id=PROVINCE)
+    user, _created = User.objects.get_or_create(username="bench-plans-province")
+    RoleAssignment.objects.get_or_create(user=user, role="province_admin", bureau=province)
+    return user
