@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -294,7 +294,7 @@ class _Batch:
             for o in fresh:
                 self._refuse(o, "code", *closed)
             return outcomes
-        self._check_round(fresh, elsewhere)
+        self._check_round(fresh, people, elsewhere)
         self._add(fresh, people, in_tube)
         return outcomes
 
@@ -362,12 +362,13 @@ class _Batch:
                 wanted_numbers[o.index] = code
             else:
                 self._refuse(o, "code", "malformed", _("Not a personal code or a number."))
-        scoped = Person.objects.restrict(self.actor, PERM).filter(
-            school_id=self.tube.school_id, active=True).only("pk", "name", "number", "klass_id")
-        found = {p.pk: p for p in scoped.filter(pk__in=set(wanted_ids.values()))}
-        by_number: dict[str, list[Person]] = {}
+        wanted = Q(pk__in=set(wanted_ids.values()))
         if wanted_numbers:
-            for p in scoped.filter(number__in=set(wanted_numbers.values())):
+            wanted |= Q(number__in=set(wanted_numbers.values()))
+        found, by_number = {}, {}
+        if wanted_ids or wanted_numbers:
+            for p in self._people_query().filter(wanted):
+                found[p.pk] = p
                 by_number.setdefault(p.number, []).append(p)
         for o in fresh:
             if o.index in wanted_ids:
@@ -385,36 +386,50 @@ class _Batch:
                 self._refuse(o, "code", "not_found", _("No such person in this school."))
                 continue
             o.person_id, o.name = person.pk, person.name
-            found[person.pk] = person
         return found
 
+    def _people_query(self):
+        """The sampler's people with, in the same query, what the station must know of each:
+        on the round's plan, a close contact (stored status or a recent exposure), abnormal
+        at today's check-in."""
+        school_id, round_id = self.tube.school_id, self.tube.round_id
+        today = timezone.localdate(self.now)
+        person = OuterRef("pk")
+        return (
+            Person.objects.restrict(self.actor, PERM)
+            .filter(school_id=school_id, active=True)
+            .only("pk", "name", "number", "klass_id")
+            .annotate(
+                member=Exists(RoundMember.objects.filter(
+                    school_id=school_id, round_id=round_id, person_id=person)),
+                status_contact=Exists(PersonStatus.objects.filter(
+                    school_id=school_id, person_id=person, category__in=SINGLE_CATEGORIES)),
+                exposure_contact=Exists(Exposure.objects.filter(
+                    school_id=school_id, person_id=person, kind__in=CONTACT_KINDS,
+                    on__gte=today - timedelta(days=CONTACT_DAYS))),
+                symptoms=Exists(CheckIn.objects.filter(
+                    school_id=school_id, person_id=person, day=today, abnormal=True)),
+            )
+            .order_by()
+        )
+
     # The round: one live sample per person (outside rechecks), members only when planned.
-    def _check_round(self, fresh: list[ScanOutcome], elsewhere: dict) -> None:
-        ids = {o.person_id for o in fresh}
-        if not ids:
-            return
-        members = self._members(ids)
+    def _check_round(self, fresh: list[ScanOutcome], people: dict, elsewhere: dict) -> None:
+        outside = {o.person_id for o in fresh if not people[o.person_id].member}
+        planned = bool(outside) and RoundMember.objects.filter(
+            school_id=self.tube.school_id, round_id=self.tube.round_id).exists()
         for o in fresh:
             other = elsewhere.get(o.person_id)
             if other is not None:
                 self._refuse(o, "code", "already_sampled",
                              _("Already sampled in this round (tube %(tube)s).")
                              % {"tube": other.tube.barcode or f"#{other.tube_id}"})
-            elif members is not None and o.person_id not in members:
+            elif planned and o.person_id in outside:
                 self._refuse(o, "code", "not_in_round", _("Not on this round's list."))
-
-    def _members(self, ids: set[int]) -> set[int] | None:
-        """The scanned people on the round's plan; None when the round has no plan."""
-        rows = RoundMember.objects.filter(school_id=self.tube.school_id,
-                                          round_id=self.tube.round_id)
-        found = set(rows.filter(person_id__in=ids).values_list("person_id", flat=True))
-        if found or rows.exists():
-            return found
-        return None
 
     def _add(self, fresh: list[ScanOutcome], people: dict, in_tube: dict) -> None:
         pending = [o for o in fresh if o.status == ""]
-        singles = self._never_pooled({o.person_id for o in pending}) if pending else {}
+        singles = self._never_pooled(people) if pending else {}
         new, revived, first_of = [], [], {}
         for o in pending:
             current = in_tube.get(o.person_id)
@@ -453,29 +468,14 @@ class _Batch:
                       person_id=o.person_id, scanned_at=self.now, scanned_by=self.actor,
                       client_id=o.client_id, recheck=tube.recheck_of_id is not None)
 
-    def _never_pooled(self, ids: set[int]) -> dict[int, str]:
+    def _never_pooled(self, people: dict) -> dict[int, str]:
         """{person: close_contact | symptoms} for people a pool must refuse."""
-        if self.tube.pool_size == 1 or not ids:
+        if self.tube.pool_size == 1:
             return {}
-        school_id = self.tube.school_id
-        today = timezone.localdate(self.now)
-        flagged = PersonStatus.objects.filter(
-            school_id=school_id, person_id__in=ids, category__in=SINGLE_CATEGORIES,
-        ).order_by().values_list("person_id", Value("close_contact")).union(
-            Exposure.objects.filter(
-                school_id=school_id, person_id__in=ids, kind__in=CONTACT_KINDS,
-                on__gte=today - timedelta(days=CONTACT_DAYS),
-            ).order_by().values_list("person_id", Value("close_contact")),
-            CheckIn.objects.filter(
-                school_id=school_id, person_id__in=ids, day=today, abnormal=True,
-            ).order_by().values_list("person_id", Value("symptoms")),
-            all=True,
-        )
-        flagged = list(flagged)
-        if not flagged:
+        contacts = {p.pk for p in people.values() if p.status_contact or p.exposure_contact}
+        symptoms = {p.pk for p in people.values() if p.symptoms}
+        if not contacts and not symptoms:
             return {}
-        contacts = {p for p, why in flagged if why == "close_contact"}
-        symptoms = {p for p, why in flagged if why == "symptoms"}
         params = _pool_params(self.tube.round)
         found = {}
         if not params.get("pool_symptomatic", False):

@@ -323,9 +323,9 @@ def test_it_answers_by_name_when_it_loses_a_race_for_the_same_person(world, api,
     assert winner.json()["scans"][0]["status"] == "added"
     real, calls = station._Batch._check_round, []
 
-    def stale_then_real(self, fresh, elsewhere):
+    def stale_then_real(self, fresh, people, elsewhere):
         calls.append(len(elsewhere))
-        return real(self, fresh, {} if len(calls) == 1 else elsewhere)
+        return real(self, fresh, people, {} if len(calls) == 1 else elsewhere)
 
     monkeypatch.setattr(station._Batch, "_check_round", stale_then_real)
     loser = open_tube(api, test_round, "t-2", pool_size=5,
