@@ -25,9 +25,9 @@ def tubes(world):
 
 
 def test_the_school_admin_imports_the_good_rows_and_sees_the_positive_pool(world, tubes,
-                                                                          login_as):
+                                                                          login_as, click_menu):
     page = login_as("school_a_admin")
-    page.click("a[href='/testing/results/import/']")
+    click_menu(page, "/testing/results/import/")
     data = xlsx([["样本管号", "检测结果", "检测时间"], ["P1", "阳性", None], ["B1", "阴性", None]])
     page.set_input_files("#id_file", files=[{"name": "结果.xlsx", "buffer": data,
                                              "mimeType": XLSX}])
