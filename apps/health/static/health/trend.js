@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
     data: {
       labels: data.labels,
       datasets: data.series.map((s, i) => ({
-        label: s.label, data: s.values, tension: 0.2,
+        label: s.label, data: s.values, tension: 0,
         borderWidth: i < 2 ? 3 : 1.5, borderDash: i < 2 ? [] : [4, 3],
       })),
     },
