@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -231,13 +232,25 @@ def task_force_remove(request, school_id: int, member_id: int):
 # ---- runs -------------------------------------------------------------------------------------
 
 
+def _step_link(run, key: str) -> str:
+    """Where a step is done, for the steps that have a page: the mode switch, and the
+    trigger's answer and trace-back list."""
+    if key == "decide_mode":
+        return reverse("emergency:school_modes", args=[run.school_id])
+    if key in ("convene", "trace_back", "co_residents", "colleges") and run.trigger_id:
+        return reverse("emergency:trigger_detail", args=[run.trigger_id])
+    return ""
+
+
 def _task_rows(request, run, tasks) -> list[dict]:
     now = timezone.now()
     manager = plans.may_manage(request.user, run.school_id)
     leader = TaskForceMember.objects.filter(school_id=run.school_id, user_id=request.user.pk,
                                             lead=True).exists()
+    keys = [s.get("key", "") for s in run.plan.steps]
     return [{"task": t, "state": plans.task_state(t, now),
              "mine": bool(t.member and t.member.user_id == request.user.pk),
+             "link": _step_link(run, keys[t.step_no - 1] if t.step_no <= len(keys) else ""),
              "may_tick": plans.may_tick(request.user, t, manager=manager, leader=leader)}
             for t in tasks]
 
@@ -261,7 +274,7 @@ def plan_task_done(request, task_id: int):
                                     note=request.POST.get("note", ""))
     if not request.htmx:
         return redirect("emergency:plan_run", run_id=task.run_id)
-    task = PlanTask.objects.select_related("member", "done_by", "run").get(pk=task.pk)
+    task = PlanTask.objects.select_related("member", "done_by", "run__plan").get(pk=task.pk)
     return render(request, "emergency/plans/_task_done.html", {
         "row": _task_rows(request, task.run, [task])[0],
         "counts": plans.run_counts([task.run_id])[task.run_id]})

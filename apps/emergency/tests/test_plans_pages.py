@@ -201,3 +201,23 @@ def test_it_refuses_to_start_a_manual_run_for_a_trigger_already_answered(world):
     again = client.post(url(world, "plans") + "start/", {"trigger": trigger.pk})
     assert again.url == url(world, "plans")
     assert PlanRun.objects.count() == 1
+
+
+def test_it_links_the_steps_done_on_other_pages(world):
+    from apps.emergency.tests.test_plans import trigger_for
+
+    a = world.schools["a"]
+    trigger = trigger_for(a)
+    run = plan_run_start(actor=world.users["school_a_admin"], school_id=a.pk,
+                         trigger_id=trigger.pk)
+    page = client_for(world, "school_a_admin").get(f"/emergency/plans/runs/{run.pk}/")
+    html = page.content.decode()
+    assert f'href="/emergency/modes/{a.pk}/" class="step-link"' in html
+    assert html.count(f'href="/emergency/triggers/{trigger.pk}/" class="step-link"') == 3
+
+
+@pytest.mark.parametrize(("school", "status"), [("a", 200), ("b", 404)])
+def test_it_shows_the_designated_hospital_its_paired_schools_plan_only(world, school, status):
+    client = client_for(world, "hospital_a")
+    assert client.get(url(world, "plans", school)).status_code == status
+    assert client.post(url(world, "plans", school) + "start/").status_code == 404
