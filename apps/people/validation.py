@@ -15,6 +15,12 @@ from apps.core.errors import FieldError
 from apps.core.identity import DocumentError, DocumentType, normalize_phone, validate_document
 from apps.people.models import PersonKind, Residence, Sex
 
+# Choice values, computed once: an enum's .values builds a new list on every call, and an
+# import checks a million rows.
+KINDS = frozenset(PersonKind.values)
+SEXES = frozenset(Sex.values)
+RESIDENCES = frozenset(Residence.values)
+
 # User-facing text for each DocumentError.reason (identity.py stays free of Django).
 DOCUMENT_MESSAGES = {
     "bad_checksum": gettext_lazy(
@@ -145,7 +151,7 @@ def check_birth_date(
 
 
 def check_sex(given: str | None, from_id: str | None) -> tuple[str | None, list[FieldError]]:
-    if given and given not in Sex.values:
+    if given and given not in SEXES:
         return None, [bad_choice("sex")]
     if from_id is not None:
         if given and given != from_id:
@@ -161,7 +167,7 @@ def check_placement(
 ) -> tuple[object, list[FieldError]]:
     """A student sits in a class (the unit is the class's); a staff member in a unit.
     Returns the unit to store."""
-    if kind not in PersonKind.values:
+    if kind not in KINDS:
         return unit, [bad_choice("kind")]
     errors = []
     if klass is not None and klass.school_id != school.pk:
@@ -188,7 +194,7 @@ def check_placement(
 def check_residence(*, school, residence: str, dorm_room, person_pk) -> list[FieldError]:
     from apps.people.models import Person
 
-    if residence not in Residence.values:
+    if residence not in RESIDENCES:
         return [bad_choice("residence")]
     if dorm_room is None:
         return []
