@@ -95,3 +95,19 @@ def test_it_keeps_scanning_through_a_network_drop_and_uploads_after(world, login
     expect(page.locator("#queue-count")).to_have_text("0")
     tube = Tube.objects.get(barcode="DROP-0001")
     assert tube.status == "closed" and tube.samples.count() == 2
+
+
+def test_it_closes_a_pool_by_itself_when_its_barcode_came_first(world, login_as):
+    test_round = open_round(world)
+    pupils = add_pupils(world, "a", "a_c1", 5)
+    page = login_as("sampler_a", viewport=PHONE)
+    page.goto(f"{page.base}/testing/station/{test_round.pk}/")
+    page.select_option("#pool-size", "5")
+    page.click("#close-tube")
+    scan(page, "FIRST-0001")
+    expect(page.locator("#tube-barcode")).to_have_text("FIRST-0001")
+    for pupil in pupils:
+        scan(page, personal_code_issue(person=pupil))
+    expect(page.locator("#closed-tubes")).to_contain_text("FIRST-0001 · 5")
+    expect(page.locator("#tube-count")).to_have_text("0 / 5")  # the next tube is ready
+    assert Tube.objects.get(barcode="FIRST-0001").status == "closed"

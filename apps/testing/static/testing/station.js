@@ -58,16 +58,29 @@
     if (live(t) >= t.pool) { state.mode = "barcode"; say(T.pool_full, "warning"); commit(); return; }
     if (!t.queued) {
       t.queued = true;
-      state.queue.push({ op: "open", tube: t.cid, pool_size: t.pool, station: $("station-name").value });
+      state.queue.push({ op: "open", tube: t.cid, pool_size: t.pool, barcode: t.barcode,
+                         station: $("station-name").value });
     }
     const cid = uid();
     t.scans.push({ cid, code, status: "pending", name: "", message: "" });
     state.queue.push({ op: "scan", tube: t.cid, client_id: cid, code });
-    if (live(t) >= t.pool) { state.mode = "barcode"; say(T.pool_full, "info"); }
+    if (live(t) >= t.pool && t.barcode) {
+      t.status = "closing"; // its barcode came first: the server closes the full pool itself
+      next();
+    } else if (live(t) >= t.pool) {
+      state.mode = "barcode";
+      say(T.pool_full, "info");
+    }
     commit();
   }
 
   function closeWith(t, barcode) {
+    if (live(t) === 0 && !t.queued) { // the barcode first: the pool closes itself when full
+      t.barcode = barcode;
+      state.mode = "person";
+      commit();
+      return;
+    }
     if (live(t) === 0) { say(T.empty_tube, "warning"); state.mode = "person"; commit(); return; }
     t.barcode = barcode;
     t.status = "closing";
@@ -124,7 +137,7 @@
         let answer;
         if (op.op === "open") {
           answer = await post(cfg.api.open, { client_id: op.tube, pool_size: op.pool_size,
-                                              station: op.station });
+                                              barcode: op.barcode || "", station: op.station });
           if (answer.status === 201) opened(t, answer.data);
         } else if (!t || !t.id) {
           state.queue.shift(); // its tube was refused: nothing to send it to
@@ -152,7 +165,7 @@
         }
         if (answer.status >= 400 && !(op.op === "close" && answer.status === 422)) {
           say(fmt(T.error, { reason: reasonOf(answer.data) || answer.status }), "danger");
-          if (op.op === "open" && t) t.status = "refused";
+          if (op.op === "open" && t) refused(t, reasonOf(answer.data));
         }
         state.queue.splice(0, taken);
         online(true);
@@ -212,6 +225,14 @@
     }
     state.mode = "barcode";
     say(`${o.name}: ${o.message} ${fmt(T.single_barcode, { name: o.name })}`, "warning");
+  }
+
+  // A tube the server would not open (its barcode taken, the round closed): its scans are
+  // shown refused, to be scanned again into a new tube.
+  function refused(t, reason) {
+    t.status = "refused";
+    t.scans.forEach((s) => { s.status = "refused"; s.message = reason; });
+    if (state.current === t.cid) next();
   }
 
   function closeFailed(t, data) {
