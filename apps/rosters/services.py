@@ -8,13 +8,16 @@ the number of rows.
 """
 
 import hashlib
+import os
+import pickle
+import signal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, partial
 
 import psycopg
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -75,6 +78,7 @@ EXPIRED = gettext_lazy("The uploaded file is no longer kept: upload it again.")
 NOT_ALLOWED = gettext_lazy("You may no longer import into this school.")
 BATCH = 10_000  # ids or keys per IN (...) query
 PROGRESS_ROWS = 5_000  # rows between two progress reports
+PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
 PREVIEW_ROWS = 20
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
@@ -336,17 +340,77 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
                 sha256=sha256)
     known, today = _load_school(school), timezone.localdate()
-    for done, table_row in enumerate(table.rows):
-        if progress is not None and not done % PROGRESS_ROWS:
-            progress(done)
-        row = _Row(plan, table_row.number, table_row.cells)
-        planned = _read_row(row, kind, known, today)
-        plan.errors += row.errors
-        if planned is not None:
-            plan.rows.append(planned)
+    if len(table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
+        _read_rows_on_two_cores(plan, known, today, progress)
+    else:
+        _read_rows(plan, table.rows, known, today, progress)
     _check_duplicates_in_file(plan)
     _check_against_school(plan, scope, known)
     return plan
+
+
+def _read_rows(plan: Plan, rows: list, known: _School, today: date, progress=None,
+               scale: int = 1) -> None:
+    for done, table_row in enumerate(rows):
+        if progress is not None and not done % PROGRESS_ROWS:
+            progress(done * scale)
+        row = _Row(plan, table_row.number, table_row.cells)
+        planned = _read_row(row, plan.kind, known, today)
+        plan.errors += row.errors
+        if planned is not None:
+            plan.rows.append(planned)
+
+
+def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -> None:
+    """A large file's rows are checked (normalised, validated, hashed) half here and half
+    in a forked child, which sends its planned rows and errors back pickled. The child
+    never queries the database: the file's regions are resolved first, here."""
+    _resolve_regions(plan, known)
+    half = len(plan.table.rows) // 2
+    first, second = plan.table.rows[:half], plan.table.rows[half:]
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check the second half, send it, leave without any clean-up
+        code = 1
+        try:
+            os.close(reader)
+            for db in connections.all(initialized_only=True):
+                db.connection = None  # the parent's session is never written to from here
+            part = Plan(plan.school, plan.kind, plan.table, plan.columns)
+            _read_rows(part, second, known, today)
+            with os.fdopen(writer, "wb") as out:
+                pickle.dump((part.rows, part.errors), out, pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    received = False
+    try:
+        _read_rows(plan, first, known, today, progress, scale=2)
+        with os.fdopen(reader, "rb") as incoming:
+            rows, errors = pickle.load(incoming)  # noqa: S301 - our own child's data
+        received = True
+    finally:
+        if not received:  # it may be blocked writing to a pipe nobody will read
+            os.kill(pid, signal.SIGKILL)
+        _pid, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise RuntimeError("the row check's second process failed")
+    plan.rows += rows
+    plan.errors += errors
+
+
+def _resolve_regions(plan: Plan, known: _School) -> None:
+    """Every region named in the file, looked up once (so the forked child need not)."""
+    index = plan.columns.positions.get("residence_region")
+    if index is None:
+        return
+    names = {clean_text(row.cells[index]) for row in plan.table.rows} - {""}
+    for text in names:
+        try:
+            known.regions[text] = region_resolve(text, field="residence_region")
+        except ValidationFailed as exc:
+            known.regions[text] = exc.errors
 
 
 def _check_against_school(plan: Plan, scope: Scope, known: _School) -> None:

@@ -295,3 +295,21 @@ def test_it_imports_more_people_than_one_block_of_reserved_ids(world, monkeypatc
     result = roster_apply(actor=world.users["school_a_admin"], plan=plan)
     assert result.new == 7
     assert Person.objects.filter(number__startswith="A2025").count() == 7
+
+
+def test_a_large_file_is_checked_on_two_cores_with_the_same_result(world, monkeypatch):
+    from apps.rosters import services
+
+    rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 40)]
+    rows[5] = _student("A2025006", "乙", 6, 班级="无此班")
+    rows[30] = _student("A2025001", "重复", 61)  # the same number as row 2, in the other half
+    rows[33] = [*rows[33][:7], "走读", ""]
+    rows[33][HEADER.index("手机")] = "1380013"
+    serial = _check(world, rows)
+    monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
+    forked = _check(world, rows)
+    assert _errors(forked) == _errors(serial) == [
+        (2, "学号", "duplicate_in_file"), (7, "班级", "unknown_class"),
+        (32, "学号", "duplicate_in_file"), (35, "手机", "bad_phone")]
+    assert [(r.row, r.values, r.hashes) for r in forked.rows] == [
+        (r.row, r.values, r.hashes) for r in serial.rows]
