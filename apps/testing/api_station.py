@@ -1,5 +1,6 @@
 """The sampling station's API (under /api/v1/testing): open a tube (optionally with its scans
-and closing it, in one request), add scans, undo a scan, close a tube, list a round's tubes.
+and closing it, in one request), add scans, undo a scan, close a tube, list a round's tubes;
+and the rounds themselves: list, create (with their plan), open, close.
 
 Scans need "testing.sample", the list "testing.view" or "testing.sample"; out of scope is a
 404. Each scan is answered on its own: `{"index", "client_id", "status", ...}` with status
@@ -7,15 +8,15 @@ added, duplicate (a replay, or a double scan), single (refused in the pool: a si
 was opened for the person) or refused (with `field`, `reason` and `message`).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
-from apps.testing import station
-from apps.testing.selectors_station import tubes_of_round
+from apps.testing import rounds, station
+from apps.testing.selectors_station import round_for, round_progress, rounds_visible, tubes_of_round
 
 router = Router(tags=["testing: sampling station"])
 
@@ -151,3 +152,82 @@ def tube_get(request, tube_id: int):
 
     return get(user=request.user, tube_id=tube_id)
 
+
+
+# ---- rounds ---------------------------------------------------------------------------------
+
+
+class RoundIn(Schema):
+    school_id: int
+    name: str = Field(..., max_length=100)
+    kind: str = Field(..., description="pcr_pooled, pcr_single or antigen")
+    scope: str = Field(..., description="school, key_population, klass, list or share")
+    scope_detail: dict = Field(default_factory=dict, description=(
+        '{"klass_ids": [..]} for klass, {"numbers": "A001\\nA002"} or {"person_ids": [..]} '
+        'for list, {"share_percent": 20} for share'))
+    day: date
+    days: int = 1
+    daily_share: int | None = None
+    stations: list[str] = Field(default_factory=list)
+    drill: bool = False
+
+
+class RoundOut(Schema):
+    id: int
+    school_id: int
+    name: str
+    kind: str
+    scope: str
+    scope_detail: dict
+    day: date
+    days: int
+    daily_share: int | None
+    stations: list
+    status: str
+    pooling: dict
+    drill: bool
+    created_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class ProgressOut(Schema):
+    members: int
+    sampled: int
+    tubes_open: int
+    tubes_closed: int
+
+
+class RoundDetailOut(RoundOut):
+    progress: ProgressOut
+
+
+@router.get("/rounds", response=list[RoundOut], summary="The rounds in scope, newest first")
+@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
+def round_list(request, status: str = ""):
+    found = rounds_visible(user=request.user).order_by("-day", "-id")
+    return found.filter(status=status) if status else found
+
+
+@router.post("/rounds", response={201: RoundOut},
+             summary="Create a round and plan its members' days (testing.manage)")
+def round_create(request, payload: RoundIn):
+    made = rounds.round_create(actor=request.user, **payload.dict())
+    return Status(201, made)
+
+
+@router.get("/rounds/{round_id}", response=RoundDetailOut, summary="A round and its progress")
+def round_get(request, round_id: int):
+    found = round_for(user=request.user, round_id=round_id)
+    found.progress = round_progress(test_round=found)
+    return found
+
+
+@router.post("/rounds/{round_id}/open", response=RoundOut, summary="Open a round for sampling")
+def round_open(request, round_id: int):
+    return rounds.round_open(actor=request.user, round_id=round_id)
+
+
+@router.post("/rounds/{round_id}/close", response=RoundOut, summary="Close a round")
+def round_close(request, round_id: int):
+    return rounds.round_close(actor=request.user, round_id=round_id)

@@ -118,3 +118,34 @@ def test_it_lets_only_the_schools_office_make_rounds(world, user):
     test_round = create(world)
     with pytest.raises(Http404):
         round_open(actor=world.users[user], round_id=test_round.pk)
+
+
+def test_it_makes_opens_and_lists_rounds_through_the_api(world):
+    import json
+
+    from django.test import Client
+
+    office, sampler = Client(), Client()
+    office.force_login(world.users["school_a_admin"])
+    sampler.force_login(world.users["sampler_a"])
+    body = {"school_id": world.schools["a"].pk, "name": "三天两检", "kind": "pcr_single",
+            "scope": "list", "scope_detail": {"numbers": "A2024001\nA2024101"},
+            "day": TODAY.isoformat(), "days": 2}
+    made = office.post("/api/v1/testing/rounds", json.dumps(body),
+                       content_type="application/json")
+    assert made.status_code == 201, made.content
+    round_id = made.json()["id"]
+    assert sampler.post(f"/api/v1/testing/rounds/{round_id}/open").status_code == 404
+    opened = office.post(f"/api/v1/testing/rounds/{round_id}/open").json()
+    assert opened["status"] == "open" and opened["pooling"]
+    detail = sampler.get(f"/api/v1/testing/rounds/{round_id}").json()
+    assert detail["progress"] == {"members": 2, "sampled": 0, "tubes_open": 0,
+                                  "tubes_closed": 0}
+    bad = office.post("/api/v1/testing/rounds", json.dumps({**body, "days": 0}),
+                      content_type="application/json").json()
+    assert bad["errors"] == [{"field": "days", "reason": "out_of_range",
+                              "message": bad["errors"][0]["message"]}]
+    other = Client()
+    other.force_login(world.users["school_b_admin"])
+    assert other.get(f"/api/v1/testing/rounds/{round_id}").status_code == 404
+    assert other.get("/api/v1/testing/rounds").json()["count"] == 0
