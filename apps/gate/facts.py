@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -86,13 +86,27 @@ def _execute(cursor, by: str, params: list) -> None:
         return
     raw = connection.connection
     if raw not in _prepared:
-        for kind, types in _PARAM_TYPES.items():
-            numbered = _statement(kind)
-            for n in (1, 2, 3):
-                numbered = numbered.replace("%s", f"${n}", 1)
-            cursor.execute(f"PREPARE gate_facts_{kind} ({types}) AS {numbered}")
+        _prepare(cursor)
         _prepared.add(raw)
-    cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
+    try:
+        cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
+    except DatabaseError:
+        # A migration while this connection was open changed a table under the prepared
+        # statement ("cached plan must not change result type"): prepare again, once.
+        # Inside a transaction the error has aborted it, so it is the caller's to handle.
+        if connection.in_atomic_block:
+            raise
+        cursor.execute("DEALLOCATE ALL")
+        _prepare(cursor)
+        cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
+
+
+def _prepare(cursor) -> None:
+    for kind, types in _PARAM_TYPES.items():
+        numbered = _statement(kind)
+        for n in (1, 2, 3):
+            numbered = numbered.replace("%s", f"${n}", 1)
+        cursor.execute(f"PREPARE gate_facts_{kind} ({types}) AS {numbered}")
 
 
 def person_facts(*, school_id: int, today: date, now, person_id: int | None = None,

@@ -210,3 +210,17 @@ def test_it_registers_a_terminal_with_a_scan_only_token(world):
                                                                    "status.gate"]
     with pytest.raises(Http404):
         gate_create(actor=world.users["school_b_admin"], school_id=school.pk, name="西门")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_prepares_the_scan_query_again_when_the_server_lost_it(world, scan):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    checkin(world.persons["a1_student"])
+    assert scan("gate_a", "A2024001").verdict == "pass"
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as after a reset, or a migration's changed plan
+    assert scan("gate_a", "A2024001").verdict == "pass"
+    assert GateCheck.objects.count() == 2
