@@ -15,7 +15,8 @@ LABELS = {
     "since": _("Since"),
     "note": _("Note"),
 }
-HIDDEN = {"doc", "doc_number", "id_number", "phone"}  # never shown, whoever put them there
+# Never shown, whoever put them there; keys ending in _id are internal references.
+HIDDEN = {"doc", "doc_number", "id_number", "phone"}
 
 
 def _text(value) -> str:
@@ -30,4 +31,5 @@ def detail_rows(detail: dict) -> list[tuple[str, str]]:
     if not isinstance(detail, dict):
         return [(str(_("Detail")), _text(detail))]
     return [(str(LABELS.get(key, key.replace("_", " ").capitalize())), _text(value))
-            for key, value in detail.items() if key not in HIDDEN and value not in ("", None)]
+            for key, value in detail.items()
+            if key not in HIDDEN and not key.endswith("_id") and value not in ("", None)]

@@ -38,6 +38,8 @@ def responsible_for_many(*, school_ids: Iterable[int],
     persons = [row for chunk in _chunks(wanted) for row in Person.objects.filter(
         school_id__in=school_ids, id__in=chunk).values_list("id", "school_id", "klass_id",
                                                             "unit_id")]
+    if not persons:  # every item named its assignee: nothing to look up
+        return {}
     classes = {cid: (teacher_id, unit_id) for cid, teacher_id, unit_id in
                SchoolClass.objects.filter(id__in={p[2] for p in persons if p[2]})
                .values_list("id", "teacher_id", "unit_id")}

@@ -179,3 +179,16 @@ def test_it_creates_across_schools_in_a_fixed_number_of_queries(world):
     assert dict(told.values_list("recipient__username", "school_id")) == {
         "teacher_a1": world.schools["a"].pk, "teacher_a2": world.schools["a"].pk,
         "reporter_a": world.schools["a"].pk, "teacher_b1": world.schools["b"].pk}
+
+
+def test_it_shows_what_must_be_done_without_ids_or_numbers():
+    from django.utils import translation
+
+    from apps.followups.presenters import detail_rows
+
+    with translation.override("en"):
+        rows = detail_rows({"actions": ["核酸检测", "居家观察"], "tube": "T001", "tube_id": 7,
+                            "id_number": "11010519491231002X", "since": None,
+                            "window": {"d": 7}})
+    assert [(str(k), v) for k, v in rows] == [
+        ("Required actions", "核酸检测、居家观察"), ("Tube", "T001"), ("Window", "d: 7")]
