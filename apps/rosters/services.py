@@ -861,20 +861,29 @@ def _create(actor, plan: Plan) -> None:
     ids = [pool.take() for _planned in new]
 
     def people():
+        school_id, kind = plan.school.pk, plan.kind
         for planned, person_id in zip(new, ids, strict=True):
-            values = {**planned.values, **_document_fields(planned), "id": person_id,
-                      "school_id": plan.school.pk, "kind": plan.kind, "active": True}
-            row = tuple(values[c] for c in PERSON_COLUMNS)
+            row = _person_row(planned, person_id, school_id, kind)
             written.append(row)
             yield row
 
-    history = ((*row, now, "created: roster import", "+", actor.pk) for row in written)
+    user_id = actor.pk
+    history = ((*row, now, "created: roster import", "+", user_id) for row in written)
     if connection.vendor == "postgresql":
         _copy(Person, PERSON_COLUMNS, people())
         _copy(Person.history.model, HISTORY_COLUMNS, history)
     else:
         write_rows(Person, PERSON_COLUMNS, people())
         write_rows(Person.history.model, HISTORY_COLUMNS, history)
+
+
+def _person_row(planned: PlannedRow, person_id: int, school_id: int, kind: str) -> tuple:
+    """A new person in the order of PERSON_COLUMNS, document encrypted and masked."""
+    v, document = planned.values, planned.document
+    return (person_id, school_id, kind, v["number"], v["name"], v["sex"], v["birth_date"],
+            v["doc_type"], encrypt_text(document), v["doc_hash"], mask_document(document),
+            v["phone"], v["residence_region_id"], v["address"], v["unit_id"], v["klass_id"],
+            v["residence"], v["dorm_room_id"], True)
 
 
 def _copy(model, columns: tuple[str, ...], rows) -> None:
