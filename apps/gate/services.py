@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.http import Http404
@@ -274,16 +275,20 @@ _PG_TYPES = {"school_id": "bigint", "person_id": "bigint", "gate_id": "bigint",
 _RELAXED = ", (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
 
 
-def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[str, int]:
+@lru_cache(maxsize=2)
+def _pg_insert_sql(durable: bool) -> str:
     table, names = _names(_fields())
     typed = ", ".join(f"{c} {_PG_TYPES[c]}" for c in COLUMNS)
+    return (f"INSERT INTO {table} ({names}) SELECT {', '.join(COLUMNS)} "  # noqa: S608
+            f"FROM json_to_recordset(%s::json) AS t({typed}){'' if durable else _RELAXED} "
+            "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING client_id, id")
+
+
+def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[str, int]:
     # Datetimes and decimals go as their text, which PostgreSQL reads back exactly.
     payload = json.dumps([{c: row.get(c, "") for c in COLUMNS} for row in rows], default=str)
-    sql = (f"INSERT INTO {table} ({names}) SELECT {', '.join(COLUMNS)} "  # noqa: S608
-           f"FROM json_to_recordset(%s::json) AS t({typed}){'' if durable else _RELAXED} "
-           "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING client_id, id")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [payload])
+        cursor.execute(_pg_insert_sql(durable), [payload])
         return dict(cursor.fetchall())
 
 
