@@ -7,6 +7,7 @@ notifications of all those schools with one INSERT ... SELECT each, driven by th
 region's index, whatever the number of schools. The same code serves PostgreSQL and SQLite.
 """
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,29 +106,62 @@ def _reached_schools(region_code: str, school_ids: Iterable[int] | None,
     return reached
 
 
-def _write_triggers(alert: Alert, report: CaseReport, reached: dict[int, tuple]) -> int:
-    existing = set(SchoolTrigger.objects.filter(alert=alert).values_list("school_id", flat=True))
+def _trigger_values(alert: Alert, report: CaseReport, kind: str, policy: Policy) -> dict:
+    params = policy.params
     fired = report.entered_at
-    today = timezone.localdate(fired)
-    rows = []
+    since = timezone.localdate(fired) - timedelta(
+        days=params.get("trace_back_window_days", DEFAULT_TRACE_DAYS))
+    minutes = params.get("trigger_response_minutes", DEFAULT_RESPONSE_MINUTES)
+    return {
+        "kind": kind, "fired_at": fired, "deadline": fired + timedelta(minutes=minutes),
+        "drill": alert.drill, "trace_since": since,
+        "trace_residents": bool(params.get("trace_back_residents", True)),
+        "trace_household": bool(params.get("trace_back_household", True)),
+        "trace_actions": {"alert": alert.pk, "region": report.region_id,
+                          "since": since.isoformat(), "actions": trace_actions(policy)},
+    }
+
+
+def _write_triggers(alert: Alert, report: CaseReport, reached: dict[int, tuple]) -> int:
+    """One trigger per reached school. Schools whose policies agree (most often all of a
+    province) share one set of values, written by one INSERT ... SELECT over their ids on
+    PostgreSQL; SQLite (small provinces, tests) takes the same rows through bulk_create."""
+    existing = set(SchoolTrigger.objects.filter(alert=alert).values_list("school_id", flat=True))
+    groups: dict[str, tuple[dict, list[int]]] = {}
     for school_id, (kind, policy) in reached.items():
-        if school_id in existing:
-            continue
-        params = policy.params
-        minutes = params.get("trigger_response_minutes", DEFAULT_RESPONSE_MINUTES)
-        days = params.get("trace_back_window_days", DEFAULT_TRACE_DAYS)
-        rows.append(SchoolTrigger(
-            school_id=school_id, alert=alert, kind=kind, fired_at=fired,
-            deadline=fired + timedelta(minutes=minutes), drill=alert.drill,
-            trace_since=today - timedelta(days=days),
-            trace_residents=bool(params.get("trace_back_residents", True)),
-            trace_household=bool(params.get("trace_back_household", True)),
-            trace_actions={"alert": alert.pk, "region": report.region_id,
-                           "since": (today - timedelta(days=days)).isoformat(),
-                           "actions": trace_actions(policy)},
-        ))
-    SchoolTrigger.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+        if school_id not in existing:
+            values = _trigger_values(alert, report, kind, policy)
+            key = json.dumps(values, sort_keys=True, default=str)
+            groups.setdefault(key, (values, []))[1].append(school_id)
+    for values, school_ids in groups.values():
+        if connection.vendor == "postgresql":
+            _insert_triggers_pg(alert, values, school_ids)
+        else:
+            SchoolTrigger.objects.bulk_create(
+                [SchoolTrigger(school_id=pk, alert=alert, **values) for pk in school_ids],
+                batch_size=BATCH)
+    count = sum(len(ids) for _values, ids in groups.values())
+    if count > BATCH and connection.vendor == "postgresql":
+        # Tens of thousands of new rows the planner has not seen: without fresh statistics
+        # it joins them to the trip legs as if they were a handful (seconds become minutes).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_q(SchoolTrigger._meta.db_table)}")
+    return count
+
+
+def _insert_triggers_pg(alert: Alert, values: dict, school_ids: list[int]) -> None:
+    trig = _q(SchoolTrigger._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO {trig} (school_id, alert_id, kind, fired_at, deadline, mode_decision,
+                mode_reason, trace_since, trace_residents, trace_household, trace_actions,
+                traced_count, drill)
+            SELECT s, %s, %s, %s, %s, '', '', %s, %s, %s, %s::jsonb, 0, %s
+              FROM unnest(%s::bigint[]) AS s
+            ON CONFLICT DO NOTHING""",
+            [alert.pk, values["kind"], values["fired_at"], values["deadline"],
+             values["trace_since"], values["trace_residents"], values["trace_household"],
+             json.dumps(values["trace_actions"]), values["drill"], school_ids])
 
 
 def _region_match(column: str, region: Region) -> tuple[str, str]:
