@@ -19,4 +19,4 @@ class StatusConfig(AppConfig):
         declarations_changed.connect(receivers.on_declarations_changed,
                                      dispatch_uid="status.declarations_changed")
         policy_changed.connect(receivers.on_policy_changed, dispatch_uid="status.policy_changed")
-        modes_changed.connect(receivers.on_policy_changed, dispatch_uid="status.modes_changed")
+        modes_changed.connect(receivers.on_modes_changed, dispatch_uid="status.modes_changed")

@@ -24,6 +24,9 @@ class Cause(models.TextChoices):
     EXPIRY = "expiry", _("Period ended or action due")
     MANUAL = "manual", _("Recomputed by an operator")
     POLICY = "policy", _("Policy change")
+    TEST_RESULT = "test_result", _("Test result")
+    CHECKIN = "checkin", _("Daily check-in")
+    MODE = "mode", _("School mode change")
 
 
 class PersonStatus(models.Model):

@@ -22,6 +22,14 @@ def on_policy_changed(sender, *, school_ids, **kwargs) -> None:
         transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids)))
 
 
+def on_modes_changed(sender, *, school_ids, **kwargs) -> None:
+    from apps.status.services import CAUSE_MODE
+    from apps.status.tasks import recompute_for_schools
+
+    if school_ids:
+        transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids), CAUSE_MODE))
+
+
 def on_declarations_changed(sender, *, school_id, person_ids, **kwargs) -> None:
     from apps.status.tasks import recompute_for_declarations
 

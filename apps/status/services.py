@@ -44,6 +44,9 @@ CAUSE_RISK_AREA = Cause.RISK_AREA
 CAUSE_EXPIRY = Cause.EXPIRY
 CAUSE_MANUAL = Cause.MANUAL
 CAUSE_POLICY = Cause.POLICY
+CAUSE_TEST_RESULT = Cause.TEST_RESULT
+CAUSE_CHECKIN = Cause.CHECKIN
+CAUSE_MODE = Cause.MODE
 
 
 # ---- entry points ------------------------------------------------------------------------

@@ -25,9 +25,10 @@ def recompute_for_declarations(school_id: int, person_ids: list[int]) -> int:
 
 
 @task()
-def recompute_for_schools(school_ids: list[int]) -> int:
-    """After the province's pack choice or an override changed these schools' policy."""
-    return status_recompute_schools(school_ids=school_ids, cause=CAUSE_POLICY)
+def recompute_for_schools(school_ids: list[int], cause: str = CAUSE_POLICY) -> int:
+    """After the province's pack choice or an override changed these schools' policy, or
+    their mode was switched."""
+    return status_recompute_schools(school_ids=school_ids, cause=cause)
 
 
 @task()
