@@ -92,11 +92,27 @@ def send(outgoing: Outgoing) -> None:
     func(outgoing)
 
 
+def host_allowed(url: str) -> bool:
+    """Whether a robot or webhook URL may be posted to: http(s), and, when the deployment
+    lists NOTIFICATION_WEBHOOK_HOSTS (e.g. ["qyapi.weixin.qq.com", "oapi.dingtalk.com",
+    ".gov.cn"]), a host on that list (a leading dot allows its subdomains). Without a list,
+    any host: a school admin's URL is then trusted, so list them in production."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    allowed = getattr(settings, "NOTIFICATION_WEBHOOK_HOSTS", None)
+    if not allowed:
+        return True
+    host = parts.hostname.lower()
+    return any(host == entry or (entry.startswith(".") and host.endswith(entry))
+               for entry in (e.lower() for e in allowed))
+
+
 def post_json(url: str, payload: dict) -> dict | None:
     """POST JSON; the answer's JSON (None when it is not JSON). Raises DeliveryError on a
     network error, a timeout or a non-2xx status."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise DeliveryError("not an http(s) URL")
+    if not host_allowed(url):
+        raise DeliveryError("host not allowed")
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         url, data=json.dumps(payload, ensure_ascii=False).encode(), method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"})

@@ -320,6 +320,9 @@ def clean_address(kind: str, address: str, *, field: str = "address") -> str:
             EmailValidator()(address)
         elif kind in (ChannelKind.WECOM, ChannelKind.DINGTALK, ChannelKind.WEBHOOK):
             URLValidator(schemes=["http", "https"])(address)
+            if not channels.host_allowed(address):
+                raise ValidationFailed([FieldError(field, "host_not_allowed", _(
+                    "This host is not on the deployment's list of webhook hosts."))])
         elif not address:
             raise ValidationError("empty")
     except (ValidationError, DocumentError):

@@ -183,3 +183,22 @@ def test_it_sends_each_recipient_their_own_message_once(world):
     assert notification_send_each(messages=[Personal(teacher.pk, _("Home"))], kind="x",
                                   drill=True) == 1
     assert Delivery.objects.count() == 1
+
+
+def test_it_posts_only_to_listed_hosts_when_the_deployment_lists_them(world):
+    from apps.notifications import channels
+
+    hosts = ["qyapi.weixin.qq.com", ".dingtalk.com"]
+    with override_settings(NOTIFICATION_WEBHOOK_HOSTS=hosts):
+        assert channels.host_allowed("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
+        assert channels.host_allowed("https://oapi.dingtalk.com/robot/send")
+        assert not channels.host_allowed("http://169.254.169.254/latest/meta-data")
+        assert not channels.host_allowed("https://evil-dingtalk.com/")
+        with pytest.raises(ValidationFailed) as caught:
+            channel_add(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk,
+                        kind="webhook", address="http://10.0.0.5/admin")
+        assert caught.value.errors[0].reason == "host_not_allowed"
+        with pytest.raises(channels.DeliveryError):
+            channels.post_json("http://10.0.0.5/admin", {})
+    assert channels.host_allowed("http://10.0.0.5/admin")  # no list: any host
+    assert not channels.host_allowed("file:///etc/passwd")
