@@ -219,3 +219,5 @@ PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
 NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
 NOTIFICATION_SMS_GATEWAY_URL = env_str("SHAODIAN_SMS_GATEWAY_URL", "")
 SITE_URL = env_str("SHAODIAN_SITE_URL", "")
+# Hosts robots and webhooks may post to (empty: any), e.g. qyapi.weixin.qq.com,.dingtalk.com
+NOTIFICATION_WEBHOOK_HOSTS = env_list("SHAODIAN_WEBHOOK_HOSTS", [])
