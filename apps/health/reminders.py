@@ -7,10 +7,12 @@ school whose policy has the slot:
 
 Schools are handled in batches (BATCH schools): the missing people of a batch are found in
 one query, their guardians, the teachers, the reporters and the abnormal rows in one query
-each. Every message has a dedupe key per (school, day, slot, kind), and a ReminderRun row
-marks a school done, so a rerun of the sweep (or two workers running it) sends nothing
-twice. A slot is reminded until the next slot opens (the evening one until midnight): a
-worker that was down at 07:30 still reminds at 09:00, but not at 15:00.
+each, and the people's and the teachers' messages are written with notification_send_each
+(a fixed number of queries per batch). Every message has a dedupe key per (day, slot, kind)
+(and school, for the reporters), and a ReminderRun row marks a school done, so a rerun of
+the sweep (or two workers running it) sends nothing twice. A slot is reminded until the
+next slot opens (the evening one until midnight): a worker that was down at 07:30 still
+reminds at 09:00, but not at 15:00.
 """
 
 from collections import defaultdict
@@ -27,7 +29,7 @@ from apps.access.roles import Role
 from apps.health import conf
 from apps.health.models import SYMPTOM_LABELS, CheckIn, ReminderRun, Slot
 from apps.health.rules import rules_for_schools
-from apps.notifications.services import notification_send
+from apps.notifications.services import Personal, notification_send, notification_send_each
 from apps.orgs.models import School, SchoolClass
 from apps.people.models import Guardianship, Person, Residence
 
@@ -68,17 +70,12 @@ def reminders_send_batch(*, school_ids: list[int], day: date, slot: str) -> int:
     rules = rules_for_schools(school_ids)
     ids = [pk for pk in school_ids if slot in rules[pk].slots_for(Residence.BOARDER)]
     missing = _missing(ids, day, slot)
-    guardians = _guardians(ids, missing)
-    teachers = _teachers(ids)
-    reporters = _reporters(ids)
     abnormal = _abnormal(ids, day, slot)
-    sent = 0
-    for school_id in ids:
-        mine = [p for p in missing if p["school_id"] == school_id]
-        sent += _remind_people(school_id, mine, guardians, day, slot)
-        sent += _remind_teachers(school_id, mine, teachers.get(school_id, {}), day, slot)
-        sent += _report_abnormal(school_id, abnormal.get(school_id, []),
-                                 reporters.get(school_id, []), day, slot)
+    sent = _remind_people(missing, _guardians(ids, missing), day, slot)
+    sent += _remind_teachers(missing, _teachers(ids), day, slot)
+    reporters = _reporters(ids)
+    for school_id, rows in abnormal.items():
+        sent += _report_abnormal(school_id, rows, reporters.get(school_id, []), day, slot)
     ReminderRun.objects.bulk_create(
         [ReminderRun(school_id=pk, day=day, slot=slot,
                      missing=sum(1 for p in missing if p["school_id"] == pk),
@@ -110,14 +107,10 @@ def _guardians(school_ids, missing: list[dict]) -> dict[int, list[int]]:
     return found
 
 
-def _teachers(school_ids) -> dict[int, dict[int, int]]:
-    """{school: {class: teacher user}}."""
-    found = defaultdict(dict)
-    for school_id, klass_id, user_id in SchoolClass.objects.filter(
-            school_id__in=school_ids, teacher__isnull=False).values_list(
-            "school_id", "id", "teacher_id"):
-        found[school_id][klass_id] = user_id
-    return found
+def _teachers(school_ids) -> dict[int, int]:
+    """{class: its teacher's user id}."""
+    return dict(SchoolClass.objects.filter(school_id__in=school_ids, teacher__isnull=False)
+                .values_list("id", "teacher_id"))
 
 
 def _reporters(school_ids) -> dict[int, list[int]]:
@@ -140,8 +133,9 @@ def _abnormal(school_ids, day: date, slot: str) -> dict[int, list]:
     return found
 
 
-def _key(kind: str, school_id: int, day: date, slot: str) -> str:
-    return f"checkin:{kind}:{school_id}:{day.isoformat()}:{slot}"
+def _key(kind: str, day: date, slot: str, school_id: int | None = None) -> str:
+    where = f":{school_id}" if school_id else ""
+    return f"checkin:{kind}{where}:{day.isoformat()}:{slot}"
 
 
 def _slot_name(slot: str) -> str:
@@ -153,34 +147,48 @@ def _names(rows: list[dict]) -> str:
     return names + ("…" if len(rows) > NAMES_LISTED else "")
 
 
-def _remind_people(school_id, missing, guardians, day, slot) -> int:
-    users = {p["user_id"] for p in missing if p["user_id"]}
-    users |= {u for p in missing for u in guardians.get(p["id"], ())}
-    return notification_send(
-        recipient_ids=users, kind="checkin.missing", school_id=school_id,
-        subject=lambda: _("Daily health check (%(slot)s): not submitted yet")
-        % {"slot": _slot_name(slot)},
-        body=lambda: _("Please submit today's %(slot)s check: temperature and symptoms.")
-        % {"slot": _slot_name(slot)},
-        link=reverse("health:checkin"), dedupe_key=_key("missing", school_id, day, slot))
+def _remind_people(missing, guardians, day, slot) -> int:
+    """Each person without a check-in (their own account) and their guardians: one message
+    each per slot, however many children they have (the page lets them choose)."""
+    def subject():
+        return _("Daily health check (%(slot)s): not submitted yet") % {
+            "slot": _slot_name(slot)}
+
+    def body():
+        return _("Please submit today's %(slot)s check: temperature and symptoms.") % {
+            "slot": _slot_name(slot)}
+
+    link = reverse("health:checkin")
+    recipients = {}
+    for person in missing:
+        for user_id in [person["user_id"], *guardians.get(person["id"], ())]:
+            if user_id:
+                recipients.setdefault(user_id, person["school_id"])
+    return notification_send_each(
+        messages=[Personal(recipient_id=uid, subject=subject, body=body, school_id=school,
+                           link=link) for uid, school in recipients.items()],
+        kind="checkin.missing", dedupe_key=_key("missing", day, slot))
 
 
-def _remind_teachers(school_id, missing, teachers: dict[int, int], day, slot) -> int:
+def _remind_teachers(missing, teachers: dict[int, int], day, slot) -> int:
+    """Each class teacher, the list of their missing people (all their classes at once)."""
     per_teacher = defaultdict(list)
     for person in missing:
         if person["klass_id"] in teachers:
             per_teacher[teachers[person["klass_id"]]].append(person)
-    return sum(_remind_teacher(school_id, user_id, rows, day, slot)
-               for user_id, rows in per_teacher.items())
+    link = reverse("health:teacher")
+    return notification_send_each(
+        messages=[_teacher_message(user_id, rows, slot, link)
+                  for user_id, rows in per_teacher.items()],
+        kind="checkin.class_missing", dedupe_key=_key("class", day, slot))
 
 
-def _remind_teacher(school_id, user_id, rows, day, slot) -> int:
-    return notification_send(
-        recipient_ids=[user_id], kind="checkin.class_missing", school_id=school_id,
+def _teacher_message(user_id: int, rows: list[dict], slot: str, link: str) -> Personal:
+    return Personal(
+        recipient_id=user_id, school_id=rows[0]["school_id"], link=link,
         subject=lambda: _("%(n)d of your class have not done the %(slot)s check")
         % {"n": len(rows), "slot": _slot_name(slot)},
-        body=lambda: _("Not checked in: %(names)s") % {"names": _names(rows)},
-        link=reverse("health:teacher"), dedupe_key=_key("class", school_id, day, slot))
+        body=lambda: _("Not checked in: %(names)s") % {"names": _names(rows)})
 
 
 def _report_abnormal(school_id, rows, reporters, day, slot) -> int:
@@ -202,4 +210,4 @@ def _report_abnormal(school_id, rows, reporters, day, slot) -> int:
         subject=lambda: _("%(n)d abnormal check-ins (%(slot)s)")
         % {"n": len(rows), "slot": _slot_name(slot)},
         body=lambda: "\n".join(line(row) for row in rows[:NAMES_LISTED]),
-        link=reverse("health:abnormal"), dedupe_key=_key("abnormal", school_id, day, slot))
+        link=reverse("health:abnormal"), dedupe_key=_key("abnormal", day, slot, school_id))
