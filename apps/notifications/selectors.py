@@ -53,3 +53,22 @@ def own_channels(*, user) -> QuerySet[Channel]:
 def school_channels(*, user) -> QuerySet[Channel]:
     return (Channel.objects.restrict(user, "notifications.channels").filter(active=True)
             .select_related("school").order_by("school_id", "id"))
+
+
+def users_of_persons(*, person_ids, guardians: bool = True) -> dict[int, list[int]]:
+    """The accounts that receive a message about each person: their own (a student's or a
+    staff member's login) and, with `guardians`, their guardians'. Two queries however many
+    persons; a person without any account is left out (tell their class teacher instead)."""
+    from apps.people.models import Guardianship, Person
+
+    wanted = set(person_ids)
+    users: dict[int, list[int]] = {}
+    for pid, uid in Person.objects.filter(pk__in=wanted, user__isnull=False) \
+            .values_list("id", "user_id"):
+        users.setdefault(pid, []).append(uid)
+    if guardians:
+        for pid, uid in Guardianship.objects.filter(person_id__in=wanted) \
+                .order_by("id").values_list("person_id", "user_id"):
+            if uid not in users.get(pid, []):
+                users.setdefault(pid, []).append(uid)
+    return users

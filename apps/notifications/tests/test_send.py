@@ -202,3 +202,15 @@ def test_it_posts_only_to_listed_hosts_when_the_deployment_lists_them(world):
             channels.post_json("http://10.0.0.5/admin", {})
     assert channels.host_allowed("http://10.0.0.5/admin")  # no list: any host
     assert not channels.host_allowed("file:///etc/passwd")
+
+
+def test_it_finds_the_accounts_to_tell_about_a_person(world, django_assert_num_queries):
+    from apps.notifications.selectors import users_of_persons
+
+    a1, a2 = world.persons["a1_student"], world.persons["a2_student"]
+    with django_assert_num_queries(2):
+        found = users_of_persons(person_ids=[a1.pk, a2.pk, world.persons["a_staff"].pk])
+    assert found == {a1.pk: [world.users["student_a1"].pk, world.users["guardian_a1"].pk],
+                     world.persons["a_staff"].pk: [world.users["teacher_a1"].pk]}
+    assert users_of_persons(person_ids=[a1.pk], guardians=False) == {
+        a1.pk: [world.users["student_a1"].pk]}
