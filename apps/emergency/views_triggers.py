@@ -83,8 +83,26 @@ def report_list(request):
     recent = Paginator(CaseReport.objects.filter(drill=False).select_related(
         "region", "entered_by", "alert"), PAGE).get_page(request.GET.get("page"))
     return render(request, "emergency/triggers/reports.html", {
-        "form": form, "page": recent, "import_form": ImportForm()},
+        "form": form, "page": recent, "import_form": ImportForm(),
+        "pack_without_triggers": _pack_without_triggers(request.user)},
         status=400 if request.method == "POST" else 200)
+
+
+def _pack_without_triggers(user) -> str:
+    """The title of the province's pack when it has no trigger at all (routine: reports
+    reach no school), for a warning on the report page; "" otherwise."""
+    from apps.emergency.triggers import TRIGGER_PARAM
+    from apps.policy.selectors import PackOutdated, active_pack
+    from apps.policy.views import user_province
+
+    province = user_province(user)
+    try:
+        pack = active_pack(province) if province else None
+    except PackOutdated:
+        return ""
+    if pack is None or any(pack.values().get(p) for p in TRIGGER_PARAM.values()):
+        return ""
+    return pack.id
 
 
 @login_required

@@ -141,3 +141,13 @@ def test_it_takes_reports_and_answers_triggers_through_the_api(henan):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cases"
     assert client_for(henan, "school_b_admin").get(
         f"/api/v1/emergency/triggers/{trigger_id}").status_code == 404
+
+
+def test_it_warns_that_the_routine_pack_reaches_no_school(world):
+    page = client_for(world, "province").get("/emergency/reports/").content.decode()
+    assert 'id="no-triggers"' in page and "routine" in page
+
+
+def test_it_does_not_warn_under_a_pack_with_triggers(henan):
+    page = client_for(henan, "province").get("/emergency/reports/").content.decode()
+    assert 'id="no-triggers"' not in page
