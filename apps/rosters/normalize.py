@@ -17,6 +17,9 @@ from apps.people.models import Residence, Sex
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug)
 EXCEL_EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number
 SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+")
+SPACES = re.compile(r"\s+")
+WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
+FIFTEEN_DIGITS = re.compile(r"\d{15}")
 DATE_PATTERNS = (
     re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
@@ -55,7 +58,9 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = str(value)
+    if not text.isascii():  # ASCII is already NFKC: most cells skip the normalisation
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 
 
@@ -107,10 +112,13 @@ def clean_document_number(value) -> str:
         if len(digits.rstrip("0")) > EXCEL_EXACT_DIGITS or len(digits) > EXCEL_EXACT_DIGITS:
             raise _digits_lost()
         return digits
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
+    text = str(value or "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = SPACES.sub("", text).upper()
     if SCIENTIFIC.fullmatch(text):
         raise _digits_lost()
-    if re.fullmatch(r"\d+\.0+", text):  # 410105201005040111.0 from a CSV some tool wrote
+    if WHOLE_WITH_ZEROS.fullmatch(text):  # 410105201005040111.0 from a CSV some tool wrote
         text = text.split(".")[0]
     return text
 
@@ -119,7 +127,7 @@ def clean_doc_type(value, number: str) -> str:
     """The document type; when the column is absent or empty, an ID by its length."""
     text = clean_text(value).casefold()
     if not text:
-        return DocumentType.LEGACY_ID if re.fullmatch(r"\d{15}", number) else (
+        return DocumentType.LEGACY_ID if FIFTEEN_DIGITS.fullmatch(number) else (
             DocumentType.RESIDENT_ID
         )
     found = DOC_TYPES.get(text) or DOC_TYPES.get(text.replace(" ", ""))

@@ -179,12 +179,17 @@ def _scope(actor, school: School, kind: str) -> Scope:
 class _Row:
     """One row being checked: its cells by field, and the errors found so far."""
 
+    __slots__ = ("cells", "errors", "hashes", "number", "plan", "positions")
+
     def __init__(self, plan: Plan, number: int, cells: list):
         self.plan, self.number, self.cells = plan, number, cells
+        self.positions = plan.columns.positions
         self.errors: list[RowError] = []
+        self.hashes: list[str] = []  # the document's keyed hashes, once it is checked
 
     def raw(self, name: str):
-        return self.plan.columns.value(self.cells, name)
+        index = self.positions.get(name)
+        return None if index is None else self.cells[index]
 
     def given(self, name: str) -> bool:
         return name in self.plan.columns.positions
