@@ -313,3 +313,15 @@ def test_a_large_file_is_checked_on_two_cores_with_the_same_result(world, monkey
         (32, "学号", "duplicate_in_file"), (35, "手机", "bad_phone")]
     assert [(r.row, r.values, r.hashes) for r in forked.rows] == [
         (r.row, r.values, r.hashes) for r in serial.rows]
+
+
+def test_a_legacy_id_and_the_number_it_became_are_the_same_person(world):
+    legacy = "410105850301011"  # born 1985-03-01
+    from apps.core.identity import upgrade_legacy_id
+
+    plan = _refused(world, [
+        _student("T900", "老职工", 1, 身份证号=legacy, 出生日期="1985-03-01"),
+        _student("T901", "老职工", 1, 身份证号=upgrade_legacy_id(legacy), 出生日期="1985-03-01"),
+    ])
+    assert _errors(plan) == [(2, "身份证号", "duplicate_in_file"),
+                             (3, "身份证号", "duplicate_in_file")]

@@ -148,3 +148,17 @@ def test_the_admin_shows_imports_and_changes_nothing(world, admin_client):
     assert admin_client.post(reverse("admin:rosters_rosterimport_delete", args=[record.pk]),
                              {"post": "yes"}).status_code == 403
     assert RosterImport.objects.filter(pk=record.pk).exists()
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_stored(world, settings, roster_files):
+    settings.ROSTER_MAX_BYTES = 50 * 1024 * 1024
+    client = _client(world, "school_a_admin")
+    upload = SimpleUploadedFile("名单.xlsx", b"PK\x03\x04" + b"\x00" * (50 * 1024 * 1024))
+    page = client.post(reverse("rosters:import"), {"school": world.schools["a"].pk,
+                                                   "kind": "student", "file": upload})
+    assert "50 MB" in page.content.decode() and "invalid-feedback" in page.content.decode()
+    record = RosterImport.objects.get()
+    assert (record.status, record.errors[0]["reason"], record.stored_name) == (
+        "refused", "too_large", "")
+    assert not (roster_files / "uploads").exists() or not any(
+        (roster_files / "uploads").iterdir())
