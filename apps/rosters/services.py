@@ -121,6 +121,7 @@ class Plan:
     file_name: str = ""
     sha256: str = ""
     record: RosterImport | None = None  # the dry run's entry in the import history
+    progress: object = None  # told how many new people were written, now and then
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -783,12 +784,14 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
         actor = record.applied_by
         try:
             table = _table_from(record, key)
-            progress = Progress(key, "apply", len(table.rows))
+            rows = len(table.rows)  # checked, then written: two steps per row
+            progress = Progress(key, "apply", 2 * rows)
             plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
                                table=table, file_name=record.file_name, sha256=record.sha256,
                                progress=progress.step)
             plan.record = record
-            progress.write(len(table.rows))
+            plan.progress = lambda written: progress.step(rows + written)
+            progress.write(rows)
             roster_apply(actor=actor, plan=plan, valid_only=record.valid_only)
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.FAILED)
@@ -867,7 +870,9 @@ def _create(actor, plan: Plan) -> None:
 
     def people():
         school_id, kind = plan.school.pk, plan.kind
-        for planned, person_id in zip(new, ids, strict=True):
+        for done, (planned, person_id) in enumerate(zip(new, ids, strict=True)):
+            if plan.progress is not None and not done % PROGRESS_ROWS:
+                plan.progress(done)
             row = _person_row(planned, person_id, school_id, kind)
             written.append(row)
             yield row

@@ -69,11 +69,11 @@ def progress_context(key: str, waiting: str) -> dict:
     found = progress_read(key)
     if not found:
         return {"percent": 0, "label": waiting, "done": 0, "total": 0}
-    total = found.get("total") or 0
-    percent = int(100 * found["done"] / total) if total and found["phase"] != "read" else 0
-    return {"percent": min(percent, 100), "label": PHASES.get(found["phase"], ""),
-            "done": found["done"] if found["phase"] != "read" else 0,
-            "total": total if found["phase"] != "read" else 0}
+    total, phase = found.get("total") or 0, found["phase"]
+    percent = int(100 * found["done"] / total) if total and phase != "read" else 0
+    counted = phase in ("check", "export")  # an import's steps are not rows: no count
+    return {"percent": min(percent, 100), "label": PHASES.get(phase, ""),
+            "done": found["done"] if counted else 0, "total": total if counted else 0}
 
 
 @login_required
