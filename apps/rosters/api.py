@@ -1,5 +1,8 @@
 """Roster import (/rosters/{school_id}/import): a school's student or staff list as
-.xlsx, .xls or CSV; a dry run by default, all or nothing when applied."""
+.xlsx, .xls or CSV; a dry run by default, all or nothing when applied. A file larger than
+settings.ROSTER_SYNC_MAX_BYTES is checked by the worker: the answer is 202 with the
+import's id; GET /rosters/imports/{id} tells how it went, POST /rosters/imports/{id}/apply
+imports it (once, however often it is asked)."""
 
 from django.conf import settings
 from django.http import Http404
@@ -8,8 +11,15 @@ from ninja.files import UploadedFile
 
 from apps.core.errors import ApiError
 from apps.orgs.models import School
+from apps.rosters.models import RosterImport
 from apps.rosters.reading import RosterError
-from apps.rosters.services import roster_apply, roster_check
+from apps.rosters.services import (
+    PERM,
+    roster_apply,
+    roster_apply_request,
+    roster_check,
+    roster_upload,
+)
 
 router = Router(tags=["rosters"])
 
@@ -20,8 +30,12 @@ class ImportParams(Schema):
     valid_only: bool = False
 
 
+class ApplyParams(Schema):
+    valid_only: bool = False
+
+
 class RowErrorOut(Schema):
-    row: int
+    row: int | None
     column: str
     value: str
     reason: str
@@ -39,9 +53,32 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
+class ImportStatusOut(Schema):
+    import_id: int
+    status: str
+    file_name: str
+    sha256: str
+    rows: int
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    failure: str
+    ignored_columns: list[str]
+    errors: list[RowErrorOut]
+
+
+def _status(record: RosterImport) -> dict:
+    return {"import_id": record.pk, "status": record.status, "file_name": record.file_name,
+            "sha256": record.sha256, "rows": record.rows, "new": record.new,
+            "updated": record.updated, "unchanged": record.unchanged,
+            "rejected": record.rejected, "failure": record.failure,
+            "ignored_columns": record.ignored_columns, "errors": record.errors}
+
+
 @router.post(
     "/{school_id}/import",
-    response={200: ImportOut, 422: ImportOut},
+    response={200: ImportOut, 202: ImportStatusOut, 422: ImportOut},
     summary="Import students or staff from .xlsx, .xls or CSV (dry run by default)",
 )
 def roster_import(request, school_id: int, file: File[UploadedFile],
@@ -49,10 +86,14 @@ def roster_import(request, school_id: int, file: File[UploadedFile],
     school = School.objects.filter(pk=school_id).first()
     if school is None:
         raise Http404
+    data = file.read(settings.ROSTER_MAX_BYTES + 1)  # enough to refuse
     try:
+        if len(data) > settings.ROSTER_SYNC_MAX_BYTES:
+            record = roster_upload(actor=request.user, school=school, kind=params.kind,
+                                   name=file.name or "", data=data)
+            return Status(202, _status(record))
         plan = roster_check(actor=request.user, school=school, kind=params.kind,
-                            name=file.name or "",
-                            data=file.read(settings.ROSTER_MAX_BYTES + 1))  # enough to refuse
+                            name=file.name or "", data=data)
         counts = {"new": plan.count("new"), "updated": plan.count("updated"),
                   "unchanged": plan.count("unchanged"), "rejected": len(plan.rejected_rows)}
         import_id = plan.record.pk
@@ -67,3 +108,28 @@ def roster_import(request, school_id: int, file: File[UploadedFile],
             "ignored_columns": plan.columns.ignored,
             "errors": [e.__dict__ for e in plan.errors]}
     return Status(status, body)
+
+
+def _record(request, import_id: int) -> RosterImport:
+    record = RosterImport.objects.restrict(request.user, PERM).filter(pk=import_id).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@router.get("/imports/{import_id}", response=ImportStatusOut,
+            summary="An import: queued, checked, applying, applied, refused or failed")
+def roster_import_status(request, import_id: int):
+    return _status(_record(request, import_id))
+
+
+@router.post("/imports/{import_id}/apply", response={200: ImportStatusOut, 202: ImportStatusOut},
+             summary="Import a checked file (once, however often it is asked)")
+def roster_import_apply(request, import_id: int, params: Query[ApplyParams]):
+    _record(request, import_id)
+    try:
+        record = roster_apply_request(actor=request.user, import_id=import_id,
+                                      valid_only=params.valid_only)
+    except RosterError as exc:
+        raise ApiError(exc.reason, exc.message, 400) from None
+    return Status(202 if record.status == "applying" else 200, _status(record))

@@ -50,3 +50,29 @@ def test_another_school_is_404(world):
     assert response.status_code == 404
     assert _post(world, "school_a_admin", "a", [], query="", name="x.csv",
                  data=b"x").status_code != 404
+
+
+def test_a_large_file_is_checked_and_imported_by_the_worker(world, settings,
+                                                            django_capture_on_commit_callbacks):
+    from apps.rosters import tasks
+
+    settings.ROSTER_SYNC_MAX_BYTES = 0
+    client = Client()
+    client.force_login(world.users["school_a_admin"])
+    with django_capture_on_commit_callbacks() as queued:
+        queued_answer = _post(world, "school_a_admin", "a", [_student("A2025001", "甲", 1)])
+    assert queued_answer.status_code == 202 and len(queued) == 1
+    import_id = queued_answer.json()["import_id"]
+    tasks.check_import.call(import_id)
+    status = client.get(f"/api/v1/rosters/imports/{import_id}").json()
+    assert (status["status"], status["new"], status["errors"]) == ("checked", 1, [])
+    applying = client.post(f"/api/v1/rosters/imports/{import_id}/apply")
+    again = client.post(f"/api/v1/rosters/imports/{import_id}/apply")
+    assert applying.status_code == again.status_code == 202
+    tasks.apply_import.call(import_id)
+    assert client.get(f"/api/v1/rosters/imports/{import_id}").json()["status"] == "applied"
+    assert Person.objects.filter(number="A2025001").count() == 1
+    other = Client()
+    other.force_login(world.users["school_b_admin"])
+    assert other.get(f"/api/v1/rosters/imports/{import_id}").status_code == 404
+    assert other.post(f"/api/v1/rosters/imports/{import_id}/apply").status_code == 404
