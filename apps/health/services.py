@@ -51,9 +51,10 @@ _NO = {"0", "false", "no", "n", "off", "否", "无"}
 def _checkable(actor, person) -> Person:
     """The person, if the actor may check in for them; 404 otherwise (never 403)."""
     pk = person.pk if isinstance(person, Person) else person
-    found = (Person.objects.restrict(actor, "health.checkin").filter(pk=pk, active=True)
-             .only("id", "school_id", "kind", "residence", "klass_id", "unit_id", "user_id")
-             .first())
+    found = next(iter(
+        Person.objects.restrict(actor, "health.checkin").filter(pk=pk, active=True)
+        .only("id", "school_id", "kind", "residence", "klass_id", "unit_id", "user_id")
+        .order_by()[:1]), None)
     if found is None:
         raise Http404
     return found
