@@ -1,5 +1,7 @@
 """manage.py run_demo: the web server and the background worker together, with the demo accounts."""
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.demo.accounts import demo_account_rows
@@ -17,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4, help="web server threads")
 
     def handle(self, *args, host, port, threads, **options):
+        # The demo has no SMS gateway or mail server: its outside messages are printed by the
+        # worker (the console channel) so they can be seen. The children inherit this.
+        os.environ.setdefault("SHAODIAN_NOTIFY_CONSOLE", "1")
         supervisor = Supervisor(child_commands(host, port, threads))
         status = supervisor.run(on_started=lambda: self._announce(host, port))
         if status:
