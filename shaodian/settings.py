@@ -217,6 +217,14 @@ PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
 # Notifications' outside channels (apps/notifications/channels.py): the demo's console
 # channel, the SMS gateway's URL, and the address that makes links in e-mails absolute.
 NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
+# E-mail for the notifications' e-mail channel (Django's MAILERS; tests swap in locmem).
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("SHAODIAN_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {"host": env_str("SHAODIAN_EMAIL_HOST", "localhost"),
+                    "port": env_int("SHAODIAN_EMAIL_PORT", 25)},
+    },
+}
 NOTIFICATION_SMS_GATEWAY_URL = env_str("SHAODIAN_SMS_GATEWAY_URL", "")
 SITE_URL = env_str("SHAODIAN_SITE_URL", "")
 # Hosts robots and webhooks may post to (empty: any), e.g. qyapi.weixin.qq.com,.dingtalk.com
