@@ -128,7 +128,9 @@ def _checkin_page(request, person, values: dict, *, errors=None, status=200):
     today = timezone.localdate(now)
     rules = rules_for_school(person.school_id)
     slots = rules.slots_for(person.residence)
-    slot = values.get("slot") or conf.current_slot(now)
+    # The person's latest check that has opened (a day student's noon check in the evening).
+    opened = [s for s in slots if conf.slot_is_open(s, now)]
+    slot = values.get("slot") or (opened[-1] if opened else conf.current_slot(now))
     errors = errors or []
     done = {c.slot: c for c in selectors.person_checkins(user=request.user, person=person,
                                                          today=today, days=1)}

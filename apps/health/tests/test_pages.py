@@ -150,3 +150,19 @@ def test_it_puts_the_pages_in_each_roles_menu(world, as_user):
     assert menu("teacher_a1") == {"checkin", "teacher", "abnormal"}
     assert menu("school_a_admin") == {"checkin", "teacher", "school", "abnormal"}
     assert menu("luoyang_bureau") == {"bureau", "abnormal"}
+
+
+def test_it_offers_the_persons_latest_open_check(world, as_user, monkeypatch):
+    from django.utils import timezone
+
+    from apps.health.tests.conftest import at
+
+    monkeypatch.setattr(timezone, "now", lambda: at(18))
+    client = as_user("teacher_a1")
+    html = page(client, "health:checkin", person=world.persons["a1_student"].pk)[1]
+    assert 'name="slot" value="noon"' in html  # a day student has no evening check
+    boarder = world.persons["a1_student2"]
+    boarder.residence = "boarder"
+    boarder.save()
+    html = page(client, "health:checkin", person=boarder.pk)[1]
+    assert 'name="slot" value="evening"' in html
