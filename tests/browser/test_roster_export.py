@@ -44,3 +44,25 @@ def test_it_reveals_numbers_in_the_export_only_with_a_reason(world, login_as):
     rows = downloaded_rows(info.value)
     assert rows[1][7] == decrypt_text(person.doc_cipher)
     assert AccessLog.objects.get().action == "export_unmasked"
+
+
+def test_a_large_export_shows_its_progress_then_downloads(world, login_as, settings, tmp_path):
+    from apps.rosters import tasks
+    from apps.rosters.models import RosterExport
+
+    settings.ROSTER_FILES_DIR = tmp_path / "rosters"
+    settings.ROSTER_EXPORT_SYNC_ROWS = 0  # every export goes to the worker
+    page = login_as("school_a_admin")
+    page.goto(page.base + "/people/")
+    page.click("#export-people")
+    expect(page.locator("#job-progress [role=progressbar]")).to_have_attribute(
+        "aria-valuenow", "0")
+    record = RosterExport.objects.get()
+    assert tasks.run_export.call(record.pk) == "done"  # as `manage.py worker` runs it
+    expect(page.locator("#export-ready")).to_be_visible()  # the page reloaded by itself
+    expect(page.locator("#job-progress")).to_have_count(0)
+    with page.expect_download() as info:
+        page.click("#export-download")
+    rows = downloaded_rows(info.value)
+    assert len(rows) - 1 == RosterExport.objects.get().rows > 0
+    assert not AccessLog.objects.exists()  # masked: nothing to log
