@@ -157,7 +157,8 @@ def test_it_offers_the_persons_latest_open_check(world, as_user, monkeypatch):
 
     from apps.health.tests.conftest import at
 
-    monkeypatch.setattr(timezone, "now", lambda: at(18))
+    evening = at(18)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
     client = as_user("teacher_a1")
     html = page(client, "health:checkin", person=world.persons["a1_student"].pk)[1]
     assert 'name="slot" value="noon"' in html  # a day student has no evening check
