@@ -762,7 +762,8 @@ def roster_apply_request(*, actor, import_id: int, valid_only: bool = False) -> 
             % {"count": record.rejected},
         )
     moved = RosterImport.objects.filter(pk=import_id, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.APPLYING, applied_by=actor, valid_only=valid_only)
+        status=ImportStatus.APPLYING, applied_by=actor, valid_only=valid_only,
+        applied_at=timezone.now())  # when it was asked for, until it is done
     record.refresh_from_db()
     if moved:
         _run_or_enqueue("apply_import", record)
@@ -822,7 +823,9 @@ def roster_pending_resume(*, older_than_seconds: int = 600) -> int:
     from apps.rosters import tasks
 
     before = timezone.now() - timedelta(seconds=older_than_seconds)
-    stale = RosterImport.objects.filter(status__in=IMPORT_PENDING, created_at__lt=before)
+    stale = RosterImport.objects.filter(
+        Q(status=ImportStatus.QUEUED, created_at__lt=before)
+        | Q(status=ImportStatus.APPLYING, applied_at__lt=before))
     count = 0
     for import_id, status in stale.values_list("pk", "status"):
         task = tasks.check_import if status == ImportStatus.QUEUED else tasks.apply_import
