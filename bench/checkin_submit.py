@@ -232,5 +232,5 @@ def _clean_up(started_at) -> None:
                            submitted_at__gte=started_at).delete()
     ApiToken.objects.filter(name=BENCH_LABEL).delete()
     DBTaskResult.objects.filter(enqueued_at__gte=started_at,
-                                task_path="apps.status.tasks.recompute_for_declarations").delete()
+                                task_path="apps.health.tasks.recompute_after_checkins").delete()
     _say("removed the benchmark's check-ins, tokens and queued tasks")

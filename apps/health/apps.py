@@ -6,10 +6,10 @@ from django.db import transaction
 
 def on_checkins_changed(sender, *, school_id, person_ids, **kwargs) -> None:
     """A committed abnormal check-in (or a correction of one): recompute those statuses."""
-    from apps.status.tasks import recompute_for_declarations
+    from apps.health.tasks import recompute_after_checkins
 
     transaction.on_commit(
-        partial(recompute_for_declarations.enqueue, school_id, sorted(set(person_ids)))
+        partial(recompute_after_checkins.enqueue, school_id, sorted(set(person_ids)))
     )
 
 

@@ -1,8 +1,18 @@
-"""Background work of daily health: the reminder sweep (settings.PERIODIC_TASKS). The status
-recompute after an abnormal check-in is apps.status.tasks.recompute_for_declarations (a
-check-in is the person's own declaration of their health), enqueued by apps.health.apps."""
+"""Background work of daily health: the status recompute after abnormal check-ins (enqueued
+by apps.health.apps on `checkins_changed`), and the reminder sweep (settings.PERIODIC_TASKS).
+"""
 
 from django.tasks import task
+
+
+@task()
+def recompute_after_checkins(school_id: int, person_ids: list[int]) -> int:
+    """After abnormal check-ins (or corrections of them) of these persons of one school; the
+    status history names the daily check-in as the cause."""
+    from apps.status.services import CAUSE_CHECKIN, status_recompute_persons
+
+    return status_recompute_persons(school_id=school_id, person_ids=person_ids,
+                                    reason=CAUSE_CHECKIN)
 
 
 @task()

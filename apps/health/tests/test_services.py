@@ -230,13 +230,15 @@ def test_it_sends_checkins_changed_for_abnormal_check_ins_only(
 
 def test_it_recomputes_the_status_after_a_fever(world, submit, django_capture_on_commit_callbacks,
                                                 settings):
-    from apps.status.models import PersonStatus
+    from apps.status.models import PersonStatus, PersonStatusChange
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         submit(temperature="38.5", symptoms=["cough"], now=None)
     status = PersonStatus.objects.get(person=world.persons["a1_student"])
     assert status.category == "home_monitoring"
+    change = PersonStatusChange.objects.get(person=world.persons["a1_student"])
+    assert (change.cause, change.category) == ("checkin", "home_monitoring")
 
 
 # Idempotence and corrections ---------------------------------------------------------------
