@@ -116,8 +116,9 @@ def get_snapshot(request, school_id: int | None = None, after: int = 0, limit: i
 def post_batch(request):
     """A terminal's offline records: `{"school_id"?, "gate_id"?, "records": [{client_id,
     person_id | code | number, at, temperature, direction, verdict, reasons}]}`. Good records
-    are written (idempotent by client_id); each bad one is reported with its index, field
-    and reason."""
+    are written (idempotent by client_id); `results` has one status per record in the order
+    sent (created, duplicate or error) and `errors` names each bad one's index, field and
+    reason. A terminal may forget every record whose status is not "error"."""
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
