@@ -35,8 +35,8 @@ SECONDS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_SECONDS", 20))
 # steady state of a server that has been up for a while.
 WARMUP_SECONDS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_WARMUP", 15))
 CONNECTIONS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_CONNECTIONS", 32))
-WORKERS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_WORKERS", 3))
-THREADS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_THREADS", 2))
+WORKERS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_WORKERS", 2))
+THREADS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_THREADS", 4))
 GUARDIANS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_GUARDIANS", 40_000))
 FEVER_SHARE = 50  # one submission in 50 has a fever
 BENCH_LABEL = "bench checkin_submit"
