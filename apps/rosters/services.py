@@ -7,10 +7,12 @@ units, dorm rooms and documents are read in bulk: the number of queries does not
 the number of rows.
 """
 
+import gc
 import hashlib
 import os
 import pickle
 import signal
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, partial
@@ -346,13 +348,28 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
                 sha256=sha256)
     known, today = _load_school(school), timezone.localdate()
-    if len(table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
-        _read_rows_on_two_cores(plan, known, today, progress)
-    else:
-        _read_rows(plan, table.rows, known, today, progress)
-    _check_duplicates_in_file(plan)
-    _check_against_school(plan, scope, known)
+    with gc_paused():
+        if len(table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
+            _read_rows_on_two_cores(plan, known, today, progress)
+        else:
+            _read_rows(plan, table.rows, known, today, progress)
+        _check_duplicates_in_file(plan)
+        _check_against_school(plan, scope, known)
     return plan
+
+
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a file's rows are checked or written: they make
+    millions of objects and no cycles, and each collection would walk all of them again
+    (and, in the forked child, copy every page it touches)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _read_rows(plan: Plan, rows: list, known: _School, today: date, progress=None,
@@ -637,7 +654,7 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             % {"count": len(plan.rejected_rows)},
         )
     try:
-        with transaction.atomic():  # a savepoint: losing a race on a unique key is bad input
+        with transaction.atomic(), gc_paused():  # a savepoint: a lost race is bad input
             _create(actor, plan)
             _update(actor, plan)
     except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
