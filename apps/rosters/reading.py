@@ -7,10 +7,12 @@ or with a merged header.
 """
 
 import csv
+import gc
 import io
 import posixpath
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -50,6 +52,20 @@ class Table:
     uncomputed: set[tuple[int, int]] = field(default_factory=set)
 
 
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a file's rows are read, checked or written: they
+    make millions of objects and no cycles, and each collection would walk all of them
+    again (and, in a forked child, copy every page it touches)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_upload(name: str, data: bytes) -> str:
     """Refuse on sight what cannot be a roster (type, size, empty, a web page saved as
     .xls); returns the extension. Cheap: the file is not parsed."""
@@ -70,11 +86,12 @@ def check_upload(name: str, data: bytes) -> str:
 def read_table(name: str, data: bytes) -> Table:
     """The first sheet (or the CSV) as a header row and data rows; blank rows skipped."""
     extension = check_upload(name, data)
-    if extension == ".csv":
-        grid, merged = _read_csv(data), []
-    else:
-        grid, merged = _read_workbook(extension, data)
-    table = _table(grid, merged)
+    with gc_paused():
+        if extension == ".csv":
+            grid, merged = _read_csv(data), []
+        else:
+            grid, merged = _read_workbook(extension, data)
+        table = _table(grid, merged)
     if extension == ".xlsx":
         table.uncomputed = _uncomputed_formulas(data)
     return table

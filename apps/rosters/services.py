@@ -7,12 +7,10 @@ units, dorm rooms and documents are read in bulk: the number of queries does not
 the number of rows.
 """
 
-import gc
 import hashlib
 import os
 import pickle
 import signal
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, partial
@@ -63,7 +61,7 @@ from apps.rosters.normalize import (
     clean_sex,
     clean_text,
 )
-from apps.rosters.reading import RosterError, Table, check_upload, read_table
+from apps.rosters.reading import RosterError, Table, check_upload, gc_paused, read_table
 
 PERM = "rosters.import"
 ID_TYPES = (DocumentType.RESIDENT_ID, DocumentType.LEGACY_ID)
@@ -356,20 +354,6 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
         _check_duplicates_in_file(plan)
         _check_against_school(plan, scope, known)
     return plan
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection while a file's rows are checked or written: they make
-    millions of objects and no cycles, and each collection would walk all of them again
-    (and, in the forked child, copy every page it touches)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_rows(plan: Plan, rows: list, known: _School, today: date, progress=None,
