@@ -4,16 +4,19 @@ target at least 1,000 scans/s on 2 cores with PostgreSQL.
 Each tube is one request, as a station sends it when the scans of one tube travel together
 (the offline queue, or a sampler who scans the barcode last): POST
 /api/v1/testing/rounds/{id}/tubes with the tube's client id, pool size, barcode, its ten
-personal codes (each with its own client id) and close=true. Four stations send at once.
+personal codes (each with its own client id) and close=true. Four stations send at once,
+each over its own HTTP/1.1 keep-alive connection, to a gunicorn the benchmark starts on a
+free local port (2 workers x 2 threads, gthread, the project's settings and DATABASE_URL)
+and stops after: bearer-token authentication, middleware, ninja's parsing and validation,
+the scope layer, the station service, each request committed on its own.
+TESTING_SCANS_HTTP=0 sends the same requests in-process with Django's test client instead
+(one thread and connection per station; threads share one interpreter, so that figure is
+below what two workers reach on two cores).
 
-The requests go through the whole Django stack in-process with Django's test client (URL
-routing, middleware, bearer-token authentication, ninja's parsing and validation, the scope
-layer, the station service, the JSON response), one thread and one database connection per
-station, each request committed on its own as in production: no socket and no gunicorn, so
-the figure is the application's and the database's. (Threads share one Python interpreter,
-so the figure is, if anything, below what two gunicorn workers would reach on two cores.)
-With TESTING_SCANS_HTTP=1 the same requests go over real HTTP (keep-alive) to a gunicorn the
-benchmark starts on a free local port (2 workers x 2 threads, gthread) and stops after.
+Besides the wall-clock rate, the benchmark reads from /proc the CPU seconds the application
+(gunicorn's processes, or this one) and its PostgreSQL backends used (a local server), and
+reports what two idle cores would carry at that cost: on a machine shared with other work
+the wall-clock rate says more about the neighbours than about the station.
 
 The people: the largest school in the database if it has at least 10,000 active people
 (a copy of the 3,000,000-person province, for instance), else a generated school of
@@ -40,9 +43,9 @@ GENERATED_SCHOOL = 25_000
 MIN_SCHOOL = 10_000
 TARGET = 1_000  # scans/s
 STATIONS = 4  # stations sending at once (threads, each with its own connection)
-# TESTING_SCANS_HTTP=1: real HTTP to a gunicorn the benchmark starts (and stops), instead of
-# Django's test client in this process.
-HTTP = os.environ.get("TESTING_SCANS_HTTP", "") == "1"
+# Real HTTP to a gunicorn the benchmark starts (and stops); TESTING_SCANS_HTTP=0: Django's
+# test client in this process.
+HTTP = os.environ.get("TESTING_SCANS_HTTP", "1") != "0"
 GUNICORN_WORKERS, GUNICORN_THREADS = 2, 2
 
 
