@@ -217,6 +217,8 @@ PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
 # Notifications' outside channels (apps/notifications/channels.py): the demo's console
 # channel, the SMS gateway's URL, and the address that makes links in e-mails absolute.
 NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
+# Gate scans committed without waiting for the disk (apps/gate/services.py says the cost).
+GATE_RELAXED_COMMIT = env_bool("SHAODIAN_GATE_RELAXED_COMMIT", False)
 # E-mail for the notifications' e-mail channel (Django's MAILERS; tests swap in locmem).
 MAILERS = {
     "default": {

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -206,7 +207,7 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
         "reasons": decided.codes, "category": facts.category if facts else "",
         "client_id": client_id, "recorded_offline": False, "received_at": now,
     }
-    inserted = insert_checks([row], durable=False)
+    inserted = insert_checks([row], durable=not settings.GATE_RELAXED_COMMIT)
     if client_id not in inserted:
         return _stored_outcome(school, client_id)
     return CheckOutcome(
@@ -267,11 +268,12 @@ _PG_TYPES = {"school_id": "bigint", "person_id": "bigint", "gate_id": "bigint",
              "received_at": "timestamptz", "override_reason": "text"}
 
 
-# A single scan's row is committed without waiting for the WAL flush (synchronous_commit
-# off, for this transaction only): the database stays consistent, and a crash of the
-# database server can lose at most the last fraction of a second of scans, while waiting
-# for the disk on every scan made the disk the limit of a busy gate. Offline uploads stay
-# durable: the terminal forgets its copy once the server says it has it.
+# By default every scan waits for the WAL flush like any other write: a recorded check is
+# never lost. A deployment whose disk is the limit of a busy gate may set
+# SHAODIAN_GATE_RELAXED_COMMIT=1: a single scan's row is then committed without waiting
+# (synchronous_commit off, for that transaction only); the database stays consistent, and a
+# crash of the database server can lose the last fraction of a second of scans. Offline
+# uploads are always durable: the terminal forgets its copy once the server says it has it.
 _RELAXED = ", (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
 
 
