@@ -135,7 +135,7 @@ class _server:
         self.proc = subprocess.Popen(  # noqa: S603 (a fixed command line)
             [sys.executable, "-m", "gunicorn", "shaodian.wsgi", "-b", f"127.0.0.1:{self.port}",
              "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-             "--keep-alive", "30", "--log-level", "warning"],
+             "--keep-alive", "30", "--reuse-port", "--log-level", "warning"],
             cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
