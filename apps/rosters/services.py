@@ -716,10 +716,12 @@ def roster_check_stored(*, import_id: int) -> RosterImport | None:
             return None
         record = RosterImport.objects.select_related("school", "user").get(pk=import_id)
         try:
-            table = _table_from(record, key)
-            progress = Progress(key, "check", len(table.rows))
-            plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
-                               table=table, file_name=record.file_name, progress=progress.step)
+            with gc_paused():  # from reading to the end: one pause, no collection between
+                table = _table_from(record, key)
+                progress = Progress(key, "check", len(table.rows))
+                plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
+                                   table=table, file_name=record.file_name,
+                                   progress=progress.step)
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.REFUSED)
             return record
@@ -785,16 +787,17 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
         record = RosterImport.objects.select_related("school", "applied_by").get(pk=import_id)
         actor = record.applied_by
         try:
-            table = _table_from(record, key)
-            rows = len(table.rows)  # checked, then written: two steps per row
-            progress = Progress(key, "apply", 2 * rows)
-            plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
-                               table=table, file_name=record.file_name, sha256=record.sha256,
-                               progress=progress.step)
-            plan.record = record
-            plan.progress = lambda written: progress.step(rows + written)
-            progress.write(rows)
-            roster_apply(actor=actor, plan=plan, valid_only=record.valid_only)
+            with gc_paused():  # from reading to writing: one pause, no collection between
+                table = _table_from(record, key)
+                rows = len(table.rows)  # checked, then written: two steps per row
+                progress = Progress(key, "apply", 2 * rows)
+                plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
+                                   table=table, file_name=record.file_name,
+                                   sha256=record.sha256, progress=progress.step)
+                plan.record = record
+                plan.progress = lambda written: progress.step(rows + written)
+                progress.write(rows)
+                roster_apply(actor=actor, plan=plan, valid_only=record.valid_only)
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.FAILED)
             return RosterImport.objects.get(pk=import_id)
