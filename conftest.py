@@ -20,3 +20,13 @@ def henan(world):
     ProvincePolicy.objects.create(province_code="410000", pack_id=pack.id,
                                   pack_version=str(pack.version), reason="test")
     return world
+
+
+@pytest.fixture(autouse=True)
+def _forget_cached_tokens():
+    """API tokens are cached per process (apps.access.tokens); a test starts without any."""
+    from apps.access.tokens import forget_tokens
+
+    forget_tokens()
+    yield
+    forget_tokens()

@@ -18,33 +18,14 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer, SessionAuth
 
-from apps.access.services import api_token_authenticate
+from apps.access.tokens import BearerToken, SignedInSession
 from apps.core.errors import ApiError, ValidationFailed
 
 
 class UnescapedJSONRenderer(JSONRenderer):
     # Chinese names stay readable in responses: "张小明", not "\u5f20\u5c0f\u660e".
     json_dumps_params = {"ensure_ascii": False}
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SignedInSession(SessionAuth):
-    """Django's session, with ninja's CSRF check on unsafe methods. An anonymous request
-    is passed over without a CSRF check, so that it ends in a clear 401."""
-
-    def __call__(self, request):
-        if not request.user.is_authenticated:
-            return None
-        return super().__call__(request)
 
 
 api = NinjaAPI(

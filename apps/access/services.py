@@ -154,6 +154,9 @@ def api_token_revoke(*, user, token_id: int) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+    from apps.access.tokens import forget_tokens
+
+    forget_tokens()  # at once in this process; others within tokens.TOKEN_TTL
     return token
 
 

@@ -2,7 +2,7 @@
 batch upload and overrides.
 
 Terminals authenticate with an API token limited to gate.verdict; the token lookup is
-cached per process (apps.gate.auth). The kiosk page uses the signed-in session (CSRF).
+cached per process (apps.access.tokens). The kiosk page uses the signed-in session (CSRF).
 """
 
 import json
@@ -12,15 +12,15 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from apps.access.tokens import BearerToken, SignedInSession
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import services
-from apps.gate.auth import CachedBearerToken, SignedInSession
 from apps.gate.selectors import snapshot
 from apps.gate.verdict import REASONS
 from apps.status.selectors import reason_text
 
 router = Router(tags=["gate"])
-GATE_AUTH = [CachedBearerToken(), SignedInSession()]
+GATE_AUTH = [BearerToken(), SignedInSession()]
 
 
 class VerdictIn(Schema):

@@ -12,7 +12,7 @@ _ids = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    from apps.gate.auth import forget_tokens
+    from apps.access.tokens import forget_tokens
     from apps.gate.facts import forget_thresholds
     from apps.gate.services import forget_gates
 

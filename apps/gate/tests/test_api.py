@@ -76,7 +76,7 @@ def test_it_refuses_the_verdict_endpoint_to_a_class_teacher(world):
 
 def test_it_stops_a_revoked_terminal_token_after_the_cache(world, terminal):
     from apps.access.models import ApiToken
-    from apps.gate.auth import forget_tokens
+    from apps.access.tokens import forget_tokens
 
     ApiToken.objects.filter(user=terminal.terminal.user).update(revoked_at=timezone.now())
     forget_tokens()
