@@ -4,6 +4,7 @@ requester may download, with progress for the page. Small exports stay in the re
 (apps.rosters.export_views)."""
 
 import json
+import os
 import shutil
 from functools import partial
 
@@ -87,7 +88,9 @@ def roster_export_run(*, export_id: int) -> RosterExport | None:
                 failure="no longer allowed")
             progress_clear(key)
             return RosterExport.objects.get(pk=export_id)
-        with result.file, open(export_path(export_id), "wb") as target:
+        # Readable by this account only: an unmasked export holds full ID numbers.
+        fd = os.open(export_path(export_id), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with result.file, os.fdopen(fd, "wb") as target:
             shutil.copyfileobj(result.file, target, 1 << 20)
         RosterExport.objects.filter(pk=export_id).update(
             status=ExportStatus.DONE, rows=result.rows, file_name=result.filename,

@@ -198,3 +198,12 @@ def test_a_masked_large_export_keeps_a_typed_document_out_of_its_record(client, 
     assert person.plain_document not in str(record.filters)
     tasks.run_export.call(record.pk)
     assert RosterExport.objects.get(pk=record.pk).rows == 1
+
+
+def test_an_export_file_is_readable_by_its_owner_account_only(client, world, roster_files):
+    client.force_login(world.users["school_a_admin"])
+    client.get(reverse("rosters_export:classes"))
+    record = RosterExport.objects.get()
+    tasks.run_export.call(record.pk)
+    mode = (roster_files / "exports" / f"export-{record.pk}.xlsx").stat().st_mode
+    assert mode & 0o077 == 0
