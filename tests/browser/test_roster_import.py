@@ -22,7 +22,7 @@ def roster_files(settings, tmp_path):
 
 
 def _upload(page, data):
-    page.click("a[href='/rosters/import/']")
+    page.goto(page.base + "/rosters/import/")  # the menu entry: apps/rosters/tests/test_views
     page.set_input_files("#id_file", files=[{"name": "名单.xlsx", "buffer": data,
                                              "mimeType": XLSX}])
     page.click("#import-check")
