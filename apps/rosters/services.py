@@ -79,6 +79,7 @@ NOT_ALLOWED = gettext_lazy("You may no longer import into this school.")
 BATCH = 10_000  # ids or keys per IN (...) query
 PROGRESS_ROWS = 5_000  # rows between two progress reports
 PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
+PARENT_SHARE = 0.53  # of a large file's rows, checked in this process (the rest forked)
 PREVIEW_ROWS = 20
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
@@ -336,10 +337,12 @@ def _read_document(row: _Row, today: date):
 
 
 def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: str = "",
-                sha256: str = "", progress=None) -> Plan:
+                sha256: str = "", progress=None, compare: bool = True) -> Plan:
     """Every row checked and classified (new, updated, unchanged) against the school's
     people; nothing written. Http404 unless the actor may import into the school.
-    `progress(done)` is told how many rows were read, now and then."""
+    `progress(done)` is told how many rows were read, now and then. Without `compare`
+    the rows are not yet classified: for a plan applied at once (roster_apply compares
+    them with the people as they are then)."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     scope = _scope(actor, school, kind)
@@ -352,7 +355,8 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
         else:
             _read_rows(plan, table.rows, known, today, progress)
         _check_duplicates_in_file(plan)
-        _check_against_school(plan, scope, known)
+        if compare:
+            _check_against_school(plan, scope, known)
     return plan
 
 
@@ -373,7 +377,8 @@ def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -
     in a forked child, which sends its planned rows and errors back pickled. The child
     never queries the database: the file's regions are resolved first, here."""
     _resolve_regions(plan, known)
-    half = len(plan.table.rows) // 2
+    # The child also pickles its rows and the parent unpickles them: a little less for it.
+    half = int(len(plan.table.rows) * PARENT_SHARE)
     first, second = plan.table.rows[:half], plan.table.rows[half:]
     reader, writer = os.pipe()
     pid = os.fork()
@@ -793,7 +798,7 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
                 progress = Progress(key, "apply", 2 * rows)
                 plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
                                    table=table, file_name=record.file_name,
-                                   sha256=record.sha256, progress=progress.step)
+                                   sha256=record.sha256, progress=progress.step, compare=False)
                 plan.record = record
                 plan.progress = lambda written: progress.step(rows + written)
                 progress.write(rows)
