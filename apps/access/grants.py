@@ -32,49 +32,62 @@ def _perms(role: str) -> frozenset[str]:
     return PERMISSIONS[role]
 
 
-def _assignment_grant(a) -> Grant:
-    role = a.role
-    if a.bureau_id:
-        b = a.bureau
-        return Grant(role, "region", _perms(role), region_level=b.level,
-                     region_code=getattr(b, f"{b.level}_code"), label=b.name)
-    if a.hospital_id:
-        return Grant(role, "hospital", _perms(role), hospital_id=a.hospital_id,
-                     label=a.hospital.name)
-    if a.unit_id:
-        return Grant(role, "unit", _perms(role), school_ids=(a.unit.school_id,),
-                     unit_ids=(a.unit_id,), label=f"{a.unit.school.name} · {a.unit.name}")
-    return Grant(role, "school", _perms(role), school_ids=(a.school_id,), label=a.school.name)
+_ASSIGNMENT_FIELDS = (
+    "role", "bureau_id", "bureau__level", "bureau__province_code", "bureau__city_code",
+    "bureau__county_code", "bureau__name", "hospital_id", "hospital__name", "unit_id",
+    "unit__school_id", "unit__name", "unit__school__name", "school_id", "school__name",
+)
 
 
-def _person_grant(role: str, person, label: str) -> Grant:
+def _assignment_grant(row: tuple) -> Grant:
+    (role, bureau_id, level, province, city, county, bureau_name, hospital_id, hospital_name,
+     unit_id, unit_school_id, unit_name, unit_school_name, school_id, school_name) = row
+    if bureau_id:
+        code = {"province": province, "city": city, "county": county}[level]
+        return Grant(role, "region", _perms(role), region_level=level, region_code=code,
+                     label=bureau_name)
+    if hospital_id:
+        return Grant(role, "hospital", _perms(role), hospital_id=hospital_id,
+                     label=hospital_name)
+    if unit_id:
+        return Grant(role, "unit", _perms(role), school_ids=(unit_school_id,),
+                     unit_ids=(unit_id,), label=f"{unit_school_name} · {unit_name}")
+    return Grant(role, "school", _perms(role), school_ids=(school_id,), label=school_name)
+
+
+def _person_grant(role: str, row: tuple) -> Grant:
+    pk, school_id, unit_id, klass_id, name = row
     return Grant(
-        role, "person", _perms(role), school_ids=(person.school_id,),
-        unit_ids=tuple(i for i in [person.unit_id] if i),
-        klass_ids=tuple(i for i in [person.klass_id] if i),
-        person_ids=(person.pk,), label=label,
+        role, "person", _perms(role), school_ids=(school_id,),
+        unit_ids=tuple(i for i in [unit_id] if i),
+        klass_ids=tuple(i for i in [klass_id] if i),
+        person_ids=(pk,), label=name,
     )
 
 
 def compute_grants(user) -> list[Grant]:
+    """Four light queries (plain values, no model objects): a guardian checking in at 7 a.m.
+    pays for this on every request made with a new token or session."""
     from apps.access.models import RoleAssignment
     from apps.orgs.models import SchoolClass
     from apps.people.models import Guardianship, Person
 
-    grants = [
-        _assignment_grant(a)
-        for a in RoleAssignment.objects.filter(user=user).select_related(
-            "bureau", "school", "unit__school", "hospital")
-    ]
-    for klass in SchoolClass.objects.filter(teacher=user).select_related("school"):
+    grants = [_assignment_grant(row) for row in RoleAssignment.objects.filter(user=user)
+              .order_by("pk").values_list(*_ASSIGNMENT_FIELDS)]
+    for pk, school_id, unit_id, name, school_name in (
+            SchoolClass.objects.filter(teacher=user).order_by("school_id", "unit_id", "name")
+            .values_list("pk", "school_id", "unit_id", "name", "school__name")):
         grants.append(Grant(Role.CLASS_TEACHER, "klass", _perms(Role.CLASS_TEACHER),
-                            school_ids=(klass.school_id,), unit_ids=(klass.unit_id,),
-                            klass_ids=(klass.pk,), label=f"{klass.school.name} · {klass.name}"))
-    for g in Guardianship.objects.filter(user=user).select_related("person"):
-        grants.append(_person_grant(Role.GUARDIAN, g.person, g.person.name))
-    own = Person.objects.filter(user=user, active=True).first()
+                            school_ids=(school_id,), unit_ids=(unit_id,), klass_ids=(pk,),
+                            label=f"{school_name} · {name}"))
+    person = ("person_id", "person__school_id", "person__unit_id", "person__klass_id",
+              "person__name")
+    for row in Guardianship.objects.filter(user=user).order_by("pk").values_list(*person):
+        grants.append(_person_grant(Role.GUARDIAN, row))
+    own = (Person.objects.filter(user=user, active=True).order_by("pk")
+           .values_list("pk", "school_id", "unit_id", "klass_id", "name").first())
     if own:
-        grants.append(_person_grant(Role.SELF, own, own.name))
+        grants.append(_person_grant(Role.SELF, own))
     return grants
 
 
