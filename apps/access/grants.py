@@ -32,63 +32,74 @@ def _perms(role: str) -> frozenset[str]:
     return PERMISSIONS[role]
 
 
-_ASSIGNMENT_FIELDS = (
-    "role", "bureau_id", "bureau__level", "bureau__province_code", "bureau__city_code",
-    "bureau__county_code", "bureau__name", "hospital_id", "hospital__name", "unit_id",
-    "unit__school_id", "unit__name", "unit__school__name", "school_id", "school__name",
-)
+# Every place a user's roles live, in one round trip: role assignments (with their node's
+# name and region code), the classes they teach, the children they are guardian of, their
+# own person record. A guardian checking in at 7 a.m. pays for this on their first request.
+_GRANTS_SQL = """
+SELECT 0 AS src, ra.id AS ord, ra.role, ra.bureau_id, b.level,
+       CASE b.level WHEN 'province' THEN b.province_code WHEN 'city' THEN b.city_code
+                    ELSE b.county_code END,
+       ra.hospital_id, ra.unit_id, COALESCE(u.school_id, ra.school_id),
+       CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), COALESCE(b.name, h.name, us.name, s.name),
+       u.name
+  FROM access_roleassignment ra
+  LEFT JOIN orgs_bureau b ON b.id = ra.bureau_id
+  LEFT JOIN orgs_hospital h ON h.id = ra.hospital_id
+  LEFT JOIN orgs_unit u ON u.id = ra.unit_id
+  LEFT JOIN orgs_school us ON us.id = u.school_id
+  LEFT JOIN orgs_school s ON s.id = ra.school_id
+ WHERE ra.user_id = %s
+UNION ALL
+SELECT 1, c.id, NULL, NULL, NULL, NULL, NULL, c.unit_id, c.school_id, c.id, NULL, s.name, c.name
+  FROM orgs_schoolclass c JOIN orgs_school s ON s.id = c.school_id
+ WHERE c.teacher_id = %s
+UNION ALL
+SELECT 2, g.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
+       p.name, NULL
+  FROM people_guardianship g JOIN people_person p ON p.id = g.person_id
+ WHERE g.user_id = %s
+UNION ALL
+SELECT 3, p.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
+       p.name, NULL
+  FROM people_person p
+ WHERE p.user_id = %s AND p.active
+ ORDER BY 1, 2
+"""
+_ASSIGNMENT, _TEACHER, _GUARDIAN, _SELF = range(4)
 
 
-def _assignment_grant(row: tuple) -> Grant:
-    (role, bureau_id, level, province, city, county, bureau_name, hospital_id, hospital_name,
-     unit_id, unit_school_id, unit_name, unit_school_name, school_id, school_name) = row
+def _grant(row: tuple) -> Grant:
+    (src, _ord, role, bureau_id, level, code, hospital_id, unit_id, school_id, klass_id,
+     person_id, label, unit_label) = row
+    if src == _TEACHER:
+        return Grant(Role.CLASS_TEACHER, "klass", _perms(Role.CLASS_TEACHER),
+                     school_ids=(school_id,), unit_ids=(unit_id,), klass_ids=(klass_id,),
+                     label=f"{label} · {unit_label}")
+    if src in (_GUARDIAN, _SELF):
+        role = Role.GUARDIAN if src == _GUARDIAN else Role.SELF
+        return Grant(role, "person", _perms(role), school_ids=(school_id,),
+                     unit_ids=tuple(i for i in [unit_id] if i),
+                     klass_ids=tuple(i for i in [klass_id] if i),
+                     person_ids=(person_id,), label=label)
     if bureau_id:
-        code = {"province": province, "city": city, "county": county}[level]
         return Grant(role, "region", _perms(role), region_level=level, region_code=code,
-                     label=bureau_name)
+                     label=label)
     if hospital_id:
-        return Grant(role, "hospital", _perms(role), hospital_id=hospital_id,
-                     label=hospital_name)
+        return Grant(role, "hospital", _perms(role), hospital_id=hospital_id, label=label)
     if unit_id:
-        return Grant(role, "unit", _perms(role), school_ids=(unit_school_id,),
-                     unit_ids=(unit_id,), label=f"{unit_school_name} · {unit_name}")
-    return Grant(role, "school", _perms(role), school_ids=(school_id,), label=school_name)
-
-
-def _person_grant(role: str, row: tuple) -> Grant:
-    pk, school_id, unit_id, klass_id, name = row
-    return Grant(
-        role, "person", _perms(role), school_ids=(school_id,),
-        unit_ids=tuple(i for i in [unit_id] if i),
-        klass_ids=tuple(i for i in [klass_id] if i),
-        person_ids=(pk,), label=name,
-    )
+        return Grant(role, "unit", _perms(role), school_ids=(school_id,), unit_ids=(unit_id,),
+                     label=f"{label} · {unit_label}")
+    return Grant(role, "school", _perms(role), school_ids=(school_id,), label=label)
 
 
 def compute_grants(user) -> list[Grant]:
-    """Four light queries (plain values, no model objects): a guardian checking in at 7 a.m.
-    pays for this on every request made with a new token or session."""
-    from apps.access.models import RoleAssignment
-    from apps.orgs.models import SchoolClass
-    from apps.people.models import Guardianship, Person
+    from django.db import connection
 
-    grants = [_assignment_grant(row) for row in RoleAssignment.objects.filter(user=user)
-              .order_by("pk").values_list(*_ASSIGNMENT_FIELDS)]
-    for pk, school_id, unit_id, name, school_name in (
-            SchoolClass.objects.filter(teacher=user).order_by("school_id", "unit_id", "name")
-            .values_list("pk", "school_id", "unit_id", "name", "school__name")):
-        grants.append(Grant(Role.CLASS_TEACHER, "klass", _perms(Role.CLASS_TEACHER),
-                            school_ids=(school_id,), unit_ids=(unit_id,), klass_ids=(pk,),
-                            label=f"{school_name} · {name}"))
-    person = ("person_id", "person__school_id", "person__unit_id", "person__klass_id",
-              "person__name")
-    for row in Guardianship.objects.filter(user=user).order_by("pk").values_list(*person):
-        grants.append(_person_grant(Role.GUARDIAN, row))
-    own = (Person.objects.filter(user=user, active=True).order_by("pk")
-           .values_list("pk", "school_id", "unit_id", "klass_id", "name").first())
-    if own:
-        grants.append(_person_grant(Role.SELF, own))
-    return grants
+    with connection.cursor() as cursor:
+        cursor.execute(_GRANTS_SQL, [user.pk] * 4)
+        rows = cursor.fetchall()
+    selves = [r for r in rows if r[0] == _SELF][:1]  # one own record: the first active one
+    return [_grant(r) for r in rows if r[0] != _SELF] + [_grant(r) for r in selves]
 
 
 def grants_for(user) -> list[Grant]:
