@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_lets_a_school_admin_tighten_a_parameter(world, login_as):
+def test_it_lets_a_school_admin_tighten_a_parameter(world, login_as, click_menu):
     school = world.schools["a"]
     page = login_as("school_a_admin")
-    page.click("nav >> text=防控政策")
+    click_menu(page, "/policy/")
     page.click(f"#school-list >> text={school.name}")
     row = page.locator("#param-fever_threshold_celsius")
     expect(row.locator(".param-from")).to_contain_text("包")
