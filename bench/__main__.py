@@ -10,7 +10,7 @@ import sys
 import bench
 from bench.database import bench_database
 
-HARNESS_MODULES = {"database"}
+HARNESS_MODULES = {"database", "province"}
 
 
 def _load_benchmarks() -> None:

@@ -27,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import Context, Result, benchmark
+from bench.province import ensure_province
 
 PERSONS = 3_000_000
 TARGET_PER_S = 1_000
@@ -41,8 +42,6 @@ GUARDIANS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_GUARDIANS", 40_000))
 FEVER_SHARE = 50  # one submission in 50 has a fever
 BENCH_LABEL = "bench checkin_submit"
 CLIENT_PREFIX = "bench-"
-PROVINCE = "410000"
-SEED = 2022
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,7 +51,7 @@ def _say(text: str) -> None:
 
 @benchmark("checkin_submit")
 def checkin_submit(ctx: Context) -> list[Result]:
-    _ensure_province(ctx.persons or PERSONS)
+    ensure_province("checkin_submit", persons=ctx.persons or PERSONS)
     started_at = _now()
     try:
         tokens = _guardian_tokens(GUARDIANS)
@@ -75,18 +74,6 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
-
-
-def _ensure_province(persons: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.people.models import Person
-
-    if Person.objects.filter(school__province_code=PROVINCE).count() >= persons:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED,
-                      progress=ProgressBar("checkin_submit: province", stream=sys.stderr))
 
 
 def _guardian_tokens(count: int) -> list[tuple[str, int, bool]]:

@@ -13,11 +13,11 @@ import sys
 import time
 
 from bench import Context, Result, benchmark
+from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
 ABSENT_SHARE = 0.01  # of the students, one sick absence each over the last DAYS days
 DAYS = 7
-PROVINCE = "410000"
 SEED = 2023
 TARGET_SWEEP_SECONDS = 300
 TARGET_SCHOOL_SECONDS = 1.0
@@ -68,8 +68,8 @@ def _run(persons: int) -> dict:
     )
     from apps.absence.models import Cluster
 
-    _ensure_province(persons)
-    _choose_routine_pack()
+    ensure_province("cluster_detection", persons=persons, seed=SEED)
+    choose_pack("routine")
     written = _write_absences()
     _say(f"{written:,} sick absences written; sweeping")
     with connection.cursor() as cursor:
@@ -86,29 +86,6 @@ def _run(persons: int) -> dict:
     one = time.monotonic() - started
     return {"sweep_seconds": sweep, "schools": len(schools), "clusters": clusters,
             "school_seconds": one}
-
-
-def _ensure_province(persons: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.people.models import Person
-
-    if Person.objects.filter(school__province_code=PROVINCE).count() >= persons:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED,
-                      progress=ProgressBar("cluster_detection: province", stream=sys.stderr))
-
-
-def _choose_routine_pack() -> None:
-    from apps.policy.models import ProvincePolicy
-    from apps.policy.selectors import pack_get
-
-    pack = pack_get("routine")
-    ProvincePolicy.objects.update_or_create(
-        province_code=PROVINCE,
-        defaults={"pack_id": pack.id, "pack_version": str(pack.version), "reason": "bench"},
-    )
 
 
 # One expression per column of absence_sickabsence; a new column not named here fails the

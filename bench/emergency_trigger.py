@@ -16,14 +16,8 @@ import sys
 import time
 
 from bench import Context, Result, benchmark
-from bench.policy_recompute import (
-    PROVINCE,
-    SEED,
-    _area_codes,
-    _choose_henan_pack,
-    _Rollback,
-    _write_legs,
-)
+from bench.policy_recompute import _area_codes, _Rollback, _write_legs
+from bench.province import PROVINCE, SEED, choose_pack, ensure_province
 
 PERSONS = 3_000_000
 SCHOOLS = 51_000
@@ -70,8 +64,8 @@ def _run(persons: int, schools: int) -> dict:
     from apps.emergency.triggers import alert_fire
     from apps.travel.models import TripLeg
 
-    _ensure_province(persons, schools)
-    _choose_henan_pack()
+    ensure_province("emergency_trigger", persons=persons, schools=schools)
+    choose_pack("henan-2022")
     areas = _area_codes(random.Random(SEED))
     home = next(code for code in areas if code.startswith(PROVINCE[:2]))
     if TripLeg.objects.count() < persons:
@@ -92,21 +86,6 @@ def _run(persons: int, schools: int) -> dict:
          f"follow-ups, {result.notifications:,} notifications in {seconds:.1f} s")
     return {"seconds": seconds, "phases": phases, "triggers": result.triggers,
             "followups": result.followups}
-
-
-def _ensure_province(persons: int, schools: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.orgs.models import School
-    from apps.people.models import Person
-
-    in_province = School.objects.filter(province_code=PROVINCE)
-    if (in_province.count() >= schools
-            and Person.objects.filter(school__province_code=PROVINCE).count() >= persons):
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED, schools=schools,
-                      progress=ProgressBar("emergency_trigger: province", stream=sys.stderr))
 
 
 def _write_exposures(areas: list[str]) -> int:

@@ -18,14 +18,13 @@ import sys
 import time
 
 from bench import Context, Result, benchmark
+from bench.province import PROVINCE, ensure_province
 
 PERSONS = 3_000_000
 SHARE = 100  # every 100th person is traced back
 FANOUT_TARGET_SECONDS = 30
 DELIVERIES = 20_000
 DELIVERY_TARGET_PER_SECOND = 1_000
-PROVINCE = "410000"
-SEED = 2022
 
 
 class _Rollback(Exception):
@@ -65,18 +64,6 @@ def followups_fanout(ctx: Context) -> list[Result]:
     ]
 
 
-def _ensure_province(persons: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.people.models import Person
-
-    if Person.objects.filter(school__province_code=PROVINCE).count() >= persons:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED,
-                      progress=ProgressBar("followups_fanout: province", stream=sys.stderr))
-
-
 def _traced(persons: int) -> dict[int, list[int]]:
     """Every SHARE-th person of the province, by school, in one query."""
     from django.db import connection
@@ -105,7 +92,7 @@ def _fanout(persons: int) -> dict:
     from apps.followups.services import followup_create_for_schools, followup_create_many
     from apps.notifications.models import Notification
 
-    _ensure_province(persons)
+    ensure_province("followups_fanout", persons=persons)
     by_school = _traced(persons)
     _say(f"{sum(map(len, by_school.values())):,} persons in {len(by_school):,} schools")
     started = time.monotonic()

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from bench import Context, Result, benchmark
 from bench import gate_load as load
+from bench.province import PROVINCE, ensure_province
 
 PERSONS = 3_000_000
-PROVINCE = "410000"
 SEED = 2022
 SCHOOLS = 10  # the largest of the province
 TERMINALS = 50
@@ -51,7 +51,7 @@ def _say(text: str) -> None:
 @benchmark("gate_verdicts")
 def gate_verdicts(ctx: Context) -> list[Result]:
     persons = ctx.persons or PERSONS
-    _ensure_province(persons)
+    ensure_province("gate_verdicts", persons=persons)
     run = f"bench-{uuid.uuid4().hex[:8]}"
     try:
         world = _prepare(run)
@@ -62,17 +62,6 @@ def gate_verdicts(ctx: Context) -> list[Result]:
 
 
 # ---- data ------------------------------------------------------------------------------
-
-def _ensure_province(persons: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.people.models import Person
-
-    if Person.objects.filter(school__province_code=PROVINCE).count() >= persons:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED,
-                      progress=ProgressBar("gate_verdicts: province", stream=sys.stderr))
 
 
 def _prepare(run: str) -> dict:

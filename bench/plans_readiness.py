@@ -15,7 +15,8 @@ import sys
 import time
 
 from bench import Context, Result, benchmark
-from bench.policy_recompute import PROVINCE, SEED, _Rollback
+from bench.policy_recompute import PROVINCE, _Rollback
+from bench.province import ensure_province
 
 SCHOOLS = 51_000
 PERSONS_PER_SCHOOL = 10
@@ -55,7 +56,7 @@ def _run(schools: int) -> dict:
     from apps.emergency.plans import plan_run_start, schools_readiness
     from apps.orgs.models import School
 
-    _ensure_province(schools)
+    ensure_province("plans_readiness", persons=schools * PERSONS_PER_SCHOOL, schools=schools)
     _seed_readiness()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -78,19 +79,6 @@ def _run(schools: int) -> dict:
     _say(f"{len(school_ids)} plan runs, {tasks:,} tasks, {run_ms:.1f} ms a school")
     return {"readiness_ms": 1000 * readiness, "schools": totals["schools"], "run_ms": run_ms,
             "tasks": tasks}
-
-
-def _ensure_province(schools: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.orgs.models import School
-
-    if School.objects.filter(province_code=PROVINCE).count() >= schools:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=schools * PERSONS_PER_SCHOOL, seed=SEED,
-                      schools=schools,
-                      progress=ProgressBar("plans_readiness: province", stream=sys.stderr))
 
 
 def _seed_readiness() -> None:

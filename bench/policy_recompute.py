@@ -17,6 +17,7 @@ import time
 from datetime import timedelta
 
 from bench import Context, Result, benchmark
+from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
 LEGS_PER_PERSON = 10  # 30,000,000 legs for 3,000,000 persons
@@ -61,8 +62,8 @@ def policy_recompute(ctx: Context) -> list[Result]:
 def _run(persons: int) -> dict:
     from apps.status.services import status_recompute_for_risk_change
 
-    _ensure_province(persons)
-    _choose_henan_pack()
+    ensure_province("policy_recompute", persons=persons)
+    choose_pack("henan-2022")
     rng = random.Random(SEED)
     areas = _area_codes(rng)
     legs = _write_legs(persons * LEGS_PER_PERSON, areas)
@@ -73,29 +74,6 @@ def _run(persons: int) -> dict:
     seconds = time.monotonic() - started
     _say(f"{recomputed:,} persons recomputed in {seconds:.1f} s")
     return {"seconds": seconds, "recomputed": recomputed}
-
-
-def _ensure_province(persons: int) -> None:
-    from apps.demo.progress import ProgressBar
-    from apps.demo.services import province_generate
-    from apps.people.models import Person
-
-    if Person.objects.filter(school__province_code=PROVINCE).count() >= persons:
-        _say("reusing the province already in the database")
-        return
-    province_generate(province_code=PROVINCE, persons=persons, seed=SEED,
-                      progress=ProgressBar("policy_recompute: province", stream=sys.stderr))
-
-
-def _choose_henan_pack() -> None:
-    from apps.policy.models import ProvincePolicy
-    from apps.policy.selectors import pack_get
-
-    pack = pack_get("henan-2022")
-    ProvincePolicy.objects.update_or_create(
-        province_code=PROVINCE,
-        defaults={"pack_id": pack.id, "pack_version": str(pack.version), "reason": "bench"},
-    )
 
 
 def _area_codes(rng: random.Random) -> list[str]:

@@ -1,0 +1,41 @@
+"""The synthetic province the large benchmarks run on, and the policy pack it runs.
+
+A benchmark reuses the province already in its database when it is at least as large as it
+needs (a copy of a generated 3,000,000-person province saves minutes), and generates one with
+the demo generator otherwise."""
+
+import sys
+
+PROVINCE = "410000"  # Henan
+SEED = 2022
+
+
+def ensure_province(label: str, *, persons: int, schools: int | None = None,
+                    seed: int = SEED) -> None:
+    """A province of at least `persons` people (and `schools` schools, when given)."""
+    from apps.demo.progress import ProgressBar
+    from apps.demo.services import province_generate
+    from apps.orgs.models import School
+    from apps.people.models import Person
+
+    enough_people = Person.objects.filter(school__province_code=PROVINCE).count() >= persons
+    enough_schools = (schools is None
+                      or School.objects.filter(province_code=PROVINCE).count() >= schools)
+    if enough_people and enough_schools:
+        print(f"{label}: reusing the province already in the database", file=sys.stderr,
+              flush=True)
+        return
+    province_generate(province_code=PROVINCE, persons=persons, seed=seed, schools=schools,
+                      progress=ProgressBar(f"{label}: province", stream=sys.stderr))
+
+
+def choose_pack(pack_id: str) -> None:
+    """The province runs this pack (as a province admin's choice would record it)."""
+    from apps.policy.models import ProvincePolicy
+    from apps.policy.selectors import pack_get
+
+    pack = pack_get(pack_id)
+    ProvincePolicy.objects.update_or_create(
+        province_code=PROVINCE,
+        defaults={"pack_id": pack.id, "pack_version": str(pack.version), "reason": "bench"},
+    )
