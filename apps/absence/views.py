@@ -18,17 +18,12 @@ from apps.absence.forms import AbsenceForm, CauseForm, CloseForm, ReportForm, Re
 from apps.absence.models import Cluster, SickAbsence
 from apps.absence.report import draft_text, report_rows
 from apps.access.grants import grants_for, has_perm_anywhere
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.people.models import Person
 from apps.people.selectors import search_filter
 
 CHOOSER_LIMIT = 100
 LIST_LIMIT = 300
-
-
-def _add_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _reportable(user, q: str):
@@ -61,7 +56,7 @@ def register(request):
                 notifiable=data["notifiable"], temperature=data["temperature"],
                 last_day=data["last_day"], note=data["note"], client_id=data["client_id"])
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("%(name)s's sick absence is registered.")
                              % {"name": absence.person.name})
@@ -123,7 +118,7 @@ def absence_cause(request, pk: int):
                 diagnosis=data["diagnosis"], hospital=data["hospital"],
                 diseases=data["diseases"], notifiable=data["notifiable"])
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The cause is recorded."))
             return redirect("absence:detail", pk=absence.pk)
@@ -142,7 +137,7 @@ def absence_return(request, pk: int):
                 actor=request.user, absence_id=absence.pk, returned_on=data["returned_on"],
                 certificate_seen=data["certificate_seen"], note=data["note"])
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The return to school is recorded."))
             return redirect("absence:detail", pk=absence.pk)
@@ -213,7 +208,7 @@ def cluster_report(request, pk: int):
             services.cluster_mark_reported(actor=request.user, cluster_id=cluster.pk,
                                            report_text=form.cleaned_data["report_text"])
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The report is recorded as sent."))
             return redirect("absence:cluster", pk=cluster.pk)

@@ -27,3 +27,11 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.status = status
+
+
+def form_add_errors(form, exc: ValidationFailed, rename: dict[str, str] | None = None) -> None:
+    """Show a service's errors on a Django form: each on its field (a service field the form
+    calls otherwise is renamed first), else above the form."""
+    for error in exc.errors:
+        field = (rename or {}).get(error.field, error.field)
+        form.add_error(field if field in form.fields else None, error.message)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import selectors, services
 from apps.emergency.forms import ModeSwitchForm
 from apps.emergency.models import Mode, ModeScope, ModeState
@@ -71,9 +71,7 @@ def school_modes(request, school_id: int):
                     reason=form.cleaned_data["reason"], scope=form.cleaned_data["scope"],
                     scope_key=form.scope_key())
             except ValidationFailed as exc:
-                for error in exc.errors:
-                    field = "target" if error.field == "scope_key" else error.field
-                    form.add_error(field if field in form.fields else None, error.message)
+                form_add_errors(form, exc, {"scope_key": "target"})
             else:
                 if switch is None:
                     messages.info(request, _("That mode is already in force."))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import drills as drill_services
 from apps.emergency import plans
 from apps.emergency.forms_plans import (
@@ -24,12 +24,6 @@ from apps.emergency.forms_plans import (
 )
 from apps.emergency.models import PlanTask, TaskForceMember
 from apps.orgs.models import School
-
-
-def _show_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
 
 
 def _picker(request, target: str):
@@ -202,7 +196,7 @@ def task_force(request, school_id: int):
                 plans.task_force_member_add(actor=request.user, school_id=school_id,
                                             external=kind == "external", **fields)
             except ValidationFailed as exc:
-                _show_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("The member is added to the task force."))
                 return redirect("emergency:task_force", school_id=school_id)
@@ -298,7 +292,7 @@ def drills(request, school_id: int):
                 drill_services.drill_schedule(actor=request.user, school_id=school_id,
                                               **form.cleaned_data)
             except ValidationFailed as exc:
-                _show_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("The drill is scheduled."))
                 return redirect("emergency:drills", school_id=school_id)
@@ -348,7 +342,7 @@ def drill_finish(request, drill_id: int):
             drill_services.drill_finish(actor=request.user, drill_id=drill_id,
                                         **form.cleaned_data)
         except ValidationFailed as exc:
-            _show_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The drill is finished and recorded."))
             return redirect("emergency:drill", drill_id=drill_id)

@@ -14,16 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import reports, response, selectors
 from apps.emergency.models import Alert, CaseReport, Mode
 
 PAGE = 50
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class CaseReportForm(forms.Form):
@@ -76,7 +71,7 @@ def report_list(request):
         try:
             report = reports.case_report_enter(actor=request.user, **form.cleaned_data)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The report is recorded; the triggers are firing."))
             return redirect("emergency:report_detail", pk=report.pk)
@@ -148,7 +143,7 @@ def report_detail(request, pk: int):
                                             reason=form.cleaned_data["reason"],
                                             cases=form.cleaned_data.get("cases"))
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("emergency:report_detail", pk=pk)
@@ -217,7 +212,7 @@ def trigger_decide(request, pk: int):
         try:
             response.trigger_decide_mode(actor=request.user, trigger_id=pk, **form.cleaned_data)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The decision is recorded."))
             return redirect("emergency:trigger_detail", pk=pk)

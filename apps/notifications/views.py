@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.access.grants import grants_for, has_perm_anywhere
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
 from apps.notifications import selectors, services
 from apps.notifications.forms import ChannelForm, DeliveryFilterForm, SchoolChannelForm
@@ -107,11 +107,6 @@ def _configurable_schools(user):
     return list(School.objects.filter(pk__in=ids).order_by("name"))
 
 
-def _add_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def channels(request):
@@ -130,7 +125,7 @@ def channels(request):
                 kinds=data["kinds"].split(","), min_severity=data["min_severity"],
                 language=data["language"], secret=data.get("secret", ""))
         except ValidationFailed as exc:
-            _add_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The channel is added."))
             return redirect("notifications:channels")

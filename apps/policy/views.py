@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
 from apps.policy.forms import ChooseForm, TightenForm, parse_value
@@ -145,18 +145,13 @@ def tighten(request, kind: str, pk: int):
                 services.policy_override_set(actor=request.user, node=node, param=param,
                                              value=value, reason=form.cleaned_data["reason"])
             except ValidationFailed as exc:
-                _form_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("%(param)s tightened for %(node)s.")
                                  % {"param": param_title(pack.parameters[param]), "node": node})
                 return redirect("policy:effective", kind=kind, pk=pk)
     context = _effective_context(request, kind, node, form=form)
     return render(request, "policy/effective.html", context, status=400)
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -190,9 +185,7 @@ def choose(request):
                                         pack_id=pack_id, pack_version=version,
                                         reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
-            for error in exc.errors:
-                field = "pack" if error.field in ("pack_id", "pack_version") else error.field
-                form.add_error(field if field in form.fields else None, error.message)
+            form_add_errors(form, exc, {"pack_id": "pack", "pack_version": "pack"})
         else:
             messages.success(request, _("The province now runs policy pack %(pack)s.")
                              % {"pack": pack_id})

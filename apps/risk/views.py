@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
 from apps.risk import selectors, services
 from apps.risk.forms import ImportForm, LiftForm, RiskAreaFilterForm, RiskAreaForm
@@ -25,11 +25,6 @@ PAGE_SIZE = 25
 def _require_view(user) -> None:
     if not has_perm_anywhere(user, "risk.view"):
         raise Http404
-
-
-def _form_errors(form, exc: ValidationFailed) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -65,7 +60,7 @@ def area_designate(request):
                 **{k: form.cleaned_data[k] for k in ("level", "start", "end", "sub_area",
                                                      "source")})
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The risk area is designated."))
             return redirect("risk:detail", pk=area.pk)
@@ -86,7 +81,7 @@ def area_update(request, pk: int):
             services.risk_area_update(actor=request.user, area=area, **{
                 k: form.cleaned_data[k] for k in ("level", "start", "end", "sub_area", "source")})
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The designation is changed."))
             return redirect("risk:detail", pk=area.pk)
@@ -117,7 +112,7 @@ def area_lift(request, pk: int):
         try:
             services.risk_area_lift(actor=request.user, area=area, **form.cleaned_data)
         except ValidationFailed as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The designation is lifted."))
             return redirect("risk:detail", pk=area.pk)

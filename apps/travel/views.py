@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.people.models import Person, PersonKind, Residence
 from apps.people.selectors import person_get, person_household, search_filter
 from apps.travel import selectors, services
@@ -168,9 +168,7 @@ def exposure_declare(request, pk: int):
                                       on=data["on"], region_code=data["region"] or None,
                                       detail=data["detail"], client_id=data["client_id"])
         except ValidationFailed as exc:
-            for error in exc.errors:
-                form.add_error(error.field if error.field in form.fields else None,
-                               error.message)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The contact is declared."))
             return redirect("travel:person", pk=person.pk)

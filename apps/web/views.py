@@ -20,7 +20,7 @@ from apps.access.services import (
     login_attempt,
     user_permissions,
 )
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.identity import mask_phone, normalize_document
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School, SchoolClass, Unit
@@ -280,8 +280,7 @@ def token_list(request):
                 days=form.cleaned_data["days"],
             )
         except ValidationFailed as exc:
-            for error in exc.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_add_errors(form, exc)
         else:
             return _token_page(request, TokenForm(permissions=perms), created=(token, plaintext))
     return _token_page(request, form, status=400)
