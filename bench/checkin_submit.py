@@ -104,7 +104,8 @@ def _guardian_tokens(count: int) -> list[tuple[str, int, bool]]:
         raw = f"sd_{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
         made.append(ApiToken(user_id=user_id, name=BENCH_LABEL, prefix=raw[3:11],
                              key_hash=token_hash(raw), permissions=[],
-                             expires_at=now + timedelta(days=1), last_used_at=now))
+                             expires_at=now + timedelta(days=1),
+                             last_used_at=now - timedelta(days=1)))  # used yesterday
         tokens.append((raw, person_id, day_student))
     ApiToken.objects.bulk_create(made, batch_size=5000)
     return tokens

@@ -92,6 +92,10 @@ def _http_error(request, exc: HttpError):
                   str(exc.message))
 
 
+# URLs are matched in order: the endpoints terminals and parents call all day come first.
+api.add_router("/health", "apps.health.api.router")
+api.add_router("/gate", "apps.gate.api.router")
+api.add_router("/testing", "apps.testing.api.router")
 api.add_router("/regions", "apps.regions.api.router")
 api.add_router("/", "apps.orgs.api.router")  # /bureaus, /schools, /classes
 api.add_router("/", "apps.people.api.router")  # /persons
@@ -105,10 +109,7 @@ api.add_router("/exports", "apps.rosters.export_api.router")  # /exports/people.
 api.add_router("/notifications", "apps.notifications.api.router")
 api.add_router("/followups", "apps.followups.api.router")
 api.add_router("/emergency", "apps.emergency.api.router")
-api.add_router("/health", "apps.health.api.router")
-api.add_router("/gate", "apps.gate.api.router")
 api.add_router("/absence", "apps.absence.api.router")
-api.add_router("/testing", "apps.testing.api.router")
 
 
 def openapi_json(request) -> HttpResponse:

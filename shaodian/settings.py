@@ -98,6 +98,13 @@ DATABASES = {
         conn_max_age=env_int("SHAODIAN_DB_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run through apps.core.db.prepared_cursor (a request's token, grants, person
+    # and row) are planned once per connection after this many uses. Django's own queries
+    # bind on the client and are never prepared. 0 turns it off (a pooler in transaction
+    # mode that cannot keep prepared statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        env_int("SHAODIAN_DB_PREPARE_THRESHOLD", 5) or None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
 from apps.access.roles import Role
+from apps.core.db import insert_one, model_from_row, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.scoping import RowScope, permits
 from apps.health.conf import slot_is_open
 from apps.health.models import CheckIn, CheckInRevision, Slot, SubmittedAs
 from apps.health.rules import rules_for_school
@@ -48,14 +50,31 @@ _YES = {"1", "true", "yes", "y", "on", "是", "有"}
 _NO = {"0", "false", "no", "n", "off", "否", "无"}
 
 
+# The person and where they hang on the org tree, in one prepared statement (apps.core.db):
+# this runs for every check-in, thousands a minute at 7 a.m.
+_PERSON_SQL = """
+SELECT p.id, p.school_id, p.kind, p.residence, p.klass_id, p.unit_id, p.user_id,
+       s.hospital_id, s.province_code, s.city_code, s.county_code
+  FROM people_person p JOIN orgs_school s ON s.id = p.school_id
+ WHERE p.id = %s AND p.active"""
+_PERSON_FIELDS = ("id", "school_id", "kind", "residence", "klass_id", "unit_id", "user_id")
+
+
 def _checkable(actor, person) -> Person:
-    """The person, if the actor may check in for them; 404 otherwise (never 403)."""
+    """The person, if the actor may check in for them; 404 otherwise (never 403). The scope
+    is the one `Person.objects.restrict(actor, "health.checkin")` applies (core.scoping)."""
     pk = person.pk if isinstance(person, Person) else person
-    found = next(iter(
-        Person.objects.restrict(actor, "health.checkin").filter(pk=pk, active=True)
-        .only("id", "school_id", "kind", "residence", "klass_id", "unit_id", "user_id")
-        .order_by()[:1]), None)
-    if found is None:
+    with prepared_cursor() as cursor:
+        cursor.execute(_PERSON_SQL, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    found = model_from_row(Person, row[:7], _PERSON_FIELDS)
+    hospital, province, city, county = row[7:]
+    scope = RowScope(school=found.school_id, unit=found.unit_id, klass=found.klass_id,
+                     person=found.pk, hospital=hospital,
+                     region={"province": province, "city": city, "county": county})
+    if not permits(actor, "health.checkin", Person, scope):
         raise Http404
     return found
 
@@ -252,9 +271,9 @@ def _insert(row: CheckIn) -> None:
     conflict does not break the caller's transaction."""
     if connection.in_atomic_block:
         with transaction.atomic():
-            row.save(force_insert=True)
+            insert_one(row)
     else:
-        row.save(force_insert=True)
+        insert_one(row)
 
 
 def _same_answers(a: CheckIn, b: CheckIn) -> bool:

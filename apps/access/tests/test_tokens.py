@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from apps.access.grants import grants_for
 from apps.access.models import ApiToken
-from apps.access.services import api_token_authenticate, api_token_create, api_token_revoke
+from apps.access.services import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    token_touches_flush,
+)
 from apps.core.errors import ValidationFailed
 from apps.people.models import Person
 
@@ -56,14 +61,30 @@ def test_it_rejects_a_token_of_an_inactive_user(world):
 
 def test_it_updates_last_used_at_at_most_once_a_minute(world):
     token, raw = api_token_create(user=world.users["school_a_admin"], name="t", permissions=None)
+    token_touches_flush()
     api_token_authenticate(raw)
+    token_touches_flush()
     first = ApiToken.objects.get(pk=token.pk).last_used_at
     assert first is not None
     api_token_authenticate(raw)
+    assert token_touches_flush() == 0
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
     api_token_authenticate(raw)
+    assert token_touches_flush() == 1
     assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_it_writes_last_used_at_for_many_tokens_in_one_update(world, django_assert_num_queries):
+    made = [api_token_create(user=world.users["school_a_admin"], name=f"t{n}", permissions=None)
+            for n in range(3)]
+    token_touches_flush()  # and the clock starts again: nothing is written for 10 s
+    for _token, raw in made:
+        api_token_authenticate(raw)
+    with django_assert_num_queries(1):
+        assert token_touches_flush() == 3
+    assert ApiToken.objects.filter(pk__in=[t.pk for t, _r in made],
+                                   last_used_at__isnull=False).count() == 3
 
 
 def test_it_refuses_permissions_the_user_does_not_hold(world):

@@ -82,3 +82,20 @@ def test_it_documents_the_endpoints_in_openapi(world, client):
     assert "/api/v1/health/checkins" in schema["paths"]
     assert "/api/v1/health/classes/{class_id}/roll" in schema["paths"]
     assert "CheckInIn" in schema["components"]["schemas"]
+
+
+def test_it_answers_a_check_in_exactly_as_its_documented_schema_renders_it(world, api):
+    """The endpoint builds its answer by hand (apps.health.api.checkin_body): it must be
+    what CheckInOut would have given, field for field."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from apps.health.api import CheckInOut
+
+    response = api("guardian_a1", "post", "/checkins",
+                   body(world, temperature="38.2", symptoms=["cough"], region="410105"))
+    assert response.status_code == 201
+    row = CheckIn.objects.get(pk=response.json()["id"])
+    row.outcome = "created"
+    documented = json.loads(json.dumps(CheckInOut.from_orm(row).dict(), cls=NinjaJSONEncoder))
+    assert response.json() == documented
+    assert documented["region"] == "410105" and documented["temperature"] == "38.2"
