@@ -9,15 +9,15 @@ THRESHOLD_TTL seconds per school rather than read on every scan.
 
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, date
 from functools import lru_cache
 
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from apps.core.db import prepared_cursor
 from apps.emergency.models import Mode, ModeState
 from apps.health.models import CheckIn
 from apps.people.models import Person
@@ -74,48 +74,14 @@ def _statement(by: str) -> str:
     return _sql() + ("p.id = %s" if by == "id" else "p.number = %s") + " ORDER BY p.kind LIMIT 2"
 
 
-# On PostgreSQL the query is prepared once per connection (PREPARE ... EXECUTE): planning
-# it cost more than running it. Connections seen are remembered weakly.
-_prepared: "weakref.WeakSet" = weakref.WeakSet()
-_PARAM_TYPES = {"id": "date, bigint, bigint", "number": "date, bigint, varchar"}
-
-
-def _execute(cursor, by: str, params: list) -> None:
-    if connection.vendor != "postgresql":
-        cursor.execute(_statement(by), params)
-        return
-    raw = connection.connection
-    if raw not in _prepared:
-        _prepare(cursor)
-        _prepared.add(raw)
-    try:
-        cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
-    except DatabaseError:
-        # A migration while this connection was open changed a table under the prepared
-        # statement ("cached plan must not change result type"): prepare again, once.
-        # Inside a transaction the error has aborted it, so it is the caller's to handle.
-        if connection.in_atomic_block:
-            raise
-        cursor.execute("DEALLOCATE ALL")
-        _prepare(cursor)
-        cursor.execute(f"EXECUTE gate_facts_{by} (%s, %s, %s)", params)
-
-
-def _prepare(cursor) -> None:
-    for kind, types in _PARAM_TYPES.items():
-        numbered = _statement(kind)
-        for n in (1, 2, 3):
-            numbered = numbered.replace("%s", f"${n}", 1)
-        cursor.execute(f"PREPARE gate_facts_{kind} ({types}) AS {numbered}")
-
-
 def person_facts(*, school_id: int, today: date, now, person_id: int | None = None,
                  number: str | None = None) -> list[PersonGateFacts]:
     """The facts of the person with this id or number at this school: one query. Empty when
     nobody matches (a number may match a student and a staff member: both come back)."""
     by, value = ("id", person_id) if person_id is not None else ("number", number)
-    with connection.cursor() as cursor:
-        _execute(cursor, by, [today, school_id, value])
+    # Prepared once per connection (apps.core.db): planning it cost more than running it.
+    with prepared_cursor() as cursor:
+        cursor.execute(_statement(by), [today, school_id, value])
         return [_facts(row, today, now) for row in cursor.fetchall()]
 
 

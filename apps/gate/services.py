@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.audit import access_record
 from apps.access.grants import grants_for
+from apps.core.db import prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold, person_facts
@@ -289,7 +290,7 @@ def _pg_insert_sql(durable: bool) -> str:
 def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[str, int]:
     # Datetimes and decimals go as their text, which PostgreSQL reads back exactly.
     payload = json.dumps([{c: row.get(c, "") for c in COLUMNS} for row in rows], default=str)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # one statement whatever the rows: planned once
         cursor.execute(_pg_insert_sql(durable), [payload])
         return dict(cursor.fetchall())
 
