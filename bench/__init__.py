@@ -24,7 +24,10 @@ class Result:
     target: str
 
     def line(self) -> str:
-        figure = f"{self.figure:.1f}" if abs(self.figure) < 1000 else f"{self.figure:.0f}"
+        # Two decimals below 10: a ratio of 0.47 must not print as the 0.5 it misses.
+        size = abs(self.figure)
+        figure = (f"{self.figure:.2f}" if size < 10 else f"{self.figure:.1f}" if size < 1000
+                  else f"{self.figure:.0f}")
         return f"bench {self.name}: {figure} {self.unit} (target {self.target})"
 
 

