@@ -10,7 +10,12 @@ the number of rows.
 import hashlib
 import os
 import pickle
+import queue
+import select
 import signal
+import threading
+import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, partial
@@ -80,6 +85,13 @@ BATCH = 10_000  # ids or keys per IN (...) query
 PROGRESS_ROWS = 5_000  # rows between two progress reports
 PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
 PARENT_SHARE = 0.53  # of a large file's rows, checked in this process (the rest forked)
+# The same while the new people are written (_check_and_create): this process also sends
+# every new person to COPY, and the child encrypts its own rows' documents.
+STREAM_PARENT_SHARE = 0.4
+STREAM_BLOCK = 2_000  # rows checked here between two looks at the child's chunks
+STREAM_CHUNK = 20_000  # new people per COPY (its foreign keys are checked at its end)
+CHILD_CHUNK = 5_000  # rows the child sends back at a time
+CHILD_NICE = 5  # the child's lower priority while the parent writes (see _Child)
 PREVIEW_ROWS = 20
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
@@ -109,6 +121,7 @@ class PlannedRow:
     person_id: int | None = None
     changed: list[str] = field(default_factory=list)
     moved: tuple[str, str] | None = None  # (class before, class after)
+    sealed: tuple[bytes, str] | None = None  # (ciphertext, masked), made by a forked child
 
 
 @dataclass
@@ -123,6 +136,11 @@ class Plan:
     sha256: str = ""
     record: RosterImport | None = None  # the dry run's entry in the import history
     progress: object = None  # told how many new people were written, now and then
+    # Rows not yet read: roster_plan(compare=False) on PostgreSQL leaves them to
+    # roster_apply, which checks them while it writes (see _check_and_create).
+    unchecked: bool = False
+    check_progress: object = None  # told how many rows were read, for an unchecked plan
+    timings: dict = field(default_factory=dict)  # seconds spent in each step of the apply
 
     @property
     def rejected_rows(self) -> list[int]:
@@ -341,27 +359,40 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
     """Every row checked and classified (new, updated, unchanged) against the school's
     people; nothing written. Http404 unless the actor may import into the school.
     `progress(done)` is told how many rows were read, now and then. Without `compare`
-    the rows are not yet classified: for a plan applied at once (roster_apply compares
-    them with the people as they are then)."""
+    the plan is for applying at once (roster_apply compares the rows with the people as
+    they are then); on PostgreSQL its rows are not even read yet (`unchecked`):
+    roster_apply checks them while it writes the new people, and writes nothing if any
+    row is wrong, unless only the valid rows are asked for."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     scope = _scope(actor, school, kind)
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
                 sha256=sha256)
-    known, today = _load_school(school), timezone.localdate()
+    if not compare and connection.vendor == "postgresql":
+        plan.unchecked, plan.check_progress = True, progress
+        return plan
+    known = _load_school(school)
     with gc_paused():
-        if len(table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
-            _read_rows_on_two_cores(plan, known, today, progress)
-        else:
-            _read_rows(plan, table.rows, known, today, progress)
-        _check_duplicates_in_file(plan)
+        _check_rows(plan, known, progress)
         if compare:
             _check_against_school(plan, scope, known)
     return plan
 
 
+def _check_rows(plan: Plan, known: _School, progress=None) -> None:
+    """Every row read and checked on its own, then the file's duplicates."""
+    today = timezone.localdate()
+    if len(plan.table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
+        _read_rows_on_two_cores(plan, known, today, progress)
+    else:
+        _read_rows(plan, plan.table.rows, known, today, progress)
+    _check_duplicates_in_file(plan)
+    plan.unchecked = False
+
+
 def _read_rows(plan: Plan, rows: list, known: _School, today: date, progress=None,
-               scale: int = 1) -> None:
+               scale: int = 1, each=None) -> None:
+    """Rows read and checked into the plan; `each(planned)` is told every valid one."""
     for done, table_row in enumerate(rows):
         if progress is not None and not done % PROGRESS_ROWS:
             progress(done * scale)
@@ -370,6 +401,8 @@ def _read_rows(plan: Plan, rows: list, known: _School, today: date, progress=Non
         plan.errors += row.errors
         if planned is not None:
             plan.rows.append(planned)
+            if each is not None:
+                each(planned)
 
 
 def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -> None:
@@ -379,37 +412,110 @@ def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -
     _resolve_regions(plan, known)
     # The child also pickles its rows and the parent unpickles them: a little less for it.
     half = int(len(plan.table.rows) * PARENT_SHARE)
-    first, second = plan.table.rows[:half], plan.table.rows[half:]
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: check the second half, send it, leave without any clean-up
-        code = 1
-        try:
-            os.close(reader)
-            for db in connections.all(initialized_only=True):
-                db.connection = None  # the parent's session is never written to from here
-            part = Plan(plan.school, plan.kind, plan.table, plan.columns)
-            _read_rows(part, second, known, today)
-            with os.fdopen(writer, "wb") as out:
-                pickle.dump((part.rows, part.errors), out, pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writer)
-    received = False
-    try:
-        _read_rows(plan, first, known, today, progress, scale=2)
-        with os.fdopen(reader, "rb") as incoming:
-            rows, errors = pickle.load(incoming)  # noqa: S301 - our own child's data
-        received = True
-    finally:
-        if not received:  # it may be blocked writing to a pipe nobody will read
-            os.kill(pid, signal.SIGKILL)
-        _pid, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise RuntimeError("the row check's second process failed")
+    child = _Child(plan, plan.table.rows[half:], known, today)
+    with child:
+        _read_rows(plan, plan.table.rows[:half], known, today, progress, scale=2)
+        rows, errors = child.result()
     plan.rows += rows
     plan.errors += errors
+
+
+class _Child:
+    """Rows checked in a forked child, which sends back its planned rows and errors in
+    pickled chunks (CHILD_CHUNK rows each, then None), so the parent may use the first
+    ones while the child checks the rest. With `seal`, the child also encrypts and masks
+    the documents of the rows that `seal(planned)` names (PlannedRow.sealed). A context
+    manager: leaving it before the last chunk kills the child (it may be blocked writing
+    to a pipe nobody reads); a child that failed is an error."""
+
+    def __init__(self, plan: Plan, rows: list, known: _School, today: date, seal=None):
+        reader, writer = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: check its rows, send them, leave without clean-up
+            code = 1
+            try:
+                os.close(reader)
+                for db in connections.all(initialized_only=True):
+                    db.connection = None  # the parent's session is never written to from here
+                if seal is not None:
+                    # While it checks, the server writes what the parent sends: the server
+                    # is the slowest step of an import, so it goes first for a core.
+                    os.nice(CHILD_NICE)
+                with os.fdopen(writer, "wb") as out:
+                    for start in range(0, len(rows), CHILD_CHUNK):
+                        part = Plan(plan.school, plan.kind, plan.table, plan.columns)
+                        _read_rows(part, rows[start:start + CHILD_CHUNK], known, today)
+                        if seal is not None:
+                            for planned in part.rows:
+                                if seal(planned):
+                                    planned.sealed = _sealed(planned.document)
+                        _send(out, ([_flat(p) for p in part.rows], part.errors,
+                                    len(rows[start:start + CHILD_CHUNK])))
+                    _send(out, None)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.incoming, self.done = os.fdopen(reader, "rb", buffering=0), False
+
+    def ready(self) -> bool:
+        """A chunk (or the end) is waiting to be read."""
+        return not self.done and bool(select.select([self.incoming], [], [], 0)[0])
+
+    def chunk(self) -> tuple[list[PlannedRow], list[RowError], int] | None:
+        """The next chunk (rows, errors, rows read), waiting for it; None at the end."""
+        if self.done:
+            return None
+        size = int.from_bytes(_read_exactly(self.incoming, 8), "big")
+        found = pickle.loads(_read_exactly(self.incoming, size))  # noqa: S301 - our child's
+        self.done = found is None
+        if found is None:
+            return None
+        rows, errors, read = found
+        return [PlannedRow(r, values["number"], values, document, hashes, sealed=sealed)
+                for r, values, document, hashes, sealed in rows], errors, read
+
+    def result(self) -> tuple[list[PlannedRow], list[RowError]]:
+        rows, errors = [], []
+        while (found := self.chunk()) is not None:
+            rows += found[0]
+            errors += found[1]
+        return rows, errors
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self.done:
+            os.kill(self.pid, signal.SIGKILL)
+        self.incoming.close()
+        _pid, status = os.waitpid(self.pid, 0)
+        if status != 0 and exc_info[0] is None:
+            raise RuntimeError("the row check's second process failed")
+
+
+def _flat(planned: PlannedRow) -> tuple:
+    """A checked row as the child sends it: plain tuples pickle in half the time of a
+    dataclass, and are read back in a third of it."""
+    return planned.row, planned.values, planned.document, planned.hashes, planned.sealed
+
+
+def _send(out, item) -> None:
+    data = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "big"))
+    out.write(data)
+    out.flush()
+
+
+def _read_exactly(incoming, size: int) -> bytes:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = incoming.readinto(view[got:])
+        if not n:
+            raise RuntimeError("the row check's second process stopped")
+        got += n
+    return bytes(data)
 
 
 def _resolve_regions(plan: Plan, known: _School) -> None:
@@ -425,12 +531,14 @@ def _resolve_regions(plan: Plan, known: _School) -> None:
             known.regions[text] = exc.errors
 
 
-def _check_against_school(plan: Plan, scope: Scope, known: _School) -> None:
+def _check_against_school(plan: Plan, scope: Scope, known: _School, people=None) -> None:
     """What depends on the stored people: documents held by others, new or updated or
-    unchanged, scope and beds. Run again when the plan is applied."""
+    unchanged, scope and beds. Run again when the plan is applied. `people`: the school's
+    people as _school_people read them (read now if not given)."""
     for planned in plan.rows:
         planned.action, planned.person_id, planned.changed, planned.moved = "new", None, [], None
-    existing = _compare(plan, {c.pk: c.name for c in known.classes.values()})
+    existing = _compare(plan, {c.pk: c.name for c in known.classes.values()},
+                        people or _school_people(plan))
     _check_scope(plan, scope, existing)
     _check_rooms(plan, known)
     plan.errors.sort(key=lambda e: (e.row, e.column))
@@ -479,11 +587,12 @@ def _check_duplicates_in_file(plan: Plan) -> None:
     _reject(plan, {row for row, _name in bad}, errors)
 
 
-def _compare(plan: Plan, names: dict[int, str]) -> dict[str, Person]:
-    """Classify the valid rows against the school's people, in two queries."""
+def _school_people(plan: Plan) -> tuple[dict[str, Person], dict[str, tuple[str, str]]]:
+    """The school's people the file may name, in two queries: by number (of the plan's
+    kind), and the owner (kind, number) of each document hash."""
     existing, owners = {}, {}
     in_school = Person.objects.filter(school=plan.school)
-    if len(plan.rows) > BATCH:  # a big file: one scan of the school beats huge IN lists
+    if plan.unchecked or len(plan.rows) > BATCH:  # one scan of the school (or rows unknown)
         people = [in_school.filter(kind=plan.kind)]
         found = [in_school]
     else:
@@ -493,6 +602,12 @@ def _compare(plan: Plan, names: dict[int, str]) -> dict[str, Person]:
         existing.update((p.number, p) for p in query.select_related("klass"))
     for query in found:
         owners.update((h, (k, n)) for h, k, n in query.values_list("doc_hash", "kind", "number"))
+    return existing, owners
+
+
+def _compare(plan: Plan, names: dict[int, str], people) -> dict[str, Person]:
+    """Classify the valid rows against the school's people."""
+    existing, owners = people
     errors, bad = [], set()
     for planned in plan.rows:
         owner = next((owners[h] for h in planned.hashes if h in owners), None)
@@ -635,17 +750,24 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
     if plan.record is not None and not _claim(plan.record, ImportStatus.APPLIED):
         done = RosterImport.objects.get(pk=plan.record.pk)
         return ImportResult(done, done.new, done.updated, done.unchanged, done.rejected)
-    _check_against_school(plan, _scope(actor, plan.school, plan.kind), _load_school(plan.school))
-    if plan.errors and not valid_only:
-        raise RosterError(
-            "has_errors",
-            _("%(count)d rows have errors: fix them, or import only the valid rows.")
-            % {"count": len(plan.rejected_rows)},
-        )
+    scope, known = _scope(actor, plan.school, plan.kind), _load_school(plan.school)
+    streamed = plan.unchecked and not valid_only
+    if not streamed:
+        if plan.unchecked:
+            with gc_paused():
+                _check_rows(plan, known, plan.check_progress)
+        _check_against_school(plan, scope, known)
+        if plan.errors and not valid_only:
+            raise _has_errors(plan)
     try:
         with transaction.atomic(), gc_paused():  # a savepoint: a lost race is bad input
-            _create(actor, plan)
+            if streamed:
+                _check_and_create(actor, plan, scope, known)  # RosterError if a row is wrong
+            else:
+                _create(actor, plan)
+            started = time.perf_counter()
             _update(actor, plan)
+            plan.timings["update"] = time.perf_counter() - started
     except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
         raise RosterError(
             "conflict",
@@ -660,6 +782,14 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
         RosterImport.objects.filter(pk=plan.record.pk).update(**fields)
     record = RosterImport.objects.get(pk=(plan.record or record).pk)
     return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
+
+
+def _has_errors(plan: Plan) -> RosterError:
+    return RosterError(
+        "has_errors",
+        _("%(count)d rows have errors: fix them, or import only the valid rows.")
+        % {"count": len(plan.rejected_rows)},
+    )
 
 
 def _claim(record: RosterImport, target: str) -> bool:
@@ -876,9 +1006,10 @@ def _create(actor, plan: Plan) -> None:
     new = [planned for planned in plan.rows if planned.action == "new"]
     if not new:
         return
-    pool, now, written = IdPool(Person), timezone.now(), []
+    started = time.perf_counter()
     # Every id before COPY starts: the connection runs no other query while it copies.
-    ids = [pool.take() for _planned in new]
+    ids = IdPool(Person).take_many(len(new))
+    written = []
 
     def people():
         school_id, kind = plan.school.pk, plan.kind
@@ -889,14 +1020,192 @@ def _create(actor, plan: Plan) -> None:
             written.append(row)
             yield row
 
-    user_id = actor.pk
-    history = ((*row, now, "created: roster import", "+", user_id) for row in written)
     if connection.vendor == "postgresql":
         _copy(Person, PERSON_COLUMNS, people())
-        _copy(Person.history.model, HISTORY_COLUMNS, history)
     else:
         write_rows(Person, PERSON_COLUMNS, people())
+    plan.timings["people"] = time.perf_counter() - started
+    _create_history(actor, plan, written)
+
+
+def _create_history(actor, plan: Plan, written: list[tuple], now=None) -> None:
+    """The first historical record of each new person (rows in PERSON_COLUMNS order)."""
+    started, now, user_id = time.perf_counter(), now or timezone.now(), actor.pk
+    history = ((*row, now, "created: roster import", "+", user_id) for row in written)
+    if connection.vendor == "postgresql":
+        _copy(Person.history.model, HISTORY_COLUMNS, history)
+    else:
         write_rows(Person.history.model, HISTORY_COLUMNS, history)
+    plan.timings["history"] = plan.timings.get("history", 0) + time.perf_counter() - started
+
+
+def _check_and_create(actor, plan: Plan, scope: Scope, known: _School) -> None:
+    """An unchecked plan applied all or nothing (PostgreSQL): the new people are written
+    while the file is still being checked, so the server inserts, indexes and checks the
+    foreign keys of one chunk while Python checks the next rows (on both cores: a forked
+    child checks part of the file and encrypts the documents of its rows that look new;
+    a thread here sends the chunks, so waiting for the server stops nobody).
+
+    A row is written only if, on what is known so far, it is new and right: not the
+    number of one of the school's people nor a document of theirs, no number or document
+    seen earlier in the file, in the actor's scope, and no row found wrong so far. Once
+    every row is read, the whole plan is checked as roster_plan and
+    _check_against_school always check it, against the school's people as they were
+    before the first row was written; any error raises RosterError and the caller's
+    savepoint takes back what was written. Without errors, the people written are
+    exactly the rows found new (checked below).
+
+    The foreign keys of the new people are checked at the end of each COPY (as at
+    commit, only sooner), while Python reads the next rows."""
+    started = time.perf_counter()
+    _resolve_regions(plan, known)  # no query may run while the rows are checked
+    people = _school_people(plan)
+    existing, owners = people
+    today, rows = timezone.localdate(), plan.table.rows
+    allowed = scope.classes if plan.kind == PersonKind.STUDENT else scope.units
+    target = "klass_id" if plan.kind == PersonKind.STUDENT else "unit_id"
+    numbers, hashes, pending, sent = set(), set(), [], set()
+    counts = {"checked": 0, "offered": 0}
+
+    def offer(planned: PlannedRow) -> None:
+        counts["offered"] += 1
+        seen = planned.number in numbers or any(h in hashes for h in planned.hashes)
+        numbers.add(planned.number)
+        hashes.update(planned.hashes)
+        if (seen or plan.errors or planned.number in existing
+                or any(h in owners for h in planned.hashes)
+                or planned.values[target] not in allowed):
+            return  # not new, or wrong: said below, by the checks of the whole plan
+        pending.append(planned)
+        sent.add(planned.row)
+
+    def send(at_least: int) -> None:
+        if len(pending) >= max(at_least, 1) and not plan.errors:
+            writer.put(pending[:])
+            pending.clear()
+        if plan.check_progress is not None:
+            plan.check_progress(counts["checked"] + counts["offered"])
+
+    def take(found) -> None:
+        child_rows, child_errors, read = found
+        plan.errors += child_errors
+        plan.rows += child_rows
+        counts["checked"] += read
+        for planned in child_rows:
+            offer(planned)
+
+    parallel = len(rows) >= PARALLEL_ROWS and hasattr(os, "fork")
+    half = int(len(rows) * STREAM_PARENT_SHARE) if parallel else len(rows)
+    constraints = _person_foreign_keys()
+    writer = _Writer(actor, plan, IdPool(Person))
+    with ExitStack() as stack:
+        # The child first: a process forked while a thread runs may inherit held locks.
+        child = stack.enter_context(_Child(plan, rows[half:], known, today,
+                                           seal=lambda p: p.number not in existing)) \
+            if parallel else None
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {constraints} IMMEDIATE")
+        stack.enter_context(writer)
+        for start in range(0, half, STREAM_BLOCK):
+            block = rows[start:min(start + STREAM_BLOCK, half)]
+            _read_rows(plan, block, known, today, each=offer)
+            counts["checked"] += len(block)
+            while child is not None and child.ready() and (found := child.chunk()):
+                take(found)
+            send(STREAM_CHUNK)
+        plan.timings["rows_here"] = time.perf_counter() - started
+        while child is not None and (found := child.chunk()) is not None:
+            take(found)
+            send(STREAM_CHUNK)
+        plan.timings["rows_child"] = time.perf_counter() - started
+        send(1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {constraints} DEFERRED")  # as Django declares them
+    plan.timings["people"] = time.perf_counter() - started
+    plan.unchecked = False
+    _check_duplicates_in_file(plan)
+    _check_against_school(plan, scope, known, people)
+    if plan.errors:
+        raise _has_errors(plan)
+    if {planned.row for planned in plan.rows if planned.action == "new"} != sent:
+        raise RuntimeError("the rows written are not the rows found new")  # pragma: no cover
+    plan.timings["checks"] = time.perf_counter() - started - plan.timings["people"]
+
+
+class _Writer:
+    """A thread writing chunks of new people (and their first historical records) with
+    COPY on this thread's database session, while this thread goes on checking rows.
+    Django's connection object belongs to the thread that opened it, so the writer uses
+    the psycopg connection under it; nothing else uses the session meanwhile. A context
+    manager: leaving it waits for the chunks already given, and raises the writer's
+    error (a lost race is an IntegrityError, as without the thread)."""
+
+    def __init__(self, actor, plan: Plan, pool: IdPool):
+        self.actor, self.plan, self.pool, self.now = actor, plan, pool, timezone.now()
+        self.chunks: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="roster-copy", daemon=True)
+
+    def __enter__(self):
+        connection.ensure_connection()
+        self.pg = connection.connection
+        self.sequence = self.pool.sequence()
+        self.thread.start()
+        return self
+
+    def put(self, chunk: list[PlannedRow]) -> None:
+        self.chunks.put(chunk)
+
+    def __exit__(self, *exc_info) -> None:
+        self.chunks.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(chunk)
+                except BaseException as exc:  # noqa: BLE001 - raised again by __exit__
+                    self.error = exc
+
+    def _write(self, new: list[PlannedRow]) -> None:
+        started, plan = time.perf_counter(), self.plan
+        school_id, kind = plan.school.pk, plan.kind
+        with self.pg.cursor() as cursor:
+            cursor.execute("SELECT array(SELECT nextval(%s::regclass) "
+                           "FROM generate_series(1, %s))", [self.sequence, len(new)])
+            ids = cursor.fetchone()[0]
+            people = []
+            for planned, person_id in zip(new, ids, strict=True):
+                v = planned.values
+                cipher, masked = planned.sealed or _sealed(planned.document)
+                planned.sealed = None
+                people.append((person_id, school_id, kind, v["number"], v["name"], v["sex"],
+                               v["birth_date"], v["doc_type"], cipher, v["doc_hash"], masked,
+                               v["phone"], v["residence_region_id"], v["address"], v["unit_id"],
+                               v["klass_id"], v["residence"], v["dorm_room_id"], True))
+            _copy(Person, PERSON_COLUMNS, people, cursor)
+            copied = time.perf_counter()
+            user_id, now = self.actor.pk, self.now
+            _copy(Person.history.model, HISTORY_COLUMNS,
+                  ((*row, now, "created: roster import", "+", user_id) for row in people), cursor)
+        timings = plan.timings
+        timings["copy_people"] = timings.get("copy_people", 0) + copied - started
+        timings["history"] = timings.get("history", 0) + time.perf_counter() - copied
+
+
+def _person_foreign_keys() -> str:
+    """The foreign keys of people_person, quoted, for SET CONSTRAINTS."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = "
+                       "%s::regclass", [Person._meta.db_table])
+        return ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+
+
+def _sealed(document: str) -> tuple[bytes, str]:
+    return encrypt_text(document), mask_document(document)
 
 
 def _person_row(planned: PlannedRow, person_id: int, school_id: int, kind: str) -> tuple:
@@ -908,14 +1217,31 @@ def _person_row(planned: PlannedRow, person_id: int, school_id: int, kind: str) 
             v["residence"], v["dorm_room_id"], True)
 
 
-def _copy(model, columns: tuple[str, ...], rows) -> None:
-    """COPY rows into the table as they come (apps.demo.writer takes a list)."""
+def _copy(model, columns: tuple[str, ...], rows, cursor=None) -> None:
+    """COPY rows into the table as they come (apps.demo.writer takes a list), in binary:
+    about 1 µs less per row in Python and a little less in the server than text (no
+    escaping, no parsing of dates and hex). `cursor`: a psycopg cursor (default: one of
+    the connection)."""
+    if cursor is None:
+        with connection.cursor() as django_cursor:
+            return _copy(model, columns, rows, django_cursor.cursor)
+    sql, types = _copy_statement(model, columns)
+    with cursor.copy(sql) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+    return None
+
+
+@lru_cache(maxsize=8)
+def _copy_statement(model, columns: tuple[str, ...]) -> tuple[str, list[str]]:
+    """COPY … FROM STDIN (FORMAT BINARY) and the columns' PostgreSQL types."""
+    fields = [model._meta.get_field(c) for c in columns]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
-            for row in rows:
-                copy.write_row(row)
+    types = [f.db_type(connection).split("(")[0] for f in fields]  # varchar(32) -> varchar
+    sql = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"  # noqa: S608
+    return sql, types
 
 
 def _update(actor, plan: Plan) -> None:
