@@ -1,12 +1,26 @@
 """Export endpoints: the same workbooks and scope as the pages. GET is masked; POST with a
-reason gives full ID numbers and phones to a user allowed to see every exported person."""
+reason gives full ID numbers and phones to a user allowed to see every exported person.
 
-from ninja import Query, Router, Schema
+An export of more than settings.ROSTER_EXPORT_SYNC_ROWS rows is written by the worker, as
+for the pages (apps.rosters.export_jobs): the answer is 202 with the export's id, the URL
+to poll (GET /exports/jobs/{id}: queued, done or failed) and the URL of the file, which
+only its requester may download once it is done."""
+
+from datetime import datetime
+
+from django.urls import reverse
+from ninja import Query, Router, Schema, Status
 
 from apps.rosters import export
-from apps.rosters.export_views import download
+from apps.rosters.export_jobs import export_is_large, roster_export_for, roster_export_request
+from apps.rosters.export_views import download, finished_download
+from apps.rosters.models import RosterExport
 
 router = Router(tags=["exports"])
+
+WORKBOOK = {200: {"description": "The workbook (.xlsx), streamed",
+                  "content": {"application/vnd.openxmlformats-officedocument."
+                              "spreadsheetml.sheet": {}}}}
 
 
 class Filters(Schema):
@@ -22,20 +36,63 @@ class RevealIn(Filters):
     reason: str
 
 
+class ExportJobOut(Schema):
+    export_id: int
+    list_name: str
+    status: str  # queued | done | failed
+    reveal: bool
+    rows: int
+    file_name: str
+    failure: str
+    created_at: datetime
+    finished_at: datetime | None
+    url: str  # this status, to poll
+    file_url: str  # the workbook, once the status is done
+
+
 def _filters(data: Schema) -> dict:
     return export.parse_filters(data.model_dump(exclude={"reason"}))
 
 
-@router.get("/people.xlsx", summary="People as .xlsx, ID numbers and phones masked")
+def _job(record: RosterExport) -> dict:
+    from shaodian.api import api  # not at import: shaodian.api imports this router
+
+    namespace = api.urls_namespace
+    return {"export_id": record.pk, "list_name": record.list_name, "status": record.status,
+            "reveal": record.reveal, "rows": record.rows, "file_name": record.file_name,
+            "failure": record.failure, "created_at": record.created_at,
+            "finished_at": record.finished_at,
+            "url": reverse(f"{namespace}:export_job", args=[record.pk]),
+            "file_url": reverse(f"{namespace}:export_job_file", args=[record.pk])}
+
+
+def _queued(request, list_name: str, filters: dict, **reveal):
+    """A large export queued for the worker (202 with where to follow it), else None."""
+    if not export_is_large(user=request.user, list_name=list_name, filters=filters):
+        return None
+    record = roster_export_request(user=request.user, list_name=list_name, filters=filters,
+                                   ip=request.META.get("REMOTE_ADDR") or None, **reveal)
+    return Status(202, _job(record))
+
+
+@router.get("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
+            summary="People as .xlsx, ID numbers and phones masked (202 when large)")
 def people_xlsx(request, filters: Query[Filters]):
-    return download(export.export_people_xlsx(user=request.user, filters=_filters(filters)))
+    parsed = _filters(filters)
+    return _queued(request, "people", parsed) or download(
+        export.export_people_xlsx(user=request.user, filters=parsed))
 
 
-@router.post("/people.xlsx", summary="People as .xlsx with full ID numbers; needs a reason")
+@router.post("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
+             summary="People as .xlsx with full ID numbers; needs a reason (202 when large)")
 def people_xlsx_revealed(request, payload: RevealIn):
+    parsed = _filters(payload)
+    queued = _queued(request, "people", parsed, reveal=True, reason=payload.reason)
+    if queued is not None:
+        return queued
     result = export.export_people_xlsx(
         user=request.user,
-        filters=_filters(payload),
+        filters=parsed,
         reveal=True,
         reveal_reason=payload.reason,
         ip=request.META.get("REMOTE_ADDR") or None,
@@ -43,11 +100,31 @@ def people_xlsx_revealed(request, payload: RevealIn):
     return download(result)
 
 
-@router.get("/classes.xlsx", summary="Classes with student counts as .xlsx")
+@router.get("/classes.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
+            summary="Classes with student counts as .xlsx (202 when large)")
 def classes_xlsx(request, filters: Query[Filters]):
-    return download(export.export_classes_xlsx(user=request.user, filters=_filters(filters)))
+    parsed = _filters(filters)
+    return _queued(request, "classes", parsed) or download(
+        export.export_classes_xlsx(user=request.user, filters=parsed))
 
 
-@router.get("/households.xlsx", summary="Co-residents of day students as .xlsx, phones masked")
+@router.get("/households.xlsx", response={202: ExportJobOut},
+            openapi_extra={"responses": WORKBOOK},
+            summary="Co-residents of day students as .xlsx, phones masked (202 when large)")
 def households_xlsx(request, filters: Query[Filters]):
-    return download(export.export_households_xlsx(user=request.user, filters=_filters(filters)))
+    parsed = _filters(filters)
+    return _queued(request, "households", parsed) or download(
+        export.export_households_xlsx(user=request.user, filters=parsed))
+
+
+@router.get("/jobs/{int:export_id}", response=ExportJobOut, url_name="export_job",
+            summary="A large export written by the worker: queued, done or failed")
+def export_job(request, export_id: int):
+    return _job(roster_export_for(user=request.user, export_id=export_id))
+
+
+@router.get("/jobs/{int:export_id}/file", url_name="export_job_file",
+            openapi_extra={"responses": WORKBOOK},
+            summary="The workbook of a large export, once done (its requester only)")
+def export_job_file(request, export_id: int):
+    return finished_download(roster_export_for(user=request.user, export_id=export_id))

@@ -99,8 +99,12 @@ def job_progress(request, pk: int):
 @require_GET
 def job_file(request, pk: int):
     """The finished workbook, for its requester only."""
-    record = roster_export_for(user=request.user, export_id=pk)
-    path = export_path(pk)
+    return finished_download(roster_export_for(user=request.user, export_id=pk))
+
+
+def finished_download(record) -> FileResponse:
+    """The workbook the worker wrote; 404 until it is done (or once it is pruned)."""
+    path = export_path(record.pk)
     if record.status != ExportStatus.DONE or not path.exists():
         raise Http404
     response = FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115

@@ -207,3 +207,69 @@ def test_an_export_file_is_readable_by_its_owner_account_only(client, world, ros
     tasks.run_export.call(record.pk)
     mode = (roster_files / "exports" / f"export-{record.pk}.xlsx").stat().st_mode
     assert mode & 0o077 == 0
+
+
+def test_a_large_export_through_the_api_is_202_with_where_to_follow_it(client, world):
+    client.force_login(world.users["school_a_admin"])
+    response = client.get("/api/v1/exports/people.xlsx",
+                          {"klass": world.classes["a_c1"].pk})
+    record = RosterExport.objects.get()
+    body = response.json()
+    assert response.status_code == 202
+    assert (body["export_id"], body["status"], body["list_name"], body["reveal"]) == (
+        record.pk, "queued", "people", False)
+    assert body["url"] == f"/api/v1/exports/jobs/{record.pk}"
+    assert body["file_url"] == f"/api/v1/exports/jobs/{record.pk}/file"
+    assert client.get(body["file_url"]).status_code == 404  # not written yet
+    assert client.get(body["url"]).json()["status"] == "queued"
+    assert tasks.run_export.call(record.pk) == "done"
+    status = client.get(body["url"]).json()
+    in_class = Person.objects.filter(klass=world.classes["a_c1"]).count()
+    assert (status["status"], status["rows"]) == ("done", in_class) and in_class > 1
+    download = client.get(body["file_url"])
+    assert download.status_code == 200 and download["X-Export-Rows"] == str(status["rows"])
+    rows = _rows(b"".join(download.streaming_content))
+    assert len(rows) - 1 == status["rows"] and "*" in rows[1][7]  # masked
+    client.force_login(world.users["school_b_admin"])
+    assert client.get(body["url"]).status_code == 404
+    assert client.get(body["file_url"]).status_code == 404
+
+
+def test_a_large_unmasked_export_through_the_api_checks_the_reason_at_once(client, world):
+    client.force_login(world.users["school_a_admin"])
+    missing = client.post("/api/v1/exports/people.xlsx", {"reason": " "},
+                          content_type="application/json")
+    assert missing.status_code in (400, 422) and not RosterExport.objects.exists()
+    response = client.post("/api/v1/exports/people.xlsx",
+                           {"klass": world.classes["a_c1"].pk, "reason": "疾控核对"},
+                           content_type="application/json")
+    assert response.status_code == 202 and response.json()["reveal"] is True
+    assert not AccessLog.objects.exists()
+    export_id = response.json()["export_id"]
+    tasks.run_export.call(export_id)
+    rows = _rows(b"".join(client.get(f"/api/v1/exports/jobs/{export_id}/file")
+                          .streaming_content))
+    documents = {decrypt_text(p.doc_cipher)
+                 for p in Person.objects.filter(klass=world.classes["a_c1"])}
+    assert {row[7] for row in rows[1:]} == documents
+    assert AccessLog.objects.get().reason == "疾控核对"
+    client.force_login(world.users["teacher_a1"])
+    refused = client.post("/api/v1/exports/people.xlsx", {"reason": "CDC"},
+                          content_type="application/json")
+    assert refused.status_code == 404 and RosterExport.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["classes", "households"])
+def test_other_large_lists_through_the_api_are_202_too(client, world, name):
+    client.force_login(world.users["school_a_admin"])
+    response = client.get(f"/api/v1/exports/{name}.xlsx")
+    assert response.status_code == 202 and response.json()["list_name"] == name
+    tasks.run_export.call(response.json()["export_id"])
+    assert client.get(response.json()["file_url"]).status_code == 200
+
+
+def test_a_small_export_through_the_api_is_answered_at_once(client, world, settings):
+    settings.ROSTER_EXPORT_SYNC_ROWS = 20_000
+    client.force_login(world.users["school_a_admin"])
+    response = client.get("/api/v1/exports/people.xlsx")
+    assert response.status_code == 200 and not RosterExport.objects.exists()
