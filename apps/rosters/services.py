@@ -87,11 +87,11 @@ PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
 PARENT_SHARE = 0.53  # of a large file's rows, checked in this process (the rest forked)
 # The same while the new people are written (_check_and_create): this process also sends
 # every new person to COPY, and the child encrypts its own rows' documents.
-STREAM_PARENT_SHARE = 0.4
+STREAM_PARENT_SHARE = 0.25
 STREAM_BLOCK = 2_000  # rows checked here between two looks at the child's chunks
 STREAM_CHUNK = 20_000  # new people per COPY (its foreign keys are checked at its end)
 CHILD_CHUNK = 5_000  # rows the child sends back at a time
-CHILD_NICE = 5  # the child's lower priority while the parent writes (see _Child)
+CHILD_NICE = 10  # the child's lower priority while the parent writes (see _Child)
 PREVIEW_ROWS = 20
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
@@ -382,7 +382,7 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
 def _check_rows(plan: Plan, known: _School, progress=None) -> None:
     """Every row read and checked on its own, then the file's duplicates."""
     today = timezone.localdate()
-    if len(plan.table.rows) >= PARALLEL_ROWS and hasattr(os, "fork"):
+    if len(plan.table.rows) >= PARALLEL_ROWS and may_fork():
         _read_rows_on_two_cores(plan, known, today, progress)
     else:
         _read_rows(plan, plan.table.rows, known, today, progress)
@@ -418,6 +418,15 @@ def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -
         rows, errors = child.result()
     plan.rows += rows
     plan.errors += errors
+
+
+def may_fork() -> bool:
+    """Whether the rows may be checked in a forked child: never in a process that runs
+    other threads (a web server's, the worker's heartbeat), since the child would inherit
+    every lock they hold at that moment, taken forever (Python warns of it). There the
+    rows are checked on one core; the worker runs large files in a process of its own
+    (apps.rosters.tasks), which may fork."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class _Child:
@@ -1094,7 +1103,7 @@ def _check_and_create(actor, plan: Plan, scope: Scope, known: _School) -> None:
         for planned in child_rows:
             offer(planned)
 
-    parallel = len(rows) >= PARALLEL_ROWS and hasattr(os, "fork")
+    parallel = len(rows) >= PARALLEL_ROWS and may_fork()
     half = int(len(rows) * STREAM_PARENT_SHARE) if parallel else len(rows)
     constraints = _person_foreign_keys()
     writer = _Writer(actor, plan, IdPool(Person))
@@ -1172,21 +1181,24 @@ class _Writer:
 
     def _write(self, new: list[PlannedRow]) -> None:
         started, plan = time.perf_counter(), self.plan
-        school_id, kind = plan.school.pk, plan.kind
-        with self.pg.cursor() as cursor:
-            cursor.execute("SELECT array(SELECT nextval(%s::regclass) "
-                           "FROM generate_series(1, %s))", [self.sequence, len(new)])
-            ids = cursor.fetchone()[0]
-            people = []
+        school_id, kind, people = plan.school.pk, plan.kind, []
+
+        def rows(ids):  # made while COPY sends them: the server never waits for a whole chunk
             for planned, person_id in zip(new, ids, strict=True):
                 v = planned.values
                 cipher, masked = planned.sealed or _sealed(planned.document)
                 planned.sealed = None
-                people.append((person_id, school_id, kind, v["number"], v["name"], v["sex"],
-                               v["birth_date"], v["doc_type"], cipher, v["doc_hash"], masked,
-                               v["phone"], v["residence_region_id"], v["address"], v["unit_id"],
-                               v["klass_id"], v["residence"], v["dorm_room_id"], True))
-            _copy(Person, PERSON_COLUMNS, people, cursor)
+                row = (person_id, school_id, kind, v["number"], v["name"], v["sex"],
+                       v["birth_date"], v["doc_type"], cipher, v["doc_hash"], masked, v["phone"],
+                       v["residence_region_id"], v["address"], v["unit_id"], v["klass_id"],
+                       v["residence"], v["dorm_room_id"], True)
+                people.append(row)
+                yield row
+
+        with self.pg.cursor() as cursor:
+            cursor.execute("SELECT array(SELECT nextval(%s::regclass) "
+                           "FROM generate_series(1, %s))", [self.sequence, len(new)])
+            _copy(Person, PERSON_COLUMNS, rows(cursor.fetchone()[0]), cursor)
             copied = time.perf_counter()
             user_id, now = self.actor.pk, self.now
             _copy(Person.history.model, HISTORY_COLUMNS,

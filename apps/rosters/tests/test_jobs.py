@@ -273,3 +273,72 @@ def test_a_small_export_through_the_api_is_answered_at_once(client, world, setti
     client.force_login(world.users["school_a_admin"])
     response = client.get("/api/v1/exports/people.xlsx")
     assert response.status_code == 200 and not RosterExport.objects.exists()
+
+
+@pytest.fixture
+def another_thread():
+    """A thread running beside the test, as the worker's heartbeat runs beside its tasks."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join()
+
+
+def test_a_large_upload_is_checked_and_imported_in_a_process_of_its_own_beside_threads(
+        world, monkeypatch, another_thread):
+    import subprocess
+
+    from django.core.management import call_command
+
+    calls = []
+
+    def run(argv, env, **kwargs):  # the new process, played here
+        calls.append((argv[-3:], env["SHAODIAN_ROSTER_FILES_DIR"]))
+        out = io.StringIO()
+        call_command(*argv[-3:], stdout=out)
+        return subprocess.CompletedProcess(argv, 0, stdout=out.getvalue(), stderr="")
+
+    from apps.rosters.management.commands import roster_stored
+
+    monkeypatch.setattr(tasks, "OWN_PROCESS_BYTES", 1)
+    monkeypatch.setattr(tasks.subprocess, "run", run)
+    # The new process closes its connections as it ends; here that is the test's.
+    monkeypatch.setattr(roster_stored.connections, "close_all", lambda: None)
+    record = _upload(world, [_student("A2025001", "甲", 1)])
+    assert tasks.check_import.call(record.pk) == "checked"
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    assert tasks.apply_import.call(record.pk) == "applied"
+    assert tasks.apply_import.call(record.pk) == "done before"
+    assert [argv for argv, _dir in calls] == [["roster_stored", "check", str(record.pk)],
+                                              ["roster_stored", "apply", str(record.pk)],
+                                              ["roster_stored", "apply", str(record.pk)]]
+    assert Person.objects.filter(number="A2025001").count() == 1
+
+
+def test_a_failed_process_of_its_own_fails_the_task(world, monkeypatch, another_thread):
+    import subprocess
+
+    monkeypatch.setattr(tasks, "OWN_PROCESS_BYTES", 1)
+    monkeypatch.setattr(tasks.subprocess, "run", lambda argv, **kwargs: (
+        subprocess.CompletedProcess(argv, 1, stdout="", stderr="Traceback: boom")))
+    record = _upload(world, [_student("A2025001", "甲", 1)])
+    with pytest.raises(RuntimeError, match="boom"):
+        tasks.check_import.call(record.pk)
+
+
+def test_rows_are_never_checked_in_a_forked_child_beside_threads(world, monkeypatch,
+                                                                  another_thread):
+    import warnings
+
+    monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
+    rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 31)]
+    rows[20] = _student("A2025021", "乙", 21, 班级="无此班")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        record = _checked(world, rows)
+    assert not [w for w in caught if "fork" in str(w.message)]
+    assert (record.new, record.rejected) == (29, 1)
