@@ -9,8 +9,12 @@ or with a merged header.
 import csv
 import gc
 import io
+import os
+import pickle
 import posixpath
 import re
+import signal
+import threading
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +29,7 @@ EXTENSIONS = (*SPREADSHEETS, ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and every encrypted Office file
 ZIP_MAGIC = b"PK\x03\x04"
 HTML_MARKERS = (b"<html", b"<!doctype", b"<table", b"<meta", b"<?xml")
+FORMULAS_FORK_BYTES = 1024 * 1024  # from this size formulas are looked for in a child
 
 
 class RosterError(Exception):
@@ -86,14 +91,13 @@ def check_upload(name: str, data: bytes) -> str:
 def read_table(name: str, data: bytes) -> Table:
     """The first sheet (or the CSV) as a header row and data rows; blank rows skipped."""
     extension = check_upload(name, data)
-    with gc_paused():
+    with _Formulas(data if extension == ".xlsx" else None) as formulas, gc_paused():
         if extension == ".csv":
             grid, merged = _read_csv(data), []
         else:
             grid, merged = _read_workbook(extension, data)
         table = _table(grid, merged)
-    if extension == ".xlsx":
-        table.uncomputed = _uncomputed_formulas(data)
+        table.uncomputed = formulas.result()
     return table
 
 
@@ -222,6 +226,61 @@ def _column_index(letters: str) -> int:
     for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index - 1
+
+
+def may_fork() -> bool:
+    """Whether work may go to a forked child: never in a process that runs other threads
+    (a web server's, the worker's heartbeat), since the child would inherit every lock
+    they hold at that moment, taken forever (Python warns of it). The worker runs large
+    files in a process of its own (apps.rosters.tasks), which may fork."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class _Formulas:
+    """The uncomputed formulas of an .xlsx (a second pass over the sheet's XML), found by
+    a forked child while calamine reads the workbook here, for a large file (when this
+    process may fork); otherwise here, when asked. A context manager: leaving it reaps
+    the child."""
+
+    def __init__(self, data: bytes | None):
+        self.data, self.pid, self.found = data, None, set()
+        if data is None or len(data) < FORMULAS_FORK_BYTES or not may_fork():
+            return
+        reader, writer = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: scan, send, leave without any clean-up
+            code = 1
+            try:
+                os.close(reader)
+                with os.fdopen(writer, "wb") as out:
+                    pickle.dump(_uncomputed_formulas(data), out, pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.incoming = os.fdopen(reader, "rb")
+
+    def result(self) -> set[tuple[int, int]]:
+        if self.data is None:
+            return set()
+        if self.pid is None:
+            return _uncomputed_formulas(self.data)
+        self.found = pickle.load(self.incoming)  # noqa: S301 - our own child's data
+        self.data = None
+        return self.found
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.pid is None:
+            return
+        if self.data is not None:  # not read: the child may be blocked writing
+            os.kill(self.pid, signal.SIGKILL)
+        self.incoming.close()
+        _pid, status = os.waitpid(self.pid, 0)
+        if status != 0 and exc_info[0] is None:
+            raise RuntimeError("the formula scan's process failed")
 
 
 def _uncomputed_formulas(data: bytes) -> set[tuple[int, int]]:

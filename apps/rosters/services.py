@@ -66,7 +66,14 @@ from apps.rosters.normalize import (
     clean_sex,
     clean_text,
 )
-from apps.rosters.reading import RosterError, Table, check_upload, gc_paused, read_table
+from apps.rosters.reading import (
+    RosterError,
+    Table,
+    check_upload,
+    gc_paused,
+    may_fork,
+    read_table,
+)
 
 PERM = "rosters.import"
 ID_TYPES = (DocumentType.RESIDENT_ID, DocumentType.LEGACY_ID)
@@ -418,15 +425,6 @@ def _read_rows_on_two_cores(plan: Plan, known: _School, today: date, progress) -
         rows, errors = child.result()
     plan.rows += rows
     plan.errors += errors
-
-
-def may_fork() -> bool:
-    """Whether the rows may be checked in a forked child: never in a process that runs
-    other threads (a web server's, the worker's heartbeat), since the child would inherit
-    every lock they hold at that moment, taken forever (Python warns of it). There the
-    rows are checked on one core; the worker runs large files in a process of its own
-    (apps.rosters.tasks), which may fork."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class _Child:

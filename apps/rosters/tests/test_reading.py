@@ -82,9 +82,30 @@ def test_it_reads_csv_in_every_encoding_schools_use(encoding):
     assert table.rows[0].cells == ["A1", "张三", "410105201005040111"]
 
 
-def test_it_marks_formulas_saved_without_a_value():
+@pytest.mark.parametrize("forked", [False, True])
+def test_it_marks_formulas_saved_without_a_value(monkeypatch, forked):
+    from apps.rosters import reading
+
+    if forked:  # a large file's formulas are looked for by a child while calamine reads
+        monkeypatch.setattr(reading, "FORMULAS_FORK_BYTES", 0)
     data = xlsx([HEADER, ["A1", None, "1"], ["A2", "乙", "2"]],
                 formulas={(1, 1): ('="张"&"三"', ""), (2, 0): ("=1+1", 2)})
     table = read_table("x.xlsx", data)
     assert table.uncomputed == {(2, 1)}
     assert table.rows[1].cells[0] == 2
+
+
+def test_a_workbook_calamine_refuses_leaves_no_formula_child_behind(monkeypatch):
+    import os
+
+    from apps.rosters import reading
+
+    def unreadable(extension, data):
+        raise RosterError("unreadable", "")
+
+    monkeypatch.setattr(reading, "FORMULAS_FORK_BYTES", 0)
+    monkeypatch.setattr(reading, "_read_workbook", unreadable)
+    with pytest.raises(RosterError):
+        read_table("x.xlsx", xlsx([HEADER, ["A1", "甲", "1"]]))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left: it was reaped
