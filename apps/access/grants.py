@@ -48,24 +48,31 @@ SELECT 0 AS src, ra.id AS ord, ra.role, ra.bureau_id, b.level,
   LEFT JOIN orgs_unit u ON u.id = ra.unit_id
   LEFT JOIN orgs_school us ON us.id = u.school_id
   LEFT JOIN orgs_school s ON s.id = ra.school_id
- WHERE ra.user_id = %s
+ WHERE ra.user_id = {user}
 UNION ALL
 SELECT 1, c.id, NULL, NULL, NULL, NULL, NULL, c.unit_id, c.school_id, c.id, NULL, s.name, c.name
   FROM orgs_schoolclass c JOIN orgs_school s ON s.id = c.school_id
- WHERE c.teacher_id = %s
+ WHERE c.teacher_id = {user}
 UNION ALL
 SELECT 2, g.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
        p.name, NULL
   FROM people_guardianship g JOIN people_person p ON p.id = g.person_id
- WHERE g.user_id = %s
+ WHERE g.user_id = {user}
 UNION ALL
 SELECT 3, p.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
        p.name, NULL
   FROM people_person p
- WHERE p.user_id = %s AND p.active
- ORDER BY 1, 2
+ WHERE p.user_id = {user} AND p.active
 """
 _ASSIGNMENT, _TEACHER, _GUARDIAN, _SELF = range(4)
+GRANT_COLUMNS = 13
+
+
+def grants_sql(user: str) -> str:
+    """The grants of the user that the SQL expression `user` names (a parameter, or a
+    subquery: apps.access.services reads a token's user and its grants in one statement),
+    unordered: callers order by (src, ord)."""
+    return _GRANTS_SQL.format(user=user)
 
 
 def _grant(row: tuple) -> Grant:
@@ -96,8 +103,17 @@ def compute_grants(user) -> list[Grant]:
     from apps.core.db import prepared_cursor
 
     with prepared_cursor() as cursor:  # planned once per connection: 0.6 ms saved a time
-        cursor.execute(_GRANTS_SQL, [user.pk] * 4)
-        rows = cursor.fetchall()
+        cursor.execute(_BY_USER_ID, [user.pk] * 4)
+        return grants_from_rows(cursor.fetchall())
+
+
+_BY_USER_ID = grants_sql("%s") + " ORDER BY 1, 2"
+
+
+def grants_from_rows(rows) -> list[Grant]:
+    """Grants from rows of `grants_sql`, in (src, ord) order; a row of NULLs (an outer join
+    that found none) gives nothing."""
+    rows = [r for r in rows if r[0] is not None]
     selves = [r for r in rows if r[0] == _SELF][:1]  # one own record: the first active one
     return [_grant(r) for r in rows if r[0] != _SELF] + [_grant(r) for r in selves]
 
@@ -105,15 +121,18 @@ def compute_grants(user) -> list[Grant]:
 def grants_for(user) -> list[Grant]:
     cached = getattr(user, "_shaodian_grants", None)
     if cached is None:
-        cached = compute_grants(user)
-        token_perms = getattr(user, "_shaodian_token_permissions", None)
-        if token_perms:  # an API token limited to some permissions narrows every grant
-            cached = [
-                Grant(**{**g.__dict__, "permissions": g.permissions & frozenset(token_perms)})
-                for g in cached
-            ]
-        user._shaodian_grants = cached
+        cached = grants_keep(user, compute_grants(user))
     return cached
+
+
+def grants_keep(user, grants: list[Grant]) -> list[Grant]:
+    """Keep the user's grants on the user object (narrowed to an API token's permissions)."""
+    token_perms = getattr(user, "_shaodian_token_permissions", None)
+    if token_perms:  # an API token limited to some permissions narrows every grant
+        grants = [Grant(**{**g.__dict__, "permissions": g.permissions & frozenset(token_perms)})
+                  for g in grants]
+    user._shaodian_grants = grants
+    return grants
 
 
 def has_perm_anywhere(user, perm: str) -> bool:

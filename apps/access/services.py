@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.access.grants import grants_for
+from apps.access.grants import grants_for, grants_from_rows, grants_keep, grants_sql
 from apps.access.models import ApiToken, LoginFailure, RoleAssignment, User
 from apps.access.roles import PERMISSIONS, ROLE_NODE, Role
 from apps.core.db import model_columns, model_from_row, prepared_cursor
@@ -170,26 +170,36 @@ _TOKEN_FIELDS = ("id", "permissions", "expires_at", "revoked_at", "last_used_at"
 
 @cache
 def _token_sql() -> str:
-    columns = f"{model_columns(ApiToken, 't', _TOKEN_FIELDS)}, {model_columns(User, 'u')}"
-    return (f"SELECT {columns} FROM access_apitoken t "  # noqa: S608 (column names only)
-            "JOIN access_user u ON u.id = t.user_id WHERE t.key_hash = %s")
+    """The token, its user and the user's grants (apps.access.grants), a row per grant: one
+    prepared statement for a guardian's first request of the day."""
+    columns = [*_columns(ApiToken, "t", _TOKEN_FIELDS), *_columns(User, "u")]
+    named = ", ".join(f"{column} AS c{n}" for n, column in enumerate(columns))
+    listed = ", ".join(f"tok.c{n}" for n in range(len(columns)))
+    grants = grants_sql("(SELECT tok_user FROM tok)")
+    return (f"WITH tok AS (SELECT t.user_id AS tok_user, {named} "  # noqa: S608 (names only)
+            "FROM access_apitoken t JOIN access_user u ON u.id = t.user_id "
+            f"WHERE t.key_hash = %s) SELECT {listed}, g.* FROM tok "
+            f"LEFT JOIN ({grants}) g ON 1 = 1 ORDER BY g.src, g.ord")
+
+
+def _columns(model, alias: str, names=None) -> list[str]:
+    return model_columns(model, alias, names).split(", ")
 
 
 def api_token_authenticate(raw: str) -> User | None:
-    """The active user a raw token stands for, or None (unknown, expired, revoked).
-
-    One prepared statement (apps.core.db): a guardian's first request of the day pays for it.
-    """
+    """The active user a raw token stands for, or None (unknown, expired, revoked), with
+    the user's grants already computed (narrowed to the token's permissions)."""
     if not raw.startswith("sd_") or len(raw) > 200:
         return None
     with prepared_cursor() as cursor:
         cursor.execute(_token_sql(), [token_hash(raw)])
-        row = cursor.fetchone()
-    if row is None:
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    split = len(_TOKEN_FIELDS)
-    token = model_from_row(ApiToken, row[:split], _TOKEN_FIELDS)
-    user = model_from_row(User, row[split:])
+    first, split = rows[0], len(_TOKEN_FIELDS)
+    width = split + len(User._meta.concrete_fields)
+    token = model_from_row(ApiToken, first[:split], _TOKEN_FIELDS)
+    user = model_from_row(User, first[split:width])
     now = timezone.now()
     if not token.is_usable(now) or not user.is_active:
         return None
@@ -197,6 +207,7 @@ def api_token_authenticate(raw: str) -> User | None:
     # apps.access.grants narrows every grant to these (an empty list narrows nothing).
     user._shaodian_token_permissions = list(token.permissions)
     user._shaodian_token_id = token.pk
+    grants_keep(user, grants_from_rows([row[width:] for row in rows]))
     return user
 
 

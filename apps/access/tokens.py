@@ -14,7 +14,6 @@ import time
 
 from ninja.security import HttpBearer, SessionAuth
 
-from apps.access.grants import grants_for
 from apps.access.services import api_token_authenticate, token_hash
 
 TOKEN_TTL = 30.0  # seconds
@@ -28,9 +27,8 @@ def cached_token_user(raw: str):
     hit = _cache.get(key)
     if hit and hit[1] > now:
         return hit[0]
-    user = api_token_authenticate(raw)
+    user = api_token_authenticate(raw)  # with its grants, kept for every later request
     if user is not None:
-        grants_for(user)  # computed now, kept on the user object for every later request
         with _lock:
             if len(_cache) > 10_000:  # many tokens: start again rather than grow
                 _cache.clear()

@@ -126,3 +126,27 @@ def test_it_lets_only_the_owner_revoke_a_token(world):
     assert api_token_authenticate(raw) is not None
     api_token_revoke(user=world.users["school_a_admin"], token_id=token.pk)
     assert api_token_authenticate(raw) is None
+
+
+@pytest.mark.parametrize("persona", ["teacher_a1", "guardian_a1", "jinshui_bureau", "gate_a",
+                                     "hospital_a", "province"])
+def test_it_reads_a_token_and_its_users_grants_in_one_statement(world, persona,
+                                                                django_assert_num_queries):
+    from apps.access.grants import compute_grants
+
+    user = world.users[persona]
+    _token, raw = api_token_create(user=user, name="t", permissions=None)
+    token_touches_flush()
+    with django_assert_num_queries(1):
+        found = api_token_authenticate(raw)
+    assert found.pk == user.pk
+    assert found._shaodian_grants == compute_grants(user) and found._shaodian_grants
+
+
+def test_it_reads_a_token_of_a_user_with_no_grants(world):
+    from apps.access.models import User
+
+    nobody = User.objects.create_user(username="nobody")
+    _token, raw = api_token_create(user=nobody, name="t", permissions=None)
+    found = api_token_authenticate(raw)
+    assert found.pk == nobody.pk and found._shaodian_grants == []
