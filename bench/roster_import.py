@@ -168,8 +168,8 @@ def time_import(data: bytes, count: int) -> dict[str, float]:
 
 def _apply(timings: dict) -> str:
     names = {"rows_here": "rows checked here by", "rows_child": "in the child by",
-             "copy_people": "COPY people", "history": "COPY history", "people": "all written by",
-             "checks": "whole-plan checks", "update": "updates"}
+             "checks": "then whole-plan checks", "copy_people": "COPY people",
+             "history": "COPY history", "people": "all written by", "update": "updates"}
     return ", ".join(f"{label} {timings['apply'][key]:.1f} s" for key, label in names.items()
                      if key in timings["apply"])
 

@@ -547,7 +547,7 @@ def _check_against_school(plan: Plan, scope: Scope, known: _School, people=None)
     existing = _compare(plan, {c.pk: c.name for c in known.classes.values()},
                         people or _school_people(plan))
     _check_scope(plan, scope, existing)
-    _check_rooms(plan, known)
+    _check_rooms(plan, known, existing)
     plan.errors.sort(key=lambda e: (e.row, e.column))
 
 
@@ -674,15 +674,15 @@ def _cells(plan: Plan, row: int) -> list:
     return next(r.cells for r in plan.table.rows if r.number == row)
 
 
-def _check_rooms(plan: Plan, known: _School) -> None:
-    """Beds: the people already in a room who stay there, plus those the file puts in it."""
+def _check_rooms(plan: Plan, known: _School, existing: dict[str, Person]) -> None:
+    """Beds: the people already in a room who stay there, plus those the file puts in it.
+    No query: the people the file lists are among `existing` (_school_people)."""
     rooms = {room.pk: room for room in known.rooms.values()}
-    listed = [p.person_id for p in plan.rows if p.person_id is not None]
+    listed = {p.person_id for p in plan.rows if p.person_id is not None}
     taken = dict(known.occupancy)
-    for ids in _chunks(listed):
-        stored = Person.objects.filter(pk__in=ids, dorm_room__isnull=False, active=True)
-        for room in stored.values_list("dorm_room", flat=True):
-            taken[room] -= 1  # counted again below if the file keeps them there
+    for person in existing.values():
+        if person.pk in listed and person.dorm_room_id is not None and person.active:
+            taken[person.dorm_room_id] -= 1  # counted again below if the file keeps them there
     errors, bad = [], set()
     for planned in plan.rows:
         room = planned.values["dorm_room_id"]
@@ -1126,17 +1126,19 @@ def _check_and_create(actor, plan: Plan, scope: Scope, known: _School) -> None:
             send(STREAM_CHUNK)
         plan.timings["rows_child"] = time.perf_counter() - started
         send(1)
+        # The whole plan checked while the server writes the last chunks: these checks
+        # run no query (the session belongs to the writer thread until it is done).
+        plan.unchecked = False
+        _check_duplicates_in_file(plan)
+        _check_against_school(plan, scope, known, people)
+        plan.timings["checks"] = time.perf_counter() - started - plan.timings["rows_child"]
+        if plan.errors:
+            raise _has_errors(plan)  # the writer drops the chunks still waiting
     with connection.cursor() as cursor:
         cursor.execute(f"SET CONSTRAINTS {constraints} DEFERRED")  # as Django declares them
     plan.timings["people"] = time.perf_counter() - started
-    plan.unchecked = False
-    _check_duplicates_in_file(plan)
-    _check_against_school(plan, scope, known, people)
-    if plan.errors:
-        raise _has_errors(plan)
     if {planned.row for planned in plan.rows if planned.action == "new"} != sent:
         raise RuntimeError("the rows written are not the rows found new")  # pragma: no cover
-    plan.timings["checks"] = time.perf_counter() - started - plan.timings["people"]
 
 
 class _Writer:
@@ -1151,6 +1153,7 @@ class _Writer:
         self.actor, self.plan, self.pool, self.now = actor, plan, pool, timezone.now()
         self.chunks: queue.SimpleQueue = queue.SimpleQueue()
         self.error: BaseException | None = None
+        self.dropped = False
         self.thread = threading.Thread(target=self._run, name="roster-copy", daemon=True)
 
     def __enter__(self):
@@ -1164,6 +1167,8 @@ class _Writer:
         self.chunks.put(chunk)
 
     def __exit__(self, *exc_info) -> None:
+        if exc_info[0] is not None:
+            self.dropped = True  # the caller failed: what is still waiting is not written
         self.chunks.put(None)
         self.thread.join()
         if self.error is not None and exc_info[0] is None:
@@ -1171,7 +1176,7 @@ class _Writer:
 
     def _run(self) -> None:
         while (chunk := self.chunks.get()) is not None:
-            if self.error is None:
+            if self.error is None and not self.dropped:
                 try:
                     self._write(chunk)
                 except BaseException as exc:  # noqa: BLE001 - raised again by __exit__

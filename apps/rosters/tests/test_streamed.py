@@ -173,3 +173,39 @@ def test_foreign_keys_are_checked_as_each_chunk_is_written_then_deferred_again(
         cursor.execute("UPDATE people_person SET klass_id = -1 WHERE number = 'A2025001'")
         cursor.execute("UPDATE people_person SET klass_id = %s WHERE number = 'A2025001'",
                        [world.classes["a_c1"].pk])
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_beds_count_the_people_who_stay_and_those_the_file_adds(world, checked):
+    from apps.orgs.models import DormRoom
+    from apps.rosters.services import roster_check
+
+    room = DormRoom.objects.create(school=world.schools["a"], building="1号楼", room="101",
+                                   beds=2)
+    a1 = world.persons["a1_student"]
+    Person.objects.filter(pk=a1.pk).update(residence="boarder", dorm_room=room)
+    header = [*HEADER, "宿舍"]
+
+    def boarder(number, name, seq, **kwargs):
+        return [*_student(number, name, seq, 住宿="住校", **kwargs), "1号楼101"]
+
+    stays = boarder("A2024001", "张小明", 11, 身份证号=a1.plain_document, 出生日期="2010-05-04",
+                    性别="男")
+    rows = [stays, boarder("A2025001", "甲", 1), boarder("A2025002", "乙", 3)]
+
+    def plan_of(rows):
+        data = xlsx([header, *rows])
+        if checked:
+            return roster_check(actor=world.users["school_a_admin"],
+                                school=world.schools["a"], kind="student", name="x.xlsx",
+                                data=data)
+        return roster_plan(actor=world.users["school_a_admin"], school=world.schools["a"],
+                           kind="student", table=read_table("x.xlsx", data), compare=False)
+
+    plan = plan_of(rows)  # a1 stays, two more: three in two beds
+    with pytest.raises(RosterError):
+        roster_apply(actor=world.users["school_a_admin"], plan=plan)
+    assert [(e.row, e.reason) for e in plan.errors] == [(4, "room_full")]
+    result = roster_apply(actor=world.users["school_a_admin"], plan=plan_of(rows[:2]))
+    assert (result.new, result.unchanged, result.rejected) == (1, 1, 0)
+    assert _in_school(world).filter(dorm_room=room).count() == 2
