@@ -22,10 +22,24 @@ class Grant:
     klass_ids: tuple[int, ...] = ()
     person_ids: tuple[int, ...] = ()
     label: str = field(default="", compare=False)
+    # A guardian's or one's own grant: that person as the grant was read (kind, residence,
+    # active), so a check-in for them needs no second query (apps.health.services).
+    subject: "Subject | None" = field(default=None, compare=False)
 
     def ids_at(self, level: str) -> tuple[int, ...]:
         return {"school": self.school_ids, "unit": self.unit_ids, "klass": self.klass_ids,
                 "person": self.person_ids}[level]
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: int
+    school_id: int
+    unit_id: int | None
+    klass_id: int | None
+    kind: str
+    residence: str
+    active: bool
 
 
 def _perms(role: str) -> frozenset[str]:
@@ -41,7 +55,8 @@ SELECT 0 AS src, ra.id AS ord, ra.role, ra.bureau_id, b.level,
                     ELSE b.county_code END,
        ra.hospital_id, ra.unit_id, COALESCE(u.school_id, ra.school_id),
        CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), COALESCE(b.name, h.name, us.name, s.name),
-       u.name
+       u.name, CAST(NULL AS VARCHAR(10)) AS kind, CAST(NULL AS VARCHAR(10)) AS residence,
+       CAST(NULL AS BOOLEAN) AS active
   FROM access_roleassignment ra
   LEFT JOIN orgs_bureau b ON b.id = ra.bureau_id
   LEFT JOIN orgs_hospital h ON h.id = ra.hospital_id
@@ -50,22 +65,22 @@ SELECT 0 AS src, ra.id AS ord, ra.role, ra.bureau_id, b.level,
   LEFT JOIN orgs_school s ON s.id = ra.school_id
  WHERE ra.user_id = {user}
 UNION ALL
-SELECT 1, c.id, NULL, NULL, NULL, NULL, NULL, c.unit_id, c.school_id, c.id, NULL, s.name, c.name
+SELECT 1, c.id, NULL, NULL, NULL, NULL, NULL, c.unit_id, c.school_id, c.id, NULL, s.name, c.name,
+       NULL, NULL, NULL
   FROM orgs_schoolclass c JOIN orgs_school s ON s.id = c.school_id
  WHERE c.teacher_id = {user}
 UNION ALL
 SELECT 2, g.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
-       p.name, NULL
+       p.name, NULL, p.kind, p.residence, p.active
   FROM people_guardianship g JOIN people_person p ON p.id = g.person_id
  WHERE g.user_id = {user}
 UNION ALL
 SELECT 3, p.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id, p.id,
-       p.name, NULL
+       p.name, NULL, p.kind, p.residence, p.active
   FROM people_person p
  WHERE p.user_id = {user} AND p.active
 """
 _ASSIGNMENT, _TEACHER, _GUARDIAN, _SELF = range(4)
-GRANT_COLUMNS = 13
 
 
 def grants_sql(user: str) -> str:
@@ -77,7 +92,7 @@ def grants_sql(user: str) -> str:
 
 def _grant(row: tuple) -> Grant:
     (src, _ord, role, bureau_id, level, code, hospital_id, unit_id, school_id, klass_id,
-     person_id, label, unit_label) = row
+     person_id, label, unit_label, kind, residence, active) = row
     if src == _TEACHER:
         return Grant(Role.CLASS_TEACHER, "klass", _perms(Role.CLASS_TEACHER),
                      school_ids=(school_id,), unit_ids=(unit_id,), klass_ids=(klass_id,),
@@ -87,7 +102,9 @@ def _grant(row: tuple) -> Grant:
         return Grant(role, "person", _perms(role), school_ids=(school_id,),
                      unit_ids=tuple(i for i in [unit_id] if i),
                      klass_ids=tuple(i for i in [klass_id] if i),
-                     person_ids=(person_id,), label=label)
+                     person_ids=(person_id,), label=label,
+                     subject=Subject(person_id, school_id, unit_id, klass_id, kind, residence,
+                                     bool(active)))
     if bureau_id:
         return Grant(role, "region", _perms(role), region_level=level, region_code=code,
                      label=label)

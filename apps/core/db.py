@@ -12,6 +12,7 @@ Django (errors mapped to django.db exceptions, queries captured in tests and deb
 the same converters the ORM applies (SQLite returns datetimes as text, JSON as text).
 """
 
+import threading
 from contextlib import contextmanager
 from functools import cache
 
@@ -115,18 +116,38 @@ def _fields(model, names):
     return tuple(by_name[n] for n in names)
 
 
-def insert_one(obj) -> None:
-    """INSERT the instance as one prepared statement and set its primary key: what
-    `obj.save(force_insert=True)` writes, without signals or the query compiler. For rows
-    written on every request by models with no save() or signal of their own."""
-    model = type(obj)
+def insert_new(objs: list, key: tuple[str, ...]) -> list:
+    """INSERT the instances in one prepared statement, skipping any that a unique constraint
+    already holds (ON CONFLICT DO NOTHING): each instance's new primary key, or None where
+    it was skipped. `key` names fields unique together, to match rows to instances (a key
+    repeated in `objs` is written once, for its first instance)."""
+    if not objs:
+        return []
+    model = type(objs[0])
     fields = _insert_fields(model)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs
+              for f in fields]
     with prepared_cursor() as cursor:
-        cursor.execute(_insert_sql(model), params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+        cursor.execute(_insert_new_sql(model, len(objs), key), params)
+        written = {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+    pks, seen = [], set()
+    for obj in objs:
+        values = tuple(getattr(obj, name) for name in key)
+        pks.append(None if values in seen else written.get(values))
+        seen.add(values)
+    return pks
+
+
+@cache
+def _insert_new_sql(model, count: int, key: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    fields = _insert_fields(model)
+    one = f"({', '.join(['%s'] * len(fields))})"
+    returning = ", ".join(quote(model._meta.get_field(name).column) for name in key)
+    return (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names only)
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES {', '.join([one] * count)} ON CONFLICT DO NOTHING "
+            f"RETURNING {returning}, {quote(model._meta.pk.column)}")
 
 
 @cache
@@ -134,11 +155,77 @@ def _insert_fields(model) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
-@cache
-def _insert_sql(model) -> str:
-    quote = connection.ops.quote_name
-    fields = _insert_fields(model)
-    return (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 (names only)
-            f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) "
-            f"RETURNING {quote(model._meta.pk.column)}")
+class Grouped:
+    """Calls from concurrent threads of one process share one `write(items) -> results`
+    (group commit).
+
+    A gate scan's INSERT and its commit cost more than its row. A caller that arrives while a
+    write is running waits (without CPU) and goes in the next write with everyone else who
+    arrived meanwhile; nobody waits for a timer, so a quiet gate writes each scan at once and
+    a busy one several per statement and per disk flush. Every caller returns only once the
+    write holding its item has committed. When a shared write fails its items are written
+    one by one, so that a bad item fails alone. Inside a transaction an item is written on
+    its own, in that transaction.
+    """
+
+    def __init__(self, write, *, most: int = 200):
+        self._write, self._most = write, most
+        self._lock = threading.Lock()
+        self._queue: list[_Waiter] = []
+        self._writing = False
+
+    def __call__(self, item):
+        if connection.in_atomic_block:
+            return self._write([item])[0]
+        waiter = _Waiter(item)
+        with self._lock:
+            self._queue.append(waiter)
+            leading, self._writing = not self._writing, True
+        if not leading:
+            waiter.done.wait()
+        if leading or waiter.leads:
+            self._lead()
+        return waiter.outcome()
+
+    def _lead(self) -> None:
+        """Write the queue's first items, then hand the rest to the first of them to wait."""
+        with self._lock:
+            batch, self._queue = self._queue[: self._most], self._queue[self._most :]
+        try:
+            self._settle(batch)
+        finally:
+            with self._lock:
+                if self._queue:
+                    self._queue[0].leads = True
+                    self._queue[0].done.set()
+                else:
+                    self._writing = False
+            for waiter in batch:
+                waiter.done.set()
+
+    def _settle(self, batch: list["_Waiter"]) -> None:
+        try:
+            for waiter, result in zip(batch, self._write([w.item for w in batch]), strict=True):
+                waiter.result = result
+        except Exception as failed:  # noqa: BLE001 (each item then fails or succeeds alone)
+            if len(batch) == 1:
+                batch[0].error = failed
+                return
+            for waiter in batch:
+                try:
+                    waiter.result = self._write([waiter.item])[0]
+                except Exception as alone:  # noqa: BLE001 (raised in its own caller)
+                    waiter.error = alone
+
+
+class _Waiter:
+    __slots__ = ("item", "done", "leads", "result", "error")
+
+    def __init__(self, item):
+        self.item, self.done, self.leads = item, threading.Event(), False
+        self.result = self.error = None
+
+    def outcome(self):
+        if self.error is not None:
+            raise self.error
+        return self.result

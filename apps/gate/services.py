@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.audit import access_record
 from apps.access.grants import grants_for
-from apps.core.db import prepared_cursor
+from apps.core.db import Grouped, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold, person_facts
@@ -208,11 +208,11 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
         "reasons": decided.codes, "category": facts.category if facts else "",
         "client_id": client_id, "recorded_offline": False, "received_at": now,
     }
-    inserted = insert_checks([row], durable=not settings.GATE_RELAXED_COMMIT)
-    if client_id not in inserted:
+    check_id = _scan_insert(row)
+    if check_id is None:
         return _stored_outcome(school, client_id)
     return CheckOutcome(
-        check_id=inserted[client_id], verdict=decided.verdict, reasons=decided.reasons,
+        check_id=check_id, verdict=decided.verdict, reasons=decided.reasons,
         person_id=row["person_id"], name=facts.name if facts else "",
         klass=facts.klass_name if facts else "", direction=direction, temperature=measured,
         at=at, policy_outdated=outdated,
@@ -240,13 +240,35 @@ COLUMNS = ("school_id", "person_id", "gate_id", "officer_id", "at", "temperature
 
 
 def insert_checks(rows: list[dict], *, durable: bool = True) -> dict[str, int]:
-    """INSERT ... ON CONFLICT (school, client_id) DO NOTHING RETURNING: {client id: new id}
-    of the rows written; a client id already stored is left as it was and not returned."""
+    """One school's rows: INSERT ... ON CONFLICT (school, client_id) DO NOTHING RETURNING:
+    {client id: new id} of the rows written; a client id already stored is left as it was
+    and not returned."""
+    return {client: pk for (_school, client), pk in _insert(rows, durable=durable).items()}
+
+
+def _insert(rows: list[dict], *, durable: bool) -> dict[tuple[int, str], int]:
+    """{(school id, client id): new id} of the rows written."""
     if not rows:
         return {}
     if connection.vendor == "postgresql":
         return _insert_unnest(rows, durable=durable)
     return _insert_values(rows)
+
+
+def _scans_write(rows: list[dict]) -> list[int | None]:
+    """Each scan's new id, or None where its (school, client id) was stored already (by an
+    earlier request, or by the same id earlier in these rows)."""
+    written = _insert(rows, durable=not settings.GATE_RELAXED_COMMIT)
+    ids, seen = [], set()
+    for row in rows:
+        key = (row["school_id"], row["client_id"])
+        ids.append(None if key in seen else written.get(key))
+        seen.add(key)
+    return ids
+
+
+# Scans arriving together in one process share an INSERT and a commit (apps.core.db.Grouped).
+_scan_insert = Grouped(_scans_write)
 
 
 def _fields():
@@ -284,25 +306,25 @@ def _pg_insert_sql(durable: bool) -> str:
     typed = ", ".join(f"{c} {_PG_TYPES[c]}" for c in COLUMNS)
     return (f"INSERT INTO {table} ({names}) SELECT {', '.join(COLUMNS)} "  # noqa: S608
             f"FROM json_to_recordset(%s::json) AS t({typed}){'' if durable else _RELAXED} "
-            "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING client_id, id")
+            "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING school_id, client_id, id")
 
 
-def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[str, int]:
+def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[tuple[int, str], int]:
     # Datetimes and decimals go as their text, which PostgreSQL reads back exactly.
     payload = json.dumps([{c: row.get(c, "") for c in COLUMNS} for row in rows], default=str)
     with prepared_cursor() as cursor:  # one statement whatever the rows: planned once
         cursor.execute(_pg_insert_sql(durable), [payload])
-        return dict(cursor.fetchall())
+        return {(school, client): pk for school, client, pk in cursor.fetchall()}
 
 
 CHUNK = 500  # rows per INSERT on SQLite: 15 parameters each, under its limit
 
 
-def _insert_values(rows: list[dict]) -> dict[str, int]:
+def _insert_values(rows: list[dict]) -> dict[tuple[int, str], int]:
     fields = _fields()
     table, names = _names(fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    created: dict[str, int] = {}
+    created: dict[tuple[int, str], int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
@@ -313,9 +335,10 @@ def _insert_values(rows: list[dict]) -> dict[str, int]:
             # Only quoted model names and placeholders go into the text; values are parameters.
             values = ", ".join([placeholder] * len(chunk))
             sql = (f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
-                   "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING client_id, id")
+                   "ON CONFLICT (school_id, client_id) DO NOTHING "
+                   "RETURNING school_id, client_id, id")
             cursor.execute(sql, params)
-            created.update(cursor.fetchall())
+            created.update({(school, client): pk for school, client, pk in cursor.fetchall()})
     return created
 
 

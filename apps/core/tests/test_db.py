@@ -4,11 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.utils import timezone
 
 from apps.access.models import ApiToken
-from apps.core.db import insert_one, model_columns, model_from_row, prepared_cursor
+from apps.core.db import insert_new, model_columns, model_from_row, prepared_cursor
 from apps.health.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -40,29 +40,34 @@ def test_it_converts_values_as_the_orm_does(world):
     assert read.revoked_at is None
 
 
-def test_it_inserts_one_row_as_save_would(world):
+def _checkin(person, client_id, slot="morning", **more):
+    return CheckIn(school_id=person.school_id, person_id=person.pk, day=timezone.localdate(),
+                   slot=slot, submitted_as="self", client_id=client_id, **more)
+
+
+def test_it_inserts_rows_as_save_would(world):
     person = world.persons["a1_student"]
-    row = CheckIn(school_id=person.school_id, person_id=person.pk, day=timezone.localdate(),
-                  slot="morning", temperature=Decimal("36.6"), symptoms=["cough"],
-                  submitted_as="self", client_id="c-1")
-    insert_one(row)
-    stored = CheckIn.objects.get(pk=row.pk)
+    rows = [_checkin(person, "c-1", temperature=Decimal("36.6"), symptoms=["cough"]),
+            _checkin(person, "c-2", slot="noon")]
+    pks = insert_new(rows, key=("school_id", "client_id"))
+    stored = CheckIn.objects.get(pk=pks[0])
     assert (stored.temperature, stored.symptoms, stored.client_id) == (
         Decimal("36.6"), ["cough"], "c-1")
-    assert not row._state.adding
+    assert CheckIn.objects.get(pk=pks[1]).slot == "noon"
 
 
-def test_it_raises_django_integrity_errors(world):
+def test_it_skips_rows_a_unique_constraint_holds_already(world):
     person = world.persons["a1_student"]
-
-    def row():
-        return CheckIn(school_id=person.school_id, person_id=person.pk,
-                       day=timezone.localdate(), slot="morning", submitted_as="self",
-                       client_id="same")
-
-    insert_one(row())
-    with pytest.raises(IntegrityError):
-        insert_one(row())
+    first = insert_new([_checkin(person, "same")], key=("school_id", "client_id"))
+    again = insert_new([_checkin(person, "same"), _checkin(person, "other"),
+                        _checkin(person, "third", slot="noon"),
+                        _checkin(person, "third", slot="noon")],
+                       key=("school_id", "client_id"))
+    assert first[0] is not None
+    # "same": its client id is stored; "other": the morning slot is; "third" twice: once.
+    assert again[0] is None and again[1] is None
+    assert again[2] is not None and again[3] is None
+    assert CheckIn.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -224,3 +224,41 @@ def test_it_prepares_the_scan_query_again_when_the_server_lost_it(world, scan):
         cursor.execute("DEALLOCATE ALL")  # as after a reset, or a migration's changed plan
     assert scan("gate_a", "A2024001").verdict == "pass"
     assert GateCheck.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_records_every_scan_of_terminals_scanning_at_once(world, scan):
+    """Concurrent scans share INSERTs (apps.core.db.Grouped): each is recorded once, each
+    caller gets its own check, and a retry racing its original is a duplicate."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers: the in-memory SQLite test database locks its tables")
+
+
+    person = world.persons["a1_student"]
+    checkin(person)
+    outcomes, start = [], threading.Barrier(12)
+    ids = [client_id() for _n in range(10)] + ["same-retry", "same-retry"]
+
+    def one(cid):
+        start.wait()
+        try:
+            outcomes.append((cid, scan("gate_a", "A2024001", client_id=cid)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(cid,)) for cid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outcomes) == 12
+    assert GateCheck.objects.count() == 11
+    stored = dict(GateCheck.objects.values_list("client_id", "id"))
+    for cid, outcome in outcomes:
+        assert outcome.check_id == stored[cid] and outcome.verdict == "pass"
+    retries = [o for cid, o in outcomes if cid == "same-retry"]
+    assert sorted(o.duplicate for o in retries) == [False, True]

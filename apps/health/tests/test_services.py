@@ -302,3 +302,66 @@ def test_it_loads_the_policy_of_a_schools_whole_bureau_at_once(world):
                                     bureau=world.bureaus["jinshui"])
     rules.rules_for_school(world.schools["a"].pk)
     assert set(rules._cache) == {world.schools["a"].pk, sibling.pk}  # not school B's bureau
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_records_check_ins_submitted_at_once_each_once(world, submit):
+    """Concurrent submissions share INSERTs (apps.core.db.Grouped): every person's row is
+    written once, a retry racing its original is answered with the same row, and a second
+    answer for the same slot is a correction."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers: the in-memory SQLite test database locks its tables")
+
+
+    people = ["a1_student", "a1_student2", "a2_student", "b1_student"]
+    users = {"a1_student": "teacher_a1", "a1_student2": "teacher_a1",
+             "a2_student": "teacher_a2", "b1_student": "school_b_admin"}
+    calls = [(p, f"first-{p}", "36.6") for p in people]
+    calls += [("a1_student", "first-a1_student", "36.6"), ("a2_student", "fix-a2", "38.4")]
+    done, start = [], threading.Barrier(len(calls))
+
+    def one(person, cid, temperature):
+        start.wait()
+        try:
+            done.append((person, cid, submit(user=users[person], person=person,
+                                              client_id=cid, temperature=temperature)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(done) == len(calls)
+    assert CheckIn.objects.count() == len(people)
+    retried = [row for person, cid, row in done if cid == "first-a1_student"]
+    assert {row.pk for row in retried} == {CheckIn.objects.get(client_id="first-a1_student").pk}
+    assert sorted(row.outcome for row in retried) == ["created", "replayed"]
+    a2 = CheckIn.objects.get(person=world.persons["a2_student"])
+    assert CheckInRevision.objects.filter(checkin=a2).count() == 1  # one superseded answer
+
+
+def test_it_reads_a_guardians_child_from_the_guardians_grants(world, submit,
+                                                             django_assert_num_queries):
+    from apps.access.grants import grants_for
+    from apps.health.rules import rules_for_school
+
+    guardian = world.users["guardian_a1"]
+    grants_for(guardian)  # as the token's statement read them
+    rules_for_school(world.persons["a1_student"].school_id)  # kept per process
+    with django_assert_num_queries(1):  # the INSERT only
+        row = submit(user="guardian_a1")
+    assert row.outcome == "created" and row.school_id == world.persons["a1_student"].school_id
+
+
+def test_it_refuses_a_guardians_inactive_child(world, submit):
+    child = world.persons["a1_student"]
+    child.active = False
+    child.save()
+    with pytest.raises(Http404):
+        submit(user="guardian_a1")
