@@ -10,6 +10,8 @@ Django (errors mapped to django.db exceptions, queries captured in tests and deb
 
 `model_columns` and `model_from_row` turn selected columns back into a model instance with
 the same converters the ORM applies (SQLite returns datetimes as text, JSON as text).
+`insert_new` writes rows in one statement, skipping what a unique constraint holds already.
+`Grouped` lets concurrent callers share one write and its commit (group commit).
 """
 
 import threading
