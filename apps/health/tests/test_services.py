@@ -306,7 +306,7 @@ def test_it_loads_the_policy_of_a_schools_whole_bureau_at_once(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_records_check_ins_submitted_at_once_each_once(world, submit):
-    """Concurrent submissions share INSERTs (apps.core.db.Grouped): every person's row is
+    """Concurrent submissions: every person's row is
     written once, a retry racing its original is answered with the same row, and a second
     answer for the same slot is a correction."""
     import threading
