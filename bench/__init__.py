@@ -53,3 +53,24 @@ def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
         return func
 
     return register
+
+
+def measured(ctx: Context, run: Callable[[], object]):
+    """`run()` in one transaction: committed on the harness's scratch database, rolled back
+    on anyone else's, so that a benchmark leaves their database as it was."""
+    return _in_transaction(run, keep=ctx.scratch)
+
+
+def undone(run: Callable[[], object]):
+    """`run()` in one transaction that is always rolled back."""
+    return _in_transaction(run, keep=False)
+
+
+def _in_transaction(run, *, keep: bool):
+    from django.db import transaction
+
+    with transaction.atomic():
+        outcome = run()
+        if not keep:
+            transaction.set_rollback(True)
+    return outcome

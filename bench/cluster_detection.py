@@ -12,7 +12,7 @@ pack is chosen for the province. On someone's DATABASE_URL everything is rolled 
 import sys
 import time
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, undone
 from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
@@ -23,29 +23,17 @@ TARGET_SWEEP_SECONDS = 300
 TARGET_SCHOOL_SECONDS = 1.0
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _say(text: str) -> None:
     print(f"cluster_detection: {text}", file=sys.stderr, flush=True)
 
 
 @benchmark("cluster_detection")
 def cluster_detection(ctx: Context) -> list[Result]:
-    from django.db import transaction
-
     persons = ctx.persons or PERSONS
-    outcome = {}
     if ctx.scratch:  # each school's detection commits and alerts, as the worker's task does
         outcome = _run(persons)
     else:  # someone's database: measure (alerts are not sent), then leave it as it was
-        try:
-            with transaction.atomic():
-                outcome = _run(persons)
-                raise _Rollback
-        except _Rollback:
-            pass
+        outcome = undone(lambda: _run(persons))
     scale = persons / PERSONS
     return [
         Result("cluster_detection_sweep", outcome["sweep_seconds"], "s",

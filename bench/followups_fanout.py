@@ -17,7 +17,7 @@ import logging
 import sys
 import time
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, measured
 from bench.province import PROVINCE, ensure_province
 
 PERSONS = 3_000_000
@@ -27,32 +27,14 @@ DELIVERIES = 20_000
 DELIVERY_TARGET_PER_SECOND = 1_000
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _say(text: str) -> None:
     print(f"followups_fanout: {text}", file=sys.stderr, flush=True)
-
-
-def _measured(ctx: Context, run) -> dict:
-    from django.db import transaction
-
-    outcome = {}
-    try:
-        with transaction.atomic():
-            outcome = run()
-            if not ctx.scratch:  # someone's database: measure, then leave it as it was
-                raise _Rollback
-    except _Rollback:
-        pass
-    return outcome
 
 
 @benchmark("followups_fanout")
 def followups_fanout(ctx: Context) -> list[Result]:
     persons = ctx.persons or PERSONS
-    outcome = _measured(ctx, lambda: _fanout(persons))
+    outcome = measured(ctx, lambda: _fanout(persons))
     target = FANOUT_TARGET_SECONDS * persons / PERSONS
     return [
         Result("followups_fanout", outcome["seconds"], "s", f"< {target:.3g} s"),

@@ -14,8 +14,8 @@ import json
 import sys
 import time
 
-from bench import Context, Result, benchmark
-from bench.policy_recompute import PROVINCE, _Rollback
+from bench import Context, Result, benchmark, measured
+from bench.policy_recompute import PROVINCE
 from bench.province import ensure_province
 
 SCHOOLS = 51_000
@@ -31,17 +31,8 @@ def _say(text: str) -> None:
 
 @benchmark("plans_readiness")
 def plans_readiness(ctx: Context) -> list[Result]:
-    from django.db import transaction
-
     schools = SCHOOLS if not ctx.persons else max(10, ctx.persons // PERSONS_PER_SCHOOL)
-    outcome: dict = {}
-    try:
-        with transaction.atomic():
-            outcome = _run(schools)
-            if not ctx.scratch:  # someone's database: measure, then leave it as it was
-                raise _Rollback
-    except _Rollback:
-        pass
+    outcome = measured(ctx, lambda: _run(schools))
     return [
         Result("plans_readiness", outcome["readiness_ms"], "ms",
                f"< {TARGET_READINESS_MS:.0f} ms for {outcome['schools']:,} schools"),

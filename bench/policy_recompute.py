@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, measured
 from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
@@ -30,27 +30,14 @@ PROVINCE = "410000"
 SEED = 2022
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _say(text: str) -> None:
     print(f"policy_recompute: {text}", file=sys.stderr, flush=True)
 
 
 @benchmark("policy_recompute")
 def policy_recompute(ctx: Context) -> list[Result]:
-    from django.db import transaction
-
     persons = ctx.persons or PERSONS
-    outcome = {}
-    try:
-        with transaction.atomic():
-            outcome = _run(persons)
-            if not ctx.scratch:  # someone's database: measure, then leave it as it was
-                raise _Rollback
-    except _Rollback:
-        pass
+    outcome = measured(ctx, lambda: _run(persons))
     target = TARGET_SECONDS * persons / PERSONS  # scaled for a quick run with --persons
     return [
         Result("policy_recompute", outcome["seconds"], "s", f"< {target:.3g} s"),

@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, measured
 
 TUBES = 10_000
 POOL = 10
@@ -27,26 +27,13 @@ PROVINCE_PERSONS = 200_000  # generated when the database holds no province yet
 SEED = 2022
 
 
-class _Rollback(Exception):
-    pass
-
-
 def _say(text: str) -> None:
     print(f"testing_results: {text}", file=sys.stderr, flush=True)
 
 
 @benchmark("testing_results")
 def testing_results(ctx: Context) -> list[Result]:
-    from django.db import transaction
-
-    outcome = {}
-    try:
-        with transaction.atomic():
-            outcome = _run(ctx.persons or PROVINCE_PERSONS)
-            if not ctx.scratch:  # someone's database: measure, then leave it as it was
-                raise _Rollback
-    except _Rollback:
-        pass
+    outcome = measured(ctx, lambda: _run(ctx.persons or PROVINCE_PERSONS))
     return [
         Result("testing_results", outcome["seconds"], "s", f"< {TARGET_SECONDS} s"),
         Result("testing_results_rechecks", outcome["rechecks"], "follow-ups",
