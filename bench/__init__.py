@@ -12,6 +12,7 @@ regions loaded (see __main__.py), runs the benchmarks asked for (all by default)
 one line per result: `bench <name>: <figure> <unit> (target <target>)`.
 """
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -74,3 +75,8 @@ def _in_transaction(run, *, keep: bool):
         if not keep:
             transaction.set_rollback(True)
     return outcome
+
+
+def say(label: str, text: str) -> None:
+    """A line of progress on stderr, named by its benchmark (stdout has the results)."""
+    print(f"{label}: {text}", file=sys.stderr, flush=True)

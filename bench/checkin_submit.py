@@ -24,9 +24,10 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, say
 from bench.province import ensure_province
 
 PERSONS = 3_000_000
@@ -45,8 +46,7 @@ CLIENT_PREFIX = "bench-"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _say(text: str) -> None:
-    print(f"checkin_submit: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "checkin_submit")
 
 
 @benchmark("checkin_submit")

@@ -9,10 +9,10 @@ with a similar-symptom mix so that classes reach the routine pack's thresholds. 
 pack is chosen for the province. On someone's DATABASE_URL everything is rolled back.
 """
 
-import sys
 import time
+from functools import partial
 
-from bench import Context, Result, benchmark, undone
+from bench import Context, Result, benchmark, say, undone
 from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
@@ -23,8 +23,7 @@ TARGET_SWEEP_SECONDS = 300
 TARGET_SCHOOL_SECONDS = 1.0
 
 
-def _say(text: str) -> None:
-    print(f"cluster_detection: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "cluster_detection")
 
 
 @benchmark("cluster_detection")

@@ -12,10 +12,10 @@ reached, and its residents are on the lists too.
 """
 
 import random
-import sys
 import time
+from functools import partial
 
-from bench import Context, Result, benchmark, measured
+from bench import Context, Result, benchmark, measured, say
 from bench.policy_recompute import _area_codes, _write_legs
 from bench.province import PROVINCE, SEED, choose_pack, ensure_province
 
@@ -26,8 +26,7 @@ EXPOSURE_SHARE = 0.001
 TARGET_SECONDS = 60
 
 
-def _say(text: str) -> None:
-    print(f"emergency_trigger: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "emergency_trigger")
 
 
 @benchmark("emergency_trigger")

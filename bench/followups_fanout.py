@@ -14,10 +14,10 @@ On someone's DATABASE_URL everything is rolled back afterwards.
 """
 
 import logging
-import sys
 import time
+from functools import partial
 
-from bench import Context, Result, benchmark, measured
+from bench import Context, Result, benchmark, measured, say
 from bench.province import PROVINCE, ensure_province
 
 PERSONS = 3_000_000
@@ -27,8 +27,7 @@ DELIVERIES = 20_000
 DELIVERY_TARGET_PER_SECOND = 1_000
 
 
-def _say(text: str) -> None:
-    print(f"followups_fanout: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "followups_fanout")
 
 
 @benchmark("followups_fanout")

@@ -25,9 +25,10 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, say
 from bench import gate_load as load
 from bench.province import PROVINCE, ensure_province
 
@@ -44,8 +45,7 @@ RATE = 400.0
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _say(text: str) -> None:
-    print(f"gate_verdicts: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "gate_verdicts")
 
 
 @benchmark("gate_verdicts")

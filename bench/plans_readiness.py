@@ -11,10 +11,10 @@ after another (each: plan read, run, 17 tasks by duty, inbox messages).
 """
 
 import json
-import sys
 import time
+from functools import partial
 
-from bench import Context, Result, benchmark, measured
+from bench import Context, Result, benchmark, measured, say
 from bench.policy_recompute import PROVINCE
 from bench.province import ensure_province
 
@@ -25,8 +25,7 @@ TARGET_READINESS_MS = 2000.0
 TARGET_RUN_MS = 100.0
 
 
-def _say(text: str) -> None:
-    print(f"plans_readiness: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "plans_readiness")
 
 
 @benchmark("plans_readiness")

@@ -12,11 +12,11 @@ timed over all of them, under the 2022 Henan pack.
 """
 
 import random
-import sys
 import time
 from datetime import timedelta
+from functools import partial
 
-from bench import Context, Result, benchmark, measured
+from bench import Context, Result, benchmark, measured, say
 from bench.province import choose_pack, ensure_province
 
 PERSONS = 3_000_000
@@ -30,8 +30,7 @@ PROVINCE = "410000"
 SEED = 2022
 
 
-def _say(text: str) -> None:
-    print(f"policy_recompute: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "policy_recompute")
 
 
 @benchmark("policy_recompute")

@@ -6,6 +6,8 @@ the demo generator otherwise."""
 
 import sys
 
+from bench import say
+
 PROVINCE = "410000"  # Henan
 SEED = 2022
 
@@ -22,8 +24,7 @@ def ensure_province(label: str, *, persons: int, schools: int | None = None,
     enough_schools = (schools is None
                       or School.objects.filter(province_code=PROVINCE).count() >= schools)
     if enough_people and enough_schools:
-        print(f"{label}: reusing the province already in the database", file=sys.stderr,
-              flush=True)
+        say(label, "reusing the province already in the database")
         return
     province_generate(province_code=PROVINCE, persons=persons, seed=seed, schools=schools,
                       progress=ProgressBar(f"{label}: province", stream=sys.stderr))

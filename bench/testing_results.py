@@ -15,8 +15,9 @@ import io
 import sys
 import time
 from datetime import timedelta
+from functools import partial
 
-from bench import Context, Result, benchmark, measured
+from bench import Context, Result, benchmark, measured, say
 
 TUBES = 10_000
 POOL = 10
@@ -27,8 +28,7 @@ PROVINCE_PERSONS = 200_000  # generated when the database holds no province yet
 SEED = 2022
 
 
-def _say(text: str) -> None:
-    print(f"testing_results: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "testing_results")
 
 
 @benchmark("testing_results")

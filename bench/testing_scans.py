@@ -34,8 +34,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import partial
 
-from bench import Context, Result, benchmark
+from bench import Context, Result, benchmark, say
 
 SAMPLES = 100_000
 POOL = 10
@@ -49,8 +50,7 @@ HTTP = os.environ.get("TESTING_SCANS_HTTP", "1") != "0"
 GUNICORN_WORKERS, GUNICORN_THREADS = 2, 2
 
 
-def _say(text: str) -> None:
-    print(f"testing_scans: {text}", file=sys.stderr, flush=True)
+_say = partial(say, "testing_scans")
 
 
 @benchmark("testing_scans")
