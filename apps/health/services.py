@@ -30,7 +30,7 @@ from apps.access.grants import grants_for
 from apps.access.roles import Role
 from apps.core.db import insert_new, model_from_row, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
-from apps.core.scoping import RowScope, permits
+from apps.core.scoping import RowScope, grant_covers, permits
 from apps.health.conf import slot_is_open
 from apps.health.models import CheckIn, CheckInRevision, Slot, SubmittedAs
 from apps.health.rules import rules_for_school
@@ -85,11 +85,14 @@ def _checkable(actor, person) -> Person:
 def _granted_subject(actor, pk: int) -> Person | None:
     """A guardian's child or one's own record, as the actor's grants read it (this request,
     or within the token cache's TTL): a person-level grant holding health.checkin on this
-    one person is the scope `permits` would find, so no query is needed."""
+    one person is decided by the same rule as every scope (core.scoping.grant_covers), so
+    no query is needed."""
     for grant in grants_for(actor):
         subject = grant.subject
-        if (subject is not None and subject.id == pk and grant.person_ids == (pk,)
-                and "health.checkin" in grant.permissions):
+        if (subject is not None and subject.id == pk and "health.checkin" in grant.permissions
+                and grant_covers(Person, grant, RowScope(
+                    school=subject.school_id, unit=subject.unit_id, klass=subject.klass_id,
+                    person=pk))):
             if not subject.active:
                 raise Http404
             return Person(id=pk, school_id=subject.school_id, unit_id=subject.unit_id,
