@@ -1,4 +1,12 @@
 import pytest
+import time_machine
+
+from apps.core.testing.clock import suite_now
+
+# The suite's clock (apps/core/testing/clock.py) runs from before any other conftest or test
+# module is imported, so a module's `TODAY = timezone.localdate()` is the suite's day too.
+_SUITE_CLOCK = time_machine.travel(suite_now(), tick=True)
+_SUITE_CLOCK.start()
 
 
 @pytest.fixture
@@ -24,9 +32,26 @@ def henan(world):
 
 @pytest.fixture(autouse=True)
 def _forget_cached_tokens():
-    """API tokens are cached per process (apps.access.tokens); a test starts without any."""
+    """API tokens are cached per process (apps.access.tokens), and their last use is written
+    later (apps.access.services); a test starts without either from the test before."""
+    from apps.access.services import token_touches_discard
     from apps.access.tokens import forget_tokens
 
     forget_tokens()
+    token_touches_discard()
     yield
     forget_tokens()
+    token_touches_discard()
+
+
+def pytest_unconfigure(config):
+    _SUITE_CLOCK.stop()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test starts at the suite's fixed "now", in this process and its live server's
+    thread, and time flows from there; a test that needs another moment calls
+    `clock.move_to(...)`."""
+    with time_machine.travel(suite_now(), tick=True) as traveller:
+        yield traveller

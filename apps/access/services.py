@@ -231,6 +231,13 @@ def _token_touch(token: ApiToken, now) -> None:
         token_touches_flush()
 
 
+def token_touches_discard() -> None:
+    """Drop the pending last_used_at times unwritten (a test's tokens, whose ids the next
+    test's tokens reuse)."""
+    with _touches_lock:
+        _touches.clear()
+
+
 def token_touches_flush() -> int:
     """Write the pending last_used_at times (each token at most once a minute); returns how
     many tokens were written."""

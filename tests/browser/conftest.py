@@ -35,13 +35,18 @@ def browser():
 @pytest.fixture
 def open_page(browser, live_server):
     """A fresh browser context (no cookies) per call, with a browser locale of zh-CN as in
-    China (the UI is Chinese by default whatever the locale); `viewport` for phone widths."""
+    China (the UI is Chinese by default whatever the locale); `viewport` for phone widths.
+    The page's clock starts at the server's (the suite's fixed "now"), so a countdown in the
+    page and the server agree."""
+    from django.utils import timezone
+
     contexts = []
 
     def _open(*, locale="zh-CN", viewport=DESKTOP):
         context = browser.new_context(locale=locale, viewport=viewport, reduced_motion="reduce",
                                       device_scale_factor=1)
         context.set_default_timeout(10_000)
+        context.clock.install(time=timezone.now())
         contexts.append(context)
         page = context.new_page()
         page.base = live_server.url
