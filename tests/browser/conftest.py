@@ -37,7 +37,8 @@ def open_page(browser, live_server):
     """A fresh browser context (no cookies) per call, with a browser locale of zh-CN as in
     China (the UI is Chinese by default whatever the locale); `viewport` for phone widths.
     The page's clock starts at the server's (the suite's fixed "now"), so a countdown in the
-    page and the server agree."""
+    page and the server agree. Under that clock animation frames may not come: a
+    `wait_for_function` that waits for a chart polls by time (`polling=100`)."""
     from django.utils import timezone
 
     contexts = []
@@ -79,6 +80,7 @@ def assets_loaded():
     """Whether htmx and Bootstrap's script really ran and Bootstrap's stylesheet applies."""
 
     def _check(page) -> bool:
+        page.wait_for_load_state("load")  # after a click that navigates, the new page's
         return page.evaluate(
             """() => typeof htmx === "object" && typeof bootstrap === "object"
                  && getComputedStyle(document.querySelector(".navbar")).display === "flex" """
