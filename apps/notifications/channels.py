@@ -23,9 +23,11 @@ Whatever the channel, text that looks like a resident ID number is masked before
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -92,33 +94,70 @@ def send(outgoing: Outgoing) -> None:
     func(outgoing)
 
 
-def host_allowed(url: str) -> bool:
+def host_allowed(url: str, *, resolve: bool = False) -> bool:
     """Whether a robot or webhook URL may be posted to: http(s), and, when the deployment
     lists NOTIFICATION_WEBHOOK_HOSTS (e.g. ["qyapi.weixin.qq.com", "oapi.dingtalk.com",
-    ".gov.cn"]), a host on that list (a leading dot allows its subdomains). Without a list,
-    any host: a school admin's URL is then trusted, so list them in production."""
+    ".gov.cn"]), a host on that list (a leading dot allows its subdomains; a listed
+    intranet host is the operator's choice). Without a list, only a public host: an address
+    of this machine, its network, the cloud's metadata service or any other internal
+    address is refused, so a school admin's URL cannot reach inside. `resolve` looks the
+    name up too (at sending; at saving a name that does not resolve yet is let through)."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return False
-    allowed = getattr(settings, "NOTIFICATION_WEBHOOK_HOSTS", None)
-    if not allowed:
-        return True
     host = parts.hostname.lower()
-    return any(host == entry or (entry.startswith(".") and host.endswith(entry))
-               for entry in (e.lower() for e in allowed))
+    allowed = getattr(settings, "NOTIFICATION_WEBHOOK_HOSTS", None)
+    if allowed:
+        return any(host == entry or (entry.startswith(".") and host.endswith(entry))
+                   for entry in (e.lower() for e in allowed))
+    literal = _ip_literal(host)
+    if literal is not None:
+        return literal.is_global
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return False
+    return not resolve or _resolves_to_public(host, parts.port)
 
 
-def post_json(url: str, payload: dict) -> dict | None:
+def _ip_literal(host: str):
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def _resolves_to_public(host: str, port: int | None) -> bool:
+    """Every address the name resolves to is public (one internal address refuses it)."""
+    try:
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    found = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    return bool(found) and all(address.is_global for address in found)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A robot answers where it is asked: a redirect (which could point inside) is an
+    error, never followed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post_json(url: str, payload: dict, *, trusted: bool = False) -> dict | None:
     """POST JSON; the answer's JSON (None when it is not JSON). Raises DeliveryError on a
-    network error, a timeout or a non-2xx status."""
-    if not host_allowed(url):
+    host not allowed (unless `trusted`: the deployment's own gateway), a network error, a
+    timeout, a redirect or a non-2xx status."""
+    if not trusted and not host_allowed(url, resolve=True):
         raise DeliveryError("host not allowed")
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         url, data=json.dumps(payload, ensure_ascii=False).encode(), method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"})
     timeout = getattr(settings, "NOTIFICATION_HTTP_TIMEOUT", 5)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _opener.open(request, timeout=timeout) as response:
             raw = response.read(65536)
     except urllib.error.HTTPError as exc:
         raise DeliveryError(f"HTTP {exc.code}") from exc
@@ -169,7 +208,8 @@ def send_sms(out: Outgoing) -> None:
     gateway = getattr(settings, "NOTIFICATION_SMS_GATEWAY_URL", "")
     if not gateway:
         raise DeliveryError("no SMS gateway is configured")
-    answer = post_json(gateway, {"phone": out.address, "text": SMS_PREFIX + out.text[:300]})
+    answer = post_json(gateway, {"phone": out.address, "text": SMS_PREFIX + out.text[:300]},
+                       trusted=True)
     if answer and (answer.get("ok") is False or answer.get("errcode", 0) != 0):
         raise DeliveryError(f"gateway refused: {answer.get('error') or answer.get('errmsg')}"
                             [:200])

@@ -322,7 +322,8 @@ def clean_address(kind: str, address: str, *, field: str = "address") -> str:
             URLValidator(schemes=["http", "https"])(address)
             if not channels.host_allowed(address):
                 raise ValidationFailed([FieldError(field, "host_not_allowed", _(
-                    "This host is not on the deployment's list of webhook hosts."))])
+                    "This host is internal, or not on the deployment's list of webhook "
+                    "hosts."))])
         elif not address:
             raise ValidationError("empty")
     except (ValidationError, DocumentError):

@@ -28,9 +28,11 @@ class Recorder(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def http_server():
+def http_server(settings):
     """`.url`, `.requests` (what was posted) and `.answers` (queued (status, json) replies;
-    default 200 {"errcode": 0})."""
+    default 200 {"errcode": 0}). It stands on this machine, which an outside channel may
+    reach only when the deployment lists it, as an operator lists an intranet gateway."""
+    settings.NOTIFICATION_WEBHOOK_HOSTS = ["127.0.0.1"]
     server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
     server.requests, server.answers = [], []
     server.url = f"http://127.0.0.1:{server.server_address[1]}"

@@ -200,8 +200,45 @@ def test_it_posts_only_to_listed_hosts_when_the_deployment_lists_them(world):
         assert caught.value.errors[0].reason == "host_not_allowed"
         with pytest.raises(channels.DeliveryError):
             channels.post_json("http://10.0.0.5/admin", {})
-    assert channels.host_allowed("http://10.0.0.5/admin")  # no list: any host
     assert not channels.host_allowed("file:///etc/passwd")
+
+
+INSIDE = ["http://127.0.0.1:8000/api/v1/", "http://10.0.0.5/admin", "http://192.168.1.1/",
+          "http://172.16.0.9/", "http://169.254.169.254/latest/meta-data", "http://[::1]/",
+          "http://[fd00::1]/", "http://0.0.0.0/", "http://localhost:5432/",
+          "http://db.internal/", "http://100.64.0.1/"]
+
+
+@pytest.mark.parametrize("url", INSIDE)
+def test_it_refuses_an_internal_host_when_the_deployment_lists_none(world, url, settings):
+    from apps.notifications import channels
+
+    settings.NOTIFICATION_WEBHOOK_HOSTS = []
+    assert not channels.host_allowed(url)
+    with pytest.raises(ValidationFailed) as caught:
+        channel_add(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk,
+                    kind="webhook", address=url)
+    assert caught.value.errors[0].reason == "host_not_allowed"
+    with pytest.raises(channels.DeliveryError, match="host not allowed"):
+        channels.post_json(url, {})
+
+
+def test_it_refuses_a_name_that_resolves_inside_and_never_follows_a_redirect(
+        settings, monkeypatch, http_server):
+    from apps.notifications import channels
+
+    settings.NOTIFICATION_WEBHOOK_HOSTS = []
+    assert channels.host_allowed("https://qyapi.weixin.qq.com/cgi-bin/webhook/send")
+    monkeypatch.setattr(channels.socket, "getaddrinfo", lambda *a, **k: [
+        (2, 1, 6, "", ("93.184.215.14", 443)), (2, 1, 6, "", ("10.1.2.3", 443))])
+    assert not channels.host_allowed("https://rebind.example.com/", resolve=True)
+    monkeypatch.undo()
+    # a listed host that answers with a redirect inside gets no second request
+    settings.NOTIFICATION_WEBHOOK_HOSTS = ["127.0.0.1"]
+    http_server.answers.append((302, {}))
+    with pytest.raises(channels.DeliveryError, match="HTTP 302"):
+        channels.post_json(http_server.url + "/robot", {"x": 1})
+    assert [r["path"] for r in http_server.requests] == ["/robot"]
 
 
 def test_it_finds_the_accounts_to_tell_about_a_person(world, django_assert_num_queries):
