@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from apps.gate.api import GATE_AUTH, VerdictIn, post_verdict
 from apps.health.api import CheckInIn
@@ -8,6 +9,9 @@ from apps.operations.views import healthz
 from shaodian.api import API_AUTH, api_urls, direct_post, docs_page
 
 urlpatterns = [
+    # One way in, with the lockout (apps.access.services.login_attempt): the admin's own
+    # login form would check passwords without counting failures.
+    path("admin/login/", RedirectView.as_view(pattern_name="web:login", query_string=True)),
     path("admin/", admin.site.urls),
     # The two requests every terminal and parent sends, served without ninja's request
     # handling (shaodian.api.direct_post); their ninja routes below document them.

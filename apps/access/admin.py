@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.access.models import AccessLog, ApiToken, LoginFailure, RoleAssignment, User
+from apps.access.services import api_tokens_revoke
+from apps.access.tokens import forget_tokens
 from apps.core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 
 
@@ -49,9 +51,16 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
-        from django.utils import timezone
+        api_tokens_revoke(token_ids=list(queryset.values_list("pk", flat=True)))
 
-        queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # A token deleted here must stop working at once, as a revoked one does.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_tokens()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_tokens()
 
 
 @admin.register(LoginFailure)

@@ -159,10 +159,25 @@ def api_token_revoke(*, user, token_id: int) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+    _forget_cached_tokens()
+    return token
+
+
+def api_tokens_revoke(*, token_ids: list[int]) -> int:
+    """Revoke these tokens, whoever holds them (a superuser in the admin); returns how many
+    were still live."""
+    revoked = ApiToken.objects.filter(pk__in=token_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    _forget_cached_tokens()
+    return revoked
+
+
+def _forget_cached_tokens() -> None:
     from apps.access.tokens import forget_tokens
 
-    forget_tokens()  # at once in this process; others within tokens.TOKEN_TTL
-    return token
+    # At once in this process, after the commit; other processes within tokens.TOKEN_TTL.
+    forget_tokens()
+    transaction.on_commit(forget_tokens)
 
 
 _TOKEN_FIELDS = ("id", "permissions", "expires_at", "revoked_at", "last_used_at")
