@@ -41,13 +41,14 @@ def open_page(browser, live_server):
     `wait_for_function` that waits for a chart polls by time (`polling=100`)."""
     from django.utils import timezone
 
-    contexts = []
+    contexts, violations = [], []
 
     def _open(*, locale="zh-CN", viewport=DESKTOP):
         context = browser.new_context(locale=locale, viewport=viewport, reduced_motion="reduce",
                                       device_scale_factor=1)
         context.set_default_timeout(10_000)
         context.clock.install(time=timezone.now())
+        context.on("console", lambda message: _note_csp_violation(message, violations))
         contexts.append(context)
         page = context.new_page()
         page.base = live_server.url
@@ -56,6 +57,13 @@ def open_page(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+    assert not violations, "the Content-Security-Policy refused:\n" + "\n".join(violations)
+
+
+def _note_csp_violation(message, violations: list[str]) -> None:
+    """Every page of every browser test runs under the policy: a refusal fails the test."""
+    if "Content Security Policy" in message.text:
+        violations.append(message.text)
 
 
 @pytest.fixture

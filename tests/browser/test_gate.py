@@ -36,7 +36,7 @@ def test_it_gives_verdicts_online_and_offline(world, login_as):
     page = login_as("gate_a")
     page.click("nav >> text=入校核验")
     expect(page.locator("#scan-input")).to_be_focused()
-    page.wait_for_function("document.getElementById('kiosk').dataset.snapshot === '4'")
+    page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
 
     _scan(page, personal_code_issue(person=a1), "36.5")
     verdict = page.locator("#verdict")
@@ -74,7 +74,7 @@ def test_it_charts_stops_and_lets_the_school_override_one(world, login_as):
     # The admin's menu groups many entries; the pages are opened by their address here.
     page.goto(page.base + "/gate/stops/")
     expect(page.locator('#gate-stops tr[data-reason="fever"]')).to_contain_text("1")
-    page.wait_for_function("document.getElementById('chart-stops').chart !== undefined")
+    page.wait_for_function("() => document.getElementById('chart-stops').chart !== undefined")
 
     page.goto(page.base + "/gate/")
     page.click(f'tr[data-check="{stopped.check_id}"] >> text=放行')

@@ -1,0 +1,26 @@
+"""Headers every dynamic answer carries (static files are answered before this, by
+WhiteNoise, and may be cached).
+
+- `Cache-Control: no-store` (with Django's never-cache set): pages and API answers carry
+  names, health, travel and ID data, which must not stay in a browser's or a proxy's cache
+  after the user signs out. A view that sets its own Cache-Control keeps it.
+- `Permissions-Policy`: the browser features no page uses are switched off; the camera is
+  allowed to this origin only (the sampling station and the gate kiosk scan with it).
+The Content-Security-Policy is Django's own middleware, configured in settings.SECURE_CSP.
+"""
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers:
+            add_never_cache_headers(response)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response.headers:
+            response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
