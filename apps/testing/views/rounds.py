@@ -18,7 +18,7 @@ from apps.core.errors import ValidationFailed
 from apps.orgs.models import School, SchoolClass
 from apps.testing import rounds as services
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
-from apps.testing.selectors_station import READ_PERMS, round_for, round_progress, rounds_visible
+from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
 from apps.web.forms import BootstrapForm
 
 ROUNDS_SHOWN = 100
