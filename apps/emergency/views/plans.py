@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import drills as drill_services
 from apps.emergency import plans
-from apps.emergency.forms_plans import (
+from apps.emergency.forms.plans import (
     DrillFinishForm,
     DrillScheduleForm,
     ExternalMemberForm,
