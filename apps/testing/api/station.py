@@ -15,8 +15,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
-from apps.testing import rounds, station
 from apps.testing.selectors.station import round_for, round_progress, rounds_visible, tubes_of_round
+from apps.testing.services import rounds, station
 
 router = Router(tags=["testing: sampling station"])
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.grants import has_perm_anywhere
 from apps.testing.models import RoundStatus, TestRound
-from apps.testing.station import PERM
+from apps.testing.services.station import PERM
 
 ROUNDS_SHOWN = 50
 
