@@ -1,5 +1,5 @@
 """Pages of the emergency plan, the task force, plan runs (checklists) and drills. Views
-validate, call apps.emergency.plans / drills, and render."""
+validate, call apps.emergency.plans / taskforce / plan_versions / drills, and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
