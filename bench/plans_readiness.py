@@ -43,7 +43,8 @@ def plans_readiness(ctx: Context) -> list[Result]:
 def _run(schools: int) -> dict:
     from django.db import connection
 
-    from apps.emergency.plans import plan_run_start, schools_readiness
+    from apps.emergency.plans import plan_run_start
+    from apps.emergency.selectors import schools_readiness
     from apps.orgs.models import School
 
     ensure_province("plans_readiness", persons=schools * PERSONS_PER_SCHOOL, schools=schools)
@@ -75,7 +76,7 @@ def _seed_readiness() -> None:
     """Task forces, plans and drills for most schools, written by PostgreSQL itself."""
     from django.db import connection
 
-    from apps.emergency.plans import plan_templates_read
+    from apps.emergency.plan_versions import plan_templates_read
 
     steps = json.dumps(plan_templates_read()["junior"]["steps"], ensure_ascii=False)
     with connection.cursor() as cursor:

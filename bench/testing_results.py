@@ -42,7 +42,7 @@ def testing_results(ctx: Context) -> list[Result]:
 
 
 def _run(persons: int) -> dict:
-    from apps.testing.results import lab_rows_from_file, results_import
+    from apps.testing.services.results import lab_rows_from_file, results_import
 
     school = _largest_school(persons)
     actor = _importer(school)

@@ -310,7 +310,7 @@ def _rounds(school, count: int, made: dict) -> list:
     from django.utils import timezone
 
     from apps.access.models import RoleAssignment, User
-    from apps.testing.rounds import round_create, round_open
+    from apps.testing.services.rounds import round_create, round_open
 
     admin = User.objects.create_user(username=f"bench_office_{school.pk}_{time.time_ns()}",
                                      password=None, display_name="防疫办")

@@ -1,10 +1,9 @@
-"""The task force (专班), the emergency plan (应急预案) and its runs: services and selectors.
+"""The emergency plan (应急预案) run as a checklist, and who may do what with plans.
 
-A school's task force is its staff with accounts plus outside contacts (health department,
-CDC), each with a duty. Plan templates per school kind ship in data/plan_templates.yaml; a
-school's plan starts as a copy of its kind's template and every edit is a new version. A run
-turns the latest plan into a checklist of tasks, each on the member holding the step's duty
-(the leader when nobody does), due at start + the step's minutes.
+A run turns the school's latest plan (apps.emergency.plan_versions) into a checklist of tasks,
+each on the task-force member (apps.emergency.taskforce) holding the step's duty (the leader
+when nobody does), due at start + the step's minutes. The duties, the access rules and the
+school read that the task force, the plan versions and the drills share are here too.
 
 Who may do what: reading needs `emergency.view` on the school, or being on its task force;
 managing the task force and the plan needs `emergency.mode` on the school; starting a run
@@ -14,39 +13,21 @@ trigger); a task is ticked by its member, the task force's leader or a manager.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import FieldError, ValidationFailed
-from apps.core.identity import DocumentError, normalize_phone
-from apps.emergency.models import (
-    Drill,
-    PlanRun,
-    PlanTask,
-    PlanTemplate,
-    SchoolPlan,
-    SchoolTrigger,
-    TaskForceMember,
-)
-from apps.orgs.models import School, SchoolKind
+from apps.emergency.models import PlanRun, PlanTask, SchoolTrigger, TaskForceMember
+from apps.orgs.models import School
 
 VIEW = "emergency.view"
 MANAGE = "emergency.mode"
 RESPOND = "emergency.respond"
-TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "plan_templates.yaml"
-MAX_DUE_MINUTES = 14 * 24 * 60
-MAX_STEPS = 60
 ACKNOWLEDGE_STEP = "convene"  # the templates' "acknowledge the alert, convene" step
 
 
@@ -110,318 +91,6 @@ def _fail(field: str, reason: str, message) -> ValidationFailed:
     return ValidationFailed([FieldError(field, reason, message)])
 
 
-# ---- the task force ---------------------------------------------------------------------------
-
-
-def school_user_ids(school_id: int) -> set[int]:
-    """Accounts that belong to the school: its role holders (school or unit), its class
-    teachers and its staff with accounts. Guardians and students are not candidates."""
-    from apps.access.models import RoleAssignment
-    from apps.orgs.models import SchoolClass
-    from apps.people.models import Person
-
-    ids = set(RoleAssignment.objects.filter(Q(school_id=school_id) | Q(unit__school_id=school_id))
-              .values_list("user_id", flat=True))
-    ids |= set(SchoolClass.objects.filter(school_id=school_id, teacher__isnull=False)
-               .values_list("teacher_id", flat=True))
-    ids |= set(Person.objects.filter(school_id=school_id, kind="staff", user__isnull=False)
-               .values_list("user_id", flat=True))
-    return ids
-
-
-def school_user_choices(school_id: int) -> list[tuple[int, str]]:
-    from apps.access.models import User
-
-    users = User.objects.filter(pk__in=school_user_ids(school_id), is_active=True)
-    return sorted(((u.pk, str(u)) for u in users), key=lambda pair: pair[1])
-
-
-def task_force_user_ids(*, school_ids) -> dict[int, set[int]]:
-    """The accounts on each school's task force (outside members have none), in one query:
-    who a trigger or a plan run notifies."""
-    out: dict[int, set[int]] = {}
-    for school_id, user_id in (TaskForceMember.objects.filter(
-            school_id__in=list(school_ids), user__isnull=False, external=False)
-            .values_list("school_id", "user_id")):
-        out.setdefault(school_id, set()).add(user_id)
-    return out
-
-
-def task_force(*, user, school_id: int):
-    school_for_read(user, school_id)
-    return (TaskForceMember.objects.filter(school_id=school_id).select_related("user")
-            .order_by("-lead", "external", "duty", "name"))
-
-
-def _clean_contact(*, phone: str, email: str) -> str:
-    """The phone normalised; the e-mail checked."""
-    if email:
-        try:
-            EmailValidator()(email)
-        except ValidationError:
-            raise _fail("email", "invalid", _("Not an e-mail address.")) from None
-    if not phone:
-        return ""
-    try:
-        return normalize_phone(phone)
-    except DocumentError:
-        raise _fail("phone", "bad_phone", _("Not a mobile or landline number.")) from None
-
-
-@transaction.atomic
-def task_force_member_add(
-    *,
-    actor,
-    school_id: int,
-    duty: str,
-    user_id: int | None = None,
-    name: str = "",
-    organisation: str = "",
-    phone: str = "",
-    email: str = "",
-    external: bool = False,
-    lead: bool = False,
-) -> TaskForceMember:
-    """Add a member: a school account (name taken from it), or an outside contact (health
-    department, CDC) with a name, an organisation and a phone or an e-mail."""
-    check_manage(actor, school_id)
-    if duty not in Duty.values:
-        raise _fail("duty", "unknown", _("Choose a duty from the list."))
-    name, organisation, email = name.strip(), organisation.strip(), email.strip()
-    phone = _clean_contact(phone=phone.strip(), email=email)
-    if external:
-        if user_id:
-            raise _fail("user", "external_account",
-                        _("An outside contact has no account here; give a name instead."))
-        if not organisation:
-            raise _fail("organisation", "required",
-                        _("Name the outside member's organisation."))
-        if not (phone or email):
-            raise _fail("phone", "required", _("Give an outside member a phone or an e-mail."))
-    elif user_id:
-        if user_id not in school_user_ids(school_id):
-            raise _fail("user", "not_in_school", _("That account does not belong to the school."))
-        from apps.access.models import User
-
-        name = name or str(User.objects.get(pk=user_id))
-    if not name:
-        raise _fail("name", "required", _("Give the member's name or pick an account."))
-    if TaskForceMember.objects.filter(school_id=school_id, name=name, duty=duty).exists():
-        raise _fail("duty", "duplicate", _("This member already holds this duty."))
-    if lead:
-        TaskForceMember.objects.filter(school_id=school_id, lead=True).update(lead=False)
-    return TaskForceMember.objects.create(
-        school_id=school_id, user_id=user_id, name=name[:50], duty=duty,
-        organisation=organisation[:100], phone=phone, email=email, external=external,
-        lead=lead,
-    )
-
-
-def _member_for_manage(actor, member_id: int) -> TaskForceMember:
-    member = (TaskForceMember.objects.restrict(actor, MANAGE).select_for_update()
-              .filter(pk=member_id).first())
-    if member is None:
-        raise Http404
-    return member
-
-
-@transaction.atomic
-def task_force_lead_set(*, actor, member_id: int) -> TaskForceMember:
-    """Make this member the task force's leader (one leader per school)."""
-    member = _member_for_manage(actor, member_id)
-    TaskForceMember.objects.filter(school_id=member.school_id, lead=True).exclude(
-        pk=member.pk).update(lead=False)
-    if not member.lead:
-        member.lead = True
-        member.save(update_fields=["lead"])
-    return member
-
-
-@transaction.atomic
-def task_force_member_remove(*, actor, member_id: int) -> None:
-    """Remove a member; their open tasks stay, unassigned, for the leader to take."""
-    _member_for_manage(actor, member_id).delete()
-
-
-# ---- plan templates ---------------------------------------------------------------------------
-
-
-def _validate_steps(raw_steps, *, field: str = "steps") -> list[dict]:
-    """Each step as {"key", "title": {"zh", "en"}, "duty", "due_minutes"}; errors name the
-    step (`steps.3.due_minutes`)."""
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise _fail(field, "empty", _("A plan needs at least one step."))
-    if len(raw_steps) > MAX_STEPS:
-        raise _fail(field, "too_many", _("A plan has at most %(n)s steps.") % {"n": MAX_STEPS})
-    errors, steps = [], []
-    for i, raw in enumerate(raw_steps, start=1):
-        where = f"{field}.{i}"
-        raw = raw if isinstance(raw, dict) else {}
-        title = raw.get("title") if isinstance(raw.get("title"), dict) else {}
-        zh = str(title.get("zh") or "").strip()[:200]
-        en = str(title.get("en") or "").strip()[:200] or zh
-        duty = raw.get("duty")
-        minutes = raw.get("due_minutes")
-        if not zh:
-            errors.append(FieldError(f"{where}.title", "required",
-                                     gettext("Step %(i)s needs a title.") % {"i": i}))
-        elif set(title) - {"zh", "en"}:
-            errors.append(FieldError(f"{where}.title", "unknown_keys",
-                                     gettext("Step %(i)s: a title has only zh and en.")
-                                     % {"i": i}))
-        if duty not in Duty.values:
-            errors.append(FieldError(f"{where}.duty", "unknown",
-                                     gettext("Step %(i)s: unknown duty.") % {"i": i}))
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not (
-                0 < minutes <= MAX_DUE_MINUTES):
-            errors.append(FieldError(
-                f"{where}.due_minutes", "out_of_range",
-                gettext("Step %(i)s: due minutes must be between 1 and %(max)s.")
-                % {"i": i, "max": MAX_DUE_MINUTES}))
-        steps.append({"key": str(raw.get("key") or "")[:40], "title": {"zh": zh, "en": en},
-                      "duty": duty, "due_minutes": minutes})
-    if errors:
-        raise ValidationFailed(errors)
-    return steps
-
-
-@lru_cache(maxsize=4)
-def _read_templates(path: str, mtime: float) -> dict[str, dict]:
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
-    templates = data.get("templates") or {}
-    missing = [k for k in SchoolKind.values if k not in templates]
-    if missing:
-        raise _fail("templates", "missing_kind", f"{path}: no template for {', '.join(missing)}")
-    out = {}
-    for kind, body in templates.items():
-        if kind not in SchoolKind.values:
-            raise _fail("templates", "unknown_kind", f"{path}: unknown school kind {kind}")
-        name = str(body.get("name") or "").strip()
-        if not name:
-            raise _fail(f"templates.{kind}.name", "required", f"{path}: {kind} has no name")
-        out[kind] = {"name": name[:100],
-                     "steps": _validate_steps(body.get("steps"), field=f"templates.{kind}.steps")}
-    return out
-
-
-def plan_templates_read(path: Path = TEMPLATES_FILE) -> dict[str, dict]:
-    """The templates in the file, validated: {kind: {"name", "steps"}}."""
-    return _read_templates(str(path), path.stat().st_mtime)
-
-
-@transaction.atomic
-def plan_templates_load(path: Path = TEMPLATES_FILE) -> dict[str, tuple[int, bool]]:
-    """Store each kind's template as a new version when it differs from the latest stored
-    one; returns {kind: (latest version, whether it is new)}. Running it again changes
-    nothing."""
-    wanted = plan_templates_read(path)
-    latest: dict[str, PlanTemplate] = {}
-    for template in PlanTemplate.objects.filter(school_kind__in=wanted).order_by("version"):
-        latest[template.school_kind] = template
-    result = {}
-    for kind, body in wanted.items():
-        current = latest.get(kind)
-        if current and current.name == body["name"] and current.steps == body["steps"]:
-            result[kind] = (current.version, False)
-            continue
-        version = current.version + 1 if current else 1
-        try:
-            with transaction.atomic():
-                PlanTemplate.objects.create(school_kind=kind, name=body["name"],
-                                            version=version, steps=body["steps"])
-        except IntegrityError:  # a concurrent load stored this version first
-            result[kind] = (version, False)
-            continue
-        result[kind] = (version, True)
-    return result
-
-
-def plan_template_latest(*, school_kind: str) -> PlanTemplate | None:
-    """The kind's latest template, loading the shipped file first when none is stored."""
-    template = (PlanTemplate.objects.filter(school_kind=school_kind).order_by("-version")
-                .first())
-    if template is None:
-        plan_templates_load()
-        template = (PlanTemplate.objects.filter(school_kind=school_kind).order_by("-version")
-                    .first())
-    return template
-
-
-# ---- school plans -----------------------------------------------------------------------------
-
-
-def school_plan_latest(*, school_id: int) -> SchoolPlan | None:
-    return SchoolPlan.objects.filter(school_id=school_id).order_by("-version").first()
-
-
-def school_plan_versions(*, user, school_id: int):
-    school_for_read(user, school_id)
-    return (SchoolPlan.objects.filter(school_id=school_id).select_related("edited_by",
-                                                                          "template")
-            .order_by("-version"))
-
-
-def _new_version(*, actor, school_id: int, steps: list[dict], template=None) -> SchoolPlan:
-    latest = school_plan_latest(school_id=school_id)
-    version = latest.version + 1 if latest else 1
-    try:
-        with transaction.atomic():
-            return SchoolPlan.objects.create(
-                school_id=school_id, version=version, steps=steps,
-                template=template or (latest.template if latest else None),
-                edited_by=actor if actor and actor.is_authenticated else None)
-    except IntegrityError:
-        raise _fail("base_version", "stale",
-                    _("Someone saved the plan at the same time; reload it and edit again.")
-                    ) from None
-
-
-@transaction.atomic
-def school_plan_from_template(*, actor, school_id: int) -> SchoolPlan:
-    """A new version of the school's plan copied from its kind's latest template (the first
-    version, or a reset to a newer template)."""
-    if actor is not None:
-        check_manage(actor, school_id)
-    kind = School.objects.values_list("kind", flat=True).get(pk=school_id)
-    template = plan_template_latest(school_kind=kind)
-    if template is None:
-        raise _fail("template", "missing", _("No plan template for this kind of school."))
-    return _new_version(actor=actor, school_id=school_id, steps=template.steps,
-                        template=template)
-
-
-@transaction.atomic
-def school_plan_save(*, actor, school_id: int, steps: list[dict],
-                     base_version: int) -> SchoolPlan:
-    """Save an edited plan (steps added, removed, reordered, duties and due minutes changed)
-    as a new version. `base_version` is the version the editor started from: a plan saved by
-    someone else meanwhile is refused, never overwritten. Unchanged steps save nothing."""
-    check_manage(actor, school_id)
-    steps = _validate_steps(steps)
-    latest = school_plan_latest(school_id=school_id)
-    if (latest.version if latest else 0) != base_version:
-        raise _fail("base_version", "stale",
-                    _("The plan changed since you opened it; reload it and edit again."))
-    if latest and latest.steps == steps:
-        return latest
-    return _new_version(actor=actor, school_id=school_id, steps=steps)
-
-
-def step_changes(old: list[dict], new: list[dict]) -> dict[str, int]:
-    """How a version differs from the one before: steps added, removed, changed (by title)."""
-    before = {s["title"]["zh"]: s for s in old}
-    after = {s["title"]["zh"]: s for s in new}
-    changed = sum(1 for t in before.keys() & after.keys()
-                  if (before[t]["duty"], before[t]["due_minutes"]) !=
-                  (after[t]["duty"], after[t]["due_minutes"]))
-    moved = [t for t in [s["title"]["zh"] for s in new] if t in before] != [
-        t for t in [s["title"]["zh"] for s in old] if t in after]
-    return {"added": len(after.keys() - before.keys()),
-            "removed": len(before.keys() - after.keys()), "changed": changed,
-            "reordered": int(moved)}
-
-
 # ---- runs -------------------------------------------------------------------------------------
 
 
@@ -475,6 +144,9 @@ def _plan_run_create(*, actor, school_id, trigger_id, drill) -> PlanRun:
         existing = PlanRun.objects.filter(school_id=school_id, trigger=trigger).first()
         if existing:
             return existing
+    # function-level: plan_versions imports this module's duties and access rules
+    from apps.emergency.plan_versions import school_plan_from_template, school_plan_latest
+
     plan = school_plan_latest(school_id=school_id) or school_plan_from_template(
         actor=None, school_id=school_id)
     now = timezone.now()
@@ -493,6 +165,7 @@ def _plan_run_create(*, actor, school_id, trigger_id, drill) -> PlanRun:
 
 
 def _notify_members(run: PlanRun) -> None:
+    from apps.emergency.taskforce import task_force_user_ids  # it imports this module
     from apps.notifications.services import notification_send
 
     recipients = task_force_user_ids(school_ids=[run.school_id]).get(run.school_id, set())
@@ -641,38 +314,3 @@ def hospital_card(school: School) -> dict | None:
         return None
     hospital = school.hospital
     return {"hospital": hospital, "contacts": list(hospital.contacts.order_by("id"))}
-
-
-# ---- readiness across schools (bureaus) -------------------------------------------------------
-
-
-def _count_of(model, **filters):
-    return Subquery(model.objects.filter(school=OuterRef("pk"), **filters)
-                    .values("school").annotate(n=Count("id")).values("n")[:1])
-
-
-def schools_readiness(*, user, limit: int = 500, now: datetime | None = None):
-    """The user's schools with their task force size, plan version and last finished drill
-    (one query, capped), and how many of all of them lack a task force, a plan, or a drill in
-    the last year (three counts)."""
-    now = now or timezone.now()
-    schools = School.objects.restrict(user, VIEW)
-    year_ago = now - timedelta(days=365)
-    rows = (schools.select_related("hospital").annotate(
-        members=Coalesce(_count_of(TaskForceMember), 0),
-        plan_version=Subquery(SchoolPlan.objects.filter(school=OuterRef("pk"))
-                              .order_by("-version").values("version")[:1]),
-        last_drill=Subquery(Drill.objects.filter(school=OuterRef("pk"),
-                                                 finished_at__isnull=False)
-                            .order_by("-finished_at").values("finished_at")[:1]),
-    ).order_by("county_code", "name")[:limit])
-    totals = {
-        "schools": schools.count(),
-        "no_task_force": schools.exclude(Exists(TaskForceMember.objects.filter(
-            school=OuterRef("pk")))).count(),
-        "no_plan": schools.exclude(Exists(SchoolPlan.objects.filter(
-            school=OuterRef("pk")))).count(),
-        "no_recent_drill": schools.exclude(Exists(Drill.objects.filter(
-            school=OuterRef("pk"), finished_at__gte=year_ago))).count(),
-    }
-    return rows, totals

@@ -1,8 +1,24 @@
-"""Reads: the mode of a school (and of its grades and classes)."""
+"""Reads: the mode of a school (and of its grades and classes); for bureaus, each school's
+readiness (task force, plan version, last drill)."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from apps.emergency.models import Mode, ModeScope, ModeState, ModeSwitch
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from apps.emergency.models import (
+    Drill,
+    Mode,
+    ModeScope,
+    ModeState,
+    ModeSwitch,
+    SchoolPlan,
+    TaskForceMember,
+)
+from apps.emergency.plans import VIEW
+from apps.orgs.models import School
 
 
 def school_modes(*, school_ids: Iterable[int]) -> dict[int, str]:
@@ -134,3 +150,38 @@ def trace_list(*, user, trigger) -> list[dict]:
             "person": hit.person, "links": [], "followup": followups.get(hit.person_id)})
         entry["links"].append(hit)
     return list(people.values())
+
+
+# ---- readiness across schools (bureaus) -------------------------------------------------------
+
+
+def _count_of(model, **filters):
+    return Subquery(model.objects.filter(school=OuterRef("pk"), **filters)
+                    .values("school").annotate(n=Count("id")).values("n")[:1])
+
+
+def schools_readiness(*, user, limit: int = 500, now: datetime | None = None):
+    """The user's schools with their task force size, plan version and last finished drill
+    (one query, capped), and how many of all of them lack a task force, a plan, or a drill in
+    the last year (three counts)."""
+    now = now or timezone.now()
+    schools = School.objects.restrict(user, VIEW)
+    year_ago = now - timedelta(days=365)
+    rows = (schools.select_related("hospital").annotate(
+        members=Coalesce(_count_of(TaskForceMember), 0),
+        plan_version=Subquery(SchoolPlan.objects.filter(school=OuterRef("pk"))
+                              .order_by("-version").values("version")[:1]),
+        last_drill=Subquery(Drill.objects.filter(school=OuterRef("pk"),
+                                                 finished_at__isnull=False)
+                            .order_by("-finished_at").values("finished_at")[:1]),
+    ).order_by("county_code", "name")[:limit])
+    totals = {
+        "schools": schools.count(),
+        "no_task_force": schools.exclude(Exists(TaskForceMember.objects.filter(
+            school=OuterRef("pk")))).count(),
+        "no_plan": schools.exclude(Exists(SchoolPlan.objects.filter(
+            school=OuterRef("pk")))).count(),
+        "no_recent_drill": schools.exclude(Exists(Drill.objects.filter(
+            school=OuterRef("pk"), finished_at__gte=year_ago))).count(),
+    }
+    return rows, totals

@@ -88,14 +88,7 @@ def _clean_person(
 ) -> tuple[dict, list]:
     """Every field checked; returns the model values to store and all the errors."""
     today = timezone.localdate()
-    number = normalize_document(values["number"])
-    name = " ".join(str(values["name"] or "").split())
-    address = str(values["address"] or "").strip()
-    errors = [
-        *check_text("number", number, _max(Person, "number"), needed=True),
-        *check_text("name", name, _max(Person, "name"), needed=True),
-        *check_text("address", address, _max(Person, "address"), needed=False),
-    ]
+    texts, errors = _clean_texts(values)
     unit, found = check_placement(
         school=school,
         kind=values["kind"],
@@ -106,13 +99,8 @@ def _clean_person(
     errors += found
     document, id_birth, id_sex, found = _clean_document(values, person, today)
     errors += found
-    if values["doc_type"] in ID_TYPES and id_birth is None:
-        birth_date, sex = values["birth_date"], values["sex"]  # the document error says it all
-    else:
-        birth_date, found = check_birth_date(values["birth_date"], id_birth, today=today)
-        errors += found
-        sex, found = check_sex(values["sex"], id_sex)
-        errors += found
+    birth_date, sex, found = _clean_birth_and_sex(values, id_birth, id_sex, today)
+    errors += found
     phone, found = check_phone("phone", values["phone"])
     errors += found
     region, found = check_region("residence_region_code", values["residence_region_code"])
@@ -126,21 +114,52 @@ def _clean_person(
     errors += check_unique(
         school=school,
         kind=values["kind"],
-        number=number,
+        number=texts["number"],
         hashes=document.hashes if document else None,
         person_pk=person and person.pk,
     )
+    checked = {**texts, "sex": sex, "birth_date": birth_date, "phone": phone,
+               "residence_region_id": region, "unit": unit}
+    return _model_values(values, checked, document), errors
+
+
+def _clean_texts(values: dict) -> tuple[dict, list]:
+    """The number (as a document number is written), the name (spaces folded) and the
+    address, each checked for presence and length."""
+    number = normalize_document(values["number"])
+    name = " ".join(str(values["name"] or "").split())
+    address = str(values["address"] or "").strip()
+    errors = [
+        *check_text("number", number, _max(Person, "number"), needed=True),
+        *check_text("name", name, _max(Person, "name"), needed=True),
+        *check_text("address", address, _max(Person, "address"), needed=False),
+    ]
+    return {"number": number, "name": name, "address": address}, errors
+
+
+def _clean_birth_and_sex(values: dict, id_birth, id_sex, today) -> tuple:
+    """The birth date and sex, checked against what the ID number says."""
+    if values["doc_type"] in ID_TYPES and id_birth is None:
+        return values["birth_date"], values["sex"], []  # the document error says it all
+    birth_date, errors = check_birth_date(values["birth_date"], id_birth, today=today)
+    sex, found = check_sex(values["sex"], id_sex)
+    return birth_date, sex, errors + found
+
+
+def _model_values(values: dict, checked: dict, document) -> dict:
+    """The Person fields to store: the checked values, the rest as given, and the document
+    encrypted, hashed and masked when there is a new one."""
     cleaned = {
         "kind": values["kind"],
-        "number": number,
-        "name": name,
-        "sex": sex,
-        "birth_date": birth_date,
+        "number": checked["number"],
+        "name": checked["name"],
+        "sex": checked["sex"],
+        "birth_date": checked["birth_date"],
         "doc_type": values["doc_type"],
-        "phone": phone,
-        "residence_region_id": region,
-        "address": address,
-        "unit": unit,
+        "phone": checked["phone"],
+        "residence_region_id": checked["residence_region_id"],
+        "address": checked["address"],
+        "unit": checked["unit"],
         "klass": values["klass"],
         "residence": values["residence"],
         "dorm_room": values["dorm_room"],
@@ -152,7 +171,7 @@ def _clean_person(
             doc_hash=keyed_hash(document.number),
             doc_masked=mask_document(document.number),
         )
-    return cleaned, errors
+    return cleaned
 
 
 def _clean_document(values: dict, person: Person | None, today):

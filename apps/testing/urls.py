@@ -1,12 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.testing.views import results as views_results
+from apps.testing.views import rounds as views_rounds
+from apps.testing.views import station as views_station
 
 app_name = "testing"
 
-urlpatterns: list = []
-
-from apps.testing import views_results  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
     path("results/", views_results.results_home, name="results"),
     path("results/import/", views_results.results_import_page, name="results_import"),
     path("results/coverage/", views_results.results_coverage, name="results_coverage"),
@@ -15,11 +15,6 @@ urlpatterns += [
     path("results/overdue/", views_results.results_overdue, name="results_overdue"),
     path("results/schools/", views_results.results_schools, name="results_schools"),
     path("advice/", views_results.advice_page, name="advice"),
-]
-
-from apps.testing import views_rounds, views_station  # noqa: E402
-
-urlpatterns += [
     path("rounds/", views_rounds.round_list, name="rounds"),
     path("rounds/new/", views_rounds.round_new, name="round_new"),
     path("rounds/<int:round_id>/", views_rounds.round_detail, name="round_detail"),

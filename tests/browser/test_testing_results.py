@@ -49,7 +49,7 @@ def test_the_school_admin_imports_the_good_rows_and_sees_the_positive_pool(world
 
 
 def test_the_class_teacher_sees_their_class_and_no_import(world, tubes, login_as):
-    from apps.testing.results import results_import
+    from apps.testing.services.results import results_import
     from apps.testing.tests.helpers_results import rows
 
     results_import(actor=world.users["hospital_a"], school=world.schools["a"],

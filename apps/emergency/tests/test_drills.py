@@ -17,7 +17,8 @@ from apps.emergency.drills import (
     drills_for_school,
 )
 from apps.emergency.models import Drill, PlanRun, SchoolTrigger
-from apps.emergency.plans import plan_task_complete, task_force_member_add
+from apps.emergency.plans import plan_task_complete
+from apps.emergency.taskforce import task_force_member_add
 from apps.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -19,19 +19,16 @@ from apps.emergency.models import (
     SchoolPlan,
     SchoolTrigger,
 )
-from apps.emergency.plans import (
+from apps.emergency.plan_versions import (
     TEMPLATES_FILE,
-    Duty,
-    plan_run_detail,
-    plan_run_start,
-    plan_task_complete,
     plan_templates_load,
     plan_templates_read,
     school_plan_from_template,
     school_plan_save,
     school_plan_versions,
-    task_force_member_add,
 )
+from apps.emergency.plans import Duty, plan_run_detail, plan_run_start, plan_task_complete
+from apps.emergency.taskforce import task_force_member_add
 from apps.notifications.models import Notification
 from apps.orgs.models import SchoolKind
 

@@ -4,11 +4,9 @@ import pytest
 from django.test import Client
 
 from apps.emergency.models import Drill, PlanRun, PlanTask, SchoolPlan, TaskForceMember
-from apps.emergency.plans import (
-    plan_run_start,
-    school_plan_from_template,
-    task_force_member_add,
-)
+from apps.emergency.plan_versions import school_plan_from_template
+from apps.emergency.plans import plan_run_start
+from apps.emergency.taskforce import task_force_member_add
 from apps.orgs.models import HospitalContact
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from apps.core.errors import ValidationFailed
 from apps.emergency.models import TaskForceMember
-from apps.emergency.plans import (
+from apps.emergency.taskforce import (
     school_user_ids,
     task_force,
     task_force_lead_set,
@@ -123,7 +123,7 @@ def test_it_lets_a_member_without_a_view_role_read_their_task_force(world):
 
 
 def test_it_lists_each_schools_task_force_accounts_in_one_query(world, django_assert_num_queries):
-    from apps.emergency.plans import task_force_user_ids
+    from apps.emergency.taskforce import task_force_user_ids
 
     a, b = world.schools["a"], world.schools["b"]
     add(world, user_id=world.users["teacher_a1"].pk, duty="deputy")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.testing.models import RoundStatus, Sample, TestRound, Tube, TubeStatus
-from apps.testing.results import LabRow
+from apps.testing.services.results import LabRow
 
 
 def a_round(school, *, kind: str = "pcr_pooled", days_ago: int = 0, drill: bool = False,

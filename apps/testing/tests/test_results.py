@@ -9,7 +9,7 @@ from apps.core.errors import ValidationFailed
 from apps.followups.models import FollowUp
 from apps.notifications.models import Notification
 from apps.testing.models import Tube
-from apps.testing.results import lab_time, result_word, results_import
+from apps.testing.services.results import lab_time, result_word, results_import
 from apps.testing.tests.helpers_results import a_round, closed_tube, rows, status_of
 from apps.testing.tests.helpers_station import add_pupils
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from apps.rosters.reading import RosterError
 from apps.rosters.tests.files import csv_bytes, xlsx
-from apps.testing.results import lab_rows_from_file, result_word
+from apps.testing.services.results import lab_rows_from_file, result_word
 
 
 def test_it_reads_a_gbk_csv_with_chinese_headers_in_any_order():

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.core.errors import ValidationFailed
 from apps.status.models import PersonStatus
 from apps.testing.models import RoundMember, TestRound
-from apps.testing.rounds import round_close, round_create, round_open
+from apps.testing.services.rounds import round_close, round_create, round_open
 from apps.testing.tests.helpers_station import add_pupils
 
 pytestmark = pytest.mark.django_db

@@ -316,7 +316,7 @@ def test_it_answers_by_name_when_it_loses_a_race_for_the_same_person(world, api,
     """Two stations scan one person at the same moment: the loser's check ran before the
     winner's insert, so its insert hits the partial unique constraint; the whole call runs
     again and refuses the scan with its reason, keeping the others."""
-    from apps.testing import station
+    from apps.testing.services import station
 
     test_round = open_round(world)
     winner = open_tube(api, test_round, "t-1", pool_size=5, scans=scans(pupils[0], prefix="w"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.followups.models import FollowUp
 from apps.rosters.tests.files import csv_bytes, xlsx
 from apps.testing.models import RoundMember, Tube
-from apps.testing.results import results_import
+from apps.testing.services.results import results_import
 from apps.testing.tests.helpers_results import a_round, closed_tube, rows
 
 pytestmark = pytest.mark.django_db

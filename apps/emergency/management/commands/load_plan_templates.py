@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.core.errors import ValidationFailed
-from apps.emergency.plans import TEMPLATES_FILE, plan_templates_load
+from apps.emergency.plan_versions import TEMPLATES_FILE, plan_templates_load
 
 
 class Command(BaseCommand):

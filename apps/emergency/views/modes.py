@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import selectors, services
-from apps.emergency.forms import ModeSwitchForm
+from apps.emergency.forms.modes import ModeSwitchForm
 from apps.emergency.models import Mode, ModeScope, ModeState
 from apps.orgs.models import School, SchoolClass, Unit
 

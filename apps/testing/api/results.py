@@ -18,7 +18,12 @@ from apps.core.errors import ApiError
 from apps.orgs.models import School
 from apps.rosters.reading import RosterError
 from apps.testing.advice import advise
-from apps.testing.results import PERM, lab_rows_from_file, lab_rows_from_items, results_import
+from apps.testing.services.results import (
+    PERM,
+    lab_rows_from_file,
+    lab_rows_from_items,
+    results_import,
+)
 
 router = Router(tags=["testing: lab results"])
 MAX_ITEMS = 20_000  # per request: a lab system sends a large run in several

@@ -518,7 +518,7 @@ def _recompute_later(school: School, tube_ids: list[int], done: set[int]) -> Non
                        .values_list("person_id", flat=True))
     waiting -= done
     if waiting:
-        from apps.testing.results_tasks import recompute_after_results
+        from apps.testing.tasks import recompute_after_results
 
         transaction.on_commit(partial(recompute_after_results.enqueue, school.pk,
                                       sorted(waiting)))

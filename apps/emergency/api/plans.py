@@ -7,7 +7,8 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from apps.emergency import drills as drill_services
-from apps.emergency import plans
+from apps.emergency import plan_versions as versions
+from apps.emergency import plans, taskforce
 from apps.emergency.models import Drill, PlanRun
 
 router = Router(tags=["emergency plans"])
@@ -154,26 +155,26 @@ def _drill_out(user, drill_id: int) -> DrillOut:
 
 @router.get("/schools/{school_id}/task-force", response=list[MemberOut])
 def list_task_force(request, school_id: int):
-    return list(plans.task_force(user=request.user, school_id=school_id))
+    return list(taskforce.task_force(user=request.user, school_id=school_id))
 
 
 @router.post("/schools/{school_id}/task-force", response={201: MemberOut})
 def add_member(request, school_id: int, payload: MemberIn):
-    member = plans.task_force_member_add(actor=request.user, school_id=school_id,
-                                         **payload.dict())
+    member = taskforce.task_force_member_add(actor=request.user, school_id=school_id,
+                                             **payload.dict())
     return Status(201, member)
 
 
 @router.delete("/task-force/{member_id}", response={204: None})
 def remove_member(request, member_id: int):
-    plans.task_force_member_remove(actor=request.user, member_id=member_id)
+    taskforce.task_force_member_remove(actor=request.user, member_id=member_id)
     return Status(204, None)
 
 
 @router.get("/schools/{school_id}/plan", response=PlanOut)
 def get_plan(request, school_id: int):
     plans.school_for_read(request.user, school_id)
-    plan = plans.school_plan_latest(school_id=school_id)
+    plan = versions.school_plan_latest(school_id=school_id)
     if plan is None:
         raise Http404
     return _plan_out(plan)
@@ -181,21 +182,21 @@ def get_plan(request, school_id: int):
 
 @router.put("/schools/{school_id}/plan", response=PlanOut)
 def save_plan(request, school_id: int, payload: PlanIn):
-    return _plan_out(plans.school_plan_save(actor=request.user, school_id=school_id,
-                                            steps=payload.steps,
-                                            base_version=payload.base_version))
+    return _plan_out(versions.school_plan_save(actor=request.user, school_id=school_id,
+                                               steps=payload.steps,
+                                               base_version=payload.base_version))
 
 
 @router.post("/schools/{school_id}/plan/from-template", response={201: PlanOut})
 def plan_from_template(request, school_id: int):
-    plan = plans.school_plan_from_template(actor=request.user, school_id=school_id)
+    plan = versions.school_plan_from_template(actor=request.user, school_id=school_id)
     return Status(201, _plan_out(plan))
 
 
 @router.get("/schools/{school_id}/plan/versions", response=list[PlanOut])
 def plan_versions(request, school_id: int):
-    return [_plan_out(p) for p in plans.school_plan_versions(user=request.user,
-                                                             school_id=school_id)[:100]]
+    return [_plan_out(p) for p in versions.school_plan_versions(user=request.user,
+                                                                school_id=school_id)[:100]]
 
 
 @router.post("/schools/{school_id}/plan-runs", response={201: RunOut})

@@ -1,5 +1,5 @@
 """Pages of the emergency plan, the task force, plan runs (checklists) and drills. Views
-validate, call apps.emergency.plans / drills, and render."""
+validate, call apps.emergency.plans / taskforce / plan_versions / drills, and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import drills as drill_services
-from apps.emergency import plans
-from apps.emergency.forms_plans import (
+from apps.emergency import plan_versions, plans, selectors, taskforce
+from apps.emergency.forms.plans import (
     DrillFinishForm,
     DrillScheduleForm,
     ExternalMemberForm,
@@ -36,7 +36,7 @@ def _picker(request, target: str):
         raise Http404
     if schools[:2].count() == 1:
         return redirect(target, school_id=schools.get().pk)
-    rows, totals = plans.schools_readiness(user=request.user)
+    rows, totals = selectors.schools_readiness(user=request.user)
     return render(request, "emergency/plans/picker.html", {
         "rows": rows, "totals": totals, "target": target})
 
@@ -75,9 +75,9 @@ def _step_rows(steps: list[dict], members) -> list[dict]:
 @require_GET
 def plan(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
-    members = list(plans.task_force(user=request.user, school_id=school_id))
-    current = plans.school_plan_latest(school_id=school_id)
-    template = None if current else plans.plan_template_latest(school_kind=school.kind)
+    members = list(taskforce.task_force(user=request.user, school_id=school_id))
+    current = plan_versions.school_plan_latest(school_id=school_id)
+    template = None if current else plan_versions.plan_template_latest(school_kind=school.kind)
     steps = current.steps if current else (template.steps if template else [])
     runs = list(plans.plan_runs(user=request.user, school_id=school_id)[:20])
     counts = plans.run_counts([r.pk for r in runs])
@@ -96,7 +96,7 @@ def plan(request, school_id: int):
 @login_required
 @require_POST
 def plan_create(request, school_id: int):
-    plans.school_plan_from_template(actor=request.user, school_id=school_id)
+    plan_versions.school_plan_from_template(actor=request.user, school_id=school_id)
     messages.success(request, _("The plan is created from the template."))
     return redirect("emergency:plan", school_id=school_id)
 
@@ -107,7 +107,7 @@ def plan_edit(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
     if not plans.may_manage(request.user, school_id):
         raise Http404
-    current = plans.school_plan_latest(school_id=school_id)
+    current = plan_versions.school_plan_latest(school_id=school_id)
     if current is None:  # the plan page offers to make it from the template first
         return redirect("emergency:plan", school_id=school_id)
     formset = StepFormSet(request.POST or None, initial=step_initial(current.steps),
@@ -117,8 +117,8 @@ def plan_edit(request, school_id: int):
         steps = [form.step() for form in formset.ordered_forms]
         base = request.POST.get("base_version", "")
         try:
-            saved = plans.school_plan_save(actor=request.user, school_id=school_id,
-                                           steps=steps, base_version=int(base or 0))
+            saved = plan_versions.school_plan_save(actor=request.user, school_id=school_id,
+                                                   steps=steps, base_version=int(base or 0))
         except ValidationFailed as exc:
             error = "; ".join(str(e.message) for e in exc.errors)
         else:
@@ -136,11 +136,11 @@ def plan_edit(request, school_id: int):
 @require_GET
 def plan_history(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
-    versions = list(plans.school_plan_versions(user=request.user, school_id=school_id))
+    versions = list(plan_versions.school_plan_versions(user=request.user, school_id=school_id))
     rows = []
     for i, v in enumerate(versions):
         older = versions[i + 1] if i + 1 < len(versions) else None
-        rows.append((v, plans.step_changes(older.steps, v.steps) if older else None))
+        rows.append((v, plan_versions.step_changes(older.steps, v.steps) if older else None))
     shown = request.GET.get("version", "")
     shown = next((v for v in versions if str(v.version) == shown), None)
     return render(request, "emergency/plans/history.html", {
@@ -179,7 +179,7 @@ def task_force(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
     may_manage = plans.may_manage(request.user, school_id)
     kind = request.POST.get("form", "")
-    users = plans.school_user_choices(school_id) if may_manage else []
+    users = taskforce.school_user_choices(school_id) if may_manage else []
     internal = InternalMemberForm(request.POST if kind == "internal" else None, users=users,
                                   prefix="in")
     external = ExternalMemberForm(request.POST if kind == "external" else None, prefix="out")
@@ -193,8 +193,8 @@ def task_force(request, school_id: int):
             if "user" in fields:
                 fields["user_id"] = fields.pop("user")
             try:
-                plans.task_force_member_add(actor=request.user, school_id=school_id,
-                                            external=kind == "external", **fields)
+                taskforce.task_force_member_add(actor=request.user, school_id=school_id,
+                                                external=kind == "external", **fields)
             except ValidationFailed as exc:
                 form_add_errors(form, exc)
             else:
@@ -203,7 +203,7 @@ def task_force(request, school_id: int):
         status = 400
     return render(request, "emergency/plans/task_force.html", {
         "school": school, "section": "task_force", "may_manage": may_manage,
-        "members": plans.task_force(user=request.user, school_id=school_id),
+        "members": taskforce.task_force(user=request.user, school_id=school_id),
         "internal": internal, "external": external, "open_form": kind,
         "hospital": plans.hospital_card(school)}, status=status)
 
@@ -211,14 +211,14 @@ def task_force(request, school_id: int):
 @login_required
 @require_POST
 def task_force_lead(request, school_id: int, member_id: int):
-    plans.task_force_lead_set(actor=request.user, member_id=member_id)
+    taskforce.task_force_lead_set(actor=request.user, member_id=member_id)
     return redirect("emergency:task_force", school_id=school_id)
 
 
 @login_required
 @require_POST
 def task_force_remove(request, school_id: int, member_id: int):
-    plans.task_force_member_remove(actor=request.user, member_id=member_id)
+    taskforce.task_force_member_remove(actor=request.user, member_id=member_id)
     messages.success(request, _("The member is removed from the task force."))
     return redirect("emergency:task_force", school_id=school_id)
 

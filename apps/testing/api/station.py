@@ -15,8 +15,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
-from apps.testing import rounds, station
-from apps.testing.selectors_station import round_for, round_progress, rounds_visible, tubes_of_round
+from apps.testing.selectors.station import round_for, round_progress, rounds_visible, tubes_of_round
+from apps.testing.services import rounds, station
 
 router = Router(tags=["testing: sampling station"])
 
@@ -148,7 +148,7 @@ def tube_list(request, round_id: int, status: str = ""):
 
 @router.get("/tubes/{tube_id}", response=TubeListOut, summary="One tube")
 def tube_get(request, tube_id: int):
-    from apps.testing.selectors_station import tube_get as get
+    from apps.testing.selectors.station import tube_get as get
 
     return get(user=request.user, tube_id=tube_id)
 

@@ -26,7 +26,7 @@ from apps.testing.models import (
     TestRound,
 )
 from apps.testing.planner import PlanError, plan_rotation
-from apps.testing.station import pooling_params
+from apps.testing.services.station import pooling_params
 
 PERM = "testing.manage"
 # Stored categories that put a person in a key-population round.

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.emergency.plans import MAX_DUE_MINUTES, Duty
+from apps.emergency.plan_versions import MAX_DUE_MINUTES
+from apps.emergency.plans import Duty
 
 INTERNAL_DUTIES = [(c, label) for c, label in Duty.choices
                    if c not in (Duty.HEALTH_DEPARTMENT, Duty.CDC)]

@@ -22,9 +22,9 @@ from apps.core.errors import ValidationFailed
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School
 from apps.rosters.reading import RosterError
-from apps.testing import selectors_results as selectors
 from apps.testing.advice import POOL_SIZES, advise, curve
-from apps.testing.results import PERM, lab_rows_from_file, results_import
+from apps.testing.selectors import results as selectors
+from apps.testing.services.results import PERM, lab_rows_from_file, results_import
 from apps.web.forms import BootstrapForm
 
 PERIODS = (7, 30, 90)  # days the turnaround, positives and school pages look back

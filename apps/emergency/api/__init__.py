@@ -1,4 +1,7 @@
-"""Emergency API (/api/v1/emergency): a school's modes, and switching them."""
+"""Emergency API (/api/v1/emergency): the app's one router, mounted in shaodian/api.py. A
+school's modes and switching them are here (their operation ids name this module); case
+reports and triggers (api/triggers.py) and plans, the task force and drills (api/plans.py) are
+included routers."""
 
 from datetime import datetime
 
@@ -6,6 +9,8 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from apps.emergency import selectors, services
+from apps.emergency.api.plans import router as plans_router
+from apps.emergency.api.triggers import router as triggers_router
 from apps.orgs.models import School
 
 router = Router(tags=["emergency"])
@@ -54,10 +59,5 @@ def switch_mode(request, school_id: int, payload: SwitchIn):
     return _modes(request.user, school_id)
 
 
-from apps.emergency.api_triggers import router as triggers_router  # noqa: E402
-
 router.add_router("", triggers_router)  # case reports, triggers
-
-from apps.emergency.api_plans import router as plans_router  # noqa: E402
-
 router.add_router("", plans_router)  # task force, plans, runs, drills

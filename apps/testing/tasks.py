@@ -3,7 +3,7 @@
 from django.tasks import task
 
 from apps.status.services import status_recompute_persons
-from apps.testing.results import CAUSE
+from apps.testing.services.results import CAUSE
 
 
 @task()

@@ -1,5 +1,5 @@
 """The sampling station page: choose an open round, then scan. The page itself is a shell:
-its script (static/testing/station.js) talks to the station API (api_station.py) with the
+its script (static/testing/station.js) talks to the station API (api/station.py) with the
 signed-in session, keeps a queue in localStorage through network drops, and never reloads."""
 
 from django.contrib.auth.decorators import login_required
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.grants import has_perm_anywhere
 from apps.testing.models import RoundStatus, TestRound
-from apps.testing.station import PERM
+from apps.testing.services.station import PERM
 
 ROUNDS_SHOWN = 50
 

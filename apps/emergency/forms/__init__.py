@@ -1,0 +1,1 @@
+"""Forms of the emergency pages: modes, plans (task force, plan steps, drills)."""

@@ -1,0 +1,1 @@
+"""Testing reads, one module per subdomain: results, station (rounds and tubes)."""

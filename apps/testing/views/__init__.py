@@ -1,0 +1,1 @@
+"""Testing pages, one module per subdomain: results, rounds, station."""
