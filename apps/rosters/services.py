@@ -32,6 +32,7 @@ from simple_history.utils import bulk_update_with_history
 
 from apps.access.grants import grants_for
 from apps.core.crypto import encrypt_text
+from apps.core.db import copy_rows
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentType, mask_document, mask_phone
 from apps.core.scoping import grant_filter
@@ -1028,7 +1029,7 @@ def _create(actor, plan: Plan) -> None:
             yield row
 
     if connection.vendor == "postgresql":
-        _copy(Person, PERSON_COLUMNS, people())
+        copy_rows(Person, PERSON_COLUMNS, people(), binary=True)
     else:
         write_rows(Person, PERSON_COLUMNS, people())
     plan.timings["people"] = time.perf_counter() - started
@@ -1040,7 +1041,7 @@ def _create_history(actor, plan: Plan, written: list[tuple], now=None) -> None:
     started, now, user_id = time.perf_counter(), now or timezone.now(), actor.pk
     history = ((*row, now, "created: roster import", "+", user_id) for row in written)
     if connection.vendor == "postgresql":
-        _copy(Person.history.model, HISTORY_COLUMNS, history)
+        copy_rows(Person.history.model, HISTORY_COLUMNS, history, binary=True)
     else:
         write_rows(Person.history.model, HISTORY_COLUMNS, history)
     plan.timings["history"] = plan.timings.get("history", 0) + time.perf_counter() - started
@@ -1201,11 +1202,13 @@ class _Writer:
         with self.pg.cursor() as cursor:
             cursor.execute("SELECT array(SELECT nextval(%s::regclass) "
                            "FROM generate_series(1, %s))", [self.sequence, len(new)])
-            _copy(Person, PERSON_COLUMNS, rows(cursor.fetchone()[0]), cursor)
+            copy_rows(Person, PERSON_COLUMNS, rows(cursor.fetchone()[0]), binary=True,
+                      cursor=cursor)
             copied = time.perf_counter()
             user_id, now = self.actor.pk, self.now
-            _copy(Person.history.model, HISTORY_COLUMNS,
-                  ((*row, now, "created: roster import", "+", user_id) for row in people), cursor)
+            copy_rows(Person.history.model, HISTORY_COLUMNS,
+                      ((*row, now, "created: roster import", "+", user_id) for row in people),
+                      binary=True, cursor=cursor)
         timings = plan.timings
         timings["copy_people"] = timings.get("copy_people", 0) + copied - started
         timings["history"] = timings.get("history", 0) + time.perf_counter() - copied
@@ -1230,33 +1233,6 @@ def _person_row(planned: PlannedRow, person_id: int, school_id: int, kind: str) 
             v["doc_type"], encrypt_text(document), v["doc_hash"], mask_document(document),
             v["phone"], v["residence_region_id"], v["address"], v["unit_id"], v["klass_id"],
             v["residence"], v["dorm_room_id"], True)
-
-
-def _copy(model, columns: tuple[str, ...], rows, cursor=None) -> None:
-    """COPY rows into the table as they come (apps.demo.writer takes a list), in binary:
-    about 1 µs less per row in Python and a little less in the server than text (no
-    escaping, no parsing of dates and hex). `cursor`: a psycopg cursor (default: one of
-    the connection)."""
-    if cursor is None:
-        with connection.cursor() as django_cursor:
-            return _copy(model, columns, rows, django_cursor.cursor)
-    sql, types = _copy_statement(model, columns)
-    with cursor.copy(sql) as copy:
-        copy.set_types(types)
-        for row in rows:
-            copy.write_row(row)
-    return None
-
-
-@lru_cache(maxsize=8)
-def _copy_statement(model, columns: tuple[str, ...]) -> tuple[str, list[str]]:
-    """COPY … FROM STDIN (FORMAT BINARY) and the columns' PostgreSQL types."""
-    fields = [model._meta.get_field(c) for c in columns]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    types = [f.db_type(connection).split("(")[0] for f in fields]  # varchar(32) -> varchar
-    sql = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"  # noqa: S608
-    return sql, types
 
 
 def _update(actor, plan: Plan) -> None:
