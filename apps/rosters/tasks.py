@@ -9,7 +9,6 @@ import sys
 from django.conf import settings
 from django.tasks import task
 
-from apps.rosters.export_jobs import roster_export_run
 from apps.rosters.models import RosterImport
 from apps.rosters.reading import may_fork
 from apps.rosters.services import (
@@ -18,6 +17,7 @@ from apps.rosters.services import (
     roster_files_prune,
     roster_pending_resume,
 )
+from apps.rosters.services.export_jobs import roster_export_run
 
 # From this size a file may hold PARALLEL_ROWS rows (50,000 rows of a few short columns
 # make about 1 MB of .xlsx); below it, forking would not pay the start of a process.
