@@ -108,8 +108,7 @@ api.add_router("/policy", "apps.policy.api.router")
 api.add_router("/risk-areas", "apps.risk.api.router")
 api.add_router("/", "apps.travel.api.router")  # /persons/{id}/trips, /persons/{id}/exposures
 api.add_router("/", "apps.status.api.router")  # /persons/{id}/status, /status/counts
-api.add_router("/rosters", "apps.rosters.api.router")  # /rosters/{school_id}/import
-api.add_router("/exports", "apps.rosters.export_api.router")  # /exports/people.xlsx …
+api.add_router("/", "apps.rosters.api.router")  # /rosters/{school_id}/import, /exports/…
 api.add_router("/notifications", "apps.notifications.api.router")
 api.add_router("/followups", "apps.followups.api.router")
 api.add_router("/emergency", "apps.emergency.api.router")

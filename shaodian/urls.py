@@ -24,8 +24,7 @@ urlpatterns = [
     path("risk-areas/", include("apps.risk.urls")),
     path("declarations/", include("apps.travel.urls")),
     path("policy/", include("apps.policy.urls")),
-    path("exports/", include("apps.rosters.export_urls")),
-    path("rosters/", include("apps.rosters.urls")),
+    path("", include("apps.rosters.urls")),  # exports/…, rosters/…
     path("notifications/", include("apps.notifications.urls")),
     path("followups/", include("apps.followups.urls")),
     path("emergency/", include("apps.emergency.urls")),

@@ -12,9 +12,12 @@ Django (errors mapped to django.db exceptions, queries captured in tests and deb
 the same converters the ORM applies (SQLite returns datetimes as text, JSON as text).
 `insert_new` writes rows in one statement, skipping what a unique constraint holds already.
 `Grouped` lets concurrent callers share one write and its commit (group commit).
+`copy_rows` sends many rows to a table with COPY (PostgreSQL), for every set-based writer.
 """
 
+import json
 import threading
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from functools import cache
 
@@ -231,3 +234,56 @@ class _Waiter:
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def copy_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *,
+              table: str | None = None, binary: bool = False, cursor=None) -> int:
+    """COPY `rows` into the table of `model` (PostgreSQL only): `COPY … FROM STDIN` through
+    psycopg 3's `cursor.copy()`, the one way every set-based writer sends many rows (the
+    demo generator, the status writer, the roster import). Returns how many rows were sent.
+
+    `rows` are sequences in the order of `columns` (field names or attnames of `model`). They
+    are sent as they come: a generator lets the server insert one part while Python makes
+    the next. How many rows go in one COPY is the caller's choice (a COPY is one statement:
+    its deferred checks, its memory).
+
+    `table`: another table with the same columns (a staging table) instead of the model's.
+    Formats: text by default, psycopg adapting each value, a JSON field's value sent as
+    JSON text (`json.dumps`, so None is JSON null); `binary`, PostgreSQL's binary format with
+    the column types taken from the fields: no escaping nor parsing of dates and hex, about
+    a microsecond less per row (psycopg encodes JSON itself). `cursor`: the psycopg cursor
+    to copy on (a thread may not use Django's connection object); by default, a cursor of
+    Django's connection.
+    """
+    if cursor is None:
+        with connection.cursor() as django_cursor:
+            return copy_rows(model, columns, rows, table=table, binary=binary,
+                             cursor=django_cursor.cursor)
+    sql, types, json_at = _copy_statement(model, tuple(columns), table, binary)
+    sent = 0
+    with cursor.copy(sql) as copy:
+        if types:
+            copy.set_types(types)
+        for row in rows:
+            if json_at:
+                row = list(row)
+                for index in json_at:
+                    row[index] = json.dumps(row[index], ensure_ascii=False)
+            copy.write_row(row)
+            sent += 1
+    return sent
+
+
+@cache
+def _copy_statement(model, columns: tuple[str, ...], table: str | None, binary: bool):
+    """The COPY statement, the columns' PostgreSQL types (binary) or the positions of the
+    JSON values to format (text)."""
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(c) for c in columns]
+    names = ", ".join(quote(f.column) for f in fields)
+    target = quote(table or model._meta.db_table)
+    if binary:
+        types = [f.db_type(connection).split("(")[0] for f in fields]  # varchar(32) -> varchar
+        return f"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)", types, ()  # noqa: S608
+    json_at = tuple(i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField")
+    return f"COPY {target} ({names}) FROM STDIN", None, json_at  # noqa: S608

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
+from apps.core.db import copy_rows
+
 POSTGRES = "postgresql"
 # Ids fetched from a PostgreSQL sequence per round trip.
 ID_BLOCK = 20_000
@@ -85,20 +87,11 @@ def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable
     if not rows:
         return 0
     if connection.vendor == POSTGRES:
-        _copy(model, columns, rows)
+        copy_rows(model, columns, rows)
     else:
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=BULK_BATCH)
     return len(rows)
-
-
-def _copy(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
-            for row in rows:
-                copy.write_row(row)
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ import sys
 from django.conf import settings
 from django.tasks import task
 
-from apps.rosters.export_jobs import roster_export_run
 from apps.rosters.models import RosterImport
+from apps.rosters.reading import may_fork
 from apps.rosters.services import (
-    may_fork,
     roster_apply_stored,
     roster_check_stored,
     roster_files_prune,
     roster_pending_resume,
 )
+from apps.rosters.services.export_jobs import roster_export_run
 
 # From this size a file may hold PARALLEL_ROWS rows (50,000 rows of a few short columns
 # make about 1 MB of .xlsx); below it, forking would not pay the start of a process.
@@ -44,7 +44,7 @@ def apply_import(import_id: int) -> str:
 
 def _own_process(import_id: int) -> bool:
     """Whether to check or import in a process of its own: a file large enough to be
-    checked on both cores (apps.rosters.services._Child forks) in a process that runs
+    checked on both cores (apps.rosters.services.checker forks) in a process that runs
     other threads (the worker's heartbeat), which must not fork: the child would inherit
     every lock those threads hold at that moment, taken forever (Python warns: "This
     process is multi-threaded, use of fork() may lead to deadlocks"). Without it the rows

@@ -7,18 +7,18 @@ model instances nor client-side quoting of thousands of parameters stand between
 evaluated statuses and the table (a third of the time of a large recompute otherwise).
 """
 
-import json
 from collections.abc import Sequence
+from operator import itemgetter
 
 from django.db import connection
 
+from apps.core.db import copy_rows
 from apps.status.models import PersonStatus, PersonStatusChange
 
 STATUS_COLUMNS = ("school_id", "person_id", "category", "until", "compliant", "actions",
                   "reasons", "pack", "pack_version", "next_due", "computed_at")
 CHANGE_COLUMNS = ("school_id", "person_id", "category", "until", "compliant", "reasons",
                   "pack", "pack_version", "cause", "changed_at")
-_JSON = {"actions", "reasons"}
 _STAGE = "status_personstatus_stage"
 _NAMES = ", ".join(STATUS_COLUMNS)
 _STAGE_CREATE = (
@@ -47,7 +47,8 @@ def statuses_upsert(rows: Sequence[dict]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_STAGE_CREATE)
         cursor.execute(f"TRUNCATE {_STAGE}")  # within one outer transaction, rows stay
-        _copy(cursor, _STAGE, STATUS_COLUMNS, rows)
+        copy_rows(PersonStatus, STATUS_COLUMNS, map(itemgetter(*STATUS_COLUMNS), rows),
+                  table=_STAGE, cursor=cursor.cursor)
         cursor.execute(_STAGE_MERGE)
 
 
@@ -58,14 +59,6 @@ def changes_insert(rows: Sequence[dict]) -> None:
     if connection.vendor != "postgresql":
         PersonStatusChange.objects.bulk_create([PersonStatusChange(**row) for row in rows])
         return
-    with connection.cursor() as cursor:
-        _copy(cursor, "status_personstatuschange", CHANGE_COLUMNS, rows)
+    copy_rows(PersonStatusChange, CHANGE_COLUMNS, map(itemgetter(*CHANGE_COLUMNS), rows))
 
 
-def _copy(cursor, table: str, columns: Sequence[str], rows: Sequence[dict]) -> None:
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([
-                json.dumps(row[c], ensure_ascii=False) if c in _JSON else row[c]
-                for c in columns
-            ])

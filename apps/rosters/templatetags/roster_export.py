@@ -3,7 +3,7 @@
 from django import template
 
 from apps.access.grants import has_perm_anywhere
-from apps.rosters.export import EXPORT_PERM, REVEAL_PERM
+from apps.rosters.services.exports import EXPORT_PERM, REVEAL_PERM
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from apps.access.models import AccessLog
 from apps.core.crypto import decrypt_text
 from apps.core.errors import ValidationFailed
 from apps.people.models import Person
-from apps.rosters.export import export_people_xlsx, parse_filters
+from apps.rosters.services.exports import export_people_xlsx, parse_filters
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,7 @@ def test_it_reveals_through_the_api_with_a_reason(client, world):
 
 
 def test_it_keeps_a_formula_as_text():
-    from apps.rosters.export import _write
+    from apps.rosters.services.exports import _write
 
     result = _write("t", "T", [("A", 10)], iter([("=HYPERLINK(\"x\")",)]))
     data = result.file.read()

@@ -16,7 +16,13 @@ from apps.people.models import Person
 from apps.rosters import services, tasks
 from apps.rosters.files import upload_delete
 from apps.rosters.models import RosterExport, RosterImport
-from apps.rosters.services import roster_apply_request, roster_pending_resume, roster_upload
+from apps.rosters.services import (
+    applying,
+    planning,
+    roster_apply_request,
+    roster_pending_resume,
+    roster_upload,
+)
 from apps.rosters.tests.files import xlsx
 from apps.rosters.tests.test_services import HEADER, _id, _student
 
@@ -82,7 +88,7 @@ def test_a_worker_that_dies_leaves_the_import_waiting_to_run_again(
     def dies(*args):
         raise MemoryError("killed")
 
-    monkeypatch.setattr(services, "_update", dies)
+    monkeypatch.setattr(applying, "_update", dies)
     with pytest.raises(MemoryError):
         tasks.apply_import.call(record.pk)
     record.refresh_from_db()
@@ -339,7 +345,7 @@ def test_rows_are_never_checked_in_a_forked_child_beside_threads(world, monkeypa
                                                                   another_thread):
     import warnings
 
-    monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
     rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 31)]
     rows[20] = _student("A2025021", "乙", 21, 班级="无此班")
     with warnings.catch_warnings(record=True) as caught:

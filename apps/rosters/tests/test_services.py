@@ -274,11 +274,11 @@ def test_a_formula_without_a_value_is_an_error_on_its_cell(world):
 
 
 def test_losing_a_race_on_a_number_is_a_conflict_and_saves_nothing(world, monkeypatch):
-    from apps.rosters import services
+    from apps.rosters.services import applying
 
     plan = _check(world, [_student("A2025001", "甲", 1), _student("A2024001", "张小明", 3)])
     plan.errors = []
-    monkeypatch.setattr(services, "_check_against_school", lambda *args: None)
+    monkeypatch.setattr(applying, "_check_against_school", lambda *args: None)
     for planned in plan.rows:  # as if someone added A2024001 after the check
         planned.action = "new"
     before = _count(world)
@@ -298,7 +298,7 @@ def test_it_imports_more_people_than_one_block_of_reserved_ids(world, monkeypatc
 
 
 def test_a_large_file_is_checked_on_two_cores_with_the_same_result(world, monkeypatch):
-    from apps.rosters import services
+    from apps.rosters.services import planning
 
     rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 40)]
     rows[5] = _student("A2025006", "乙", 6, 班级="无此班")
@@ -306,7 +306,7 @@ def test_a_large_file_is_checked_on_two_cores_with_the_same_result(world, monkey
     rows[33] = [*rows[33][:7], "走读", ""]
     rows[33][HEADER.index("手机")] = "1380013"
     serial = _check(world, rows)
-    monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
     forked = _check(world, rows)
     assert _errors(forked) == _errors(serial) == [
         (2, "学号", "duplicate_in_file"), (7, "班级", "unknown_class"),

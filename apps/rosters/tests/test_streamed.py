@@ -10,9 +10,8 @@ from django.db import connection
 
 from apps.core.crypto import decrypt_text, keyed_hash
 from apps.people.models import Person
-from apps.rosters import services
 from apps.rosters.reading import RosterError, read_table
-from apps.rosters.services import roster_apply, roster_plan
+from apps.rosters.services import checker, planning, roster_apply, roster_plan, streamed
 from apps.rosters.tests.files import xlsx
 from apps.rosters.tests.test_services import HEADER, _id, _student
 
@@ -22,10 +21,10 @@ POSTGRES = connection.vendor == "postgresql"
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Forked child, several COPY statements and child chunks, even for a few rows."""
-    monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
-    monkeypatch.setattr(services, "STREAM_BLOCK", 3)
-    monkeypatch.setattr(services, "STREAM_CHUNK", 4)
-    monkeypatch.setattr(services, "CHILD_CHUNK", 5)
+    monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(streamed, "STREAM_BLOCK", 3)
+    monkeypatch.setattr(streamed, "STREAM_CHUNK", 4)
+    monkeypatch.setattr(checker, "CHILD_CHUNK", 5)
 
 
 def _plan(world, rows, user="school_a_admin"):
@@ -45,9 +44,9 @@ def _in_school(world):
 @pytest.mark.parametrize("forked", [False, True])
 def test_it_writes_what_a_checked_plan_writes(world, monkeypatch, forked):
     if forked:
-        monkeypatch.setattr(services, "PARALLEL_ROWS", 10)
-        monkeypatch.setattr(services, "STREAM_CHUNK", 4)
-        monkeypatch.setattr(services, "CHILD_CHUNK", 5)
+        monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
+        monkeypatch.setattr(streamed, "STREAM_CHUNK", 4)
+        monkeypatch.setattr(checker, "CHILD_CHUNK", 5)
     a1 = world.persons["a1_student"]
     rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 31)]
     rows.append(_student("A2024001", "张小明", 11, klass="七年级2班", 身份证号=a1.plain_document,
@@ -147,7 +146,7 @@ def test_losing_a_race_while_writing_is_a_conflict_and_saves_nothing(world, smal
                                                                      monkeypatch):
     rows = [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 21)]
     plan = _plan(world, rows)
-    taken = services._school_people
+    taken = streamed._school_people
 
     def as_read_before_someone_added_a2025003(plan):
         people = taken(plan)
@@ -158,7 +157,7 @@ def test_losing_a_race_while_writing_is_a_conflict_and_saves_nothing(world, smal
             unit=world.units["a_grade"])
         return people
 
-    monkeypatch.setattr(services, "_school_people", as_read_before_someone_added_a2025003)
+    monkeypatch.setattr(streamed, "_school_people", as_read_before_someone_added_a2025003)
     with pytest.raises(RosterError) as caught:
         roster_apply(actor=world.users["school_a_admin"], plan=plan)
     assert caught.value.reason == "conflict"

@@ -2,7 +2,7 @@
 reason gives full ID numbers and phones to a user allowed to see every exported person.
 
 An export of more than settings.ROSTER_EXPORT_SYNC_ROWS rows is written by the worker, as
-for the pages (apps.rosters.export_jobs): the answer is 202 with the export's id, the URL
+for the pages (apps.rosters.services.export_jobs): the answer is 202 with the export's id, the URL
 to poll (GET /exports/jobs/{id}: queued, done or failed) and the URL of the file, which
 only its requester may download once it is done."""
 
@@ -11,11 +11,17 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
-from apps.rosters import export
-from apps.rosters.export_jobs import export_is_large, roster_export_for, roster_export_request
-from apps.rosters.export_views import download, finished_download
 from apps.rosters.models import RosterExport
+from apps.rosters.services import exports
+from apps.rosters.services.export_jobs import (
+    export_is_large,
+    roster_export_for,
+    roster_export_request,
+)
+from apps.rosters.views.exports import download, finished_download
 
+# Each operation keeps the id it was published with before the rosters API became a
+# package (ninja derives ids from the module): clients generated from the OpenAPI use it.
 router = Router(tags=["exports"])
 
 WORKBOOK = {200: {"description": "The workbook (.xlsx), streamed",
@@ -51,7 +57,7 @@ class ExportJobOut(Schema):
 
 
 def _filters(data: Schema) -> dict:
-    return export.parse_filters(data.model_dump(exclude={"reason"}))
+    return exports.parse_filters(data.model_dump(exclude={"reason"}))
 
 
 def _job(record: RosterExport) -> dict:
@@ -76,21 +82,23 @@ def _queued(request, list_name: str, filters: dict, **reveal):
 
 
 @router.get("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
-            summary="People as .xlsx, ID numbers and phones masked (202 when large)")
+            summary="People as .xlsx, ID numbers and phones masked (202 when large)",
+            operation_id="apps_rosters_export_api_people_xlsx")
 def people_xlsx(request, filters: Query[Filters]):
     parsed = _filters(filters)
     return _queued(request, "people", parsed) or download(
-        export.export_people_xlsx(user=request.user, filters=parsed))
+        exports.export_people_xlsx(user=request.user, filters=parsed))
 
 
 @router.post("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
-             summary="People as .xlsx with full ID numbers; needs a reason (202 when large)")
+             summary="People as .xlsx with full ID numbers; needs a reason (202 when large)",
+             operation_id="apps_rosters_export_api_people_xlsx_revealed")
 def people_xlsx_revealed(request, payload: RevealIn):
     parsed = _filters(payload)
     queued = _queued(request, "people", parsed, reveal=True, reason=payload.reason)
     if queued is not None:
         return queued
-    result = export.export_people_xlsx(
+    result = exports.export_people_xlsx(
         user=request.user,
         filters=parsed,
         reveal=True,
@@ -101,30 +109,34 @@ def people_xlsx_revealed(request, payload: RevealIn):
 
 
 @router.get("/classes.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
-            summary="Classes with student counts as .xlsx (202 when large)")
+            summary="Classes with student counts as .xlsx (202 when large)",
+            operation_id="apps_rosters_export_api_classes_xlsx")
 def classes_xlsx(request, filters: Query[Filters]):
     parsed = _filters(filters)
     return _queued(request, "classes", parsed) or download(
-        export.export_classes_xlsx(user=request.user, filters=parsed))
+        exports.export_classes_xlsx(user=request.user, filters=parsed))
 
 
 @router.get("/households.xlsx", response={202: ExportJobOut},
             openapi_extra={"responses": WORKBOOK},
-            summary="Co-residents of day students as .xlsx, phones masked (202 when large)")
+            summary="Co-residents of day students as .xlsx, phones masked (202 when large)",
+            operation_id="apps_rosters_export_api_households_xlsx")
 def households_xlsx(request, filters: Query[Filters]):
     parsed = _filters(filters)
     return _queued(request, "households", parsed) or download(
-        export.export_households_xlsx(user=request.user, filters=parsed))
+        exports.export_households_xlsx(user=request.user, filters=parsed))
 
 
 @router.get("/jobs/{int:export_id}", response=ExportJobOut, url_name="export_job",
-            summary="A large export written by the worker: queued, done or failed")
+            summary="A large export written by the worker: queued, done or failed",
+            operation_id="apps_rosters_export_api_export_job")
 def export_job(request, export_id: int):
     return _job(roster_export_for(user=request.user, export_id=export_id))
 
 
 @router.get("/jobs/{int:export_id}/file", url_name="export_job_file",
             openapi_extra={"responses": WORKBOOK},
-            summary="The workbook of a large export, once done (its requester only)")
+            summary="The workbook of a large export, once done (its requester only)",
+            operation_id="apps_rosters_export_api_export_job_file")
 def export_job_file(request, export_id: int):
     return finished_download(roster_export_for(user=request.user, export_id=export_id))

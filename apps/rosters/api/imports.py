@@ -21,6 +21,8 @@ from apps.rosters.services import (
     roster_upload,
 )
 
+# Each operation keeps the id it was published with before the rosters API became a
+# package (ninja derives ids from the module): clients generated from the OpenAPI use it.
 router = Router(tags=["rosters"])
 
 
@@ -80,6 +82,7 @@ def _status(record: RosterImport) -> dict:
     "/{school_id}/import",
     response={200: ImportOut, 202: ImportStatusOut, 422: ImportOut},
     summary="Import students or staff from .xlsx, .xls or CSV (dry run by default)",
+    operation_id="apps_rosters_api_roster_import",
 )
 def roster_import(request, school_id: int, file: File[UploadedFile],
                   params: Query[ImportParams]):
@@ -118,13 +121,15 @@ def _record(request, import_id: int) -> RosterImport:
 
 
 @router.get("/imports/{import_id}", response=ImportStatusOut,
-            summary="An import: queued, checked, applying, applied, refused or failed")
+            summary="An import: queued, checked, applying, applied, refused or failed",
+            operation_id="apps_rosters_api_roster_import_status")
 def roster_import_status(request, import_id: int):
     return _status(_record(request, import_id))
 
 
 @router.post("/imports/{import_id}/apply", response={200: ImportStatusOut, 202: ImportStatusOut},
-             summary="Import a checked file (once, however often it is asked)")
+             summary="Import a checked file (once, however often it is asked)",
+             operation_id="apps_rosters_api_roster_import_apply")
 def roster_import_apply(request, import_id: int, params: Query[ApplyParams]):
     _record(request, import_id)
     try:

@@ -1,7 +1,7 @@
 """Large exports in the worker: the request checks the right to export (and to see full
 numbers, with a reason) at once, then the worker writes the workbook to a file only its
 requester may download, with progress for the page. Small exports stay in the request
-(apps.rosters.export_views)."""
+(apps.rosters.views.exports)."""
 
 import json
 import os
@@ -19,17 +19,17 @@ from apps.core.crypto import decrypt_text, encrypt_text
 from apps.core.errors import ValidationFailed
 from apps.core.identity import mask_document, normalize_document
 from apps.people import selectors as people_selectors
-from apps.rosters import export
 from apps.rosters.files import Progress, export_path, progress_clear
 from apps.rosters.models import ExportStatus, RosterExport
+from apps.rosters.services import exports
 
-WRITERS = {"people": export.export_people_xlsx, "classes": export.export_classes_xlsx,
-           "households": export.export_households_xlsx}
+WRITERS = {"people": exports.export_people_xlsx, "classes": exports.export_classes_xlsx,
+           "households": exports.export_households_xlsx}
 
 
 def export_is_large(*, user, list_name: str, filters: dict) -> bool:
     limit = settings.ROSTER_EXPORT_SYNC_ROWS
-    return export.export_count(user=user, list_name=list_name, filters=filters,
+    return exports.export_count(user=user, list_name=list_name, filters=filters,
                                limit=limit + 1) > limit
 
 
@@ -48,10 +48,10 @@ def roster_export_request(*, user, list_name: str, filters: dict, reveal: bool =
     every exported person's full number); ValidationFailed when a reason is missing."""
     if list_name not in WRITERS:
         raise Http404
-    export.export_count(user=user, list_name=list_name, filters=filters, limit=1)  # the right
+    exports.export_count(user=user, list_name=list_name, filters=filters, limit=1)  # the right
     reveal = list_name == "people" and (reveal or bool(str(reason or "").strip()))
     if reveal:
-        reason = export._check_reveal(user, export._people_queryset(user, filters), reason)
+        reason = exports._check_reveal(user, exports._people_queryset(user, filters), reason)
     record = RosterExport.objects.create(
         user=user, list_name=list_name, filters=_shown(filters), reveal=reveal,
         reason=reason if reveal else "", ip=ip or None,
@@ -78,7 +78,7 @@ def roster_export_run(*, export_id: int) -> RosterExport | None:
         if record.reveal:
             options = {"reveal": True, "reveal_reason": record.reason, "ip": record.ip}
         try:
-            total = export.export_count(user=user, list_name=record.list_name, filters=filters)
+            total = exports.export_count(user=user, list_name=record.list_name, filters=filters)
             progress = Progress(key, "export", total)
             result = WRITERS[record.list_name](user=user, filters=filters,
                                                progress=progress.step, **options)

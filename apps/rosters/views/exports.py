@@ -11,14 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ValidationFailed
-from apps.rosters import export
-from apps.rosters.export_jobs import export_is_large, roster_export_for, roster_export_request
 from apps.rosters.files import export_path
 from apps.rosters.models import ExportStatus
-from apps.rosters.views import finished, progress_context
+from apps.rosters.services import exports
+from apps.rosters.services.export_jobs import (
+    export_is_large,
+    roster_export_for,
+    roster_export_request,
+)
+from apps.rosters.views.imports import finished, progress_context
 
 
-def download(result: export.Export) -> FileResponse:
+def download(result: exports.Export) -> FileResponse:
     """Stream the workbook; closing the response closes (and so frees) the unlinked file."""
     response = FileResponse(result.file, as_attachment=True, filename=result.filename)
     response["X-Export-Rows"] = str(result.rows)
@@ -41,12 +45,12 @@ def people_xlsx(request):
     params = request.POST if request.method == "POST" else request.GET
     reveal = request.method == "POST" and bool(params.get("reveal"))
     reason = params.get("reason", "") if reveal else ""
-    filters = export.parse_filters(params)
+    filters = exports.parse_filters(params)
     try:
         queued = _large(request, "people", filters, reveal=reveal, reason=reason)
         if queued is not None:
             return queued
-        result = export.export_people_xlsx(
+        result = exports.export_people_xlsx(
             user=request.user,
             filters=filters,
             reveal=reveal,
@@ -61,17 +65,17 @@ def people_xlsx(request):
 @login_required
 @require_GET
 def classes_xlsx(request):
-    filters = export.parse_filters(request.GET)
+    filters = exports.parse_filters(request.GET)
     queued = _large(request, "classes", filters)
-    return queued or download(export.export_classes_xlsx(user=request.user, filters=filters))
+    return queued or download(exports.export_classes_xlsx(user=request.user, filters=filters))
 
 
 @login_required
 @require_GET
 def households_xlsx(request):
-    filters = export.parse_filters(request.GET)
+    filters = exports.parse_filters(request.GET)
     queued = _large(request, "households", filters)
-    return queued or download(export.export_households_xlsx(user=request.user, filters=filters))
+    return queued or download(exports.export_households_xlsx(user=request.user, filters=filters))
 
 
 @login_required
