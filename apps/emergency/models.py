@@ -117,8 +117,10 @@ class CaseReport(models.Model):
     class Meta:
         ordering = ["-entered_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["client_id"], condition=~models.Q(client_id=""),
-                                    name="case_report_client_id"),
+            # A client id is its sender's: another account's never replays this report.
+            models.UniqueConstraint(fields=["entered_by", "client_id"],
+                                    condition=~models.Q(client_id=""),
+                                    name="case_report_sender_client_id"),
         ]
 
     def __str__(self) -> str:

@@ -74,11 +74,11 @@ def case_report_enter(
     drill: bool = False,
 ) -> CaseReport:
     """Record local cases reported in a region; the alert fires once this commits. The same
-    client id again returns the first report and changes nothing."""
-    if client_id:
-        existing = CaseReport.objects.filter(client_id=client_id).first()
-        if existing:
-            return existing
+    client id again from the same account returns the first report and changes nothing; a
+    client id is the sender's own, so another account's answers as if it were new."""
+    replay = _replayed(actor, client_id)
+    if replay:
+        return replay
     errors = _check(region=region, reported_on=reported_on, cases=cases, source=source)
     try:
         found = _resolve(region)
@@ -95,10 +95,20 @@ def case_report_enter(
                 region=found, sub_area=sub_area.strip(), reported_on=reported_on, cases=cases,
                 source=source.strip(), entered_by=actor, client_id=client_id, drill=drill)
     except IntegrityError:  # the same client id, sent twice at once
-        return CaseReport.objects.get(client_id=client_id)
+        return CaseReport.objects.get(entered_by=actor, client_id=client_id)
     CaseReportEvent.objects.create(report=report, kind="entered", by=actor, at=report.entered_at)
     _fire_on_commit(report.pk)
     return report
+
+
+def _replayed(actor, client_id: str) -> CaseReport | None:
+    """The report this account already sent with this client id, if it may still see it (a
+    right withdrawn since answers 404, like any report outside one's scope)."""
+    existing = client_id and CaseReport.objects.filter(entered_by=actor,
+                                                       client_id=client_id).first()
+    if existing and not may_report(actor, existing.region_id):
+        raise Http404
+    return existing or None
 
 
 def _editable(actor, report_id: int) -> CaseReport:

@@ -151,3 +151,37 @@ def test_it_warns_that_the_routine_pack_reaches_no_school(world):
 def test_it_does_not_warn_under_a_pack_with_triggers(henan):
     page = client_for(henan, "province").get("/emergency/reports/").content.decode()
     assert 'id="no-triggers"' not in page
+
+
+@pytest.mark.parametrize("who", ["guardian_a1", "gate_a", "teacher_a1", "school_a_admin"])
+def test_it_never_replays_another_accounts_report_by_its_client_id(henan, who):
+    import json
+
+    body = {"region": "310115", "reported_on": TODAY.isoformat(), "cases": 4,
+            "source": "上海市卫健委", "client_id": "shwjw-1"}
+    client_for(henan, "province").post("/api/v1/emergency/case-reports", json.dumps(body),
+                                       content_type="application/json")
+    other = client_for(henan, who)
+    replayed = other.post("/api/v1/emergency/case-reports", json.dumps(body),
+                          content_type="application/json")
+    fresh = other.post("/api/v1/emergency/case-reports",
+                       json.dumps({**body, "client_id": "never-sent"}),
+                       content_type="application/json")
+    assert replayed.status_code == fresh.status_code == 404
+    assert replayed.json() == fresh.json()
+    assert CaseReport.objects.count() == 1
+
+
+def test_it_takes_a_bureaus_report_under_a_client_id_another_account_used(henan):
+    import json
+
+    body = {"region": "410105", "reported_on": TODAY.isoformat(), "cases": 1,
+            "source": "金水区卫健委", "client_id": "jinshui-1"}
+    first = client_for(henan, "province").post(
+        "/api/v1/emergency/case-reports", json.dumps(body), content_type="application/json")
+    second = client_for(henan, "jinshui_bureau").post(
+        "/api/v1/emergency/case-reports", json.dumps(body), content_type="application/json")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+    assert CaseReport.objects.get(pk=second.json()["id"]).entered_by == henan.users[
+        "jinshui_bureau"]
