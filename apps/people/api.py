@@ -151,7 +151,9 @@ class GuardianOut(Schema):
 
 CLEARABLE = {"residence_region_code", "unit_id", "klass_id", "dorm_room_id", "birth_date", "sex"}
 
-# Ids in a request body become objects; an id that names nothing is a field error.
+# Ids in a request body become objects of the person's school; an id that names nothing
+# there is a field error, the same whether it names nothing at all or another school's
+# object (no way to learn what other schools have).
 REFERENCES = {
     "unit_id": ("unit", Unit),
     "klass_id": ("klass", SchoolClass),
@@ -159,14 +161,15 @@ REFERENCES = {
 }
 
 
-def _objects(data: dict) -> dict:
+def _objects(data: dict, *, school_id: int) -> dict:
     errors, values = [], {}
     for key, value in data.items():
         if key not in REFERENCES:
             values[key] = value
             continue
         field, model = REFERENCES[key]
-        values[field] = model.objects.filter(pk=value).first() if value is not None else None
+        values[field] = (model.objects.filter(pk=value, school_id=school_id).first()
+                         if value is not None else None)
         if value is not None and values[field] is None:
             errors.append(FieldError(key, "not_found", _("Nothing has this id.")))
     if errors:
@@ -197,10 +200,11 @@ def persons_get(request, person_id: int):
 
 @router.post("/persons", response={201: PersonDetailOut}, summary="Add a student or staff member")
 def persons_create(request, payload: PersonIn):
-    data = _objects(payload.model_dump())
+    data = payload.model_dump()
     school = School.objects.filter(pk=data.pop("school_id")).first()
     if school is None:
         raise ValidationFailed([FieldError("school_id", "not_found", _("Nothing has this id."))])
+    data = _objects(data, school_id=school.pk)
     person = services.person_create(actor=request.user, school=school, **data)
     return Status(201, selectors.person_get(user=request.user, pk=person.pk))
 
@@ -210,7 +214,8 @@ def persons_update(request, person_id: int, payload: PersonPatch):
     person = selectors.person_get(user=request.user, pk=person_id)
     sent = payload.model_dump(exclude_unset=True)
     # null clears only what may be empty; for the rest it means "leave as is"
-    changes = _objects({k: v for k, v in sent.items() if v is not None or k in CLEARABLE})
+    changes = _objects({k: v for k, v in sent.items() if v is not None or k in CLEARABLE},
+                       school_id=person.school_id)
     services.person_update(actor=request.user, person=person, **changes)
     return selectors.person_get(user=request.user, pk=person_id)
 

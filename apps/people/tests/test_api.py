@@ -170,7 +170,6 @@ def test_it_answers_bad_input_with_422_and_every_field(world, api):
         doc_number=DOC[:-1] + ("0" if DOC[-1] != "0" else "1"),
         number="A2024001",
         residence_region_code="000000",
-        klass_id=world.classes["b_c1"].pk,
     )
     response = api("school_a_admin", "post", "/persons", bad)
     assert response.status_code == 422
@@ -180,10 +179,31 @@ def test_it_answers_bad_input_with_422_and_every_field(world, api):
         ("doc_number", "bad_checksum"),
         ("number", "duplicate"),
         ("residence_region_code", "unknown_region"),
-        ("klass", "wrong_school"),
     }
     assert all(e["message"] for e in body["errors"])
     assert not Person.objects.filter(name="李雷").exists()
+
+
+@pytest.mark.parametrize("field", ["klass_id", "unit_id", "dorm_room_id"])
+def test_it_answers_another_schools_class_exactly_like_one_that_does_not_exist(world, api,
+                                                                               field):
+    from apps.orgs.models import DormRoom, SchoolClass, Unit
+
+    model = {"klass_id": SchoolClass, "unit_id": Unit, "dorm_room_id": DormRoom}[field]
+    foreign = model.objects.filter(school=world.schools["b"]).first()
+    if foreign is None:  # the test province has no dorm room in school b: make one
+        foreign = DormRoom.objects.create(school=world.schools["b"], building="B", room="101")
+    missing = model.objects.order_by("-pk").first().pk + 1000
+    person = world.persons["a1_student"]
+    answers = []
+    for value in (foreign.pk, missing):
+        created = api("school_a_admin", "post", "/persons", new_student(world, **{field: value}))
+        moved = api("school_a_admin", "patch", f"/persons/{person.pk}", {field: value})
+        answers.append([(r.status_code, r.json()) for r in (created, moved)])
+    assert answers[0] == answers[1]
+    assert answers[0][1][0] == 422 and answers[0][1][1]["errors"][0]["reason"] == "not_found"
+    person.refresh_from_db()
+    assert person.klass == world.classes["a_c1"]
 
 
 def test_it_names_unknown_ids(world, api):
