@@ -56,7 +56,7 @@ demo: setup-db
 	$(PY) manage.py generate_province --demo --if-empty
 	$(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
-# The suite runs at a fixed Beijing time (apps/core/testing/clock.py); the browser tests run
+# The suite runs at a fixed Beijing time (shaodian/testing/clock.py); the browser tests run
 # again at these other times of day, so a page that works only in the morning fails here.
 # `make test PYTEST_ARGS=…` runs only what was asked, at the fixed time.
 TEST_CLOCKS ?= 07:10 12:30 18:40

@@ -60,7 +60,7 @@ def open_page(browser, live_server):
 @pytest.fixture
 def login_as(open_page):
     """Log a persona in through the login form; returns the page on their home page."""
-    from apps.core.testing.world import PASSWORD
+    from shaodian.testing.world import PASSWORD
 
     def _login(username, **kwargs):
         page = open_page(**kwargs)
