@@ -56,7 +56,7 @@ demo: setup-db
 	$(PY) manage.py generate_province --demo --if-empty
 	$(PY) manage.py run_demo --host $(HOST) --port $(PORT)
 
-# The suite runs at a fixed Beijing time (apps/core/testing/clock.py); the browser tests run
+# The suite runs at a fixed Beijing time (shaodian/testing/clock.py); the browser tests run
 # at each of these times of day, so a page that works only in the morning fails here.
 # `make test PYTEST_ARGS=…` runs only what was asked, at the suite's fixed time.
 TEST_CLOCKS ?= 07:10 12:30 18:40
@@ -75,6 +75,7 @@ test: install system-test-deps
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: install
 	$(PY) -m bench

@@ -1,9 +1,9 @@
 import pytest
 import time_machine
 
-from apps.core.testing.clock import suite_now
+from shaodian.testing.clock import suite_now
 
-# The suite's clock (apps/core/testing/clock.py) runs from before any other conftest or test
+# The suite's clock (shaodian/testing/clock.py) runs from before any other conftest or test
 # module is imported, so a module's `TODAY = timezone.localdate()` is the suite's day too.
 _SUITE_CLOCK = time_machine.travel(suite_now(), tick=True)
 _SUITE_CLOCK.start()
@@ -11,8 +11,8 @@ _SUITE_CLOCK.start()
 
 @pytest.fixture
 def world(db):
-    """The test province with a persona for every role (apps/core/testing/world.py)."""
-    from apps.core.testing.world import build_world
+    """The test province with a persona for every role (shaodian/testing/world.py)."""
+    from shaodian.testing.world import build_world
 
     return build_world()
 

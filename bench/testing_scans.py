@@ -286,7 +286,7 @@ def _generate_school(size: int):
 
 
 def _unique_doc(i: int, born: date) -> str:
-    from apps.core.testing.world import make_id_number
+    from shaodian.testing.world import make_id_number
 
     # The birth day is i % 336 and the sequence (i // 336) % 1000: unique below 336,000.
     return make_id_number("410105", born, (i // 336) % 1000)

@@ -248,6 +248,20 @@ PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
 # Notifications' outside channels (apps/notifications/channels.py): the demo's console
 # channel, the SMS gateway's URL, and the address that makes links in e-mails absolute.
 NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
+# Daily check-ins (apps/health/conf.py): when each slot (morning, noon, evening) opens, is
+# due (later is late) and is reminded, Asia/Shanghai wall-clock times.
+SHAODIAN_CHECKIN_OPENS = env_list("SHAODIAN_CHECKIN_OPENS", ["00:00", "11:00", "17:00"])
+SHAODIAN_CHECKIN_DUE = env_list("SHAODIAN_CHECKIN_DUE", ["08:00", "13:00", "21:00"])
+SHAODIAN_CHECKIN_REMIND = env_list("SHAODIAN_CHECKIN_REMIND", ["07:30", "12:30", "20:30"])
+# Flags for the class teacher: the same temperature on this many days in a row; one device
+# submitting for at least this many people in a day (a guardian of two children is normal);
+# a whole class identical once it has at least this many check-ins in a slot.
+SHAODIAN_CHECKIN_SAME_ANSWER_DAYS = env_int("SHAODIAN_CHECKIN_SAME_ANSWER_DAYS", 5)
+SHAODIAN_CHECKIN_DEVICE_PERSONS = env_int("SHAODIAN_CHECKIN_DEVICE_PERSONS", 3)
+SHAODIAN_CHECKIN_CLASS_IDENTICAL_MIN = env_int("SHAODIAN_CHECKIN_CLASS_IDENTICAL_MIN", 5)
+# A school's check-in rules (slots, fever line) are cached per process this long
+# (apps/health/rules.py); a policy change committed in the process drops them at once.
+SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS = env_int("SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS", 300)
 # Gate scans committed without waiting for the disk (apps/gate/services.py says the cost).
 GATE_RELAXED_COMMIT = env_bool("SHAODIAN_GATE_RELAXED_COMMIT", False)
 # E-mail for the notifications' e-mail channel (Django's MAILERS; tests swap in locmem).

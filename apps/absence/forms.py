@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.absence.models import CauseOutcome, Disease, Symptom
-from apps.web.forms import BootstrapForm
+from apps.core.forms import BootstrapForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "apps.access"
     label = "access"
+
+    def ready(self):
+        # Core's scoped querysets ask access for a user's grants; core imports no app.
+        from apps.access.grants import grants_for
+        from apps.core.scoping import set_grants_provider
+
+        set_grants_provider(grants_for)

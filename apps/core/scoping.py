@@ -11,18 +11,43 @@ A grant (a role on a node, see apps.access.grants) on a level the model does not
 applied at the nearest coarser level the model does name (a class teacher sees their own
 school's record, not the other classes in it). A grant whose level and all coarser levels
 are unknown to the model gives nothing. No grant with the permission gives nothing.
+
+Core knows no domain: the app that owns accounts and roles (access) gives core a user's
+grants by registering a provider at start-up, `set_grants_provider(grants_for)` in its
+`AppConfig.ready()`. A grant is any object with `level`, `permissions`, `ids_at(level)`,
+`person_ids`, `hospital_id`, `region_level` and `region_code`.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
 # From finest to coarsest: the order in which a grant falls back.
 LEVELS = ("person", "klass", "unit", "school", "region")
 NOTHING = Q(pk__in=[])
+
+_grants_provider: Callable[[object], Iterable] | None = None
+
+
+def set_grants_provider(provider: Callable[[object], Iterable] | None) -> None:
+    """Register the function that lists a user's grants (access does, at start-up)."""
+    global _grants_provider
+    _grants_provider = provider
+
+
+def _grants(user) -> Iterable:
+    if _grants_provider is None:
+        raise ImproperlyConfigured(
+            "core.scoping has no grants provider: the app that owns grants must call "
+            "apps.core.scoping.set_grants_provider(fn) in its AppConfig.ready() "
+            "(is apps.access in INSTALLED_APPS?)"
+        )
+    return _grants_provider(user)
 
 
 def _deciding_level(model: type[models.Model], grant) -> str | None:
@@ -96,11 +121,9 @@ def permits(user, perm: str, model: type[models.Model], row: RowScope) -> bool:
 
 
 def _granted(user, perm: str) -> list:
-    from apps.access.grants import grants_for
-
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    return [g for g in grants_for(user) if perm in g.permissions]
+    return [g for g in _grants(user) if perm in g.permissions]
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -1,11 +1,18 @@
 """When each check-in slot opens, is due and is reminded, and the thresholds of the flags.
 
-All times are Asia/Shanghai wall-clock times, read from the environment (a deployment may
-move them) or from settings of the same name (tests override them):
+All times are Asia/Shanghai wall-clock times, in settings of the same name as the
+environment variables that set them (shaodian/settings.py reads them; a deployment may move
+them, tests override them with the `settings` fixture):
 
     SHAODIAN_CHECKIN_OPENS      00:00,11:00,17:00   morning, noon, evening open
     SHAODIAN_CHECKIN_DUE        08:00,13:00,21:00   a check-in after this is late
     SHAODIAN_CHECKIN_REMIND     07:30,12:30,20:30   reminders to whoever has not checked in
+
+The thresholds of the class teacher's flags are settings too (selectors reads them):
+
+    SHAODIAN_CHECKIN_SAME_ANSWER_DAYS     5   the same temperature on this many days in a row
+    SHAODIAN_CHECKIN_DEVICE_PERSONS       3   one device submitting for this many people a day
+    SHAODIAN_CHECKIN_CLASS_IDENTICAL_MIN  5   a whole class identical once it has this many
 """
 
 from dataclasses import dataclass
@@ -15,20 +22,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.health.models import Slot
-from shaodian.env import env_int, env_list
 
 SLOTS = (Slot.MORNING, Slot.NOON, Slot.EVENING)
-_DEFAULTS = {
-    "SHAODIAN_CHECKIN_OPENS": ["00:00", "11:00", "17:00"],
-    "SHAODIAN_CHECKIN_DUE": ["08:00", "13:00", "21:00"],
-    "SHAODIAN_CHECKIN_REMIND": ["07:30", "12:30", "20:30"],
-}
-# Flags for the class teacher: the same temperature on this many days in a row; one device
-# submitting for at least this many people in a day (a guardian of two children is normal);
-# a whole class identical once it has at least this many check-ins in a slot.
-SAME_ANSWER_DAYS = env_int("SHAODIAN_CHECKIN_SAME_ANSWER_DAYS", 5)
-DEVICE_PERSONS = env_int("SHAODIAN_CHECKIN_DEVICE_PERSONS", 3)
-CLASS_IDENTICAL_MIN = env_int("SHAODIAN_CHECKIN_CLASS_IDENTICAL_MIN", 5)
+_TIMES = ("SHAODIAN_CHECKIN_OPENS", "SHAODIAN_CHECKIN_DUE", "SHAODIAN_CHECKIN_REMIND")
 
 
 @dataclass(frozen=True)
@@ -39,12 +35,11 @@ class SlotTimes:
 
 
 def _times(name: str) -> list[time]:
-    values = getattr(settings, name, None) or env_list(name, _DEFAULTS[name])
-    return [time.fromisoformat(v) for v in values]
+    return [time.fromisoformat(v) for v in getattr(settings, name)]
 
 
 def slot_times() -> dict[str, SlotTimes]:
-    opens, due, remind = (_times(n) for n in _DEFAULTS)
+    opens, due, remind = (_times(n) for n in _TIMES)
     return {slot: SlotTimes(o, d, r) for slot, o, d, r in zip(SLOTS, opens, due, remind,
                                                               strict=True)}
 

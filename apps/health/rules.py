@@ -1,8 +1,10 @@
 """What a school's effective policy says about check-ins: which slots, and the fever line.
 
-Read on every submission, so kept in this process for a while (CACHE_SECONDS, default 300 s)
-and dropped at once when a policy change is committed in this process (apps.health.apps
-connects `policy_changed`); other processes see a tightened threshold within CACHE_SECONDS.
+Read on every submission, so kept in this process for a while
+(settings.SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS, from the environment variable of that name,
+default 300 s) and dropped at once when a policy change is committed in this process
+(apps.health.apps connects `policy_changed`); other processes see a tightened threshold
+within that time.
 A miss loads every school of the same bureau at once (the same five queries as one school),
 so a process serving a province warms up county by county, not school by school.
 """
@@ -12,11 +14,11 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from apps.health.models import Slot
 from apps.people.models import Residence
-from shaodian.env import env_int
 
-CACHE_SECONDS = env_int("SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS", 300)
 DEFAULT_FEVER = Decimal("37.3")
 
 _cache: dict[int, tuple[float, "CheckInRules"]] = {}
@@ -56,8 +58,9 @@ def rules_for_school(school_id: int) -> CheckInRules:
     bureau = School.objects.filter(pk=school_id).values("bureau_id")
     siblings = School.objects.filter(bureau_id__in=bureau).values_list("pk", flat=True)
     found = rules_for_schools([school_id, *siblings])
+    until = now + settings.SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS
     with _lock:
-        _cache.update({pk: (now + CACHE_SECONDS, rules) for pk, rules in found.items()})
+        _cache.update({pk: (until, rules) for pk, rules in found.items()})
     return found[school_id]
 
 

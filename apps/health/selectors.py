@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
@@ -115,7 +116,7 @@ def class_flags(*, user, klass: SchoolClass, day: date, slot: str) -> Flags:
 
 
 def _same_temperature(rows, day: date) -> list:
-    days = conf.SAME_ANSWER_DAYS
+    days = settings.SHAODIAN_CHECKIN_SAME_ANSWER_DAYS
     found = (rows.filter(day__gt=day - timedelta(days=days), day__lte=day,
                          temperature__isnull=False)
              .values("person_id", "person__name")
@@ -129,7 +130,7 @@ def _same_temperature(rows, day: date) -> list:
 def _class_identical(rows, day: date, slot: str) -> str | None:
     found = rows.filter(day=day, slot=slot, temperature__isnull=False).aggregate(
         n=Count("id"), values=Count("temperature", distinct=True))
-    if found["n"] < conf.CLASS_IDENTICAL_MIN or found["values"] != 1:
+    if found["n"] < settings.SHAODIAN_CHECKIN_CLASS_IDENTICAL_MIN or found["values"] != 1:
         return None
     return str(rows.filter(day=day, slot=slot).values_list("temperature", flat=True).first())
 
@@ -140,7 +141,8 @@ def _shared_devices(user, klass: SchoolClass, day: date) -> list:
     school_rows = CheckIn.objects.filter(school_id=klass.school_id, day=day).exclude(
         device="").exclude(submitted_as__in=[SubmittedAs.TEACHER, SubmittedAs.STAFF])
     devices = dict(school_rows.values("device").annotate(n=Count("person_id", distinct=True))
-                   .filter(n__gte=conf.DEVICE_PERSONS).values_list("device", "n"))
+                   .filter(n__gte=settings.SHAODIAN_CHECKIN_DEVICE_PERSONS)
+                   .values_list("device", "n"))
     if not devices:
         return []
     mine = defaultdict(set)

@@ -2,8 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import BootstrapForm
 from apps.notifications.models import ChannelKind, DeliveryStatus, Severity
-from apps.web.forms import BootstrapForm
 
 OWN_KINDS = [(k.value, k.label) for k in (ChannelKind.SMS, ChannelKind.EMAIL)]
 SCHOOL_KINDS = [(k.value, k.label) for k in (ChannelKind.WECOM, ChannelKind.DINGTALK,

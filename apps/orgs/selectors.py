@@ -7,12 +7,12 @@ subquery, never a query per row.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.orgs.models import Bureau, School, SchoolClass, Unit
-from apps.people.models import Person
 
 VIEW = "orgs.view"
 
@@ -29,8 +29,11 @@ class OrgNode:
     person_count: int
 
 
-def visible_persons(user) -> QuerySet[Person]:
-    return Person.objects.restrict(user, "people.view").filter(active=True)
+def visible_persons(user) -> QuerySet:
+    # People hang on the org tree (their keys point here), so orgs names the Person model
+    # lazily, as a string foreign key would: orgs imports no people module.
+    person = apps.get_model("people", "Person")
+    return person.objects.restrict(user, "people.view").filter(active=True)
 
 
 def _count_by(user, field: str, values) -> dict:

@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.web.forms import BootstrapForm
+from apps.core.forms import BootstrapForm
 
 
 def parse_value(text: str, like):

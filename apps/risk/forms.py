@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import BootstrapForm
 from apps.risk.models import RiskLevel
-from apps.web.forms import BootstrapForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import BootstrapForm
 from apps.people.models import PersonKind
-from apps.web.forms import BootstrapForm
 
 
 class ImportForm(BootstrapForm):

@@ -8,10 +8,11 @@ every batch).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +22,6 @@ from apps.people.models import Person
 from apps.policy.engine import facts as engine
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
-from apps.testing.models import RoundKind, Sample, TubeResult
 from apps.travel.models import Exposure, TripLeg
 
 # The longest look back any rule of the shipped packs needs (henan-2022: 14 days of trace-back).
@@ -168,25 +168,26 @@ def _checkins(school_ids, person_ids, window: Window) -> dict[int, list[engine.C
     return found
 
 
+_tests_source: Callable | None = None
+
+
+def set_tests_source(source: Callable | None) -> None:
+    """Register the function that reads each person's resulted tests: `source(school_ids,
+    person_ids, since, now)` -> {person_id: [engine.TestResult, ...]} (the testing app does,
+    in its ready(); status reads tests, it does not import the app that keeps them)."""
+    global _tests_source
+    _tests_source = source
+
+
 def _tests(school_ids, person_ids, window: Window) -> dict[int, list[engine.TestResult]]:
-    """Each person's resulted tests in the window, pooled or single, through their samples
-    (a sample undone before its tube closed is not a test). Taken when the swab was scanned;
-    a tube still waiting for its result, or an invalid one, is no test yet."""
-    found = defaultdict(list)
+    if _tests_source is None:
+        raise ImproperlyConfigured(
+            "status.facts has no tests source: apps.testing must call "
+            "apps.status.facts.set_tests_source(fn) in its AppConfig.ready() "
+            "(is apps.testing in INSTALLED_APPS?)"
+        )
     since = timezone.make_aware(datetime.combine(window.since, time.min))
-    rows = (
-        _in_batch(Sample, school_ids, person_ids)
-        .filter(removed_at__isnull=True, scanned_at__gte=since, scanned_at__lte=window.now,
-                tube__result__in=(TubeResult.NEGATIVE, TubeResult.POSITIVE))
-        .order_by("person_id", "scanned_at", "pk")
-        .values_list("person_id", "scanned_at", "tube__result", "tube__pool_size", "round__kind")
-    )
-    for person_id, scanned_at, result, pool_size, kind in rows:
-        found[person_id].append(engine.TestResult(
-            taken_at=timezone.localtime(scanned_at), result=result,
-            method="antigen" if kind == RoundKind.ANTIGEN else "pcr", pooled=pool_size > 1,
-        ))
-    return found
+    return _tests_source(school_ids, person_ids, since, window.now)
 
 
 def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:

@@ -69,7 +69,7 @@ def _note_csp_violation(message, violations: list[str]) -> None:
 @pytest.fixture
 def login_as(open_page):
     """Log a persona in through the login form; returns the page on their home page."""
-    from apps.core.testing.world import PASSWORD
+    from shaodian.testing.world import PASSWORD
 
     def _login(username, **kwargs):
         page = open_page(**kwargs)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.absence.models import Cluster, SickAbsence
-from apps.core.testing.world import _person
+from shaodian.testing.world import _person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

@@ -27,7 +27,7 @@ def register(world):
 @pytest.fixture
 def classmates(world):
     """More students in class a_c1 (七年级1班), to make clusters of: returns their ids."""
-    from apps.core.testing.world import _person
+    from shaodian.testing.world import _person
 
     klass = world.classes["a_c1"]
     names = ["赵一鸣", "钱二娃", "孙三", "李四海", "周五福", "吴六"]

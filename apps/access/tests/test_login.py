@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from apps.access.models import LoginFailure
 from apps.access.services import LoginFailed, LoginLocked, login_attempt, login_failures_prune
-from apps.core.testing.world import PASSWORD
+from shaodian.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

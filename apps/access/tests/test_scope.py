@@ -106,3 +106,11 @@ def test_it_decides_one_row_in_python_as_the_query_does(world, perm):
                 user.username, person.pk)
             agreed += person.pk in shown
     assert agreed > 0  # some persona sees someone with this permission
+
+
+def test_it_gives_core_the_grants_of_a_user_at_start_up():
+    """Core imports no app: access registers its grants with core.scoping in ready()."""
+    from apps.access.grants import grants_for
+    from apps.core import scoping
+
+    assert scoping._grants_provider is grants_for

@@ -3,7 +3,7 @@ admin pages of both apps."""
 
 import pytest
 
-from apps.core.testing.world import PASSWORD
+from shaodian.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from apps.core.errors import ValidationFailed
-from apps.core.testing.world import make_id_number
 from apps.people.models import Person
+from shaodian.testing.world import make_id_number
 
 BORN = date(2011, 3, 15)
 DOC = make_id_number("410105", BORN, 21)  # sequence 021: odd, a boy

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from apps.access.models import AccessLog
 from apps.core.errors import ValidationFailed
-from apps.core.testing.world import make_id_number
 from apps.people.models import Guardianship, HouseholdMember
 from apps.people.services import (
     guardian_link,
@@ -23,6 +22,7 @@ from apps.people.services import (
     person_update,
 )
 from apps.people.tests.helpers import student_args
+from shaodian.testing.world import make_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.http import Http404
 
 from apps.core.crypto import decrypt_text, keyed_hash
 from apps.core.identity import resident_id_check_char
-from apps.core.testing.world import make_id_number
 from apps.orgs.models import DormRoom
 from apps.people.models import Person
 from apps.people.services import person_create, person_move_class, person_update
 from apps.people.tests.helpers import BORN, DOC, errors_of, staff_args, student_args
+from shaodian.testing.world import make_id_number
 
 pytestmark = pytest.mark.django_db
 

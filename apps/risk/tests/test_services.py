@@ -1,5 +1,5 @@
 """Designating, changing, lifting and importing risk areas, with the personas of the test
-province (apps/core/testing/world.py)."""
+province (shaodian/testing/world.py)."""
 
 import io
 from datetime import timedelta

@@ -5,12 +5,12 @@ from django.http import Http404
 
 from apps.core.crypto import decrypt_text
 from apps.core.identity import mask_document, mask_phone
-from apps.core.testing.world import make_id_number
 from apps.people.models import Person
 from apps.rosters.models import RosterImport
 from apps.rosters.reading import RosterError
 from apps.rosters.services import roster_apply, roster_check
 from apps.rosters.tests.files import csv_bytes, xlsx
+from shaodian.testing.world import make_id_number
 
 HEADER = ["学号", "姓名", "性别", "出生日期", "身份证号", "手机", "班级", "住宿", "备注"]
 BORN = date(2011, 3, 1)

@@ -146,3 +146,18 @@ def test_it_loads_resulted_tests_through_samples_pooled_or_single(world):
     assert [(t.result, t.method, t.pooled, round((now - t.taken_at).total_seconds() / 3600))
             for t in f.tests] == [("positive", "pcr", True, 40), ("negative", "pcr", False, 10),
                                   ("negative", "antigen", False, 2)]
+
+
+def test_it_reads_test_results_through_the_source_testing_registers(world, monkeypatch):
+    """Status imports no testing module: testing registers its reader in ready(), and a
+    missing one is a clear error, not facts without tests."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.status import facts
+    from apps.testing.facts import resulted_tests
+
+    assert facts._tests_source is resulted_tests
+    monkeypatch.setattr(facts, "_tests_source", None)
+    with pytest.raises(ImproperlyConfigured, match="set_tests_source"):
+        load_facts(school_id=world.schools["a"].pk, person_ids=[world.persons["a1_student"].pk],
+                   today=timezone.localdate(), now=timezone.now())

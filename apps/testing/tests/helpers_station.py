@@ -7,9 +7,9 @@ from datetime import date
 from django.test import Client
 from django.utils import timezone
 
-from apps.core.testing.world import _person
 from apps.people.codes import personal_code_issue
 from apps.testing.models import RoundStatus, TestRound
+from shaodian.testing.world import _person
 
 
 def add_pupils(world, school_key: str, klass_key: str, count: int, *, first_seq: int = 100):

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
+from apps.core.forms import BootstrapForm
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School
 from apps.rosters.reading import RosterError
 from apps.testing.advice import POOL_SIZES, advise, curve
 from apps.testing.selectors import results as selectors
 from apps.testing.services.results import PERM, lab_rows_from_file, results_import
-from apps.web.forms import BootstrapForm
 
 PERIODS = (7, 30, 90)  # days the turnaround, positives and school pages look back
 ERRORS_SHOWN = 200

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
+from apps.core.forms import BootstrapForm
 from apps.orgs.models import School, SchoolClass
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
 from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
 from apps.testing.services import rounds as services
-from apps.web.forms import BootstrapForm
 
 ROUNDS_SHOWN = 100
 

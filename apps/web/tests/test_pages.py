@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from apps.access.models import AccessLog, ApiToken
-from apps.core.testing.world import PASSWORD
+from shaodian.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""apps.core.db: hand-written statements for the hot paths, prepared on PostgreSQL."""
+"""apps.core.db: hand-written statements for the hot paths, prepared on PostgreSQL, tried on
+the project's own tables (here, not in apps/core/tests, because core imports no app)."""
 
 from datetime import timedelta
 from decimal import Decimal

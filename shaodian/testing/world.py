@@ -113,12 +113,20 @@ def _school(world, key, name, code, bureau, region, hospital):
 
 def build_world() -> World:
     """Create the test province; returns handles to every object and persona."""
-    from apps.access.models import RoleAssignment
-    from apps.orgs.models import Bureau, Hospital
-    from apps.people.models import Guardianship, HouseholdMember
-
     ensure_regions()
     w = World()
+    _bureaus(w)
+    a = _school(w, "a", "金水区第一中学", "4101050001", w.bureaus["jinshui"], "410105", w.hospital)
+    b = _school(w, "b", "涧西区实验中学", "4103050001", w.bureaus["jianxi"], "410305", None)
+    _roles(w, a, b)
+    _teachers(w)
+    _people(w, a, b)
+    return w
+
+
+def _bureaus(w):
+    from apps.orgs.models import Bureau, Hospital
+
     province = Bureau.objects.create(name="河南省教育厅", level="province", region_id="410000")
     zz = Bureau.objects.create(
         name="郑州市教育局", level="city", region_id="410100", parent=province
@@ -134,9 +142,11 @@ def build_world() -> World:
     )
     w.hospital = Hospital.objects.create(name="金水区人民医院", region_id="410105")
 
-    a = _school(w, "a", "金水区第一中学", "4101050001", js, "410105", w.hospital)
-    b = _school(w, "b", "涧西区实验中学", "4103050001", jx, "410305", None)
 
+def _roles(w, a, b):
+    from apps.access.models import RoleAssignment
+
+    province, js, zy, ly = (w.bureaus[k] for k in ("province", "jinshui", "zhongyuan", "luoyang"))
     roles = [
         ("province", "省厅管理员", "province_admin", {"bureau": province}),
         ("jinshui_bureau", "金水区教育局", "bureau_admin", {"bureau": js}),
@@ -153,6 +163,8 @@ def build_world() -> World:
     for username, display, role, node in roles:
         RoleAssignment.objects.create(user=_user(w, username, display), role=role, **node)
 
+
+def _teachers(w):
     for key, display in (
         ("teacher_a1", "王老师"),
         ("teacher_a2", "李老师"),
@@ -162,6 +174,10 @@ def build_world() -> World:
     for key, klass in (("teacher_a1", "a_c1"), ("teacher_a2", "a_c2"), ("teacher_b1", "b_c1")):
         w.classes[klass].teacher = w.users[key]
         w.classes[klass].save()
+
+
+def _people(w, a, b):
+    from apps.people.models import Guardianship, HouseholdMember
 
     _person(w, "a1_student", a, "student", "A2024001", "张小明", klass=w.classes["a_c1"], seq=11)
     _person(w, "a1_student2", a, "student", "A2024002", "刘小红", klass=w.classes["a_c1"], seq=12)
@@ -188,18 +204,8 @@ def build_world() -> World:
     Guardianship.objects.create(
         school=a, person=w.persons["a1_student"], user=guardian, relation="父亲"
     )
-    HouseholdMember.objects.create(
-        school=a,
-        person=w.persons["a1_student"],
-        name="张奶奶",
-        relation="祖母",
-        residence_region_id="410105",
-    )
-    HouseholdMember.objects.create(
-        school=a,
-        person=w.persons["a2_student"],
-        name="陈爷爷",
-        relation="祖父",
-        residence_region_id="410105",
-    )
-    return w
+    for key, name, relation in (("a1_student", "张奶奶", "祖母"), ("a2_student", "陈爷爷", "祖父")):
+        HouseholdMember.objects.create(
+            school=a, person=w.persons[key], name=name, relation=relation,
+            residence_region_id="410105",
+        )

@@ -1,5 +1,6 @@
 """core.db.copy_rows: rows sent with COPY as they come, in text or binary format, into the
-model's table or a staging table with the same columns."""
+model's table or a staging table with the same columns. Here, not in apps/core/tests: it
+copies into a domain table, and core imports no app."""
 
 from datetime import date
 from decimal import Decimal
