@@ -174,6 +174,10 @@ PERMISSIONS_POLICY = env_str(
 if SECURE_HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    # The deployment's own host and its subdomains speak HTTPS only; set 0 for a host
+    # whose subdomains are not all served over HTTPS.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHAODIAN_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SHAODIAN_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
