@@ -1,12 +1,15 @@
-"""The access log: who looked at an unmasked ID number or at health data, when, and why.
+"""The access log: who looked at an unmasked ID number or at health or travel data, when,
+and why.
 
 Called by every service that shows such data, in the same transaction as the read, so a
 view that is not recorded does not happen. The log holds the object's id, never its content.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import models
+from django.utils import timezone
 
 from apps.access.models import AccessLog
 
@@ -41,3 +44,20 @@ def access_record(
         reason=(reason or "").strip()[:_REASON_MAX],
         ip=ip or None,
     )
+
+
+# A page that refreshes itself (a class roll every 30 s) is one look, not one a poll.
+VIEW_REPEAT = timedelta(minutes=10)
+
+
+def access_view(*, request, action: str, obj: models.Model, fields: str) -> None:
+    """Record that the signed-in user looked at health, travel or test data of `obj` (a
+    person, a class, a school): action "view_health", "view_travel" or "view_tests". The
+    same look again within VIEW_REPEAT is already recorded."""
+    user = request.user
+    seen = AccessLog.objects.filter(
+        user=user, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+        at__gte=timezone.now() - VIEW_REPEAT).exists()
+    if not seen:
+        access_record(user=user, action=action, obj=obj, fields=fields,
+                      ip=request.META.get("REMOTE_ADDR"))

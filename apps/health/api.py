@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import NinjaJSONEncoder
 
+from apps.access.audit import access_view
 from apps.core.crypto import keyed_hash
 from apps.core.pagination import CappedPageNumberPagination
 from apps.health import conf, selectors, services
@@ -125,6 +126,7 @@ def _roll_person(row: dict) -> RollPerson:
             summary="A class's roll for a slot today: checked in, late, missing")
 def class_roll(request, class_id: int, slot: str | None = None):
     klass = selectors.class_get(user=request.user, pk=class_id)
+    access_view(request=request, action="view_health", obj=klass, fields="checkins")
     now = timezone.now()
     day = timezone.localdate(now)
     slot = slot if slot in conf.SLOTS else conf.current_slot(now)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.access.audit import access_view
 from apps.access.grants import grants_for
 from apps.core.crypto import keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
@@ -178,6 +179,7 @@ def roll(request, pk: int):
 
 
 def _roll_context(request, klass) -> dict:
+    access_view(request=request, action="view_health", obj=klass, fields="checkins")
     now = timezone.now()
     day, slot = timezone.localdate(now), _slot_arg(request)
     return {

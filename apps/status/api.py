@@ -7,7 +7,9 @@ from django.conf import settings
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
+from apps.people.selectors import person_get
 from apps.status import selectors
 
 router = Router(tags=["status"])
@@ -59,13 +61,17 @@ class StatusChangeOut(Schema):
 
 @router.get("/persons/{person_id}/status", response=StatusOut)
 def person_status(request, person_id: int):
-    return selectors.person_status(user=request.user, person=person_id)
+    person = person_get(user=request.user, pk=person_id, perm="status.view")
+    access_view(request=request, action="view_health", obj=person, fields="status")
+    return selectors.person_status(user=request.user, person=person)
 
 
 @router.get("/persons/{person_id}/status/history", response=list[StatusChangeOut])
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def person_status_history(request, person_id: int):
-    return selectors.status_history(user=request.user, person=person_id)
+    person = person_get(user=request.user, pk=person_id, perm="status.view")
+    access_view(request=request, action="view_health", obj=person, fields="status_history")
+    return selectors.status_history(user=request.user, person=person)
 
 
 @router.get("/status/counts", response=dict[str, int])

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
 from apps.people.models import Person
 from apps.people.selectors import person_get
@@ -89,6 +90,7 @@ def trips_declare(request, person_id: int, payload: TripIn):
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def trips_list(request, person_id: int):
     person = person_get(user=request.user, pk=person_id, perm="travel.view")
+    access_view(request=request, action="view_travel", obj=person, fields="trips")
     return selectors.person_trips(user=request.user, person=person)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.access.audit import access_view
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.people.models import Person, PersonKind, Residence
 from apps.people.selectors import person_get, person_household, search_filter
@@ -48,6 +49,7 @@ def choose_person(request):
 @require_GET
 def person_declarations(request, pk: int):
     person = person_get(user=request.user, pk=pk, perm="travel.view")
+    access_view(request=request, action="view_travel", obj=person, fields="trips,exposures")
     return render(request, "travel/person.html", {
         "person": person,
         "trips": selectors.person_trips(user=request.user, person=person)[:200],

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
+from apps.access.audit import access_view
 from apps.access.grants import has_perm_anywhere
 from apps.access.models import ApiToken
 from apps.access.services import (
@@ -221,7 +222,10 @@ def _person_context(request, person: Person) -> dict:
 @require_GET
 def person_detail(request, pk: int):
     person = people_selectors.person_get(user=request.user, pk=pk)
-    return render(request, "web/people/detail.html", _person_context(request, person))
+    context = _person_context(request, person)
+    if context.get("status_panel"):
+        access_view(request=request, action="view_health", obj=person, fields="status")
+    return render(request, "web/people/detail.html", context)
 
 
 @login_required

@@ -43,3 +43,49 @@ def test_it_cuts_an_overlong_reason(world):
     entry = access_record(user=world.users["province"], action="view",
                           obj=world.persons["a1_student"], fields="doc_number", reason="x" * 500)
     assert len(AccessLog.objects.get(pk=entry.pk).reason) == 200
+
+
+def _views(user) -> list[tuple[str, str, str, str]]:
+    return list(AccessLog.objects.filter(user=user).order_by("pk").values_list(
+        "action", "object_type", "object_id", "fields"))
+
+
+@pytest.mark.parametrize(("who", "path", "expected"), [
+    ("teacher_a1", "/people/{a1}/", ("view_health", "people.person", "{a1}", "status")),
+    ("teacher_a1", "/declarations/person/{a1}/",
+     ("view_travel", "people.person", "{a1}", "trips,exposures")),
+    ("teacher_a1", "/api/v1/persons/{a1}/status",
+     ("view_health", "people.person", "{a1}", "status")),
+    ("teacher_a1", "/api/v1/persons/{a1}/status/history",
+     ("view_health", "people.person", "{a1}", "status_history")),
+    ("teacher_a1", "/api/v1/persons/{a1}/trips", ("view_travel", "people.person", "{a1}", "trips")),
+    ("teacher_a1", "/health/class/", ("view_health", "orgs.schoolclass", "{c1}", "checkins")),
+    ("teacher_a1", "/api/v1/health/classes/{c1}/roll",
+     ("view_health", "orgs.schoolclass", "{c1}", "checkins")),
+])
+def test_it_records_each_look_at_health_and_travel_data(world, client, who, path, expected):
+    ids = {"a1": world.persons["a1_student"].pk, "c1": world.classes["a_c1"].pk}
+    client.force_login(world.users[who])
+    assert client.get(path.format(**ids)).status_code == 200
+    assert _views(world.users[who]) == [tuple(part.format(**ids) for part in expected)]
+
+
+def test_it_records_a_page_that_refreshes_itself_once_per_ten_minutes(world, client, clock):
+    from datetime import timedelta
+
+    klass = world.classes["a_c1"]
+    client.force_login(world.users["teacher_a1"])
+    for _ in range(3):  # htmx asks for the roll every 30 s
+        client.get(f"/health/class/{klass.pk}/roll/")
+    assert len(_views(world.users["teacher_a1"])) == 1
+    clock.shift(timedelta(minutes=11))
+    client.get(f"/health/class/{klass.pk}/roll/")
+    assert len(_views(world.users["teacher_a1"])) == 2
+
+
+def test_it_records_no_look_that_was_refused(world, client):
+    client.force_login(world.users["teacher_a2"])
+    person = world.persons["a1_student"]
+    assert client.get(f"/api/v1/persons/{person.pk}/status").status_code == 404
+    assert client.get(f"/declarations/person/{person.pk}/").status_code == 404
+    assert not AccessLog.objects.exists()
