@@ -78,7 +78,7 @@ lint: install
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench --readme
 
 clean:
 	rm -rf $(VENV) node_modules build data

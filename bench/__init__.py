@@ -12,9 +12,16 @@ regions loaded (see __main__.py), runs the benchmarks asked for (all by default)
 one line per result: `bench <name>: <figure> <unit> (target <target>)`.
 """
 
+import operator
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# A target that is a goal starts with a comparison and a number ("< 600 s", ">= 0.5",
+# ">= 15000 rows/s, 1000000 rows"); anything else ("a phase of the above") only informs.
+_GOAL = re.compile(r"^\s*(<=|>=|<|>)\s*([0-9][0-9,]*(?:\.[0-9]+)?)")
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 @dataclass(frozen=True)
@@ -24,12 +31,24 @@ class Result:
     unit: str
     target: str
 
+    def goal(self) -> tuple[str, float] | None:
+        """The comparison and number the figure must meet, or None for a figure that only
+        informs."""
+        found = _GOAL.match(self.target)
+        return (found.group(1), float(found.group(2).replace(",", ""))) if found else None
+
+    @property
+    def missed(self) -> bool:
+        goal = self.goal()
+        return goal is not None and not _COMPARE[goal[0]](self.figure, goal[1])
+
     def line(self) -> str:
         # Two decimals below 10: a ratio of 0.47 must not print as the 0.5 it misses.
         size = abs(self.figure)
         figure = (f"{self.figure:.2f}" if size < 10 else f"{self.figure:.1f}" if size < 1000
                   else f"{self.figure:.0f}")
-        return f"bench {self.name}: {figure} {self.unit} (target {self.target})"
+        missed = " MISSED" if self.missed else ""
+        return f"bench {self.name}: {figure} {self.unit} (target {self.target}){missed}"
 
 
 @dataclass

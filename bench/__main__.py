@@ -10,7 +10,7 @@ import sys
 import bench
 from bench.database import bench_database
 
-HARNESS_MODULES = {"database", "province"}
+HARNESS_MODULES = {"database", "province", "readme"}
 
 
 def _load_benchmarks() -> None:
@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, help="size of the generated province (quick runs)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--readme", action="store_true",
+                        help="write this run's lines into README.md's benchmark block")
     args = parser.parse_args(argv)
     _load_benchmarks()
     if args.list:
@@ -47,13 +49,30 @@ def main(argv: list[str] | None = None) -> int:
             f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
             f"known: {', '.join(sorted(bench.REGISTRY))}"
         )
+    results = _run(args)
+    if args.readme:
+        from bench.readme import readme_write
+
+        readme_write([r.line() for r in results], sys.argv[1:] if argv is None else argv)
+    missed = [r for r in results if r.missed]
+    if missed:
+        print(f"bench: {len(missed)} target(s) missed: "
+              + "; ".join(f"{r.name} ({r.line().split(': ', 1)[1]})" for r in missed),
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run(args) -> list[bench.Result]:
+    results = []
     with bench_database(keep=args.keep) as (_url, scratch):
         _prepare_django()
         ctx = bench.Context(persons=args.persons, scratch=scratch)
         for name in args.names or sorted(bench.REGISTRY):
             for result in bench.REGISTRY[name](ctx):
                 print(result.line(), flush=True)
-    return 0
+                results.append(result)
+    return results
 
 
 if __name__ == "__main__":

@@ -170,6 +170,9 @@ def _apply(timings: dict) -> str:
                      if key in timings["apply"])
 
 
+MAX_TIMES_COPY = 40  # issue 18: the import may cost at most 40 times a bare COPY
+
+
 @benchmark("roster_import")
 def roster_import(ctx: Context) -> list[Result]:
     count = int(os.environ.get("SHAODIAN_BENCH_ROSTER_ROWS") or ctx.persons or ROWS)
@@ -188,7 +191,8 @@ def roster_import(ctx: Context) -> list[Result]:
                    f" write {timings['write']:.1f} s, foreign keys"
                    f" {timings['constraints']:.1f} s; in the write: {_apply(timings)}"),
             Result("roster_import_vs_copy", timings["total"] / copy_seconds, "x COPY time",
-                   "as low as possible"),
+                   f"<= {MAX_TIMES_COPY} x, judged against the COPY of the same rows in"
+                   " this run (machines differ, the ratio does not)"),
         ]
 
     return undone(run)  # someone's database is left as it was

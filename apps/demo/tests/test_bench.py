@@ -45,3 +45,52 @@ def test_it_measures_generation_and_leaves_a_given_database_as_it_was(regions):
     ]
     assert results[0].figure > 0 and results[0].target == "< 0.03 s"
     assert Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(("figure", "target", "missed"), [
+    (599.0, "< 600 s", False), (600.0, "< 600 s", True), (600.0, "<= 600 s", False),
+    (0.47, ">= 0.5", True), (0.5, ">= 0.5", False), (1000.0, "> 1000 verdicts/s", True),
+    (19364.0, ">= 15000 rows/s, 1000000 rows, 123 MB xlsx", False),
+    (80.9, "<= 40 x, judged against the COPY", True),
+    (12.0, "a phase of the above", False), (3.0, "at 32 connections", False),
+    (20000.0, ">= 19,155 rows/s", False),
+])
+def test_it_judges_a_figure_against_its_target(figure, target, missed):
+    result = bench.Result("x", figure, "u", target)
+    assert result.missed is missed
+    assert result.line().endswith(" MISSED") is missed
+
+
+def test_it_exits_non_zero_naming_every_missed_target(monkeypatch, capsys):
+    from bench import __main__ as harness
+
+    results = [bench.Result("fast_enough", 5.0, "s", "< 10 s"),
+               bench.Result("too_slow", 12.0, "s", "< 10 s"),
+               bench.Result("too_few", 400.0, "x/s", ">= 1000 x/s"),
+               bench.Result("note", 3.0, "ms", "a phase")]
+    monkeypatch.setattr(harness, "_run", lambda args: results)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert "2 target(s) missed" in err and "too_slow" in err and "too_few" in err
+    assert "fast_enough" not in err and "note" not in err
+    monkeypatch.setattr(harness, "_run", lambda args: results[:1])
+    assert main([]) == 0
+
+
+def test_it_writes_the_runs_lines_into_the_readme_block(tmp_path):
+    from datetime import date
+
+    from bench.readme import BEGIN, END, block_lines, readme_write
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# x\n\n{BEGIN}\n```\nbench a: 1.00 s (target < 2 s)  # old\n"
+                      f"bench b: 3.00 s (target < 4 s)  # old\n```\n{END}\n\nafter\n",
+                      encoding="utf-8")
+    readme_write(["bench b: 2.00 s (target < 4 s)", "bench c: 5.00 s (target < 9 s)"],
+                 ["b", "--persons", "100"], readme=readme, today=date(2026, 12, 6))
+    text = readme.read_text(encoding="utf-8")
+    stamp = "  # 2026-12-06, python -m bench b --persons 100"
+    assert block_lines(text) == ["bench a: 1.00 s (target < 2 s)  # old",
+                                 "bench b: 2.00 s (target < 4 s)" + stamp,
+                                 "bench c: 5.00 s (target < 9 s)" + stamp]
+    assert text.startswith("# x\n\n") and text.endswith(f"{END}\n\nafter\n")
