@@ -51,6 +51,9 @@ PERSONAL = frozenset({Role.SELF, Role.GUARDIAN})
 
 # role -> every permission it holds, filled by collect() from the apps' permissions modules.
 PERMISSIONS: dict[str, frozenset[str]] = {}
+# membership (a grant that comes from sitting on something, not from a role, such as a
+# school's task force) -> its permissions, from the modules' `MEMBERSHIPS`.
+MEMBERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {}
 
 
 def _modules(app_names):
@@ -75,9 +78,15 @@ def declared(app_names) -> dict[str, frozenset[str]]:
 
 
 def collect(app_names) -> dict[str, frozenset[str]]:
-    """Fill PERMISSIONS (role -> permissions) from the apps' declarations, in place."""
+    """Fill PERMISSIONS (role -> permissions) and MEMBERSHIP_PERMISSIONS from the apps'
+    declarations, in place."""
+    app_names = list(app_names)
     perms = declared(app_names)
     PERMISSIONS.clear()
     PERMISSIONS.update({role: frozenset(p for p, roles in perms.items() if role in roles)
                         for role in Role})
+    MEMBERSHIP_PERMISSIONS.clear()
+    for _name, module in _modules(app_names):
+        MEMBERSHIP_PERMISSIONS.update({membership: frozenset(granted) for membership, granted
+                                       in getattr(module, "MEMBERSHIPS", {}).items()})
     return PERMISSIONS

@@ -16,3 +16,10 @@ PERMISSIONS = {
     "emergency.respond": EPIDEMIC_OFFICE,
 }
 
+# A school's task force (专班): each member with an account holds a grant on the school beside
+# any role they have (apps.access.grants): they read the school's plan, its runs and drills;
+# the leader also ticks any task of its runs. A task on a member is ticked by that member.
+MEMBERSHIPS = {
+    "task_force": {"emergency.plans"},
+    "task_force_lead": {"emergency.plans", "emergency.lead"},
+}

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.grants import grants_for, has_perm_anywhere
+from apps.access.grants import role_grants
+from apps.access.rules import has_org_perm, has_org_role, has_perm_anywhere
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,12 @@ APP_MENUS = (
 )
 
 
-def _staff_perm(user, perm: str) -> bool:
-    """A permission held above the person level: students, staff and guardians see their own
-    record on the home page, not a list of one."""
-    return any(perm in g.permissions and g.level != "person" for g in grants_for(user))
-
-
 def _entries(user) -> list[MenuEntry]:
     entries = [MenuEntry("web:home", _("Home"), "house")]
     if has_perm_anywhere(user, "orgs.view"):
         entries.append(MenuEntry("web:org_tree", _("Organisations"), "diagram-3"))
         entries.append(MenuEntry("policy:index", _("Policy"), "journal-check"))
-    if _staff_perm(user, "people.view"):
+    if has_org_perm(user, "people.view"):
         entries.append(MenuEntry("web:person_list", _("People"), "people"))
     if has_perm_anywhere(user, "rosters.import"):
         entries.append(MenuEntry("rosters:import", _("Roster import"), "upload"))
@@ -49,7 +44,7 @@ def _entries(user) -> list[MenuEntry]:
     for module in APP_MENUS:
         entries.extend(importlib.import_module(module).entries(user))
     # Tokens are for gate terminals and integrations, which organisational roles run.
-    if any(g.level != "person" for g in grants_for(user)):
+    if has_org_role(user):
         entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))
     return entries
 
@@ -104,7 +99,7 @@ def role_labels(user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     seen, labels = set(), []
-    for g in grants_for(user):
+    for g in role_grants(user):
         key = (g.role, g.label)
         if key not in seen:
             seen.add(key)

@@ -1,5 +1,5 @@
 """Permissions are declared by each app (apps/<app>/permissions.py) and collected into the role
-table; every permission the code asks for is declared."""
+table; every permission the code asks for is declared; a task force's membership is a grant."""
 
 import re
 from pathlib import Path
@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from apps.access.roles import PERMISSIONS, Role, collect, declared
+from apps.access.grants import TASK_FORCE, TASK_FORCE_LEAD, compute_grants, grants_for
+from apps.access.roles import MEMBERSHIP_PERMISSIONS, PERMISSIONS, Role, collect, declared
+from apps.access.rules import has_org_role, may, school_ids_granted
+from apps.access.services import api_token_authenticate, api_token_create, user_permissions
+from apps.access.services import token_touches_flush as flush_touches
 
 APPS = Path(settings.BASE_DIR) / "apps"
 pytestmark = pytest.mark.django_db
@@ -55,7 +59,8 @@ def _asked_permissions() -> set[str]:
     """Every literal permission the code asks for: restrict(…, "x.y"), the rules family, and
     module constants naming one (VIEW = "emergency.view")."""
     labels = {name.split(".")[-1] for name in OURS} | {"clusters"}
-    call = re.compile(r"(?:restrict|has_perm_anywhere|_granted|permits)\(\s*[\w.\[\]\"']+,"
+    call = re.compile(r"(?:restrict|has_perm_anywhere|has_org_perm|has_perm_at|may|"
+                      r"school_ids_granted|may_in_region|_granted|permits)\(\s*[\w.\[\]\"']+,"
                       r"\s*\"([a-z_]+\.[a-z_]+)\"")
     constant = re.compile(r"^[A-Z_]+ = \"([a-z_]+\.[a-z_]+)\"", re.M)
     found = set()
@@ -69,7 +74,66 @@ def _asked_permissions() -> set[str]:
 
 
 def test_it_declares_every_permission_the_code_asks_for():
-    held = set().union(*PERMISSIONS.values())
+    held = set().union(*PERMISSIONS.values(), *MEMBERSHIP_PERMISSIONS.values())
     asked = _asked_permissions()
-    assert {"emergency.report", "people.view", "gate.verdict"} <= asked
+    assert {"emergency.report", "people.view", "gate.verdict", "emergency.plans"} <= asked
     assert asked - held == set()
+
+
+def _join(world, username, *, lead=False, school="a"):
+    from apps.emergency.plans import task_force_member_add
+
+    task_force_member_add(actor=world.users[f"school_{school}_admin"],
+                          school_id=world.schools[school].pk,
+                          user_id=world.users[username].pk, duty="security", lead=lead)
+    return type(world.users[username]).objects.get(pk=world.users[username].pk)
+
+
+def test_it_grants_a_task_force_member_the_task_forces_permissions_on_the_school(world):
+    gate = _join(world, "gate_a")
+    member = [g for g in grants_for(gate) if g.role == TASK_FORCE]
+    assert [(g.level, g.school_ids, g.permissions) for g in member] == [
+        ("school", (world.schools["a"].pk,), frozenset({"emergency.plans"}))]
+    assert grants_for(gate)[-1] is member[0]  # after every role
+    school = world.schools["a"]
+    assert may(gate, "emergency.plans", type(school), school.pk)
+    assert not may(gate, "emergency.lead", type(school), school.pk)
+    assert not may(gate, "emergency.plans", type(school), world.schools["b"].pk)
+    # Not an organisational role: no token menu, no role listed, nothing to put on a token.
+    assert has_org_role(gate) == has_org_role(world.users["gate_a"])
+    assert "emergency.plans" not in user_permissions(gate)
+    assert school_ids_granted(gate, "emergency.view") == frozenset()
+
+
+def test_it_grants_the_leader_ticking_too_and_no_organisational_role(world):
+    from apps.access.models import User
+
+    # A member of staff whose account holds no role: only their own record.
+    clerk = User.objects.create_user(username="clerk", password="x-very-long-pass")
+    world.persons["a_staff"].user = clerk
+    world.persons["a_staff"].save()
+    world.users["clerk"] = clerk
+    clerk = _join(world, "clerk", lead=True)
+    leader = [g for g in grants_for(clerk) if g.role == TASK_FORCE_LEAD]
+    assert [g.permissions for g in leader] == [frozenset({"emergency.plans", "emergency.lead"})]
+    assert [g.role for g in grants_for(clerk)] == [Role.SELF, TASK_FORCE_LEAD]
+    assert not has_org_role(clerk)
+
+
+def test_it_reads_task_force_grants_in_the_same_one_query(world, django_assert_num_queries):
+    gate = _join(world, "gate_a")
+    with django_assert_num_queries(1):
+        grants = compute_grants(gate)
+    assert {g.role for g in grants} == {Role.GATE_OFFICER, TASK_FORCE}
+
+
+def test_it_keeps_a_members_task_force_grant_through_a_narrowed_token(world,
+                                                                       django_assert_num_queries):
+    gate = _join(world, "gate_a")
+    _token, raw = api_token_create(user=gate, name="t", permissions=["gate.verdict"])
+    flush_touches()
+    with django_assert_num_queries(1):
+        found = api_token_authenticate(raw)
+    by_role = {g.role: g.permissions for g in found._shaodian_grants}
+    assert by_role == {Role.GATE_OFFICER: frozenset({"gate.verdict"}),
+                       TASK_FORCE: frozenset({"emergency.plans"})}
