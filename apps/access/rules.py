@@ -2,7 +2,8 @@
 
 A permission is declared with the roles that hold it in `apps/<app>/permissions.py`; a user
 holds it through a grant (a role on a node, or a school's task force). Menus, views,
-selectors and services ask here, never by walking the grants themselves:
+selectors and services ask their yes-or-no questions here rather than walking the grants
+(code that builds a filter or a page from the grants, such as core.scoping, still reads them):
 
 - `has_perm_anywhere(user, perm)`: on any grant (the menu entry that leads to a scoped page);
 - `has_org_perm(user, perm)`: on a grant above the person level (a role on a class, unit,
