@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from apps.absence.models import Cluster, ClusterStatus, SickAbsence
-from apps.access.grants import grants_for
+from apps.access.rules import has_org_perm
 
 ABSENCE_FILTERS = ("open", "cause_overdue", "returning_today", "all")
 
@@ -40,13 +40,8 @@ def absence_get(*, user, pk: int, perm: str = "absence.view") -> SickAbsence:
             "return_checked_by"), pk=pk)
 
 
-def _organisational(user) -> bool:
-    return any("absence.view" in g.permissions and g.level != "person"
-               for g in grants_for(user))
-
-
 def clusters_visible(user) -> QuerySet[Cluster]:
-    if not _organisational(user):
+    if not has_org_perm(user, "absence.view"):
         return Cluster.objects.none()
     return Cluster.objects.restrict(user, "absence.view").select_related(
         "school__region", "school__bureau", "klass", "dorm_room", "reported_by")

@@ -17,7 +17,7 @@ from apps.absence import selectors, services
 from apps.absence.forms import AbsenceForm, CauseForm, CloseForm, ReportForm, ReturnForm
 from apps.absence.models import Cluster, SickAbsence
 from apps.absence.report import draft_text, report_rows
-from apps.access.grants import grants_for, has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, has_perm_at
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.people.models import Person
 from apps.people.selectors import search_filter
@@ -164,8 +164,7 @@ def cluster_list(request):
 
 
 def _sees_many_schools(user) -> bool:
-    return any(g.level == "region" and "absence.view" in g.permissions
-               for g in grants_for(user))
+    return has_perm_at(user, "absence.view", ("region",))
 
 
 def _summary_chart(summary: list[dict]) -> dict:

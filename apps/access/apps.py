@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class AccessConfig(AppConfig):
@@ -11,3 +11,8 @@ class AccessConfig(AppConfig):
         from apps.core.scoping import set_grants_provider
 
         set_grants_provider(grants_for)
+
+        from apps.access.roles import collect
+
+        # Each app's permissions (apps/<app>/permissions.py) make the role table.
+        collect(c.name for c in apps.get_app_configs() if c.name.startswith("apps."))

@@ -1,12 +1,19 @@
-"""A user's grants: every (role, node) they hold, from the four places roles live.
+"""A user's grants: every (role, node) they hold, from the five places roles live.
 
 RoleAssignment rows, the classes whose teacher they are, the children they are guardian
-of, and their own person record. Computed once per user object (once per request).
+of, their own person record, and the task forces they sit on (a grant on the school carrying
+the task force's permissions, apps/emergency/permissions.py `MEMBERSHIPS`). Computed once
+per user object (once per request). Questions about them: apps.access.rules.
 """
 
 from dataclasses import dataclass, field
 
-from apps.access.roles import PERMISSIONS, Role
+from apps.access.roles import MEMBERSHIP_PERMISSIONS, PERMISSIONS, Role
+
+# Grants that come from sitting on a school's task force, not from a role: never narrowed by
+# a token's permissions (a member reads their school's plan through any token, as before).
+TASK_FORCE, TASK_FORCE_LEAD = "task_force", "task_force_lead"
+TASK_FORCE_ROLES = frozenset({TASK_FORCE, TASK_FORCE_LEAD})
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,8 @@ def _perms(role: str) -> frozenset[str]:
 
 # Every place a user's roles live, in one round trip: role assignments (with their node's
 # name and region code), the classes they teach, the children they are guardian of, their
-# own person record. A guardian checking in at 7 a.m. pays for this on their first request.
+# own person record, the task forces they sit on. A guardian checking in at 7 a.m. pays for
+# this on their first request.
 _GRANTS_SQL = """
 SELECT 0 AS src, ra.id AS ord, ra.role, ra.bureau_id, b.level,
        CASE b.level WHEN 'province' THEN b.province_code WHEN 'city' THEN b.city_code
@@ -79,8 +87,13 @@ SELECT 3, p.id, NULL, NULL, NULL, NULL, NULL, p.unit_id, p.school_id, p.klass_id
        p.name, NULL, p.kind, p.residence, p.active
   FROM people_person p
  WHERE p.user_id = {user} AND p.active
+UNION ALL
+SELECT 4, tf.id, CASE WHEN tf.lead THEN 'task_force_lead' ELSE 'task_force' END, NULL, NULL,
+       NULL, NULL, NULL, tf.school_id, NULL, NULL, s.name, NULL, NULL, NULL, NULL
+  FROM emergency_taskforcemember tf JOIN orgs_school s ON s.id = tf.school_id
+ WHERE tf.user_id = {user}
 """
-_ASSIGNMENT, _TEACHER, _GUARDIAN, _SELF = range(4)
+_ASSIGNMENT, _TEACHER, _GUARDIAN, _SELF, _TASK_FORCE = range(5)
 
 
 def grants_sql(user: str) -> str:
@@ -97,6 +110,9 @@ def _grant(row: tuple) -> Grant:
         return Grant(Role.CLASS_TEACHER, "klass", _perms(Role.CLASS_TEACHER),
                      school_ids=(school_id,), unit_ids=(unit_id,), klass_ids=(klass_id,),
                      label=f"{label} · {unit_label}")
+    if src == _TASK_FORCE:
+        return Grant(role, "school", MEMBERSHIP_PERMISSIONS[role], school_ids=(school_id,),
+                     label=label)
     if src in (_GUARDIAN, _SELF):
         role = Role.GUARDIAN if src == _GUARDIAN else Role.SELF
         return Grant(role, "person", _perms(role), school_ids=(school_id,),
@@ -120,7 +136,7 @@ def compute_grants(user) -> list[Grant]:
     from apps.core.db import prepared_cursor
 
     with prepared_cursor() as cursor:  # planned once per connection: 0.6 ms saved a time
-        cursor.execute(_BY_USER_ID, [user.pk] * 4)
+        cursor.execute(_BY_USER_ID, [user.pk] * 5)
         return grants_from_rows(cursor.fetchall())
 
 
@@ -129,10 +145,11 @@ _BY_USER_ID = grants_sql("%s") + " ORDER BY 1, 2"
 
 def grants_from_rows(rows) -> list[Grant]:
     """Grants from rows of `grants_sql`, in (src, ord) order; a row of NULLs (an outer join
-    that found none) gives nothing."""
+    that found none) gives nothing. Task-force grants come last, after every role."""
     rows = [r for r in rows if r[0] is not None]
     selves = [r for r in rows if r[0] == _SELF][:1]  # one own record: the first active one
-    return [_grant(r) for r in rows if r[0] != _SELF] + [_grant(r) for r in selves]
+    roles = [r for r in rows if r[0] not in (_SELF, _TASK_FORCE)]
+    return [_grant(r) for r in [*roles, *selves, *(r for r in rows if r[0] == _TASK_FORCE)]]
 
 
 def grants_for(user) -> list[Grant]:
@@ -145,11 +162,17 @@ def grants_for(user) -> list[Grant]:
 def grants_keep(user, grants: list[Grant]) -> list[Grant]:
     """Keep the user's grants on the user object (narrowed to an API token's permissions)."""
     token_perms = getattr(user, "_shaodian_token_permissions", None)
-    if token_perms:  # an API token limited to some permissions narrows every grant
-        grants = [Grant(**{**g.__dict__, "permissions": g.permissions & frozenset(token_perms)})
+    if token_perms:  # an API token limited to some permissions narrows every role's grant
+        grants = [g if g.role in TASK_FORCE_ROLES else
+                  Grant(**{**g.__dict__, "permissions": g.permissions & frozenset(token_perms)})
                   for g in grants]
     user._shaodian_grants = grants
     return grants
+
+
+def role_grants(user) -> list[Grant]:
+    """The grants that come from a role (for listing a user's roles), not a task force."""
+    return [g for g in grants_for(user) if g.role not in TASK_FORCE_ROLES]
 
 
 def has_perm_anywhere(user, perm: str) -> bool:

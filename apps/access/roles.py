@@ -1,7 +1,12 @@
 """Roles, the node of the org tree each is held on, and what each may do.
 
-Pure data: a new permission is one line in PERMISSIONS and the roles that get it.
+Each app declares its permissions and the roles that hold them in `apps/<app>/permissions.py`
+(`PERMISSIONS = {"<app>.<perm>": {Role...}}`); `collect()` turns them into `PERMISSIONS` (role
+-> frozenset of permissions) when the access app is ready (apps.access.apps).
 """
+
+import importlib
+import importlib.util
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,160 +41,52 @@ ROLE_NODE = {
     Role.GUARDIAN: "person",
 }
 
-_ADMIN = {
-    "orgs.view", "orgs.change", "people.view", "people.change", "people.reveal_id",
-    "people.history", "access.view_log", "access.manage_roles",
-}
-PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_ADMIN: frozenset(_ADMIN | {"regions.change", "policy.choose", "policy.tighten"}),
-    Role.BUREAU_ADMIN: frozenset(_ADMIN - {"people.change"} | {"policy.tighten"}),
-    Role.SCHOOL_ADMIN: frozenset(_ADMIN | {"policy.tighten"}),
-    Role.UNIT_LEAD: frozenset({"orgs.view", "people.view"}),
-    Role.CLASS_TEACHER: frozenset({"orgs.view", "people.view", "people.change"}),
-    Role.OUTBREAK_REPORTER: frozenset({"orgs.view", "people.view"}),
-    # A gate officer sees only what a verdict needs: no lists, no details.
-    Role.GATE_OFFICER: frozenset({"gate.verdict"}),
-    Role.SAMPLER: frozenset({"testing.sample"}),
-    Role.HOSPITAL_LIAISON: frozenset({"orgs.view", "testing.view"}),
-    Role.SELF: frozenset({"people.view", "people.code"}),
-    Role.GUARDIAN: frozenset({"people.view", "people.code"}),
-}
+# Groups of roles the apps' permission modules name.
+ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN})
+REGION_ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN})
+EPIDEMIC_OFFICE = frozenset({Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER})
+# Those who look after people: the organisational roles that see lists of them.
+SEE_PEOPLE = ADMINS | {Role.UNIT_LEAD, Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER}
+PERSONAL = frozenset({Role.SELF, Role.GUARDIAN})
 
-# Risk areas: every organisational role sees them; the province and the bureaus designate
-# them. Declarations (报备): the roles that see people see them; the person, a guardian, the
-# class teacher and the school's epidemic office declare them.
-_RISK_AND_TRAVEL = {
-    Role.PROVINCE_ADMIN: {"risk.view", "risk.change", "travel.view"},
-    Role.BUREAU_ADMIN: {"risk.view", "risk.change", "travel.view"},
-    Role.SCHOOL_ADMIN: {"risk.view", "travel.view", "travel.declare"},
-    Role.UNIT_LEAD: {"risk.view", "travel.view"},
-    Role.CLASS_TEACHER: {"risk.view", "travel.view", "travel.declare"},
-    Role.OUTBREAK_REPORTER: {"risk.view", "travel.view"},
-    Role.GATE_OFFICER: {"risk.view"},
-    Role.SAMPLER: {"risk.view"},
-    Role.HOSPITAL_LIAISON: {"risk.view"},
-    Role.SELF: {"travel.view", "travel.declare"},
-    Role.GUARDIAN: {"travel.view", "travel.declare"},
-}
-PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _RISK_AND_TRAVEL.items()})
+# role -> every permission it holds, filled by collect() from the apps' permissions modules.
+PERMISSIONS: dict[str, frozenset[str]] = {}
+# membership (a grant that comes from sitting on something, not from a role, such as a
+# school's task force) -> its permissions, from the modules' `MEMBERSHIPS`.
+MEMBERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {}
 
-# Stored statuses (apps.status): those who see a person see their status and its reasons; a
-# gate officer reads only what a verdict needs (category, end date, whether it is current).
-_STATUS = {
-    Role.PROVINCE_ADMIN: {"status.view"},
-    Role.BUREAU_ADMIN: {"status.view"},
-    Role.SCHOOL_ADMIN: {"status.view"},
-    Role.UNIT_LEAD: {"status.view"},
-    Role.CLASS_TEACHER: {"status.view"},
-    Role.OUTBREAK_REPORTER: {"status.view"},
-    Role.GATE_OFFICER: {"status.gate"},
-    Role.SELF: {"status.view"},
-    Role.GUARDIAN: {"status.view"},
-}
-PERMISSIONS.update({role: PERMISSIONS[role] | perms for role, perms in _STATUS.items()})
 
-# Roster export (apps.rosters.export): the organisational roles that see lists export them,
-# within the same scope; a person or a guardian has no list to export.
-_EXPORT = (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.UNIT_LEAD,
-           Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER)
-PERMISSIONS.update({role: PERMISSIONS[role] | {"rosters.export"} for role in _EXPORT})
+def _modules(app_names):
+    for name in app_names:
+        if importlib.util.find_spec(f"{name}.permissions") is not None:
+            yield name, importlib.import_module(f"{name}.permissions")
 
-# Roster import (apps.rosters): the school's epidemic office for the whole school, a class
-# teacher for their own class; the people's own scope still decides which rows they may write.
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"rosters.import"} for role in (Role.SCHOOL_ADMIN,
-                                                                Role.CLASS_TEACHER)}
-)
 
-# Daily health (apps.health): a person, a guardian or the class teacher checks in; those who
-# look after people see the completion, late and missing lists and the abnormal ones.
-_SEE_PEOPLE = (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.UNIT_LEAD,
-               Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER)
-PERMISSIONS.update({role: PERMISSIONS[role] | {"health.view"} for role in _SEE_PEOPLE})
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"health.checkin"}
-     for role in (Role.SCHOOL_ADMIN, Role.CLASS_TEACHER, Role.SELF, Role.GUARDIAN)}
-)
+def declared(app_names) -> dict[str, frozenset[str]]:
+    """Every permission the apps named declare (module `<app>.permissions`, dict
+    `PERMISSIONS`: permission -> roles), checked for duplicates and unknown roles."""
+    found: dict[str, frozenset[str]] = {}
+    for name, module in _modules(app_names):
+        for perm, roles in getattr(module, "PERMISSIONS", {}).items():
+            if perm in found:
+                raise ValueError(f"{perm} is declared twice ({name})")
+            unknown = set(roles) - set(Role.values)
+            if unknown:
+                raise ValueError(f"{perm}: unknown roles {sorted(unknown)}")
+            found[perm] = frozenset(roles)
+    return found
 
-# Gate checks (apps.gate): the gate officer asks for verdicts; the school's epidemic office
-# may override a stop with a reason; schools and bureaus see the checks and the stops.
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"gate.view"}
-     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN,
-                  Role.OUTBREAK_REPORTER)}
-)
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"gate.override"}
-     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
-)
 
-# Sick absence and clusters (apps.absence): the class teacher, the person, a guardian and the
-# epidemic office report an absence; the class teacher and the outbreak reporter follow up its
-# cause; the outbreak reporter handles cluster alerts; bureaus and the hospital see them.
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"absence.view"}
-     for role in (*_SEE_PEOPLE, Role.HOSPITAL_LIAISON, Role.SELF, Role.GUARDIAN)}
-)
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"absence.report"}
-     for role in (Role.SCHOOL_ADMIN, Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER, Role.SELF,
-                  Role.GUARDIAN)}
-)
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"absence.followup", "clusters.handle"}
-     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
-)
-PERMISSIONS[Role.CLASS_TEACHER] = PERMISSIONS[Role.CLASS_TEACHER] | {"absence.followup"}
-
-# Testing (apps.testing): the school's epidemic office runs rounds; samplers scan; the lab
-# (through the designated hospital's liaison or a token) and the school import results.
-PERMISSIONS.update({role: PERMISSIONS[role] | {"testing.view"} for role in _SEE_PEOPLE})
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"testing.manage"}
-     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
-)
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"testing.results"}
-     for role in (Role.SCHOOL_ADMIN, Role.HOSPITAL_LIAISON)}
-)
-
-# Follow-ups (apps.followups): the people a follow-up is assigned to (class teachers, unit
-# leads) and the school's epidemic office see and complete them; bureaus see them.
-PERMISSIONS.update({role: PERMISSIONS[role] | {"followups.view"} for role in _SEE_PEOPLE})
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"followups.complete"}
-     for role in (Role.SCHOOL_ADMIN, Role.UNIT_LEAD, Role.CLASS_TEACHER,
-                  Role.OUTBREAK_REPORTER)}
-)
-
-# Modes (apps.emergency): a school's epidemic office switches its school's mode, a bureau
-# may order it; everyone who looks after people sees it.
-PERMISSIONS.update({role: PERMISSIONS[role] | {"emergency.view"} for role in _SEE_PEOPLE})
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"emergency.mode"}
-     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN)}
-)
-
-# Notifications (apps.notifications): every user reads their own inbox (no permission
-# needed); the school's epidemic office and the bureaus see the outside deliveries of the
-# messages about their schools; the school's epidemic office configures its school's channels
-# (WeCom/DingTalk robots, webhooks). The school admin reassigns follow-ups.
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"notifications.deliveries"}
-     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN,
-                  Role.OUTBREAK_REPORTER)}
-)
-PERMISSIONS[Role.SCHOOL_ADMIN] = PERMISSIONS[Role.SCHOOL_ADMIN] | {"notifications.channels",
-                                                                   "followups.assign"}
-
-# Case reports and triggers (apps.emergency): the province and the bureaus enter case
-# reports; a school's epidemic office answers its triggers; the designated hospital sees them.
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"emergency.report"}
-     for role in (Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN)}
-)
-PERMISSIONS.update(
-    {role: PERMISSIONS[role] | {"emergency.respond"}
-     for role in (Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER)}
-)
-PERMISSIONS[Role.HOSPITAL_LIAISON] = PERMISSIONS[Role.HOSPITAL_LIAISON] | {"emergency.view"}
+def collect(app_names) -> dict[str, frozenset[str]]:
+    """Fill PERMISSIONS (role -> permissions) and MEMBERSHIP_PERMISSIONS from the apps'
+    declarations, in place."""
+    app_names = list(app_names)
+    perms = declared(app_names)
+    PERMISSIONS.clear()
+    PERMISSIONS.update({role: frozenset(p for p, roles in perms.items() if role in roles)
+                        for role in Role})
+    MEMBERSHIP_PERMISSIONS.clear()
+    for _name, module in _modules(app_names):
+        MEMBERSHIP_PERMISSIONS.update({membership: frozenset(granted) for membership, granted
+                                       in getattr(module, "MEMBERSHIPS", {}).items()})
+    return PERMISSIONS

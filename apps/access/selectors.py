@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from apps.access.grants import grants_for
+from apps.access.grants import role_grants
 from apps.access.models import ApiToken
 from apps.access.roles import Role
 
@@ -31,7 +31,7 @@ def user_roles(user) -> list[RoleView]:
     return [
         RoleView(role=g.role, role_label=str(Role(g.role).label), scope_level=g.level,
                  scope_id=_scope_id(g), scope_name=g.label, permissions=sorted(g.permissions))
-        for g in grants_for(user)
+        for g in role_grants(user)
     ]
 
 

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.access.grants import grants_for, grants_from_rows, grants_keep, grants_sql
+from apps.access.grants import (
+    grants_for,
+    grants_from_rows,
+    grants_keep,
+    grants_sql,
+    role_grants,
+)
 from apps.access.models import ApiToken, LoginFailure, RoleAssignment, User
 from apps.access.roles import PERMISSIONS, ROLE_NODE, Role
 from apps.core.db import model_columns, model_from_row, prepared_cursor
@@ -106,7 +112,7 @@ def token_hash(raw: str) -> str:
 
 def user_permissions(user) -> frozenset[str]:
     """Every permission the user holds anywhere (narrowed when acting through a token)."""
-    return frozenset().union(*(g.permissions for g in grants_for(user)))
+    return frozenset().union(*(g.permissions for g in role_grants(user)))
 
 
 def _token_errors(*, user, name: str, permissions: list[str] | None, days: int) -> list[FieldError]:

@@ -5,10 +5,12 @@ each on the task-force member (apps.emergency.taskforce) holding the step's duty
 when nobody does), due at start + the step's minutes. The duties, the access rules and the
 school read that the task force, the plan versions and the drills share are here too.
 
-Who may do what: reading needs `emergency.view` on the school, or being on its task force;
-managing the task force and the plan needs `emergency.mode` on the school; starting a run
-needs `emergency.mode` or `emergency.respond` (the school's epidemic office answering its
-trigger); a task is ticked by its member, the task force's leader or a manager.
+Who may do what (apps.access.rules answers; apps/emergency/permissions.py declares): reading
+needs `emergency.view` on the school, or `emergency.plans`, the grant of its task force's
+members; managing the task force and the plan needs `emergency.mode` on the school; starting
+a run needs `emergency.mode` or `emergency.respond` (the school's epidemic office answering
+its trigger); a task is ticked by its member, or with `emergency.lead` (the task force's
+leader) or `emergency.mode` on the school.
 """
 
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.access.rules import may, may_any
 from apps.core.errors import FieldError, ValidationFailed
 from apps.emergency.models import PlanRun, PlanTask, SchoolTrigger, TaskForceMember
 from apps.orgs.models import School
@@ -28,6 +31,10 @@ from apps.orgs.models import School
 VIEW = "emergency.view"
 MANAGE = "emergency.mode"
 RESPOND = "emergency.respond"
+TASK_FORCE = "emergency.plans"  # held by the school's task force members (a grant)
+LEAD = "emergency.lead"  # held by the task force's leader
+START = (MANAGE, RESPOND)  # either starts a run
+TICK_ANY = (MANAGE, LEAD)  # either ticks any task of the school's runs
 ACKNOWLEDGE_STEP = "convene"  # the templates' "acknowledge the alert, convene" step
 
 
@@ -56,34 +63,19 @@ def duty_label(code: str) -> str:
 # ---- access ---------------------------------------------------------------------------------
 
 
-def may_manage(user, school_id: int) -> bool:
-    return School.objects.restrict(user, MANAGE).filter(pk=school_id).exists()
-
-
-def may_start(user, school_id: int) -> bool:
-    return may_manage(user, school_id) or School.objects.restrict(user, RESPOND).filter(
-        pk=school_id).exists()
-
-
-def is_member(user, school_id: int) -> bool:
-    return bool(user and user.is_authenticated) and TaskForceMember.objects.filter(
-        school_id=school_id, user_id=user.pk).exists()
-
-
 def school_for_read(user, school_id: int) -> School:
-    """The school when the user sees its emergency pages (scope, or task-force membership);
+    """The school when the user sees its emergency pages (scope, or its task force's grant);
     else 404."""
-    school = (School.objects.restrict(user, VIEW).filter(pk=school_id)
-              .select_related("hospital").first())
-    if school is None and is_member(user, school_id):
-        school = School.objects.select_related("hospital").get(pk=school_id)
-    if school is None:
-        raise Http404
-    return school
+    for perm in (VIEW, TASK_FORCE):
+        school = (School.objects.restrict(user, perm).filter(pk=school_id)
+                  .select_related("hospital").first())
+        if school is not None:
+            return school
+    raise Http404
 
 
 def check_manage(actor, school_id: int) -> None:
-    if not may_manage(actor, school_id):
+    if not may(actor, MANAGE, School, school_id):
         raise Http404
 
 
@@ -124,7 +116,7 @@ def plan_run_start(*, actor, school_id: int, trigger_id: int | None = None,
     trigger: starting again returns the run that exists. The members with accounts get an
     inbox message (drill-flagged in a drill: nothing goes outside). `actor=None` is the
     system (a trigger or a drill starting the plan)."""
-    if actor is not None and not may_start(actor, school_id):
+    if actor is not None and not may_any(actor, START, School, school_id):
         raise Http404
     try:
         with transaction.atomic():
@@ -196,10 +188,7 @@ def _task_for_tick(actor, task_id: int) -> PlanTask:
         raise Http404
     if task.member and task.member.user_id == actor.pk:
         return task
-    if TaskForceMember.objects.filter(school_id=task.school_id, user_id=actor.pk,
-                                      lead=True).exists():
-        return task
-    if may_manage(actor, task.school_id):
+    if may_any(actor, TICK_ANY, School, task.school_id):
         return task
     raise Http404
 
@@ -296,10 +285,6 @@ def task_state(task: PlanTask, now: datetime) -> str:
     if task.due_at < now:
         return "overdue"
     return "soon" if task.due_at - now <= timedelta(minutes=10) else "open"
-
-
-def may_tick(user, task: PlanTask, *, manager: bool, leader: bool) -> bool:
-    return manager or leader or bool(task.member and task.member.user_id == user.pk)
 
 
 def open_triggers(*, school_id: int):

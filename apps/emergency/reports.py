@@ -9,25 +9,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.access.grants import grants_for
+from apps.access.rules import may_in_region
 from apps.core.errors import FieldError, ValidationFailed
 from apps.emergency.models import CaseReport, CaseReportEvent, CaseReportStatus
 from apps.policy.engine.facts import region_within
 from apps.regions.selectors import region_resolve
 
 REPORT = "emergency.report"
+# A province admin records reports anywhere (trigger 1 comes from other provinces); a bureau
+# records reports inside its own area: apps.access.rules.may_in_region with these.
+IN_AREA = {"within": region_within, "beyond_province": True}
 OLDEST_DAYS = 30  # a report older than this is history, not a trigger
-
-
-def may_report(user, region_code: str) -> bool:
-    """A province admin records reports anywhere (trigger 1 comes from other provinces); a
-    bureau records reports inside its own area."""
-    for grant in grants_for(user):
-        if REPORT not in grant.permissions or grant.level != "region":
-            continue
-        if grant.region_level == "province" or region_within(region_code, grant.region_code):
-            return True
-    return False
 
 
 def _check(*, region: str, reported_on: date | None, cases: int, source: str) -> list:
@@ -87,7 +79,7 @@ def case_report_enter(
         found = None
     if errors:
         raise ValidationFailed(errors)
-    if not may_report(actor, found.code):
+    if not may_in_region(actor, REPORT, found.code, **IN_AREA):
         raise Http404
     try:
         with transaction.atomic():
@@ -106,14 +98,14 @@ def _replayed(actor, client_id: str) -> CaseReport | None:
     right withdrawn since answers 404, like any report outside one's scope)."""
     existing = client_id and CaseReport.objects.filter(entered_by=actor,
                                                        client_id=client_id).first()
-    if existing and not may_report(actor, existing.region_id):
+    if existing and not may_in_region(actor, REPORT, existing.region_id, **IN_AREA):
         raise Http404
     return existing or None
 
 
 def _editable(actor, report_id: int) -> CaseReport:
     report = CaseReport.objects.select_for_update().filter(pk=report_id).first()
-    if report is None or not may_report(actor, report.region_id):
+    if report is None or not may_in_region(actor, REPORT, report.region_id, **IN_AREA):
         raise Http404
     if report.status != CaseReportStatus.ACTIVE:
         raise ValidationFailed([FieldError("status", "withdrawn",

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.grants import grants_for, has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, has_perm_at
 
 
 def entries(user) -> list:
@@ -12,7 +12,6 @@ def entries(user) -> list:
     if has_perm_anywhere(user, "followups.complete"):
         items.append(MenuEntry("followups:mine", _("My follow-ups"), "list-check"))
     # The whole list for those who watch a school or a region, not one class or unit.
-    if any("followups.view" in g.permissions and g.level in ("school", "region")
-           for g in grants_for(user)):
+    if has_perm_at(user, "followups.view", ("school", "region")):
         items.append(MenuEntry("followups:list", _("Follow-ups"), "clipboard2-pulse"))
     return items

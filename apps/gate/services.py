@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from apps.access.audit import access_record
-from apps.access.grants import grants_for
+from apps.access.rules import has_perm_anywhere, school_ids_granted
 from apps.core.db import Grouped, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import verdict as rules
@@ -62,11 +62,8 @@ def schools_for(user, perm: str) -> frozenset[int]:
     are held on schools). Computed from the grants kept on the user object: no query."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    ids = set()
-    for grant in grants_for(user):
-        if perm in grant.permissions and grant.level == "school":
-            ids.update(grant.school_ids)
-    if not ids and any(perm in g.permissions for g in grants_for(user)):
+    ids = set(school_ids_granted(user, perm))
+    if not ids and has_perm_anywhere(user, perm):
         from apps.orgs.models import School  # a wider grant: ask the scope layer
 
         ids.update(School.objects.restrict(user, perm).values_list("pk", flat=True))

@@ -2,23 +2,23 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.grants import grants_for
+from apps.access.rules import has_org_perm, has_perm_anywhere, has_perm_at
+
+VIEW = "health.view"
 
 
 def entries(user) -> list:
     from apps.web.navigation import MenuEntry
 
-    grants = grants_for(user)
-    levels = {g.level for g in grants if "health.view" in g.permissions}
     found = []
-    if any("health.checkin" in g.permissions for g in grants):
+    if has_perm_anywhere(user, "health.checkin"):
         found.append(MenuEntry("health:checkin", _("Daily check-in"), "thermometer-half"))
-    if levels & {"klass", "unit", "school"}:
+    if has_perm_at(user, VIEW, ("klass", "unit", "school")):
         found.append(MenuEntry("health:teacher", _("Class check-ins"), "list-check"))
-    if levels & {"unit", "school"}:
+    if has_perm_at(user, VIEW, ("unit", "school")):
         found.append(MenuEntry("health:school", _("Check-in completion"), "bar-chart"))
-    if "region" in levels:
+    if has_perm_at(user, VIEW, ("region",)):
         found.append(MenuEntry("health:bureau", _("Check-in completion"), "bar-chart"))
-    if levels - {"person"}:
+    if has_org_perm(user, VIEW):
         found.append(MenuEntry("health:abnormal", _("Abnormal check-ins"), "activity"))
     return found

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.access.audit import access_view
-from apps.access.grants import grants_for
+from apps.access.rules import has_org_perm, has_perm_at
 from apps.core.crypto import keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
 from apps.health import conf, selectors, services
@@ -212,7 +212,7 @@ def school(request):
 
 
 def _region_level(user) -> bool:
-    return any(g.level == "region" and "health.view" in g.permissions for g in grants_for(user))
+    return has_perm_at(user, "health.view", ("region",))
 
 
 @login_required
@@ -229,8 +229,7 @@ def bureau(request):
 @login_required
 @require_GET
 def abnormal(request):
-    if not any("health.view" in g.permissions and g.level != "person"
-               for g in grants_for(request.user)):
+    if not has_org_perm(request.user, "health.view"):
         raise Http404
     today = timezone.localdate()
     trend = selectors.trend(user=request.user, today=today)

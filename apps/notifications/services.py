@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.grants import grants_for
+from apps.access.rules import school_ids_granted
 from apps.core.crypto import decrypt_text, encrypt_text
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, normalize_phone
@@ -46,6 +46,7 @@ BACKOFF_CAP = timedelta(hours=6)
 CLAIM_LEASE = timedelta(minutes=10)
 FLUSH_SECONDS = 2.0
 SECRET_CONTEXT = b"notifications.channel"
+CHANNELS = "notifications.channels"  # held on a school: configures its channels
 # A user's account e-mail is used as an e-mail channel from this severity up.
 ACCOUNT_EMAIL_MIN_SEVERITY = Severity.WARNING
 
@@ -412,11 +413,6 @@ def channel_secret(channel: Channel | None) -> str:
     return decrypt_text(bytes(channel.secret_cipher), context=SECRET_CONTEXT)
 
 
-def _may_configure_school(actor, school_id: int) -> bool:
-    return any("notifications.channels" in g.permissions and g.level == "school"
-               and school_id in g.school_ids for g in grants_for(actor))
-
-
 @transaction.atomic
 def channel_add(*, actor, kind: str, address: str, school_id: int | None = None,
                 label: str = "", kinds: Sequence[str] = (),
@@ -425,7 +421,7 @@ def channel_add(*, actor, kind: str, address: str, school_id: int | None = None,
     """A channel of the actor's own (school_id None: their phone, an e-mail) or of a school
     they configure (notifications.channels on that school: its robot, a webhook)."""
     errors = []
-    if school_id is not None and not _may_configure_school(actor, school_id):
+    if school_id is not None and school_id not in school_ids_granted(actor, CHANNELS):
         errors.append(FieldError("school", "not_allowed",
                                  _("You may not configure this school's channels.")))
     if school_id is None and kind in (ChannelKind.CONSOLE,):
@@ -451,8 +447,8 @@ def channel_add(*, actor, kind: str, address: str, school_id: int | None = None,
 def channel_remove(*, actor, channel_id: int) -> None:
     """Switch a channel off (kept for the deliveries that name it)."""
     channel = Channel.objects.select_for_update().get(pk=channel_id, active=True)
-    if channel.user_id != actor.pk and not (channel.school_id and _may_configure_school(
-            actor, channel.school_id)):
+    if channel.user_id != actor.pk and not (
+            channel.school_id and channel.school_id in school_ids_granted(actor, CHANNELS)):
         raise Channel.DoesNotExist
     channel.active = False
     channel.save(update_fields=["active"])

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.access.grants import grants_for, has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, school_ids_granted
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
 from apps.notifications import selectors, services
@@ -102,8 +102,7 @@ def deliveries(request):
 
 
 def _configurable_schools(user):
-    ids = {sid for g in grants_for(user) if "notifications.channels" in g.permissions
-           and g.level == "school" for sid in g.school_ids}
+    ids = school_ids_granted(user, "notifications.channels")
     return list(School.objects.filter(pk__in=ids).order_by("name"))
 
 

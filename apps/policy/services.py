@@ -3,12 +3,14 @@ and schools. Each function is one transaction; bad input raises ValidationFailed
 every bad field, and a node outside the actor's scope is a 404. Every change is recorded
 in the models' history with the actor and the reason."""
 
+from operator import eq
+
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.access.grants import grants_for
+from apps.access.rules import may_in_region
 from apps.core.errors import FieldError, ValidationFailed
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors
@@ -16,6 +18,7 @@ from apps.policy.engine.packs import OverrideRejected, check_override
 from apps.policy.models import PolicyOverride, ProvincePolicy
 from apps.policy.signals import send_policy_changed
 
+CHOOSE = "policy.choose"
 REASON_MAX = PolicyOverride._meta.get_field("reason").max_length
 HISTORY_REASON_MAX = 100  # simple_history's history_change_reason column
 
@@ -38,22 +41,14 @@ def _record(obj, actor, reason: str) -> None:
 # ---- the province's pack ---------------------------------------------------------------
 
 
-def may_choose(actor, province_code: str) -> bool:
-    """A province admin of this province (a grant on the province bureau)."""
-    return any(
-        "policy.choose" in g.permissions and g.level == "region"
-        and g.region_level == "province" and g.region_code == province_code
-        for g in grants_for(actor)
-    )
-
-
 def policy_choose_pack(
     *, actor, province_code: str, pack_id: str, reason: str, pack_version: str | None = None
 ) -> ProvincePolicy:
     """Make `pack_id` the province's pack. `pack_version` is the version the admin reviewed:
     when the file has changed since, the choice is refused (field "pack_version", reason
     "stale"), so nobody chooses rules they have not seen."""
-    if not may_choose(actor, province_code):
+    # A province admin of this province (a grant on the province department).
+    if not may_in_region(actor, CHOOSE, province_code, within=eq):
         raise Http404
     errors = []
     pack = None

@@ -2,6 +2,8 @@
 with where each value came from, tightening a parameter, the province's choice of pack,
 and the change history. Nodes are read through the scoped layer: out of scope is a 404."""
 
+from operator import eq
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.access.rules import may, may_in_region
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
@@ -27,10 +30,6 @@ def _node(user, kind: str, pk: int, perm: str = VIEW):
     if model is None:
         raise Http404
     return get_object_or_404(model.objects.restrict(user, perm), pk=pk)
-
-
-def _may_tighten(user, node) -> bool:
-    return type(node).objects.restrict(user, TIGHTEN).filter(pk=node.pk).exists()
 
 
 def user_province(user) -> str | None:
@@ -64,7 +63,7 @@ def index(request):
         "bureaus": Bureau.objects.restrict(user, VIEW).order_by("region_id")[:LIST_LIMIT],
         "schools": schools[:LIST_LIMIT],
         "q": q,
-        "may_choose": services.may_choose(user, province),
+        "may_choose": may_in_region(user, services.CHOOSE, province, within=eq),
     }
     return render(request, "policy/index.html", context)
 
@@ -101,7 +100,7 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
         return {"kind": kind, "node": node, "error": str(exc)}
     own = PolicyOverride.objects.filter(
         **{kind: node}, pack_id=effective.pack.id).select_related("created_by")
-    may_tighten = _may_tighten(request.user, node)
+    may_tighten = may(request.user, TIGHTEN, type(node), node.pk)
     params = [(name, f"{param_title(spec)} ({name})")
               for name, spec in effective.pack.parameters.items()]
     return {
@@ -173,7 +172,8 @@ def override_remove(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def choose(request):
     province = user_province(request.user)
-    if province is None or not services.may_choose(request.user, province):
+    if province is None or not may_in_region(request.user, services.CHOOSE, province,
+                                             within=eq):
         raise Http404
     packs = selectors.packs_all()
     choices = [(f"{p.id}@{p.version}", p.id) for p in packs]

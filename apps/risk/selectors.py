@@ -60,7 +60,3 @@ def risk_area_get(*, user, pk: int, perm: str = "risk.view") -> RiskArea:
 def risk_area_history(area: RiskArea):
     """Every recorded version, newest first, with who made it."""
     return area.history.select_related("history_user").order_by("-history_date", "-history_id")
-
-
-def risk_area_may_change(*, user, area: RiskArea) -> bool:
-    return RiskArea.objects.restrict(user, "risk.change").filter(pk=area.pk).exists()

@@ -15,11 +15,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.access.grants import has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, may_in_region
 from apps.core.errors import FieldError, ValidationFailed
 from apps.people.validation import check_text, required
 from apps.regions.models import Region
-from apps.regions.selectors import region_resolve
+from apps.regions.selectors import region_is_within, region_resolve
 from apps.risk.models import RiskArea, RiskLevel
 from apps.risk.signals import send_risk_areas_changed
 
@@ -58,20 +58,6 @@ class AreaValues:
 # Checks ---------------------------------------------------------------------------------
 
 
-def may_change_region(actor, region: Region) -> bool:
-    """Whether the actor may designate inside `region` (see RiskAreaQuerySet.restrict)."""
-    from apps.access.grants import grants_for
-    from apps.access.roles import Role
-    from apps.regions.selectors import region_is_within
-
-    grants = [g for g in grants_for(actor) if "risk.change" in g.permissions]
-    return any(
-        g.role == Role.PROVINCE_ADMIN
-        or (g.level == "region" and region_is_within(region.code, g.region_code))
-        for g in grants
-    )
-
-
 def _require_changer(actor) -> None:
     if not (actor and actor.is_authenticated and has_perm_anywhere(actor, "risk.change")):
         raise Http404
@@ -84,7 +70,10 @@ def clean_region(actor, text: str, field: str = "region") -> tuple[Region | None
         region = region_resolve(text, field=field)
     except ValidationFailed as exc:
         return None, list(exc.errors)
-    if not may_change_region(actor, region):
+    # The province designates anywhere (people come back from other provinces), a bureau
+    # inside its region (see RiskAreaQuerySet.restrict).
+    if not may_in_region(actor, "risk.change", region.code, within=region_is_within,
+                         beyond_province=True):
         return None, [FieldError(field, "out_of_scope",
                                  _("%(region)s is outside your region.")
                                  % {"region": region.full_name})]

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.access.grants import has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, may
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
 from apps.risk import selectors, services
 from apps.risk.forms import ImportForm, LiftForm, RiskAreaFilterForm, RiskAreaForm
 from apps.risk.imports import MAX_BYTES
+from apps.risk.models import RiskArea
 
 PAGE_SIZE = 25
 
@@ -92,7 +93,7 @@ def area_update(request, pk: int):
 def _detail(request, area, lift_form, status=200):
     return render(request, "risk/detail.html", {
         "area": area, "history": selectors.risk_area_history(area)[:100],
-        "may_change": selectors.risk_area_may_change(user=request.user, area=area),
+        "may_change": may(request.user, "risk.change", RiskArea, area.pk),
         "lift_form": lift_form}, status=status)
 
 

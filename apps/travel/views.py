@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.access.audit import access_view
+from apps.access.rules import may
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.people.models import Person, PersonKind, Residence
 from apps.people.selectors import person_get, person_household, search_filter
@@ -23,10 +24,6 @@ from apps.travel.models import Transport
 from apps.travel.services import LEG_FIELDS, MAX_LEGS
 
 CHOOSER_LIMIT = 50
-
-
-def _may_declare(user, person: Person) -> bool:
-    return Person.objects.restrict(user, "travel.declare").filter(pk=person.pk).exists()
 
 
 @login_required
@@ -54,7 +51,7 @@ def person_declarations(request, pk: int):
         "person": person,
         "trips": selectors.person_trips(user=request.user, person=person)[:200],
         "exposures": selectors.person_exposures(user=request.user, person=person)[:200],
-        "may_declare": _may_declare(request.user, person),
+        "may_declare": may(request.user, "travel.declare", Person, person.pk),
         "withdraw_form": WithdrawForm(),
     })
 

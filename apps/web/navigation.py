@@ -1,16 +1,22 @@
 """The menu each user sees, from the permissions their roles grant (apps.access.roles).
 
+Each installed app with pages declares its entries in its own `menu.py` (`entries(user)`,
+asking apps.access.rules); this module finds them and groups them in SECTIONS.
+
 An entry appears when the user may use the page it leads to; the page itself still reads
 through the scoped layer, so the menu only spares people links that would show nothing.
 """
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
+from functools import cache
 
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.grants import grants_for, has_perm_anywhere
+from apps.access.grants import role_grants
 
 
 @dataclass(frozen=True)
@@ -20,58 +26,43 @@ class MenuEntry:
     icon: str  # a bootstrap-icons name
 
 
-# Each app with pages declares its own entries in apps/<app>/menu.py (`entries(user)`).
-APP_MENUS = (
-    "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.testing.menu",
-    "apps.followups.menu", "apps.emergency.menu", "apps.notifications.menu",
-)
-
-
-def _staff_perm(user, perm: str) -> bool:
-    """A permission held above the person level: students, staff and guardians see their own
-    record on the home page, not a list of one."""
-    return any(perm in g.permissions and g.level != "person" for g in grants_for(user))
+@cache
+def _app_menus() -> tuple:
+    """The `menu` module of every installed app under apps/ that has one, in INSTALLED_APPS
+    order (each app with pages declares its entries there: `entries(user)`)."""
+    names = [f"{c.name}.menu" for c in django_apps.get_app_configs()
+             if c.name.startswith("apps.")]
+    return tuple(importlib.import_module(n) for n in names if importlib.util.find_spec(n))
 
 
 def _entries(user) -> list[MenuEntry]:
-    entries = [MenuEntry("web:home", _("Home"), "house")]
-    if has_perm_anywhere(user, "orgs.view"):
-        entries.append(MenuEntry("web:org_tree", _("Organisations"), "diagram-3"))
-        entries.append(MenuEntry("policy:index", _("Policy"), "journal-check"))
-    if _staff_perm(user, "people.view"):
-        entries.append(MenuEntry("web:person_list", _("People"), "people"))
-    if has_perm_anywhere(user, "rosters.import"):
-        entries.append(MenuEntry("rosters:import", _("Roster import"), "upload"))
-    if has_perm_anywhere(user, "travel.declare"):
-        entries.append(MenuEntry("travel:choose", _("Declarations"), "airplane"))
-    if has_perm_anywhere(user, "risk.view"):
-        entries.append(MenuEntry("risk:list", _("Risk areas"), "geo-alt"))
-    for module in APP_MENUS:
-        entries.extend(importlib.import_module(module).entries(user))
-    # Tokens are for gate terminals and integrations, which organisational roles run.
-    if any(g.level != "person" for g in grants_for(user)):
-        entries.append(MenuEntry("web:token_list", _("API tokens"), "key"))
+    entries = []
+    for module in _app_menus():
+        entries.extend(module.entries(user))
     return entries
 
 
 # The menu is grouped so that some twenty pages fit in one bar: each entry's section comes
 # from its URL name (or its app's namespace); a section with one entry shows as a plain link.
+# Inside a section, entries come in the order of its members (one app's in its own order).
 SECTIONS = (
     ("people", _("People"), "people", ("web:org_tree", "web:person_list", "rosters",
                                        "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups")),
-    ("emergency", _("Emergency"), "broadcast", ("emergency", "risk")),
+    ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
-    ("settings", _("Settings"), "gear", ("policy", "web:token_list", "notifications")),
+    ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list")),
 )
 
 
-def _section_of(url_name: str) -> str:
+def _section_of(url_name: str) -> tuple[str, int]:
+    """The entry's section and its member's place in it ("" and 0: no section)."""
     namespace = url_name.split(":")[0]
     for key, _label, _icon, members in SECTIONS:
-        if url_name in members or namespace in members:
-            return key
-    return ""
+        for place, member in enumerate(members):
+            if member in (url_name, namespace):
+                return key, place
+    return "", 0
 
 
 def menu_for(request) -> list[dict]:
@@ -81,11 +72,14 @@ def menu_for(request) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    links: dict[str, list[dict]] = {}
+    links: dict[str, list[tuple[int, dict]]] = {}
     for e in _entries(user):
         link = {"url": reverse(e.url_name), "label": e.label, "icon": e.icon,
                 "active": current == e.url_name}
-        links.setdefault(_section_of(e.url_name), []).append(link)
+        section, place = _section_of(e.url_name)
+        links.setdefault(section, []).append((place, link))
+    links = {key: [link for _place, link in sorted(found, key=lambda pair: pair[0])]
+             for key, found in links.items()}
     items = list(links.pop("", []))
     for key, label, icon, _members in SECTIONS:
         entries = links.get(key, [])
@@ -104,7 +98,7 @@ def role_labels(user) -> list[dict]:
     if user is None or not user.is_authenticated:
         return []
     seen, labels = set(), []
-    for g in grants_for(user):
+    for g in role_grants(user):
         key = (g.role, g.label)
         if key not in seen:
             seen.add(key)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.access.rules import may, may_any
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import drills as drill_services
 from apps.emergency import plan_versions, plans, selectors, taskforce
@@ -81,8 +82,8 @@ def plan(request, school_id: int):
     steps = current.steps if current else (template.steps if template else [])
     runs = list(plans.plan_runs(user=request.user, school_id=school_id)[:20])
     counts = plans.run_counts([r.pk for r in runs])
-    may_manage = plans.may_manage(request.user, school_id)
-    may_start = plans.may_start(request.user, school_id)
+    may_manage = may(request.user, plans.MANAGE, School, school_id)
+    may_start = may_any(request.user, plans.START, School, school_id)
     triggers = list(plans.open_triggers(school_id=school_id)) if may_start else []
     return render(request, "emergency/plans/plan.html", {
         "school": school, "section": "plan", "plan": current, "template": template,
@@ -105,7 +106,7 @@ def plan_create(request, school_id: int):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
-    if not plans.may_manage(request.user, school_id):
+    if not may(request.user, plans.MANAGE, School, school_id):
         raise Http404
     current = plan_versions.school_plan_latest(school_id=school_id)
     if current is None:  # the plan page offers to make it from the template first
@@ -152,7 +153,7 @@ def plan_history(request, school_id: int):
 @require_POST
 def plan_start(request, school_id: int):
     plans.school_for_read(request.user, school_id)
-    if not plans.may_start(request.user, school_id):
+    if not may_any(request.user, plans.START, School, school_id):
         raise Http404
     form = PlanStartForm(request.POST,
                          triggers=list(plans.open_triggers(school_id=school_id)))
@@ -177,7 +178,7 @@ def plan_start(request, school_id: int):
 @require_http_methods(["GET", "POST"])
 def task_force(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
-    may_manage = plans.may_manage(request.user, school_id)
+    may_manage = may(request.user, plans.MANAGE, School, school_id)
     kind = request.POST.get("form", "")
     users = taskforce.school_user_choices(school_id) if may_manage else []
     internal = InternalMemberForm(request.POST if kind == "internal" else None, users=users,
@@ -238,15 +239,14 @@ def _step_link(run, key: str) -> str:
 
 def _task_rows(request, run, tasks) -> list[dict]:
     now = timezone.now()
-    manager = plans.may_manage(request.user, run.school_id)
-    leader = TaskForceMember.objects.filter(school_id=run.school_id, user_id=request.user.pk,
-                                            lead=True).exists()
+    # A task is ticked by its member, or by whoever may tick any (the leader, a manager).
+    tick_any = may_any(request.user, plans.TICK_ANY, School, run.school_id)
     keys = [s.get("key", "") for s in run.plan.steps]
-    return [{"task": t, "state": plans.task_state(t, now),
+    rows = [{"task": t, "state": plans.task_state(t, now),
              "mine": bool(t.member and t.member.user_id == request.user.pk),
-             "link": _step_link(run, keys[t.step_no - 1] if t.step_no <= len(keys) else ""),
-             "may_tick": plans.may_tick(request.user, t, manager=manager, leader=leader)}
+             "link": _step_link(run, keys[t.step_no - 1] if t.step_no <= len(keys) else "")}
             for t in tasks]
+    return [{**row, "may_tick": tick_any or row["mine"]} for row in rows]
 
 
 @login_required
@@ -281,7 +281,7 @@ def plan_task_done(request, task_id: int):
 @require_http_methods(["GET", "POST"])
 def drills(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
-    may_manage = plans.may_manage(request.user, school_id)
+    may_manage = may(request.user, plans.MANAGE, School, school_id)
     form = DrillScheduleForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -311,7 +311,7 @@ def _drill_page(request, drill, finish_form=None, status=200):
     return render(request, "emergency/drills/detail.html", {
         "school": drill.school, "section": "drills", "drill": drill, "timings": timings,
         "run": drill_services.drill_run(drill),
-        "may_manage": plans.may_manage(request.user, drill.school_id),
+        "may_manage": may(request.user, plans.MANAGE, School, drill.school_id),
         "finish_form": finish_form or DrillFinishForm(), "hospital": None}, status=status)
 
 

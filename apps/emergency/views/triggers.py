@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.access.grants import has_perm_anywhere
+from apps.access.rules import has_perm_anywhere, may_in_region
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.emergency import reports, response, selectors
 from apps.emergency.models import Alert, CaseReport, Mode
@@ -129,7 +129,8 @@ def report_import(request):
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk: int):
     report = CaseReport.objects.select_related("region", "alert").filter(pk=pk).first()
-    if report is None or not reports.may_report(request.user, report.region_id):
+    if report is None or not may_in_region(request.user, reports.REPORT, report.region_id,
+                                           **reports.IN_AREA):
         raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,13 @@
+"""Menu entries of the declaration pages (apps.web.navigation collects them)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.access.rules import has_perm_anywhere
+
+
+def entries(user) -> list:
+    from apps.web.navigation import MenuEntry
+
+    if has_perm_anywhere(user, "travel.declare"):
+        return [MenuEntry("travel:choose", _("Declarations"), "airplane")]
+    return []
