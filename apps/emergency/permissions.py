@@ -20,6 +20,6 @@ PERMISSIONS = {
 # any role they have (apps.access.grants): they read the school's plan, its runs and drills;
 # the leader also ticks any task of its runs. A task on a member is ticked by that member.
 MEMBERSHIPS = {
-    "task_force": {"emergency.plans"},
-    "task_force_lead": {"emergency.plans", "emergency.lead"},
+    "task_force": {"emergency.plans", "people.call"},
+    "task_force_lead": {"emergency.plans", "emergency.lead", "people.call"},
 }

@@ -53,11 +53,16 @@ class PersonOut(Schema):
 
 
 class PersonDetailOut(PersonOut):
-    phone: str
+    phone: str = Field(description="in full for those who must call (people.call), masked "
+                                   "for others")
     residence_region_code: str | None = Field(None, alias="residence_region_id")
     address: str
     dorm_room_id: int | None
     dorm_room: str | None
+
+    @staticmethod
+    def resolve_phone(obj: Person, context) -> str:
+        return selectors.phone_for(user=context["request"].user, person=obj, phone=obj.phone)
 
     @staticmethod
     def resolve_dorm_room(obj: Person) -> str | None:

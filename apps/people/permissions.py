@@ -9,4 +9,9 @@ PERMISSIONS = {
     "people.reveal_id": ADMINS,
     "people.history": ADMINS,
     "people.code": PERSONAL,
+    # Full phone numbers (of the person and their household), for those who must call: a
+    # class teacher for their class, the outbreak reporter, the task force (its grant, in
+    # apps/emergency/permissions.py), and the person or guardian their own. Others see them
+    # masked, as in lists.
+    "people.call": {Role.CLASS_TEACHER, Role.OUTBREAK_REPORTER} | PERSONAL,
 }

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.core.crypto import document_hashes
-from apps.core.identity import normalize_document
+from apps.core.identity import mask_phone, normalize_document
 from apps.people.models import Guardianship, HouseholdMember, Person
 
 LIST_RELATED = ("school", "unit", "klass")
@@ -66,6 +66,19 @@ def person_list(
     }
     persons = persons.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
     return persons.filter(search_filter(q)).order_by("school_id", "klass_id", "number", "pk")
+
+
+def phones_shown(*, user, person: Person) -> bool:
+    """Whether the user sees the person's and household's phone numbers in full (they must
+    call: people.call); masked otherwise."""
+    return Person.objects.restrict(user, "people.call").filter(pk=person.pk).exists()
+
+
+def phone_for(*, user, person: Person, phone: str) -> str:
+    """A phone of the person or their household as this user may see it."""
+    if not phone:
+        return ""
+    return phone if phones_shown(user=user, person=person) else mask_phone(phone)
 
 
 def person_get(*, user, pk: int, perm: str = "people.view") -> Person:

@@ -206,10 +206,13 @@ def _person_context(request, person: Person) -> dict:
     user = request.user
     in_scope = lambda perm: Person.objects.restrict(user, perm).filter(pk=person.pk).exists()  # noqa: E731
     household = people_selectors.person_household(user=user, person=person)
+    shown = people_selectors.phones_shown(user=user, person=person)
+    phone = (lambda number: number if shown or not number else mask_phone(number))  # noqa: E731
     return {
         "person": person,
-        "phone": mask_phone(person.phone),
-        "household": [(m, mask_phone(m.phone)) for m in household],
+        "phone": phone(person.phone),
+        "phones_shown": shown,
+        "household": [(m, phone(m.phone)) for m in household],
         "guardians": people_selectors.person_guardians(user=user, person=person),
         "history": history_entries(person) if in_scope("people.history") else None,
         "can_reveal": in_scope("people.reveal_id"),

@@ -5,12 +5,8 @@ import pytest
 from django.http import Http404
 
 from apps.access.models import User
-from apps.emergency.plans import (
-    plan_run_start,
-    plan_task_complete,
-    school_for_read,
-    task_force_member_add,
-)
+from apps.emergency.plans import plan_run_start, plan_task_complete, school_for_read
+from apps.emergency.taskforce import task_force_member_add
 
 pytestmark = pytest.mark.django_db
 

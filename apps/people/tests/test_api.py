@@ -269,3 +269,31 @@ def test_it_caps_the_count_of_a_long_list(world, api, settings):
     settings.LIST_COUNT_CAP = 10
     body = api("province", "get", "/persons?page_size=2").json()
     assert body["count"] == 5 and body["count_capped"] is False
+
+
+CALLERS = [  # (persona, task-force member of school a?, sees the full phone)
+    ("teacher_a1", False, True),  # the class teacher of the person's class
+    ("reporter_a", False, True),  # the school's outbreak reporter
+    ("guardian_a1", False, True),  # their own child
+    ("school_a_admin", True, True),  # on the school's task force
+    ("school_a_admin", False, False),
+    ("jinshui_bureau", False, False),
+    ("province", False, False),
+]
+
+
+@pytest.mark.parametrize(("who", "task_force", "full"), CALLERS)
+def test_it_shows_the_full_phone_only_to_those_who_must_call(world, api, client, who,
+                                                               task_force, full):
+    from apps.emergency.models import TaskForceMember
+
+    person = world.persons["a1_student"]
+    if task_force:
+        TaskForceMember.objects.create(school=world.schools["a"], user=world.users[who],
+                                       name="王校长", duty="组长", lead=True)
+    answer = api(who, "get", f"/persons/{person.pk}")
+    assert answer.status_code == 200
+    assert answer.json()["phone"] == ("13800138000" if full else "138****8000")
+    client.force_login(world.users[who])
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert ("tel:13800138000" in page) is full and ("13800138000" in page) is full
