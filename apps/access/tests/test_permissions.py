@@ -26,8 +26,8 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
         "orgs.view", "testing.view", "testing.results", "risk.view", "absence.view",
         "emergency.view"})
     assert PERMISSIONS[Role.GUARDIAN] == frozenset({
-        "people.view", "people.code", "travel.view", "travel.declare", "status.view",
-        "health.checkin", "absence.view", "absence.report"})
+        "people.view", "people.code", "people.call", "travel.view", "travel.declare",
+        "status.view", "health.checkin", "absence.view", "absence.report"})
     # A bureau sees people but does not edit rosters, so it cannot make a school admin.
     assert "people.change" not in PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
@@ -35,9 +35,9 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert {"notifications.channels", "followups.assign"} <= PERMISSIONS[Role.SCHOOL_ADMIN]
     sizes = {str(role): len(perms) for role, perms in PERMISSIONS.items()}
     assert sizes == {"province_admin": 25, "bureau_admin": 22, "school_admin": 34,
-                     "unit_lead": 12, "class_teacher": 18, "outbreak_reporter": 20,
-                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 8,
-                     "guardian": 8}
+                     "unit_lead": 12, "class_teacher": 19, "outbreak_reporter": 21,
+                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 9,
+                     "guardian": 9}
 
 
 def test_it_collects_the_same_table_again():
@@ -81,7 +81,7 @@ def test_it_declares_every_permission_the_code_asks_for():
 
 
 def _join(world, username, *, lead=False, school="a"):
-    from apps.emergency.plans import task_force_member_add
+    from apps.emergency.taskforce import task_force_member_add
 
     task_force_member_add(actor=world.users[f"school_{school}_admin"],
                           school_id=world.schools[school].pk,
@@ -93,7 +93,7 @@ def test_it_grants_a_task_force_member_the_task_forces_permissions_on_the_school
     gate = _join(world, "gate_a")
     member = [g for g in grants_for(gate) if g.role == TASK_FORCE]
     assert [(g.level, g.school_ids, g.permissions) for g in member] == [
-        ("school", (world.schools["a"].pk,), frozenset({"emergency.plans"}))]
+        ("school", (world.schools["a"].pk,), frozenset({"emergency.plans", "people.call"}))]
     assert grants_for(gate)[-1] is member[0]  # after every role
     school = world.schools["a"]
     assert may(gate, "emergency.plans", type(school), school.pk)
@@ -115,7 +115,8 @@ def test_it_grants_the_leader_ticking_too_and_no_organisational_role(world):
     world.users["clerk"] = clerk
     clerk = _join(world, "clerk", lead=True)
     leader = [g for g in grants_for(clerk) if g.role == TASK_FORCE_LEAD]
-    assert [g.permissions for g in leader] == [frozenset({"emergency.plans", "emergency.lead"})]
+    assert [g.permissions for g in leader] == [frozenset({"emergency.plans", "emergency.lead",
+                                                          "people.call"})]
     assert [g.role for g in grants_for(clerk)] == [Role.SELF, TASK_FORCE_LEAD]
     assert not has_org_role(clerk)
 
@@ -136,4 +137,4 @@ def test_it_keeps_a_members_task_force_grant_through_a_narrowed_token(world,
         found = api_token_authenticate(raw)
     by_role = {g.role: g.permissions for g in found._shaodian_grants}
     assert by_role == {Role.GATE_OFFICER: frozenset({"gate.verdict"}),
-                       TASK_FORCE: frozenset({"emergency.plans"})}
+                       TASK_FORCE: frozenset({"emergency.plans", "people.call"})}
