@@ -211,6 +211,8 @@ WORKER_HEARTBEAT_SECONDS = env_int("SHAODIAN_WORKER_HEARTBEAT_SECONDS", 10)
 # Each is idempotent, so two workers queueing the same one do no harm.
 PERIODIC_TASKS = {
     "apps.operations.tasks.prune_login_failures": 6 * 3600,
+    # personal records past their keeping period (pack parameters retention_*_days)
+    "apps.operations.tasks.purge_expired": env_int("SHAODIAN_RETENTION_SWEEP_SECONDS", 24 * 3600),
     # statuses whose end date passed or whose next test fell due
     "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
     # cluster detection in every school with recent sick absences or abnormal check-ins

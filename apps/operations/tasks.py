@@ -1,9 +1,13 @@
 """Background tasks (django.tasks, stored by django-tasks-db, run by `manage.py worker`)."""
 
+import logging
+
 from django.tasks import task
 
 from apps.access.services import login_failures_prune
 from apps.operations.services import worker_heartbeats_prune
+
+logger = logging.getLogger("shaodian.operations")
 
 
 @task()
@@ -12,3 +16,14 @@ def prune_login_failures() -> int:
     Returns how many login failures went."""
     worker_heartbeats_prune()
     return login_failures_prune()
+
+
+@task()
+def purge_expired() -> dict[str, int]:
+    """Delete personal records past their keeping period (apps.operations.retention);
+    returns the count per kind, which the worker logs."""
+    from apps.operations.retention import retention_purge
+
+    counts = retention_purge()
+    logger.info("retention purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts

@@ -78,12 +78,13 @@ HENAN_RULES = {
     "household_returned_from_other_province", "staff_back_from_other_city",
     "risk_area_person_contact", "risk_area_stay", "case_contact", "positive_test", "isolation",
     "isolation_ended", "fever_checkin", "closed_loop", "cross_province_travel_approval",
+    "retention",
     "offline_meeting_approval", "whole_school_testing", "pooled_testing", "supplies",
 }
 ROUTINE_RULES = {
     "morning_noon_check", "sick_absence_followup", "cluster_report", "infectious_case_report",
     "ili_class_suspension", "disease_thresholds", "pooled_testing", "positive_test",
-    "isolation", "isolation_ended", "fever_checkin",
+    "isolation", "isolation_ended", "fever_checkin", "retention",
 }
 
 
@@ -124,7 +125,7 @@ def test_it_marks_defaults_not_in_the_sources_as_unverified():
 def test_it_gives_the_engine_the_person_rules():
     policy = pack("henan-2022").policy()
     assert isinstance(policy, Policy)
-    assert (policy.pack, policy.version) == ("henan-2022", "2022.3.1")
+    assert (policy.pack, policy.version) == ("henan-2022", "2022.3.2")
     assert "returned_from_other_province" in policy.rules and "two_triggers" not in policy.rules
     assert set(pack("routine").policy().rules) == {
         "positive_test", "isolation", "isolation_ended", "fever_checkin"}

@@ -1,0 +1,20 @@
+"""manage.py purge_expired [--dry-run]: delete personal records past their keeping period
+now (the worker does it daily) and print the count per kind."""
+
+from django.core.management.base import BaseCommand
+
+from apps.operations.retention import retention_purge
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true",
+                            help="count what would go, delete nothing")
+
+    def handle(self, *args, dry_run: bool = False, **options):
+        counts = retention_purge(dry_run=dry_run)
+        verb = "would delete" if dry_run else "deleted"
+        for kind, count in counts.items():
+            self.stdout.write(f"{kind}: {verb} {count}")

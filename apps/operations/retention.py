@@ -1,0 +1,94 @@
+"""Personal data deleted on time (个人信息保护法: kept only as long as a rule needs it).
+
+Each kind of record a person leaves is kept for a number of days that the school's
+effective policy gives (pack parameters `retention_*_days`, tightened, never lengthened, by
+bureaus and schools). Once a day `retention_purge` deletes what is older, set-based: one
+DELETE per kind for all the schools that keep it equally long (most often every school), in
+one transaction per kind, and returns the counts, which the worker logs. Rows that hang on a
+deleted row (a check-in's revisions) go first. Models are named by label so that this module
+imports no app at import time.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the count's key
+    model: str  # app_label.ModelName
+    field: str  # the date (or time) the keeping period runs from
+    parameter: str  # the pack parameter giving the days
+    # Deleted first, by the same date: rows hanging on these, and their change history.
+    dependents: tuple[tuple[str, str], ...] = ()  # (model, the path to the date)
+
+
+KINDS = (
+    Kind("checkins", "health.CheckIn", "day", "retention_checkins_days",
+         dependents=(("health.CheckInRevision", "checkin__day"),)),
+    Kind("gate_checks", "gate.GateCheck", "at", "retention_gate_checks_days"),
+    # their change history holds the same data
+    Kind("trip_legs", "travel.TripLeg", "arrive", "retention_travel_days",
+         dependents=(("travel.HistoricalTripLeg", "arrive"),)),
+    Kind("exposures", "travel.Exposure", "on", "retention_travel_days",
+         dependents=(("travel.HistoricalExposure", "on"),)),
+    Kind("status_changes", "status.PersonStatusChange", "changed_at",
+         "retention_status_history_days"),
+)
+
+
+def retention_purge(*, today: date | None = None, dry_run: bool = False) -> dict[str, int]:
+    """Delete (or, with dry_run, count) every record older than its school's keeping
+    period; returns the count per kind."""
+    today = today or timezone.localdate()
+    groups = _schools_by_days()
+    counts = {}
+    for kind in KINDS:
+        with transaction.atomic():
+            counts[kind.name] = sum(
+                _purge(kind, school_ids, _cutoff(kind, today, days), dry_run=dry_run)
+                for days, school_ids in groups[kind.parameter].items())
+    return counts
+
+
+def _schools_by_days() -> dict[str, dict[int, list[int]]]:
+    """parameter -> days -> the schools keeping that kind that long."""
+    from apps.orgs.models import School
+    from apps.policy.selectors import effective_policies_for_schools
+
+    policies = effective_policies_for_schools(School.objects.values_list("pk", flat=True))
+    groups: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for school_id, policy in policies.items():
+        for kind in KINDS:
+            days = policy.params.get(kind.parameter)
+            if days is not None:  # a pack without the parameter keeps everything
+                groups[kind.parameter][int(days)].append(school_id)
+    return groups
+
+
+def _cutoff(kind: Kind, today: date, days: int):
+    """Records before this are older than `days`: a day field compares with a date, a
+    time field with the start of that day in Asia/Shanghai."""
+    first_kept = today - timedelta(days=days)
+    model = apps.get_model(kind.model)
+    if model._meta.get_field(kind.field).get_internal_type() == "DateTimeField":
+        return timezone.make_aware(datetime.combine(first_kept, time.min))
+    return first_kept
+
+
+def _purge(kind: Kind, school_ids: list[int], cutoff, *, dry_run: bool) -> int:
+    rows = apps.get_model(kind.model).objects.filter(
+        school_id__in=school_ids, **{f"{kind.field}__lt": cutoff})
+    if dry_run:
+        return rows.count()
+    for label, path in kind.dependents:
+        apps.get_model(label).objects.filter(
+            school_id__in=school_ids, **{f"{path}__lt": cutoff})._raw_delete(rows.db)
+    # _raw_delete: one DELETE statement, no rows loaded into Python; what hangs on these
+    # rows is deleted above, and no signal listens to their deletion.
+    return rows._raw_delete(rows.db)
