@@ -4,6 +4,7 @@ same local Bootstrap, htmx and Chart.js as in production)."""
 
 import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,8 @@ def open_page(browser, live_server):
     """A fresh browser context (no cookies) per call, with a browser locale of zh-CN as in
     China (the UI is Chinese by default whatever the locale); `viewport` for phone widths.
     The page's clock starts at the server's (the suite's fixed "now"), so a countdown in the
-    page and the server agree. Under that clock animation frames may not come: a
-    `wait_for_function` that waits for a chart polls by time (`polling=100`)."""
+    page and the server agree. Under that clock animation frames may not come, so the page's
+    `wait_for_function` polls by time (every 100 ms) instead of by frame."""
     from django.utils import timezone
 
     contexts, violations = [], []
@@ -52,6 +53,8 @@ def open_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.base = live_server.url
+        # Under the installed clock animation frames may not come: waits poll by time.
+        page.wait_for_function = partial(page.wait_for_function, polling=100)
         return page
 
     yield _open
