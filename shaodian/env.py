@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -54,10 +56,24 @@ def dev_secrets(path: Path) -> dict[str, str]:
     return values
 
 
+def _decode_key(name: str, raw: str) -> bytes:
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be 32 bytes, base64-encoded")
+    return key
+
+
 def env_key(name: str, fallback: dict[str, str]) -> bytes:
     """A 32-byte key given base64-encoded in the environment."""
-    raw = os.environ.get(name) or fallback[name]
-    key = base64.b64decode(raw)
-    if len(key) != 32:
-        raise ValueError(f"{name} must be 32 bytes, base64-encoded")
-    return key
+    raw = os.environ.get(name) or fallback.get(name)
+    if not raw:
+        raise ImproperlyConfigured(f"{name} is not set (a 32-byte key, base64-encoded)")
+    return _decode_key(name, raw)
+
+
+def env_keys(name: str) -> list[bytes]:
+    """Comma-separated 32-byte keys, base64-encoded (old keys still read during a rotation)."""
+    return [_decode_key(name, raw) for raw in env_list(name, [])]

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from shaodian.env import dev_secrets, env_bool, env_int, env_key, env_list, env_str
+from shaodian.env import dev_secrets, env_bool, env_int, env_key, env_keys, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SHAODIAN_DATA_DIR", str(BASE_DIR / "data")))
@@ -16,6 +16,9 @@ SECRET_KEY = env_str("SHAODIAN_SECRET_KEY") or _dev["SHAODIAN_SECRET_KEY"]
 # Keys of their own, never SECRET_KEY: rotating the session key must not lose ID numbers.
 FIELD_ENCRYPTION_KEY = env_key("SHAODIAN_FIELD_KEY", _dev)
 FIELD_HASH_KEY = env_key("SHAODIAN_HASH_KEY", _dev)
+# During a rotation (manage.py rotate_keys): the keys before, still read, never written.
+FIELD_ENCRYPTION_KEYS_OLD = env_keys("SHAODIAN_FIELD_KEYS_OLD")
+FIELD_HASH_KEYS_OLD = env_keys("SHAODIAN_HASH_KEYS_OLD")
 PERSONAL_CODE_KEY = env_key("SHAODIAN_CODE_KEY", _dev)
 
 ALLOWED_HOSTS = env_list(

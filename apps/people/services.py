@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.audit import access_record
-from apps.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from apps.core.crypto import decrypt_text, encrypt_text, keyed_hash, keyed_hashes
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentType, age_on, mask_document, normalize_document
 from apps.orgs.models import School, SchoolClass
@@ -271,9 +271,17 @@ def _current_values(person: Person) -> dict:
     return values
 
 
+def _same_document(person: Person, cleaned: dict) -> bool:
+    """The stored hash is the new number's, under the current key or (a row not yet
+    rotated by rotate_keys) an old one."""
+    if "doc_cipher" not in cleaned or cleaned["doc_hash"] == person.doc_hash:
+        return "doc_cipher" in cleaned
+    return person.doc_hash in keyed_hashes(decrypt_text(cleaned["doc_cipher"]))
+
+
 def _apply(person: Person, cleaned: dict) -> list[str]:
     """Set what differs; returns the names of the fields that changed (never their values)."""
-    if cleaned.get("doc_hash") == person.doc_hash:  # the same number typed again
+    if _same_document(person, cleaned):  # the same number typed again
         for field in ("doc_cipher", "doc_hash", "doc_masked"):
             cleaned.pop(field, None)
     changed = []

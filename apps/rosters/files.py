@@ -1,6 +1,6 @@
 """Files the roster import and export keep between a request and the worker.
 
-An upload is kept, encrypted (AES-256-GCM under the field key: a roster is a list of ID
+An upload is kept, encrypted (`core.crypto`, under the field key: a roster is a list of ID
 numbers), from its check until its import, then deleted; an export until it is downloaded
 or grows old. Progress is a small JSON file per job, written by the worker and read by the
 page's polling: it is not worth a database write per thousand rows, and a write inside the
@@ -12,11 +12,9 @@ import os
 import time
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-_VERSION = b"\x01"
-_NONCE_BYTES = 12
+from apps.core.crypto import decrypt_bytes, encrypt_bytes
 
 
 def _dir(part: str) -> Path:
@@ -37,19 +35,14 @@ def _write_private(path: Path, data: bytes) -> None:
 def upload_store(import_id: int, data: bytes) -> str:
     """Keep an upload (encrypted) for the worker; returns its stored name."""
     name = f"upload-{import_id}.bin"
-    nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(settings.FIELD_ENCRYPTION_KEY).encrypt(nonce, data, _context(import_id))
-    _write_private(_dir("uploads") / name, _VERSION + nonce + sealed)
+    _write_private(_dir("uploads") / name, encrypt_bytes(data, context=_context(import_id)))
     return name
 
 
 def upload_load(import_id: int, name: str) -> bytes:
     """The upload as it was sent; FileNotFoundError once it has been deleted."""
     blob = (_dir("uploads") / Path(name).name).read_bytes()
-    if blob[:1] != _VERSION:
-        raise ValueError("unknown stored upload version")
-    nonce, sealed = blob[1:1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES:]
-    return AESGCM(settings.FIELD_ENCRYPTION_KEY).decrypt(nonce, sealed, _context(import_id))
+    return decrypt_bytes(blob, context=_context(import_id))
 
 
 def _context(import_id: int) -> bytes:

@@ -3,9 +3,10 @@ what changed, when and by whom, without ever showing a document number."""
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.crypto import CiphertextError, decrypt_text
 from apps.core.identity import mask_phone
 
 # Fields whose values never appear in the history view: the document is shown as
@@ -54,6 +55,15 @@ def _related(record, name: str, fallback):
         return fallback
 
 
+def _document_differs(older, newer) -> bool:
+    """Compared as plaintext, never shown: rotate_keys re-encrypts each version on its own,
+    so two versions of one number differ in ciphertext (and, mid-rotation, in hash)."""
+    try:
+        return decrypt_text(older.doc_cipher) != decrypt_text(newer.doc_cipher)
+    except (CiphertextError, ImproperlyConfigured):  # a key left out: say "changed"
+        return True
+
+
 def _changes(model, newer, older) -> list[Change]:
     changes, document_changed = [], False
     for f in model._meta.concrete_fields:
@@ -64,7 +74,7 @@ def _changes(model, newer, older) -> list[Change]:
         if old == new:
             continue
         if f.name in HIDDEN:
-            document_changed = True
+            document_changed = document_changed or _document_differs(older, newer)
             continue
         if f.is_relation:  # show the related record's name, not its id (changed ones only)
             old, new = _related(older, f.name, old), _related(newer, f.name, new)

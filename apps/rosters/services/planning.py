@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
+from apps.core.crypto import keyed_hashes
 from apps.core.errors import ValidationFailed
 from apps.core.scoping import grant_filter
 from apps.orgs.models import School, SchoolClass, Unit
@@ -229,7 +230,8 @@ def _classify(plan: Plan, planned: PlannedRow, person: Person, names: dict[int, 
         if any(name in fields for fields in SETS.values()) and name not in given:
             planned.values[name] = getattr(person, name)  # no column: keep what is stored
             continue
-        if getattr(person, name) != planned.values[name]:
+        if getattr(person, name) != planned.values[name] and not (
+                name == "doc_hash" and person.doc_hash in keyed_hashes(planned.document)):
             planned.changed.append("doc_number" if name == "doc_hash" else name)
     if not person.active:
         planned.changed.append("active")
