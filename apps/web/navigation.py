@@ -51,7 +51,8 @@ SECTIONS = (
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
-    ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list")),
+    ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list",
+                                         "access")),
 )
 
 

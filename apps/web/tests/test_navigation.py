@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_it_finds_each_apps_menu_module_in_installed_order():
     assert [m.__name__ for m in _app_menus()] == [
-        "apps.rosters.menu", "apps.policy.menu", "apps.risk.menu", "apps.travel.menu",
+        "apps.access.menu", "apps.rosters.menu", "apps.policy.menu", "apps.risk.menu",
+        "apps.travel.menu",
         "apps.notifications.menu", "apps.followups.menu", "apps.emergency.menu",
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.testing.menu",
         "apps.web.menu"]
@@ -29,4 +30,5 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
     assert links["daily"][-2:] == ["/followups/", "/followups/all/"]
     assert links["emergency"] == ["/risk-areas/", "/emergency/triggers/", "/emergency/modes/",
                                   "/emergency/plans/"]
-    assert links["settings"] == ["/policy/", "/notifications/deliveries/", "/tokens/"]
+    assert links["settings"] == ["/policy/", "/notifications/deliveries/", "/tokens/",
+                                 "/access-log/"]
