@@ -1,5 +1,5 @@
-"""The access log: who looked at an unmasked ID number or at health or travel data, when,
-and why.
+"""The access log: who looked at an unmasked ID number or at health, travel or test data,
+when, and why.
 
 Called by every service that shows such data, in the same transaction as the read, so a
 view that is not recorded does not happen. The log holds the object's id, never its content.
@@ -52,12 +52,23 @@ VIEW_REPEAT = timedelta(minutes=10)
 
 def access_view(*, request, action: str, obj: models.Model, fields: str) -> None:
     """Record that the signed-in user looked at health, travel or test data of `obj` (a
-    person, a class, a school): action "view_health", "view_travel" or "view_tests". The
-    same look again within VIEW_REPEAT is already recorded."""
+    person, a class, a school, a tube): action "view_health", "view_travel" or
+    "view_tests". The same look again within VIEW_REPEAT is already recorded."""
+    access_views(request=request, action=action, objs=[obj], fields=fields)
+
+
+def access_views(*, request, action: str, objs: list[models.Model], fields: str) -> None:
+    """access_view for every object a list page shows: two queries, whatever their number."""
+    if not objs:
+        return
     user = request.user
-    seen = AccessLog.objects.filter(
-        user=user, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-        at__gte=timezone.now() - VIEW_REPEAT).exists()
-    if not seen:
-        access_record(user=user, action=action, obj=obj, fields=fields,
-                      ip=request.META.get("REMOTE_ADDR"))
+    object_type = objs[0]._meta.label_lower
+    seen = set(AccessLog.objects.filter(
+        user=user, action=action, object_type=object_type,
+        object_id__in=[str(o.pk) for o in objs], at__gte=timezone.now() - VIEW_REPEAT,
+    ).values_list("object_id", flat=True))
+    ip = request.META.get("REMOTE_ADDR") or None
+    AccessLog.objects.bulk_create([
+        AccessLog(user=user, action=action, school_id=_school_id(obj), object_type=object_type,
+                  object_id=str(obj.pk), fields=fields[:_FIELDS_MAX], ip=ip)
+        for obj in objs if str(obj.pk) not in seen])

@@ -14,6 +14,7 @@ from django.conf import settings
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
 from apps.testing.selectors.station import round_for, round_progress, rounds_visible, tubes_of_round
 from apps.testing.services import rounds, station
@@ -150,7 +151,9 @@ def tube_list(request, round_id: int, status: str = ""):
 def tube_get(request, tube_id: int):
     from apps.testing.selectors.station import tube_get as get
 
-    return get(user=request.user, tube_id=tube_id)
+    tube = get(user=request.user, tube_id=tube_id)
+    access_view(request=request, action="view_tests", obj=tube, fields="result")
+    return tube
 
 
 

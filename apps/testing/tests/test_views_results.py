@@ -233,3 +233,17 @@ def test_the_menu_offers_results_and_import_by_permission(world):
     assert ours("hospital_a") == ["testing:results", "testing:results_import"]
     assert ours("teacher_a1") == ["testing:results"]
     assert ours("guardian_a1") == []
+
+
+def test_a_look_at_positive_pools_is_in_the_access_log_once_per_ten_minutes(world, tested):
+    from apps.access.models import AccessLog
+
+    teacher = _client(world, "teacher_a1")
+    pools = teacher.get("/testing/results/positives/").context["pools"]
+    teacher.get("/testing/results/positives/")  # a second look soon after
+    logged = AccessLog.objects.filter(user=world.users["teacher_a1"], action="view_tests")
+    assert sorted(logged.values_list("object_type", "object_id")) == sorted(
+        ("testing.tube", str(pool.tube.pk)) for pool in pools)
+    assert len(pools) == 1
+    _client(world, "teacher_a2").get("/testing/results/positives/")  # shown no pool
+    assert not AccessLog.objects.filter(user=world.users["teacher_a2"]).exists()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.access.audit import access_views
 from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
 from apps.core.forms import BootstrapForm
@@ -189,6 +190,8 @@ def results_positives(request):
     days = _days(request)
     pools = selectors.positive_pools(user=request.user,
                                      since=timezone.now() - timedelta(days=days))
+    access_views(request=request, action="view_tests", objs=[p.tube for p in pools],
+                 fields="members,rechecks")
     return render(request, "testing/results/positives.html", {
         **_tabs(request, "positives"), "days": days, "pools": pools})
 
