@@ -15,13 +15,14 @@ from ninja.responses import NinjaJSONEncoder
 
 from apps.core.crypto import keyed_hash
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.health import conf, selectors, services
 
 router = Router(tags=["daily health"])
 
 
 class CheckInIn(Schema):
-    person_id: int
+    person_id: Id
     slot: str = Field(..., description="morning, noon or evening (boarders)")
     temperature: str | float = Field(..., description="°C, 34.0 to 43.0", examples=["36.5"])
     symptoms: list[str] = Field(
@@ -123,7 +124,7 @@ def _roll_person(row: dict) -> RollPerson:
 
 @router.get("/classes/{class_id}/roll", response=RollOut,
             summary="A class's roll for a slot today: checked in, late, missing")
-def class_roll(request, class_id: int, slot: str | None = None):
+def class_roll(request, class_id: Id, slot: str | None = None):
     klass = selectors.class_get(user=request.user, pk=class_id)
     now = timezone.now()
     day = timezone.localdate(now)

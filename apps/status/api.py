@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.status import selectors
 
 router = Router(tags=["status"])
@@ -58,13 +59,13 @@ class StatusChangeOut(Schema):
 
 
 @router.get("/persons/{person_id}/status", response=StatusOut)
-def person_status(request, person_id: int):
+def person_status(request, person_id: Id):
     return selectors.person_status(user=request.user, person=person_id)
 
 
 @router.get("/persons/{person_id}/status/history", response=list[StatusChangeOut])
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def person_status_history(request, person_id: int):
+def person_status_history(request, person_id: Id):
     return selectors.status_history(user=request.user, person=person_id)
 
 

@@ -15,6 +15,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import ApiError
+from apps.core.schema_types import Id
 from apps.orgs.models import School
 from apps.rosters.reading import RosterError
 from apps.testing.advice import advise
@@ -86,7 +87,7 @@ def _answer(outcome, *, valid_only: bool) -> Status:
 
 @router.post("/{school_id}/results", response={200: ResultsOut, 422: ResultsOut},
              summary="Import lab results by tube barcode (a lab system's list)")
-def results_post(request, school_id: int, payload: ResultsIn):
+def results_post(request, school_id: Id, payload: ResultsIn):
     school = _school(request, school_id)
     outcome = results_import(actor=request.user, school=school,
                              rows=lab_rows_from_items(payload.results),
@@ -96,7 +97,7 @@ def results_post(request, school_id: int, payload: ResultsIn):
 
 @router.post("/{school_id}/results/file", response={200: ResultsOut, 422: ResultsOut},
              summary="Import a lab's results file (.xlsx, .xls or CSV)")
-def results_file(request, school_id: int, file: File[UploadedFile],
+def results_file(request, school_id: Id, file: File[UploadedFile],
                  params: Query[FileParams]):
     school = _school(request, school_id)
     try:
