@@ -14,7 +14,7 @@ from apps.followups import selectors, services
 router = Router(tags=["follow-ups"])
 
 
-class PersonOut(Schema):
+class FollowUpPersonOut(Schema):
     id: int
     name: str
     number: str
@@ -29,7 +29,7 @@ class PersonOut(Schema):
 class FollowUpOut(Schema):
     id: int
     school_id: int
-    person: PersonOut
+    person: FollowUpPersonOut
     kind: str = Field(..., description="trace_back, recheck, absence_cause, return_check, other")
     source: str
     title: str = Field(..., description="in the reader's language")
@@ -49,7 +49,7 @@ class CountsOut(Schema):
     total: dict[str, int]
 
 
-class CompleteIn(Schema):
+class FollowUpCompleteIn(Schema):
     outcome: str = Field(..., description="what was found or done; required")
 
 
@@ -78,7 +78,7 @@ def followups_get(request, followup_id: Id):
 
 @router.post("/{followup_id}/complete", response=FollowUpOut,
              summary="Complete a follow-up with its outcome (a repeat is harmless)")
-def followups_complete(request, followup_id: Id, payload: CompleteIn):
+def followups_complete(request, followup_id: Id, payload: FollowUpCompleteIn):
     selectors.followup_get(user=request.user, pk=followup_id, perm="followups.complete")
     services.followup_complete(actor=request.user, followup_id=followup_id,
                                outcome=payload.outcome)

@@ -33,7 +33,7 @@ class VerdictIn(Schema):
     gate_id: Id | None = None
 
 
-class ReasonOut(Schema):
+class GateReasonOut(Schema):
     code: str
     verdict: str
     zh: str
@@ -41,7 +41,7 @@ class ReasonOut(Schema):
     text: str
 
 
-class PersonOut(Schema):
+class GatePersonOut(Schema):
     id: int
     name: str
     klass: str
@@ -52,8 +52,8 @@ class VerdictOut(Schema):
     verdict: str
     reason: str
     text: str
-    reasons: list[ReasonOut]
-    person: PersonOut | None
+    reasons: list[GateReasonOut]
+    person: GatePersonOut | None
     direction: str
     temperature: float | None
     at: datetime
@@ -138,12 +138,12 @@ def post_batch(request):
             "results": outcome.results, "errors": outcome.errors}
 
 
-class OverrideIn(Schema):
+class GateOverrideIn(Schema):
     reason: str
 
 
 @router.post("/checks/{check_id}/override")
-def post_override(request, check_id: Id, payload: OverrideIn):
+def post_override(request, check_id: Id, payload: GateOverrideIn):
     check = services.gate_check_override(actor=request.user, check_id=check_id,
                                          reason=payload.reason)
     return {"check_id": check.pk, "overridden_at": check.overridden_at,

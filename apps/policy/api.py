@@ -62,7 +62,7 @@ class EffectiveOut(Schema):
     params: list[ProvenanceOut]
 
 
-class OverrideIn(Schema):
+class PolicyOverrideIn(Schema):
     node: Literal["bureau", "school"]
     node_id: Id
     param: str
@@ -145,7 +145,7 @@ def override_list(request, school: Id | None = None, bureau: Id | None = None):
 
 @router.post("/overrides", response={201: OverrideOut},
              summary="Tighten a parameter for a bureau or a school (never loosen)")
-def override_set(request, payload: OverrideIn):
+def override_set(request, payload: PolicyOverrideIn):
     model = Bureau if payload.node == "bureau" else School
     node = get_object_or_404(model.objects.restrict(request.user, "policy.tighten"),
                              pk=payload.node_id)

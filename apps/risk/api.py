@@ -8,7 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
-from apps.core.schema_types import Id
+from apps.core.schema_types import ErrorOut, Id
 from apps.risk import selectors, services
 
 router = Router(tags=["risk areas"])
@@ -57,7 +57,7 @@ class LiftIn(Schema):
     reason: str
 
 
-class RowErrorOut(Schema):
+class RiskRowErrorOut(Schema):
     row: int
     column: str
     value: str
@@ -65,14 +65,14 @@ class RowErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RiskImportOut(Schema):
     rows: int
     valid: int
     bad_rows: int
     created: int
     dry_run: bool
     area_ids: list[int]
-    errors: list[RowErrorOut]
+    errors: list[RiskRowErrorOut]
 
 
 @router.get("", response=list[RiskAreaOut], summary="Risk areas, filtered")
@@ -86,7 +86,7 @@ def risk_areas_list(request, filters: Query[RiskAreaFilters]):
 # Before /{area_id}: the first matching path wins.
 @router.post(
     "/import",
-    response={200: ImportOut, 422: ImportOut},
+    response={200: RiskImportOut, 422: RiskImportOut | ErrorOut},
     summary="Import designations from a CSV file (UTF-8 or GBK); all or nothing by default",
 )
 def risk_areas_import(request, file: File[UploadedFile], apply_valid_only: Form[bool] = False,

@@ -14,7 +14,7 @@ from apps.status import selectors
 router = Router(tags=["status"])
 
 
-class ReasonOut(Schema):
+class StatusReasonOut(Schema):
     rule: str
     zh: str
     en: str
@@ -37,7 +37,7 @@ class StatusOut(Schema):
     category_label: str
     until: date | None
     compliant: bool
-    reasons: list[ReasonOut]
+    reasons: list[StatusReasonOut]
     actions: list[ActionOut]
     pack: str
     computed_at: datetime | None

@@ -92,7 +92,7 @@ class RunIn(Schema):
     trigger_id: Id | None = None
 
 
-class CompleteIn(Schema):
+class PlanTaskCompleteIn(Schema):
     note: str = ""
 
 
@@ -213,7 +213,7 @@ def get_run(request, run_id: Id):
 
 
 @router.post("/plan-tasks/{task_id}/complete", response=TaskOut)
-def complete_task(request, task_id: Id, payload: CompleteIn):
+def complete_task(request, task_id: Id, payload: PlanTaskCompleteIn):
     return plans.plan_task_complete(actor=request.user, task_id=task_id, note=payload.note)
 
 

@@ -39,7 +39,7 @@ class Filters(Schema):
     residence: str = ""
 
 
-class RevealIn(Filters):
+class ExportRevealIn(Filters):
     reason: str
 
 
@@ -94,7 +94,7 @@ def people_xlsx(request, filters: Query[Filters]):
 @router.post("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
              summary="People as .xlsx with full ID numbers; needs a reason (202 when large)",
              operation_id="apps_rosters_export_api_people_xlsx_revealed")
-def people_xlsx_revealed(request, payload: RevealIn):
+def people_xlsx_revealed(request, payload: ExportRevealIn):
     parsed = _filters(payload)
     queued = _queued(request, "people", parsed, reveal=True, reason=payload.reason)
     if queued is not None:

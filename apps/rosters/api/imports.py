@@ -10,7 +10,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import ApiError
-from apps.core.schema_types import Id
+from apps.core.schema_types import ErrorOut, Id
 from apps.orgs.models import School
 from apps.rosters.models import RosterImport
 from apps.rosters.reading import RosterError
@@ -37,7 +37,7 @@ class ApplyParams(Schema):
     valid_only: bool = False
 
 
-class RowErrorOut(Schema):
+class RosterRowErrorOut(Schema):
     row: int | None
     column: str
     value: str
@@ -45,7 +45,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RosterImportOut(Schema):
     import_id: int
     dry_run: bool
     new: int
@@ -53,7 +53,7 @@ class ImportOut(Schema):
     unchanged: int
     rejected: int
     ignored_columns: list[str]
-    errors: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
 
 
 class ImportStatusOut(Schema):
@@ -68,7 +68,7 @@ class ImportStatusOut(Schema):
     rejected: int
     failure: str
     ignored_columns: list[str]
-    errors: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
 
 
 def _status(record: RosterImport) -> dict:
@@ -81,7 +81,7 @@ def _status(record: RosterImport) -> dict:
 
 @router.post(
     "/{school_id}/import",
-    response={200: ImportOut, 202: ImportStatusOut, 422: ImportOut},
+    response={200: RosterImportOut, 202: ImportStatusOut, 422: RosterImportOut | ErrorOut},
     summary="Import students or staff from .xlsx, .xls or CSV (dry run by default)",
     operation_id="apps_rosters_api_roster_import",
 )
