@@ -9,6 +9,7 @@ Lists use `@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZ
 """
 
 import json
+from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.urls import path, re_path
@@ -115,6 +116,63 @@ api.add_router("/emergency", "apps.emergency.api.router")
 api.add_router("/absence", "apps.absence.api.router")
 
 
+NUL = "\x00"
+
+
+def _nul_in(value, name: str = "") -> str | None:
+    """The field (dotted, as `_field_name` names it) of the first string holding NUL."""
+    if isinstance(value, str):
+        return name if NUL in value else None
+    items = value.items() if isinstance(value, dict) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        field = f"{name}.{key}" if name else str(key)
+        if isinstance(key, str) and NUL in key:
+            return field
+        if found := _nul_in(item, field):
+            return found
+    return None
+
+
+def _nul_field(request, path_params: dict) -> str | None:
+    """No text field can hold NUL (U+0000): PostgreSQL refuses it, so a query with it is a
+    500, and Django's form fields refuse it on the pages. Where the request sends one: a path
+    or query parameter, a form field, or a string in a JSON body (found by a cheap scan
+    first; files are not text and are not looked at)."""
+    params = {**path_params, **{k: request.GET.getlist(k) for k in request.GET}}
+    if (found := _nul_in(params)) or request.method in ("GET", "HEAD", "OPTIONS"):
+        return found and found.split(".")[0]
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        found = _nul_in({k: request.POST.getlist(k) for k in request.POST})
+        return found and found.split(".")[0]
+    body = request.body
+    if b"\\u0000" not in body and NUL.encode() not in body:
+        return None
+    try:
+        return _nul_in(json.loads(body))
+    except ValueError:
+        return None  # not JSON: the endpoint says so
+
+
+def _nul_refused(request, field: str):
+    return _error(request, 422, "invalid", _("The input is not valid."), [
+        {"field": field, "reason": "nul_character",
+         "message": _("Text cannot contain the NUL character.")}])
+
+
+def refusing_nul(view):
+    """The view, answering 422 naming the field when any text input holds NUL."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        field = _nul_field(request, kwargs)
+        if field is not None:
+            return _nul_refused(request, field)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 def openapi_json(request) -> HttpResponse:
     schema = api.get_openapi_schema()
     body = json.dumps(schema, cls=NinjaJSONEncoder, ensure_ascii=False)
@@ -138,6 +196,7 @@ def direct_post(view, schema, auth) -> callable:
     every error through the API's exception handlers."""
 
     @csrf_exempt  # as ninja's views: SignedInSession checks CSRF itself, a bearer needs none
+    @refusing_nul
     def endpoint(request):
         if request.method != "POST":
             return _error(request, 405, "method_not_allowed", _("Method not allowed."))
@@ -173,9 +232,11 @@ def _payload(request, schema):
 
 
 def api_urls():
-    """What shaodian/urls.py includes at api/v1/: our openapi.json, ninja's routes, and a
-    JSON 404 for any other path under it."""
+    """What shaodian/urls.py includes at api/v1/: our openapi.json, ninja's routes (each
+    refusing NUL in its text), and a JSON 404 for any other path under it."""
     patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = refusing_nul(pattern.callback)
     return [
         path("openapi.json", openapi_json, name="openapi-json"),
         *patterns,

@@ -10,12 +10,13 @@ from ninja.pagination import paginate
 
 from apps.absence import selectors, services
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 
 router = Router(tags=["sick absence"])
 
 
 class AbsenceIn(Schema):
-    person_id: int
+    person_id: Id
     first_day: date
     symptoms: list[str] = Field([], description="fever, cough, sore_throat, rash, diarrhoea, "
                                                 "vomiting, jaundice")
@@ -103,14 +104,14 @@ def absences_list(request, show: str = "open"):
 
 @router.post("/absences/{absence_id}/cause", response=AbsenceOut,
              summary="Record the cause of a sick absence (病因追查)")
-def absences_cause(request, absence_id: int, payload: CauseIn):
+def absences_cause(request, absence_id: Id, payload: CauseIn):
     return services.absence_record_cause(actor=request.user, absence_id=absence_id,
                                          **payload.model_dump())
 
 
 @router.post("/absences/{absence_id}/return", response=AbsenceOut,
              summary="Record the return to school (复课查验)")
-def absences_return(request, absence_id: int, payload: ReturnIn):
+def absences_return(request, absence_id: Id, payload: ReturnIn):
     return services.absence_record_return(actor=request.user, absence_id=absence_id,
                                           **payload.model_dump())
 

@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from apps.access import selectors, services
 from apps.core.errors import ApiError
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Count, Id
 
 router = Router(tags=["access"])
 
@@ -44,7 +45,7 @@ class TokenOut(Schema):
 class TokenIn(Schema):
     name: str
     permissions: list[str] | None = None
-    days: int = 90
+    days: Count = 90
 
 
 class TokenCreatedOut(TokenOut):
@@ -80,6 +81,6 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     _session_only(request)
     return services.api_token_revoke(user=request.auth, token_id=token_id)

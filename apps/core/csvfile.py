@@ -69,7 +69,12 @@ def read_table(data: bytes, *, max_bytes: int, max_rows: int
     if len(data) > max_bytes:
         return [], [], [RowError(0, "", "", "too_large", _(
             "The file is larger than %(mb)d MB.") % {"mb": max_bytes // (1024 * 1024)})]
-    lines = [r for r in csv.reader(io.StringIO(decode(data))) if any(c.strip() for c in r)]
+    try:
+        text = decode(data)
+    except UnicodeDecodeError:  # neither UTF-8 nor GB18030: a picture, a workbook, …
+        return [], [], [RowError(0, "", "", "not_text", _(
+            "The file is not text in UTF-8 or GBK: save it as CSV."))]
+    lines = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if not lines:
         return [], [], [RowError(0, "", "", "empty", _("The file has no rows."))]
     if len(lines) - 1 > max_rows:

@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+from apps.core.schema_types import PageNumber
+
 
 def capped_count(queryset, cap: int) -> tuple[int, bool]:
     """(count, capped): counts at most cap + 1 rows, unordered, so the database can stop."""
@@ -40,6 +42,10 @@ class CappedPaginator(Paginator):
 class CappedPageNumberPagination(PageNumberPagination):
     """ninja's page-number pagination with the same cap; `count_capped` is true when there
     are more rows than `count` says."""
+
+    class Input(Schema):
+        page: PageNumber = 1
+        page_size: PageNumber | None = None
 
     class Output(Schema):
         items: list[Any]

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 
 from apps.access.tokens import BearerToken, SignedInSession
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.schema_types import INT64_MAX, Count, Cursor, Id
 from apps.gate import services
 from apps.gate.selectors import snapshot
 from apps.gate.verdict import REASONS
@@ -28,11 +29,11 @@ class VerdictIn(Schema):
     temperature: float | str | None = None
     direction: str = "in"
     client_id: str
-    school_id: int | None = None
-    gate_id: int | None = None
+    school_id: Id | None = None
+    gate_id: Id | None = None
 
 
-class ReasonOut(Schema):
+class GateReasonOut(Schema):
     code: str
     verdict: str
     zh: str
@@ -40,7 +41,7 @@ class ReasonOut(Schema):
     text: str
 
 
-class PersonOut(Schema):
+class GatePersonOut(Schema):
     id: int
     name: str
     klass: str
@@ -51,8 +52,8 @@ class VerdictOut(Schema):
     verdict: str
     reason: str
     text: str
-    reasons: list[ReasonOut]
-    person: PersonOut | None
+    reasons: list[GateReasonOut]
+    person: GatePersonOut | None
     direction: str
     temperature: float | None
     at: datetime
@@ -95,7 +96,7 @@ def post_verdict(request, payload: VerdictIn):
 
 
 @router.get("/snapshot", auth=GATE_AUTH)
-def get_snapshot(request, school_id: int | None = None, after: int = 0, limit: int = 5000):
+def get_snapshot(request, school_id: Id | None = None, after: Cursor = 0, limit: Count = 5000):
     """A page of the school's statuses for offline scanning (no names, no documents): ask
     again with `after=next_after` until it is null."""
     if school_id is None:
@@ -127,7 +128,8 @@ def post_batch(request):
         raise ValidationFailed([FieldError("body", "invalid", _("Send a JSON object."))])
     school_id, gate_id = body.get("school_id"), body.get("gate_id")
     for name, value in (("school_id", school_id), ("gate_id", gate_id)):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or not 1 <= value <= INT64_MAX):
             raise ValidationFailed([FieldError(name, "invalid", _("An id is a number."))])
     outcome = services.gate_checks_upload(actor=request.user, school_id=school_id,
                                           records=body.get("records"), gate=gate_id)
@@ -136,12 +138,12 @@ def post_batch(request):
             "results": outcome.results, "errors": outcome.errors}
 
 
-class OverrideIn(Schema):
+class GateOverrideIn(Schema):
     reason: str
 
 
 @router.post("/checks/{check_id}/override")
-def post_override(request, check_id: int, payload: OverrideIn):
+def post_override(request, check_id: Id, payload: GateOverrideIn):
     check = services.gate_check_override(actor=request.user, check_id=check_id,
                                          reason=payload.reason)
     return {"check_id": check.pk, "overridden_at": check.overridden_at,
@@ -149,15 +151,15 @@ def post_override(request, check_id: int, payload: OverrideIn):
 
 
 class GateIn(Schema):
-    school_id: int
+    school_id: Id
     name: str
 
 
 class TerminalIn(Schema):
-    school_id: int
-    gate_id: int
+    school_id: Id
+    gate_id: Id
     name: str
-    days: int = 365
+    days: Count = 365
 
 
 @router.post("/gates", auth=SignedInSession())

@@ -16,13 +16,14 @@ from ninja.responses import NinjaJSONEncoder
 from apps.access.audit import access_view
 from apps.core.crypto import keyed_hash
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.health import conf, selectors, services
 
 router = Router(tags=["daily health"])
 
 
 class CheckInIn(Schema):
-    person_id: int
+    person_id: Id
     slot: str = Field(..., description="morning, noon or evening (boarders)")
     temperature: str | float = Field(..., description="°C, 34.0 to 43.0", examples=["36.5"])
     symptoms: list[str] = Field(
@@ -124,7 +125,7 @@ def _roll_person(row: dict) -> RollPerson:
 
 @router.get("/classes/{class_id}/roll", response=RollOut,
             summary="A class's roll for a slot today: checked in, late, missing")
-def class_roll(request, class_id: int, slot: str | None = None):
+def class_roll(request, class_id: Id, slot: str | None = None):
     klass = selectors.class_get(user=request.user, pk=class_id)
     access_view(request=request, action="view_health", obj=klass, fields="checkins")
     now = timezone.now()

@@ -9,6 +9,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.notifications import selectors, services
 
 router = Router(tags=["notifications"])
@@ -56,7 +57,7 @@ def notifications_unread(request):
 
 
 @router.post("/{notification_id}/read", response={204: None}, summary="Mark one read")
-def notifications_read(request, notification_id: int):
+def notifications_read(request, notification_id: Id):
     note = selectors.inbox_get(user=request.user, pk=notification_id)
     services.notification_mark_read(user=request.user, notification_id=note.pk)
     return Status(204, None)

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.orgs import selectors
 from apps.orgs.models import Bureau, School, SchoolKind
 from apps.regions.selectors import normalize_code
@@ -131,7 +132,7 @@ def bureau_list(request):
 
 
 @router.get("/bureaus/{bureau_id}", response=BureauDetailOut, summary="A bureau and its children")
-def bureau_detail(request, bureau_id: int):
+def bureau_detail(request, bureau_id: Id):
     bureau = get_object_or_404(Bureau.objects.restrict(request.user, VIEW).select_related("region"),
                                pk=bureau_id)
     # `children` is the sub-bureaus' reverse relation; the nodes ride beside it.
@@ -141,7 +142,7 @@ def bureau_detail(request, bureau_id: int):
 
 @router.get("/schools", response=list[SchoolOut], summary="Schools in the caller's scope")
 @_pages
-def school_list(request, bureau: int | None = None, county_code: str | None = None,
+def school_list(request, bureau: Id | None = None, county_code: str | None = None,
                 kind: SchoolKind | None = None, q: str | None = None):
     schools = School.objects.restrict(request.user, VIEW).select_related("region")
     if bureau is not None:
@@ -157,7 +158,7 @@ def school_list(request, bureau: int | None = None, county_code: str | None = No
 
 @router.get("/schools/{school_id}", response=SchoolDetailOut,
             summary="A school with its designated hospital and the hospital's contacts")
-def school_detail(request, school_id: int):
+def school_detail(request, school_id: Id):
     schools = (School.objects.restrict(request.user, VIEW)
                .select_related("region", "hospital").prefetch_related("hospital__contacts")
                .annotate(person_count=selectors.persons_count(request.user, "school_id")))
@@ -166,17 +167,17 @@ def school_detail(request, school_id: int):
 
 @router.get("/schools/{school_id}/units", response=list[UnitOut], summary="The school's units")
 @_pages
-def school_units(request, school_id: int):
+def school_units(request, school_id: Id):
     return selectors.school_units(user=request.user, school=school_id)
 
 
 @router.get("/schools/{school_id}/classes", response=list[ClassOut],
             summary="The school's classes the caller can see")
 @_pages
-def school_classes(request, school_id: int):
+def school_classes(request, school_id: Id):
     return selectors.school_classes(user=request.user, school=school_id)
 
 
 @router.get("/classes/{class_id}", response=ClassOut, summary="One class")
-def class_detail(request, class_id: int):
+def class_detail(request, class_id: Id):
     return selectors.class_detail(user=request.user, klass=class_id)

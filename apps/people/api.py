@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import mask_phone
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.orgs.models import DormRoom, School, SchoolClass, Unit
 from apps.people import codes, selectors, services
 from apps.people.models import Guardianship, HouseholdMember, Person
@@ -71,15 +72,15 @@ class PersonDetailOut(PersonOut):
 
 class PersonFilters(Schema):
     q: str = ""
-    school: int | None = None
-    unit: int | None = None
-    klass: int | None = None
+    school: Id | None = None
+    unit: Id | None = None
+    klass: Id | None = None
     kind: str | None = None
     residence: str | None = None
 
 
 class PersonIn(Schema):
-    school_id: int
+    school_id: Id
     kind: str
     number: str
     name: str
@@ -90,10 +91,10 @@ class PersonIn(Schema):
     phone: str = ""
     residence_region_code: str | None = None
     address: str = ""
-    unit_id: int | None = None
-    klass_id: int | None = None
+    unit_id: Id | None = None
+    klass_id: Id | None = None
     residence: str = "day"
-    dorm_room_id: int | None = None
+    dorm_room_id: Id | None = None
 
 
 class PersonPatch(Schema):
@@ -107,10 +108,10 @@ class PersonPatch(Schema):
     phone: str | None = None
     residence_region_code: str | None = None
     address: str | None = None
-    unit_id: int | None = None
-    klass_id: int | None = None
+    unit_id: Id | None = None
+    klass_id: Id | None = None
     residence: str | None = None
-    dorm_room_id: int | None = None
+    dorm_room_id: Id | None = None
     active: bool | None = None
 
 
@@ -199,7 +200,7 @@ def persons_list(request, filters: Query[PersonFilters]):
 @router.get(
     "/persons/{person_id}", response=PersonDetailOut, summary="One person (document masked)"
 )
-def persons_get(request, person_id: int):
+def persons_get(request, person_id: Id):
     return selectors.person_get(user=request.user, pk=person_id)
 
 
@@ -215,7 +216,7 @@ def persons_create(request, payload: PersonIn):
 
 
 @router.patch("/persons/{person_id}", response=PersonDetailOut, summary="Change a person")
-def persons_update(request, person_id: int, payload: PersonPatch):
+def persons_update(request, person_id: Id, payload: PersonPatch):
     person = selectors.person_get(user=request.user, pk=person_id)
     sent = payload.model_dump(exclude_unset=True)
     # null clears only what may be empty; for the rest it means "leave as is"
@@ -230,7 +231,7 @@ def persons_update(request, person_id: int, payload: PersonPatch):
     response=RevealOut,
     summary="The full document number, with a reason; the view is recorded",
 )
-def persons_reveal_document(request, person_id: int, payload: RevealIn):
+def persons_reveal_document(request, person_id: Id, payload: RevealIn):
     person = selectors.person_get(user=request.user, pk=person_id, perm="people.reveal_id")
     number = services.person_reveal_document(
         actor=request.user, person=person, reason=payload.reason, ip=request.META.get("REMOTE_ADDR")
@@ -243,7 +244,7 @@ def persons_reveal_document(request, person_id: int, payload: RevealIn):
     response=CodeOut,
     summary="Today's personal code for gate and sampling scans, with its QR code",
 )
-def persons_code(request, person_id: int):
+def persons_code(request, person_id: Id):
     person = selectors.person_get_for_code(user=request.user, pk=person_id)
     day = timezone.localdate()
     code = codes.personal_code_issue(person=person, day=day)
@@ -255,7 +256,7 @@ def persons_code(request, person_id: int):
     response=list[HouseholdMemberOut],
     summary="Co-residents of a day student",
 )
-def persons_household(request, person_id: int) -> list[HouseholdMember]:
+def persons_household(request, person_id: Id) -> list[HouseholdMember]:
     person = selectors.person_get(user=request.user, pk=person_id)
     return list(selectors.person_household(user=request.user, person=person))
 
@@ -263,6 +264,6 @@ def persons_household(request, person_id: int) -> list[HouseholdMember]:
 @router.get(
     "/persons/{person_id}/guardians", response=list[GuardianOut], summary="A child's guardians"
 )
-def persons_guardians(request, person_id: int) -> list[Guardianship]:
+def persons_guardians(request, person_id: Id) -> list[Guardianship]:
     person = selectors.person_get(user=request.user, pk=person_id)
     return list(selectors.person_guardians(user=request.user, person=person))

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from apps.core.errors import ApiError
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
 from apps.policy.models import PolicyOverride, ProvincePolicy
@@ -61,9 +62,9 @@ class EffectiveOut(Schema):
     params: list[ProvenanceOut]
 
 
-class OverrideIn(Schema):
+class PolicyOverrideIn(Schema):
     node: Literal["bureau", "school"]
-    node_id: int
+    node_id: Id
     param: str
     value: Any
     reason: str
@@ -122,7 +123,7 @@ def pack_detail(request, pack_id: str):
 
 @router.get("/effective", response=EffectiveOut,
             summary="A school's effective policy, with where each value came from")
-def effective(request, school: int):
+def effective(request, school: Id):
     node = get_object_or_404(School.objects.restrict(request.user, VIEW), pk=school)
     result = _running(selectors.effective_for_school, node)
     params = [{**row, "pack_value": result.pack.parameters[row["name"]].value}
@@ -133,7 +134,7 @@ def effective(request, school: int):
 
 @router.get("/overrides", response=list[OverrideOut], summary="Overrides in the caller's scope")
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def override_list(request, school: int | None = None, bureau: int | None = None):
+def override_list(request, school: Id | None = None, bureau: Id | None = None):
     overrides = PolicyOverride.objects.restrict(request.user, VIEW)
     if school is not None:
         overrides = overrides.filter(school_id=school)
@@ -144,7 +145,7 @@ def override_list(request, school: int | None = None, bureau: int | None = None)
 
 @router.post("/overrides", response={201: OverrideOut},
              summary="Tighten a parameter for a bureau or a school (never loosen)")
-def override_set(request, payload: OverrideIn):
+def override_set(request, payload: PolicyOverrideIn):
     model = Bureau if payload.node == "bureau" else School
     node = get_object_or_404(model.objects.restrict(request.user, "policy.tighten"),
                              pk=payload.node_id)
@@ -156,7 +157,7 @@ def override_set(request, payload: OverrideIn):
 
 @router.delete("/overrides/{override_id}", response={204: None},
                summary="Remove an override: the node falls back to the value from above")
-def override_remove(request, override_id: int, reason: str = ""):
+def override_remove(request, override_id: Id, reason: str = ""):
     services.policy_override_remove(actor=request.user, override=override_id, reason=reason)
     return Status(204, None)
 

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import ErrorOut, Id
 from apps.risk import selectors, services
 
 router = Router(tags=["risk areas"])
@@ -56,7 +57,7 @@ class LiftIn(Schema):
     reason: str
 
 
-class RowErrorOut(Schema):
+class RiskRowErrorOut(Schema):
     row: int
     column: str
     value: str
@@ -64,14 +65,14 @@ class RowErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RiskImportOut(Schema):
     rows: int
     valid: int
     bad_rows: int
     created: int
     dry_run: bool
     area_ids: list[int]
-    errors: list[RowErrorOut]
+    errors: list[RiskRowErrorOut]
 
 
 @router.get("", response=list[RiskAreaOut], summary="Risk areas, filtered")
@@ -85,7 +86,7 @@ def risk_areas_list(request, filters: Query[RiskAreaFilters]):
 # Before /{area_id}: the first matching path wins.
 @router.post(
     "/import",
-    response={200: ImportOut, 422: ImportOut},
+    response={200: RiskImportOut, 422: RiskImportOut | ErrorOut},
     summary="Import designations from a CSV file (UTF-8 or GBK); all or nothing by default",
 )
 def risk_areas_import(request, file: File[UploadedFile], apply_valid_only: Form[bool] = False,
@@ -100,7 +101,7 @@ def risk_areas_import(request, file: File[UploadedFile], apply_valid_only: Form[
 
 
 @router.get("/{area_id}", response=RiskAreaOut, summary="One designation")
-def risk_areas_get(request, area_id: int):
+def risk_areas_get(request, area_id: Id):
     return selectors.risk_area_get(user=request.user, pk=area_id)
 
 
@@ -113,7 +114,7 @@ def risk_areas_designate(request, payload: RiskAreaIn):
 
 
 @router.patch("/{area_id}", response=RiskAreaOut, summary="Change a designation")
-def risk_areas_update(request, area_id: int, payload: RiskAreaPatch):
+def risk_areas_update(request, area_id: Id, payload: RiskAreaPatch):
     area = selectors.risk_area_get(user=request.user, pk=area_id, perm="risk.change")
     sent = payload.model_dump(exclude_unset=True)
     # null clears only the end date; for the rest it means "leave as is"
@@ -123,7 +124,7 @@ def risk_areas_update(request, area_id: int, payload: RiskAreaPatch):
 
 
 @router.post("/{area_id}/lift", response=RiskAreaOut, summary="Lift a designation (recorded)")
-def risk_areas_lift(request, area_id: int, payload: LiftIn):
+def risk_areas_lift(request, area_id: Id, payload: LiftIn):
     area = selectors.risk_area_get(user=request.user, pk=area_id, perm="risk.change")
     services.risk_area_lift(actor=request.user, area=area, lifted_on=payload.lifted_on,
                             reason=payload.reason)

@@ -9,13 +9,14 @@ from ninja.pagination import paginate
 
 from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.people.selectors import person_get
 from apps.status import selectors
 
 router = Router(tags=["status"])
 
 
-class ReasonOut(Schema):
+class StatusReasonOut(Schema):
     rule: str
     zh: str
     en: str
@@ -38,7 +39,7 @@ class StatusOut(Schema):
     category_label: str
     until: date | None
     compliant: bool
-    reasons: list[ReasonOut]
+    reasons: list[StatusReasonOut]
     actions: list[ActionOut]
     pack: str
     computed_at: datetime | None
@@ -60,7 +61,7 @@ class StatusChangeOut(Schema):
 
 
 @router.get("/persons/{person_id}/status", response=StatusOut)
-def person_status(request, person_id: int):
+def person_status(request, person_id: Id):
     person = person_get(user=request.user, pk=person_id, perm="status.view")
     access_view(request=request, action="view_health", obj=person, fields="status")
     return selectors.person_status(user=request.user, person=person)
@@ -68,7 +69,7 @@ def person_status(request, person_id: int):
 
 @router.get("/persons/{person_id}/status/history", response=list[StatusChangeOut])
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def person_status_history(request, person_id: int):
+def person_status_history(request, person_id: Id):
     person = person_get(user=request.user, pk=person_id, perm="status.view")
     access_view(request=request, action="view_health", obj=person, fields="status_history")
     return selectors.status_history(user=request.user, person=person)

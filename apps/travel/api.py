@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Id
 from apps.people.models import Person
 from apps.people.selectors import person_get
 from apps.travel import selectors, services
@@ -29,7 +30,7 @@ class LegIn(Schema):
 
 class TripIn(Schema):
     legs: list[LegIn]
-    household_member_id: int | None = Field(None, description="a co-resident's trip")
+    household_member_id: Id | None = Field(None, description="a co-resident's trip")
     client_id: str = Field("", description="repeat it on a retry: the trip is saved once")
 
 
@@ -78,7 +79,7 @@ def _person(person_id: int) -> Person:
 
 @router.post("/persons/{person_id}/trips", response={201: list[LegOut]},
              summary="Declare a trip of one or more legs")
-def trips_declare(request, person_id: int, payload: TripIn):
+def trips_declare(request, person_id: Id, payload: TripIn):
     legs = services.trip_declare(
         actor=request.user, person=_person(person_id),
         legs=[leg.model_dump() for leg in payload.legs],
@@ -88,7 +89,7 @@ def trips_declare(request, person_id: int, payload: TripIn):
 
 @router.get("/persons/{person_id}/trips", response=list[LegOut], summary="A person's trips")
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def trips_list(request, person_id: int):
+def trips_list(request, person_id: Id):
     person = person_get(user=request.user, pk=person_id, perm="travel.view")
     access_view(request=request, action="view_travel", obj=person, fields="trips")
     return selectors.person_trips(user=request.user, person=person)
@@ -96,7 +97,7 @@ def trips_list(request, person_id: int):
 
 @router.post("/persons/{person_id}/trips/{leg_id}/withdraw", response={204: None},
              summary="Withdraw a wrong trip leg (recorded)")
-def trips_withdraw(request, person_id: int, leg_id: int, payload: WithdrawIn):
+def trips_withdraw(request, person_id: Id, leg_id: Id, payload: WithdrawIn):
     person = person_get(user=request.user, pk=person_id, perm="travel.declare")
     leg = selectors.trip_leg_get(user=request.user, person=person, pk=leg_id,
                                  perm="travel.declare")
@@ -106,7 +107,7 @@ def trips_withdraw(request, person_id: int, leg_id: int, payload: WithdrawIn):
 
 @router.post("/persons/{person_id}/exposures", response={201: ExposureOut},
              summary="Declare a contact (报备)")
-def exposures_declare(request, person_id: int, payload: ExposureIn):
+def exposures_declare(request, person_id: Id, payload: ExposureIn):
     exposure = services.exposure_declare(
         actor=request.user, person=_person(person_id), kind=payload.kind, on=payload.on,
         region_code=payload.region, detail=payload.detail, client_id=payload.client_id)
@@ -116,14 +117,14 @@ def exposures_declare(request, person_id: int, payload: ExposureIn):
 @router.get("/persons/{person_id}/exposures", response=list[ExposureOut],
             summary="A person's declared contacts")
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def exposures_list(request, person_id: int):
+def exposures_list(request, person_id: Id):
     person = person_get(user=request.user, pk=person_id, perm="travel.view")
     return selectors.person_exposures(user=request.user, person=person)
 
 
 @router.post("/persons/{person_id}/exposures/{exposure_id}/withdraw", response={204: None},
              summary="Withdraw a wrong contact declaration (recorded)")
-def exposures_withdraw(request, person_id: int, exposure_id: int, payload: WithdrawIn):
+def exposures_withdraw(request, person_id: Id, exposure_id: Id, payload: WithdrawIn):
     person = person_get(user=request.user, pk=person_id, perm="travel.declare")
     exposure = selectors.exposure_get(user=request.user, person=person, pk=exposure_id,
                                       perm="travel.declare")

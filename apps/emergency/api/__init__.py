@@ -8,6 +8,7 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from apps.core.schema_types import Id
 from apps.emergency import selectors, services
 from apps.emergency.api.plans import router as plans_router
 from apps.emergency.api.triggers import router as triggers_router
@@ -49,12 +50,12 @@ def _modes(user, school_id: int) -> SchoolModesOut:
 
 
 @router.get("/schools/{school_id}/modes", response=SchoolModesOut)
-def get_modes(request, school_id: int):
+def get_modes(request, school_id: Id):
     return _modes(request.user, school_id)
 
 
 @router.post("/schools/{school_id}/modes", response=SchoolModesOut)
-def switch_mode(request, school_id: int, payload: SwitchIn):
+def switch_mode(request, school_id: Id, payload: SwitchIn):
     services.mode_switch(actor=request.user, school_id=school_id, **payload.dict())
     return _modes(request.user, school_id)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from apps.core.schema_types import Count, Id
 from apps.emergency import drills as drill_services
 from apps.emergency import plan_versions as versions
 from apps.emergency import plans, taskforce
@@ -30,7 +31,7 @@ class MemberIn(Schema):
     duty: str = Field(..., description="leader, deputy, reporting, health, logistics, "
                                        "cdc_liaison, hospital_liaison, communication, teaching, "
                                        "security, care, health_department, cdc")
-    user_id: int | None = Field(None, description="a school account (not for outside members)")
+    user_id: Id | None = Field(None, description="a school account (not for outside members)")
     name: str = ""
     organisation: str = ""
     phone: str = ""
@@ -48,7 +49,7 @@ class StepSchema(Schema):
     key: str = ""
     title: TitleOut
     duty: str
-    due_minutes: int
+    due_minutes: Count
 
 
 class PlanOut(Schema):
@@ -60,7 +61,7 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    base_version: int = Field(..., description="the version the edit started from")
+    base_version: Count = Field(..., description="the version the edit started from")
     steps: list[dict] = Field(..., description='[{"title": {"zh", "en"}, "duty", '
                                                 '"due_minutes"}, …] in order')
 
@@ -88,10 +89,10 @@ class RunOut(Schema):
 
 
 class RunIn(Schema):
-    trigger_id: int | None = None
+    trigger_id: Id | None = None
 
 
-class CompleteIn(Schema):
+class PlanTaskCompleteIn(Schema):
     note: str = ""
 
 
@@ -124,7 +125,7 @@ class DrillIn(Schema):
 
 
 class FinishIn(Schema):
-    participants: int
+    participants: Count
     findings: str = ""
 
 
@@ -154,25 +155,25 @@ def _drill_out(user, drill_id: int) -> DrillOut:
 
 
 @router.get("/schools/{school_id}/task-force", response=list[MemberOut])
-def list_task_force(request, school_id: int):
+def list_task_force(request, school_id: Id):
     return list(taskforce.task_force(user=request.user, school_id=school_id))
 
 
 @router.post("/schools/{school_id}/task-force", response={201: MemberOut})
-def add_member(request, school_id: int, payload: MemberIn):
+def add_member(request, school_id: Id, payload: MemberIn):
     member = taskforce.task_force_member_add(actor=request.user, school_id=school_id,
                                              **payload.dict())
     return Status(201, member)
 
 
 @router.delete("/task-force/{member_id}", response={204: None})
-def remove_member(request, member_id: int):
+def remove_member(request, member_id: Id):
     taskforce.task_force_member_remove(actor=request.user, member_id=member_id)
     return Status(204, None)
 
 
 @router.get("/schools/{school_id}/plan", response=PlanOut)
-def get_plan(request, school_id: int):
+def get_plan(request, school_id: Id):
     plans.school_for_read(request.user, school_id)
     plan = versions.school_plan_latest(school_id=school_id)
     if plan is None:
@@ -181,63 +182,63 @@ def get_plan(request, school_id: int):
 
 
 @router.put("/schools/{school_id}/plan", response=PlanOut)
-def save_plan(request, school_id: int, payload: PlanIn):
+def save_plan(request, school_id: Id, payload: PlanIn):
     return _plan_out(versions.school_plan_save(actor=request.user, school_id=school_id,
                                                steps=payload.steps,
                                                base_version=payload.base_version))
 
 
 @router.post("/schools/{school_id}/plan/from-template", response={201: PlanOut})
-def plan_from_template(request, school_id: int):
+def plan_from_template(request, school_id: Id):
     plan = versions.school_plan_from_template(actor=request.user, school_id=school_id)
     return Status(201, _plan_out(plan))
 
 
 @router.get("/schools/{school_id}/plan/versions", response=list[PlanOut])
-def plan_versions(request, school_id: int):
+def plan_versions(request, school_id: Id):
     return [_plan_out(p) for p in versions.school_plan_versions(user=request.user,
                                                                 school_id=school_id)[:100]]
 
 
 @router.post("/schools/{school_id}/plan-runs", response={201: RunOut})
-def start_run(request, school_id: int, payload: RunIn):
+def start_run(request, school_id: Id, payload: RunIn):
     run = plans.plan_run_start(actor=request.user, school_id=school_id,
                                trigger_id=payload.trigger_id)
     return Status(201, _run_out(plans.plan_run_detail(user=request.user, run_id=run.pk)))
 
 
 @router.get("/plan-runs/{run_id}", response=RunOut)
-def get_run(request, run_id: int):
+def get_run(request, run_id: Id):
     return _run_out(plans.plan_run_detail(user=request.user, run_id=run_id))
 
 
 @router.post("/plan-tasks/{task_id}/complete", response=TaskOut)
-def complete_task(request, task_id: int, payload: CompleteIn):
+def complete_task(request, task_id: Id, payload: PlanTaskCompleteIn):
     return plans.plan_task_complete(actor=request.user, task_id=task_id, note=payload.note)
 
 
 @router.get("/schools/{school_id}/drills", response=list[DrillOut])
-def list_drills(request, school_id: int):
+def list_drills(request, school_id: Id):
     rows = list(drill_services.drills_for_school(user=request.user, school_id=school_id)[:200])
     timings = drill_services.drill_timings(rows)
     return [_drill_schema(d, timings[d.pk]) for d in rows]
 
 
 @router.post("/schools/{school_id}/drills", response={201: DrillOut})
-def schedule_drill(request, school_id: int, payload: DrillIn):
+def schedule_drill(request, school_id: Id, payload: DrillIn):
     drill = drill_services.drill_schedule(actor=request.user, school_id=school_id,
                                           **payload.dict())
     return Status(201, _drill_out(request.user, drill.pk))
 
 
 @router.post("/drills/{drill_id}/start", response=DrillOut)
-def start_drill(request, drill_id: int):
+def start_drill(request, drill_id: Id):
     drill_services.drill_start(actor=request.user, drill_id=drill_id)
     return _drill_out(request.user, drill_id)
 
 
 @router.post("/drills/{drill_id}/finish", response=DrillOut)
-def finish_drill(request, drill_id: int, payload: FinishIn):
+def finish_drill(request, drill_id: Id, payload: FinishIn):
     drill_services.drill_finish(actor=request.user, drill_id=drill_id, **payload.dict())
     return _drill_out(request.user, drill_id)
 

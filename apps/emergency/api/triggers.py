@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Count, Id
 from apps.emergency import reports, response, selectors
 
 router = Router(tags=["emergency"])
@@ -17,7 +18,7 @@ class CaseReportIn(Schema):
     region: str = Field(..., description="a county or city: GB/T 2260 code or name")
     sub_area: str = ""
     reported_on: date
-    cases: int = 1
+    cases: Count = 1
     source: str = Field(..., description="the health commission's notice")
     client_id: str = Field("", description="repeat it on a retry: the report is saved once")
 
@@ -36,7 +37,7 @@ class CaseReportOut(Schema):
 
 class ChangeIn(Schema):
     reason: str
-    cases: int | None = None
+    cases: Count | None = None
     sub_area: str | None = None
     source: str | None = None
 
@@ -87,42 +88,42 @@ def case_report_create(request, payload: CaseReportIn):
 
 
 @router.post("/case-reports/{report_id}/correct", response=CaseReportOut)
-def case_report_correct(request, report_id: int, payload: ChangeIn):
+def case_report_correct(request, report_id: Id, payload: ChangeIn):
     return reports.case_report_correct(actor=request.user, report_id=report_id, **payload.dict())
 
 
 @router.post("/case-reports/{report_id}/withdraw", response=CaseReportOut)
-def case_report_withdraw(request, report_id: int, payload: ChangeIn):
+def case_report_withdraw(request, report_id: Id, payload: ChangeIn):
     return reports.case_report_withdraw(actor=request.user, report_id=report_id,
                                         reason=payload.reason)
 
 
 @router.get("/triggers", response=list[TriggerOut])
 @paginate(CappedPageNumberPagination)
-def trigger_list(request, alert_id: int | None = None):
+def trigger_list(request, alert_id: Id | None = None):
     triggers = selectors.trigger_list(user=request.user)
     return triggers.filter(alert_id=alert_id) if alert_id else triggers
 
 
 @router.get("/triggers/{trigger_id}", response=TriggerOut)
-def trigger_get(request, trigger_id: int):
+def trigger_get(request, trigger_id: Id):
     return selectors.trigger_get(user=request.user, pk=trigger_id)
 
 
 @router.post("/triggers/{trigger_id}/acknowledge", response=TriggerOut)
-def trigger_acknowledge(request, trigger_id: int):
+def trigger_acknowledge(request, trigger_id: Id):
     response.trigger_acknowledge(actor=request.user, trigger_id=trigger_id)
     return selectors.trigger_get(user=request.user, pk=trigger_id)
 
 
 @router.post("/triggers/{trigger_id}/decide", response=TriggerOut)
-def trigger_decide(request, trigger_id: int, payload: DecideIn):
+def trigger_decide(request, trigger_id: Id, payload: DecideIn):
     response.trigger_decide_mode(actor=request.user, trigger_id=trigger_id, **payload.dict())
     return selectors.trigger_get(user=request.user, pk=trigger_id)
 
 
 @router.get("/triggers/{trigger_id}/trace", response=list[TracedPersonOut])
-def trigger_trace(request, trigger_id: int):
+def trigger_trace(request, trigger_id: Id):
     trigger = selectors.trigger_get(user=request.user, pk=trigger_id)
     return [
         TracedPersonOut(

@@ -93,3 +93,13 @@ def test_it_imports_a_csv_all_or_nothing_and_on_a_dry_run(world):
     applied = post(apply_valid_only="true")
     assert applied.status_code == 200 and applied.json()["created"] == 1
     assert RiskArea.objects.get().region_id == "410105"
+
+
+def test_it_refuses_a_file_that_is_not_text(world):
+    # Found by the fuzz test (tests/fuzz/): a PNG was a UnicodeDecodeError, a 500.
+    client = Client()
+    client.force_login(world.users["province"])
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x82"
+    response = client.post(BASE + "/import", {"file": SimpleUploadedFile("areas.csv", png)})
+    assert response.status_code == 422
+    assert [e["reason"] for e in response.json()["errors"]] == ["not_text"]

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 
+from apps.core.schema_types import Id
 from apps.rosters.models import RosterExport
 from apps.rosters.services import exports
 from apps.rosters.services.export_jobs import (
@@ -31,14 +32,14 @@ WORKBOOK = {200: {"description": "The workbook (.xlsx), streamed",
 
 class Filters(Schema):
     q: str = ""
-    school: int | None = None
-    unit: int | None = None
-    klass: int | None = None
+    school: Id | None = None
+    unit: Id | None = None
+    klass: Id | None = None
     kind: str = ""
     residence: str = ""
 
 
-class RevealIn(Filters):
+class ExportRevealIn(Filters):
     reason: str
 
 
@@ -93,7 +94,7 @@ def people_xlsx(request, filters: Query[Filters]):
 @router.post("/people.xlsx", response={202: ExportJobOut}, openapi_extra={"responses": WORKBOOK},
              summary="People as .xlsx with full ID numbers; needs a reason (202 when large)",
              operation_id="apps_rosters_export_api_people_xlsx_revealed")
-def people_xlsx_revealed(request, payload: RevealIn):
+def people_xlsx_revealed(request, payload: ExportRevealIn):
     parsed = _filters(payload)
     queued = _queued(request, "people", parsed, reveal=True, reason=payload.reason)
     if queued is not None:
@@ -130,7 +131,7 @@ def households_xlsx(request, filters: Query[Filters]):
 @router.get("/jobs/{int:export_id}", response=ExportJobOut, url_name="export_job",
             summary="A large export written by the worker: queued, done or failed",
             operation_id="apps_rosters_export_api_export_job")
-def export_job(request, export_id: int):
+def export_job(request, export_id: Id):
     return _job(roster_export_for(user=request.user, export_id=export_id))
 
 
@@ -138,5 +139,5 @@ def export_job(request, export_id: int):
             openapi_extra={"responses": WORKBOOK},
             summary="The workbook of a large export, once done (its requester only)",
             operation_id="apps_rosters_export_api_export_job_file")
-def export_job_file(request, export_id: int):
+def export_job_file(request, export_id: Id):
     return finished_download(roster_export_for(user=request.user, export_id=export_id))

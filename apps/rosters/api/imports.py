@@ -10,6 +10,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import ApiError
+from apps.core.schema_types import ErrorOut, Id
 from apps.orgs.models import School
 from apps.rosters.models import RosterImport
 from apps.rosters.reading import RosterError
@@ -36,7 +37,7 @@ class ApplyParams(Schema):
     valid_only: bool = False
 
 
-class RowErrorOut(Schema):
+class RosterRowErrorOut(Schema):
     row: int | None
     column: str
     value: str
@@ -44,7 +45,7 @@ class RowErrorOut(Schema):
     message: str
 
 
-class ImportOut(Schema):
+class RosterImportOut(Schema):
     import_id: int
     dry_run: bool
     new: int
@@ -52,7 +53,7 @@ class ImportOut(Schema):
     unchanged: int
     rejected: int
     ignored_columns: list[str]
-    errors: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
 
 
 class ImportStatusOut(Schema):
@@ -67,7 +68,7 @@ class ImportStatusOut(Schema):
     rejected: int
     failure: str
     ignored_columns: list[str]
-    errors: list[RowErrorOut]
+    errors: list[RosterRowErrorOut]
 
 
 def _status(record: RosterImport) -> dict:
@@ -80,11 +81,11 @@ def _status(record: RosterImport) -> dict:
 
 @router.post(
     "/{school_id}/import",
-    response={200: ImportOut, 202: ImportStatusOut, 422: ImportOut},
+    response={200: RosterImportOut, 202: ImportStatusOut, 422: RosterImportOut | ErrorOut},
     summary="Import students or staff from .xlsx, .xls or CSV (dry run by default)",
     operation_id="apps_rosters_api_roster_import",
 )
-def roster_import(request, school_id: int, file: File[UploadedFile],
+def roster_import(request, school_id: Id, file: File[UploadedFile],
                   params: Query[ImportParams]):
     school = School.objects.filter(pk=school_id).first()
     if school is None:
@@ -123,14 +124,14 @@ def _record(request, import_id: int) -> RosterImport:
 @router.get("/imports/{import_id}", response=ImportStatusOut,
             summary="An import: queued, checked, applying, applied, refused or failed",
             operation_id="apps_rosters_api_roster_import_status")
-def roster_import_status(request, import_id: int):
+def roster_import_status(request, import_id: Id):
     return _status(_record(request, import_id))
 
 
 @router.post("/imports/{import_id}/apply", response={200: ImportStatusOut, 202: ImportStatusOut},
              summary="Import a checked file (once, however often it is asked)",
              operation_id="apps_rosters_api_roster_import_apply")
-def roster_import_apply(request, import_id: int, params: Query[ApplyParams]):
+def roster_import_apply(request, import_id: Id, params: Query[ApplyParams]):
     _record(request, import_id)
     try:
         record = roster_apply_request(actor=request.user, import_id=import_id,

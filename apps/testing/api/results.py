@@ -15,6 +15,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.core.errors import ApiError
+from apps.core.schema_types import ErrorOut, Id
 from apps.orgs.models import School
 from apps.rosters.reading import RosterError
 from apps.testing.advice import advise
@@ -44,12 +45,12 @@ class ResultsIn(Schema):
     dry_run: bool = Field(False, description="check only, write nothing")
 
 
-class FileParams(Schema):
+class LabFileParams(Schema):
     valid_only: bool = False
     dry_run: bool = False
 
 
-class RowErrorOut(Schema):
+class LabRowErrorOut(Schema):
     row: int
     field: str
     value: str
@@ -67,7 +68,7 @@ class ResultsOut(Schema):
     isolated: int
     rechecks_created: int
     rechecks_closed: int
-    errors: list[RowErrorOut]
+    errors: list[LabRowErrorOut]
 
 
 def _school(request, school_id: int) -> School:
@@ -84,9 +85,9 @@ def _answer(outcome, *, valid_only: bool) -> Status:
     return Status(422 if outcome.errors and not valid_only else 200, body)
 
 
-@router.post("/{school_id}/results", response={200: ResultsOut, 422: ResultsOut},
+@router.post("/{school_id}/results", response={200: ResultsOut, 422: ResultsOut | ErrorOut},
              summary="Import lab results by tube barcode (a lab system's list)")
-def results_post(request, school_id: int, payload: ResultsIn):
+def results_post(request, school_id: Id, payload: ResultsIn):
     school = _school(request, school_id)
     outcome = results_import(actor=request.user, school=school,
                              rows=lab_rows_from_items(payload.results),
@@ -94,10 +95,10 @@ def results_post(request, school_id: int, payload: ResultsIn):
     return _answer(outcome, valid_only=payload.valid_only)
 
 
-@router.post("/{school_id}/results/file", response={200: ResultsOut, 422: ResultsOut},
+@router.post("/{school_id}/results/file", response={200: ResultsOut, 422: ResultsOut | ErrorOut},
              summary="Import a lab's results file (.xlsx, .xls or CSV)")
-def results_file(request, school_id: int, file: File[UploadedFile],
-                 params: Query[FileParams]):
+def results_file(request, school_id: Id, file: File[UploadedFile],
+                 params: Query[LabFileParams]):
     school = _school(request, school_id)
     try:
         rows = lab_rows_from_file(file.name or "", file.read(settings.ROSTER_MAX_BYTES + 1))

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from apps.access.audit import access_view
 from apps.core.pagination import CappedPageNumberPagination
+from apps.core.schema_types import Count, Id
 from apps.testing.selectors.station import round_for, round_progress, rounds_visible, tubes_of_round
 from apps.testing.services import rounds, station
 
@@ -30,7 +31,7 @@ class ScanIn(Schema):
 
 class TubeOpenIn(Schema):
     client_id: str = Field(..., max_length=64, description="repeat it on a retry")
-    pool_size: int | None = Field(None, description="1, 5, 10 or 20; default: the policy's")
+    pool_size: Count | None = Field(None, description="1, 5, 10 or 20; default: the policy's")
     barcode: str = Field("", max_length=40, description="if scanned first")
     station: str = ""
     scans: list[ScanIn] = Field(default_factory=list)
@@ -44,7 +45,7 @@ class ScansIn(Schema):
 
 
 class UndoIn(Schema):
-    sample_id: int | None = None
+    sample_id: Id | None = None
     client_id: str = Field("", max_length=64, description="the undone scan's client id")
 
 
@@ -111,7 +112,7 @@ def _report(report: station.ScanReport) -> dict:
 
 @router.post("/rounds/{round_id}/tubes", response={201: ReportOut},
              summary="Open a tube (with its scans, and closing it, if sent together)")
-def tube_open(request, round_id: int, payload: TubeOpenIn):
+def tube_open(request, round_id: Id, payload: TubeOpenIn):
     report = station.tube_open(
         actor=request.user, round_id=round_id, client_id=payload.client_id,
         pool_size=payload.pool_size, barcode=payload.barcode, station=payload.station,
@@ -121,7 +122,7 @@ def tube_open(request, round_id: int, payload: TubeOpenIn):
 
 
 @router.post("/tubes/{tube_id}/scans", response=ReportOut, summary="Add scans to a tube")
-def tube_scan(request, tube_id: int, payload: ScansIn):
+def tube_scan(request, tube_id: Id, payload: ScansIn):
     report = station.tube_scan(actor=request.user, tube_id=tube_id,
                                scans=_scans(payload.scans), barcode=payload.barcode,
                                close=payload.close)
@@ -129,13 +130,13 @@ def tube_scan(request, tube_id: int, payload: ScansIn):
 
 
 @router.post("/tubes/{tube_id}/undo", response=SampleOut, summary="Undo a scan")
-def sample_undo(request, tube_id: int, payload: UndoIn):
+def sample_undo(request, tube_id: Id, payload: UndoIn):
     return station.sample_undo(actor=request.user, tube_id=tube_id,
                                sample_id=payload.sample_id, client_id=payload.client_id)
 
 
 @router.post("/tubes/{tube_id}/close", response=ReportOut, summary="Close a tube")
-def tube_close(request, tube_id: int, payload: CloseIn):
+def tube_close(request, tube_id: Id, payload: CloseIn):
     return _report(station.tube_close(actor=request.user, tube_id=tube_id,
                                       barcode=payload.barcode))
 
@@ -143,12 +144,12 @@ def tube_close(request, tube_id: int, payload: CloseIn):
 @router.get("/rounds/{round_id}/tubes", response=list[TubeListOut],
             summary="The tubes of a round, newest first")
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
-def tube_list(request, round_id: int, status: str = ""):
+def tube_list(request, round_id: Id, status: str = ""):
     return tubes_of_round(user=request.user, round_id=round_id, status=status)
 
 
 @router.get("/tubes/{tube_id}", response=TubeListOut, summary="One tube")
-def tube_get(request, tube_id: int):
+def tube_get(request, tube_id: Id):
     from apps.testing.selectors.station import tube_get as get
 
     tube = get(user=request.user, tube_id=tube_id)
@@ -161,7 +162,7 @@ def tube_get(request, tube_id: int):
 
 
 class RoundIn(Schema):
-    school_id: int
+    school_id: Id
     name: str = Field(..., max_length=100)
     kind: str = Field(..., description="pcr_pooled, pcr_single or antigen")
     scope: str = Field(..., description="school, key_population, klass, list or share")
@@ -169,8 +170,8 @@ class RoundIn(Schema):
         '{"klass_ids": [..]} for klass, {"numbers": "A001\\nA002"} or {"person_ids": [..]} '
         'for list, {"share_percent": 20} for share'))
     day: date
-    days: int = 1
-    daily_share: int | None = None
+    days: Count = 1
+    daily_share: Count | None = None
     stations: list[str] = Field(default_factory=list)
     drill: bool = False
 
@@ -220,17 +221,17 @@ def round_create(request, payload: RoundIn):
 
 
 @router.get("/rounds/{round_id}", response=RoundDetailOut, summary="A round and its progress")
-def round_get(request, round_id: int):
+def round_get(request, round_id: Id):
     found = round_for(user=request.user, round_id=round_id)
     found.progress = round_progress(test_round=found)
     return found
 
 
 @router.post("/rounds/{round_id}/open", response=RoundOut, summary="Open a round for sampling")
-def round_open(request, round_id: int):
+def round_open(request, round_id: Id):
     return rounds.round_open(actor=request.user, round_id=round_id)
 
 
 @router.post("/rounds/{round_id}/close", response=RoundOut, summary="Close a round")
-def round_close(request, round_id: int):
+def round_close(request, round_id: Id):
     return rounds.round_close(actor=request.user, round_id=round_id)
