@@ -70,7 +70,9 @@ def test_the_advice_page_draws_its_chart_on_a_phone(world, login_as):
     page.click("#advice-submit")
     expect(page.locator("#advice-table tr.table-success")).to_have_attribute("data-pool", "5")
     expect(page.locator("#advice-verdict")).to_contain_text("5 合 1")
-    page.wait_for_function("() => Chart.getChart('chart-advice') !== undefined")
+    # the deferred Chart.js may not have run yet when the answer is on the page
+    page.wait_for_function("() => typeof Chart === 'function' && "
+                           "Chart.getChart('chart-advice') !== undefined")
     lines = page.evaluate("() => Chart.getChart('chart-advice').data.datasets.length")
     assert lines == 4
     width = page.evaluate("() => document.documentElement.scrollWidth")
