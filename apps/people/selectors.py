@@ -74,11 +74,14 @@ def phones_shown(*, user, person: Person) -> bool:
     return Person.objects.restrict(user, "people.call").filter(pk=person.pk).exists()
 
 
+def phone_as_shown(phone: str, *, shown: bool) -> str:
+    """A phone in full when `shown` (phones_shown), masked otherwise; empty stays empty."""
+    return phone if shown or not phone else mask_phone(phone)
+
+
 def phone_for(*, user, person: Person, phone: str) -> str:
     """A phone of the person or their household as this user may see it."""
-    if not phone:
-        return ""
-    return phone if phones_shown(user=user, person=person) else mask_phone(phone)
+    return phone_as_shown(phone, shown=bool(phone) and phones_shown(user=user, person=person))
 
 
 def person_get(*, user, pk: int, perm: str = "people.view") -> Person:

@@ -1,6 +1,8 @@
 """Server-rendered pages. Views validate input, call a service or selector, and render;
 every read goes through the scoped layer, so anything out of scope is a 404."""
 
+from functools import partial
+
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -207,7 +209,7 @@ def _person_context(request, person: Person) -> dict:
     in_scope = lambda perm: Person.objects.restrict(user, perm).filter(pk=person.pk).exists()  # noqa: E731
     household = people_selectors.person_household(user=user, person=person)
     shown = people_selectors.phones_shown(user=user, person=person)
-    phone = (lambda number: number if shown or not number else mask_phone(number))  # noqa: E731
+    phone = partial(people_selectors.phone_as_shown, shown=shown)
     return {
         "person": person,
         "phone": phone(person.phone),
