@@ -33,8 +33,16 @@ def access_record(
     ip: str | None = None,
 ) -> AccessLog:
     """Record that `user` saw `fields` of `obj` (e.g. action "reveal_document")."""
+    entry = _entry(user=user, action=action, obj=obj, fields=fields, reason=reason, ip=ip)
+    entry.save()
+    return entry
+
+
+def _entry(*, user, action: str, obj: models.Model, fields: str | Iterable[str],
+           reason: str = "", ip: str | None = None) -> AccessLog:
+    """The log row, unsaved: the object's id, never its content."""
     names = fields if isinstance(fields, str) else ",".join(fields)
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user if user is not None and user.is_authenticated else None,
         action=action,
         school_id=_school_id(obj),
@@ -67,8 +75,7 @@ def access_views(*, request, action: str, objs: list[models.Model], fields: str)
         user=user, action=action, object_type=object_type,
         object_id__in=[str(o.pk) for o in objs], at__gte=timezone.now() - VIEW_REPEAT,
     ).values_list("object_id", flat=True))
-    ip = request.META.get("REMOTE_ADDR") or None
+    ip = request.META.get("REMOTE_ADDR")
     AccessLog.objects.bulk_create([
-        AccessLog(user=user, action=action, school_id=_school_id(obj), object_type=object_type,
-                  object_id=str(obj.pk), fields=fields[:_FIELDS_MAX], ip=ip)
+        _entry(user=user, action=action, obj=obj, fields=fields, ip=ip)
         for obj in objs if str(obj.pk) not in seen])
