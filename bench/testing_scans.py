@@ -1,17 +1,24 @@
-"""Register 100,000 samples into 10,000 pooled tubes (10 per tube) through the station API:
-target at least 1,000 scans/s on 2 cores with PostgreSQL.
+"""Register 100,000 samples into 10,000 pooled tubes (10 per tube) through the station API,
+as the station page (apps/testing/static/testing/station.js) sends them: target at least
+1,000 scans/s on 2 cores with PostgreSQL.
 
-Each tube is one request, as a station sends it when the scans of one tube travel together
-(the offline queue, or a sampler who scans the barcode last): POST
-/api/v1/testing/rounds/{id}/tubes with the tube's client id, pool size, barcode, its ten
-personal codes (each with its own client id) and close=true. Four stations send at once,
-each over its own HTTP/1.1 keep-alive connection, to a gunicorn the benchmark starts on a
-free local port (2 workers x 2 threads, gthread, the project's settings and DATABASE_URL)
-and stops after: bearer-token authentication, middleware, ninja's parsing and validation,
-the scope layer, the station service, each request committed on its own.
-TESTING_SCANS_HTTP=0 sends the same requests in-process with Django's test client instead
-(one thread and connection per station; threads share one interpreter, so that figure is
-below what two workers reach on two cores).
+The page keeps every action (open a tube, a scan, the barcode that closes it) in a queue and
+sends the head as soon as the request before is answered; scans of one tube that queued up
+meanwhile travel together (at most 50). The benchmark runs that same loop for each of
+STATIONS stations, each scanning at a steady pace, OFFERED scans/s in all: POST
+/api/v1/testing/rounds/{id}/tubes to open a tube, POST /api/v1/testing/tubes/{id}/scans with
+what queued, POST /api/v1/testing/tubes/{id}/close with the barcode scanned last, signed in
+with a session and the CSRF token as the page is. A server that answers each scan before the
+next one sends one scan per request; one that falls behind gets bigger batches, as from a
+real station. Fifty fast stations load the server as a province's thousands of samplers do
+(each scanning every few seconds): the scans per request are the offered rate over the
+server's request rate in both cases; only the lag grows with the number of stations.
+Stations send over their own HTTP/1.1 keep-alive connections to a gunicorn the benchmark
+starts on a free local port (2 workers x 2 threads, gthread, the project's settings and
+DATABASE_URL) and stops after. TESTING_SCANS_HTTP=0 sends the same requests in-process with
+Django's test client instead (threads share one interpreter: a lower figure).
+`testing_scans_single` is the worst case: every scan alone in its request, as fast as the
+server answers (4 stations), i.e. the server's request rate for scans.
 
 Besides the wall-clock rate, the benchmark reads from /proc the CPU seconds the application
 (gunicorn's processes, or this one) and its PostgreSQL backends used (a local server), and
@@ -27,6 +34,7 @@ its code; the station only verifies it). On someone's database (DATABASE_URL) ev
 the benchmark wrote is deleted afterwards.
 """
 
+import json
 import math
 import os
 import sys
@@ -43,11 +51,16 @@ POOL = 10
 GENERATED_SCHOOL = 25_000
 MIN_SCHOOL = 10_000
 TARGET = 1_000  # scans/s
-STATIONS = 4  # stations sending at once (threads, each with its own connection)
+STATIONS = 50  # stations scanning at once (threads, each with its own connection)
+OFFERED = 1_100  # scans/s from all stations together, a little above the target
+SINGLE_STATIONS = 4  # the worst case: one scan per request, each station as fast as it can
 # Real HTTP to a gunicorn the benchmark starts (and stops); TESTING_SCANS_HTTP=0: Django's
 # test client in this process.
 HTTP = os.environ.get("TESTING_SCANS_HTTP", "1") != "0"
-GUNICORN_WORKERS, GUNICORN_THREADS = 2, 2
+# TESTING_SCANS_GUNICORN=4x2: other workers x threads (2 x 2 is what the demo serves with).
+GUNICORN_WORKERS, GUNICORN_THREADS = (
+    int(n) for n in os.environ.get("TESTING_SCANS_GUNICORN", "2x2").split("x"))
+BATCH = 50  # the most scans the page sends in one request
 
 
 _say = partial(say, "testing_scans")
@@ -63,61 +76,86 @@ def testing_scans(ctx: Context) -> list[Result]:
         if not ctx.scratch:  # someone's database: leave it as it was
             _clean_up(made)
     return [
-        Result("testing_scans", outcome["rate"], "scans/s", f">= {TARGET} scans/s"),
+        Result("testing_scans", outcome["rate"], "scans/s",
+               f">= {TARGET} scans/s ({STATIONS} stations offering {OFFERED:,}/s)"),
+        Result("testing_scans_lag_p99", outcome["lag_p99"] * 1000, "ms",
+               "scan to answer, 99th percentile (informs: grows with the stations)"),
+        Result("testing_scans_per_request", outcome["per_request"], "scans",
+               "per scan request, as the page batched them (informs)"),
         Result("testing_scans_cpu_bound", outcome["cpu_rate"], "scans/s",
                f">= {TARGET} scans/s on two idle cores (from CPU seconds used)"),
+        Result("testing_scans_single", outcome["single_rate"], "scans/s",
+               "every scan alone in its request (informs: the server's request rate)"),
         Result("testing_scans_tubes", outcome["tubes"], "tubes",
-               f"{samples // POOL} closed, {POOL} samples each"),
+               f"closed, {POOL} samples each, all checked in the database"),
     ]
 
 
 def _run(samples: int, persons: int | None, made: dict) -> dict:
     school, people = _school(persons, made)
-    token = _sampler_token(school, made)
-    rounds = _rounds(school, math.ceil(samples / len(people)), made)
-    bodies = _bodies(rounds, people, samples)
-    _say(f"{len(bodies):,} tubes, {samples:,} scans into {len(rounds)} round(s) of school "
-         f"{school.pk} ({len(people):,} people); {STATIONS} stations sending at once")
-    queries = _queries_per_tube(token, bodies[0])
-    chunks = [bodies[1 + i::STATIONS] for i in range(STATIONS)]
+    sampler = _sampler(school, made)
+    single = max(POOL, samples // 20 // POOL * POOL)  # the worst case's scans
+    rounds = _rounds(school, math.ceil((samples + single) / len(people)), made)
+    tubes = _tubes(rounds, people, samples + single)
+    paced, alone = tubes[1:samples // POOL], tubes[samples // POOL:]
+    _say(f"{len(paced):,} tubes, {len(paced) * POOL:,} scans into {len(rounds)} round(s) of "
+         f"school {school.pk} ({len(people):,} people): {STATIONS} stations offering "
+         f"{OFFERED:,} scans/s; then {len(alone):,} tubes one scan per request")
+    queries, seconds = _queries_per_tube(sampler, tubes[0])
+    _say(f"{queries} queries, {seconds * 1000:.0f} ms in-process for a tube sent one scan per "
+         f"request (open, {POOL} scans, close)")
     server = _gunicorn() if HTTP else None
-    finished = threading.Barrier(STATIONS + 1)  # stations done, connections still open
-    release = threading.Event()
+    port = server[1] if server else None
     try:
         app_pids = [os.getpid()] if server is None else _children(server[0].pid)
         cpu_before = _cpu_seconds(app_pids) + _cpu_seconds(_backends())
-        started = time.monotonic()
-        with ThreadPoolExecutor(STATIONS) as pool:
-            if server is None:
-                work = [pool.submit(_station, token, c, finished, release) for c in chunks]
-            else:
-                work = [pool.submit(_http_station, server[1], token, c, finished, release)
-                        for c in chunks]
-            finished.wait()
-            seconds = time.monotonic() - started
-            cpu = _cpu_seconds(app_pids) + _cpu_seconds(_backends()) - cpu_before
-            release.set()
-            for done in work:
-                done.result()
+        interval = STATIONS * (POOL + 1) / (OFFERED * POOL)  # a station's pace, barcode too
+        outcome = _drive(port, sampler, paced, STATIONS, interval=interval, batch=BATCH)
+        cpu = _cpu_seconds(app_pids) + _cpu_seconds(_backends()) - cpu_before
+        worst = _drive(port, sampler, alone, SINGLE_STATIONS, interval=0, batch=1)
     finally:
-        release.set()
         if server is not None:
             server[0].terminate()
             server[0].wait(timeout=15)
-    _check(rounds, samples, len(bodies))
-    tubes = len(bodies) - 1
-    rate = (samples - POOL) / seconds
+    _check(rounds, len(tubes) * POOL, len(tubes))
     how = (f"over HTTP to gunicorn ({GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads)"
            if server else "in-process (Django's test client)")
-    _say(f"{queries} queries per tube; sent {how}")
-    _say(f"{samples - POOL:,} scans in {seconds:.1f} s: {rate:,.0f} scans/s, "
-         f"{tubes / seconds:,.0f} tubes/s")
+    _say(f"sent {how}: {outcome['scans']:,} scans in {outcome['seconds']:.1f} s, "
+         f"{outcome['rate']:,.0f} scans/s, {outcome['requests'] / outcome['seconds']:,.0f} "
+         f"requests/s, {outcome['per_request']:.2f} scans per scan request, lag p99 "
+         f"{outcome['lag_p99'] * 1000:,.0f} ms")
+    _say(f"one scan per request: {worst['rate']:,.0f} scans/s")
     # What the work cost, whatever else the machine was running: CPU seconds of the
     # application (this process, or gunicorn's) and of its PostgreSQL backends.
-    per_tube = cpu / tubes
-    _say(f"CPU: {cpu:.1f} s for {tubes:,} tubes, {per_tube * 1000:.1f} ms per tube (Django "
-         f"and PostgreSQL): two idle cores would carry {2 * POOL / per_tube:,.0f} scans/s")
-    return {"rate": rate, "tubes": len(bodies), "cpu_rate": 2 * POOL / per_tube}
+    per_scan = cpu / outcome["scans"]
+    _say(f"CPU: {cpu:.1f} s, {per_scan * 1000:.2f} ms per scan (Django and PostgreSQL): two "
+         f"idle cores would carry {2 / per_scan:,.0f} scans/s")
+    return {**outcome, "tubes": len(tubes), "cpu_rate": 2 / per_scan,
+            "single_rate": worst["rate"]}
+
+
+def _drive(port: int | None, sampler: dict, tubes: list, stations: int, *, interval: float,
+           batch: int) -> dict:
+    """`stations` stations send `tubes` between them; the rate from the first due scan to
+    the last answer, the lags from each scan to its answer, the scan requests."""
+    finished = threading.Barrier(stations + 1)  # stations done, connections still open
+    release = threading.Event()
+    start = time.monotonic() + 0.5  # every station connected first
+    try:
+        with ThreadPoolExecutor(stations) as pool:
+            work = [pool.submit(_station, port, sampler, tubes[i::stations], start,
+                                interval, batch, finished, release) for i in range(stations)]
+            finished.wait()
+            seconds = time.monotonic() - start
+            release.set()
+            results = [done.result() for done in work]
+    finally:
+        release.set()
+    lags = sorted(lag for lagged, _requests in results for lag in lagged)
+    requests = sum(r for _lagged, r in results)
+    return {"rate": len(lags) / seconds, "seconds": seconds, "scans": len(lags),
+            "requests": requests, "per_request": len(lags) / max(requests, 1),
+            "lag_p99": lags[int(len(lags) * 0.99)] if lags else 0.0}
 
 
 def _children(pid: int) -> list[int]:
@@ -159,19 +197,127 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def _station(token: str, bodies: list, finished, release) -> None:
-    """One station: its own client and database connection, one tube after another."""
+def _station(port: int | None, sampler: dict, tubes: list, start: float, interval: float,
+             batch: int, finished, release) -> tuple[list[float], int]:
+    """One station: a sampler scanning every `interval` seconds from `start`, and the page's
+    queue sending what is due (station.js `sync`); the lag of each scan and the scan
+    requests sent."""
     from django.db import connection
-    from django.test import Client
 
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    post = _HttpSender(port, sampler) if port else _ClientSender(sampler)
+    queue = _actions(tubes, start, interval)
+    lags, requests, head, tube_id = [], 0, 0, None
     try:
-        for path, body in bodies:
-            _send(client, path, body)
+        while head < len(queue):
+            due, kind, tube, value = queue[head]
+            time.sleep(max(0.0, due - time.monotonic()))
+            if kind == "open":
+                tube_id = _open(post, tube)
+                head += 1
+            elif kind == "scan":
+                now, sent = time.monotonic(), []
+                while (head < len(queue) and queue[head][1] == "scan" and queue[head][2] is tube
+                       and queue[head][0] <= now and len(sent) < batch):
+                    sent.append(queue[head])
+                    head += 1
+                post(f"/api/v1/testing/tubes/{tube_id}/scans",
+                     {"scans": [{"client_id": cid, "code": code} for _d, _k, _t, (cid, code)
+                                in sent]}, 200)
+                answered = time.monotonic()
+                lags.extend(answered - d for d, *_rest in sent)
+                requests += 1
+            else:
+                _close(post, tube_id, value)
+                head += 1
     finally:
         finished.wait()
         release.wait()
+        post.close()
         connection.close()
+    return lags, requests
+
+
+def _actions(tubes: list, start: float, interval: float) -> list[tuple]:
+    """The page's queue over time: (due, kind, tube, value); a tube opens with its first
+    scan, and closes with the barcode scanned after its last."""
+    queue, step = [], 0
+    for tube in tubes:
+        queue.append((start + step * interval, "open", tube, None))
+        for scan in tube["scans"]:
+            queue.append((start + step * interval, "scan", tube, scan))
+            step += 1
+        queue.append((start + step * interval, "close", tube, tube["barcode"]))
+        step += 1
+    return queue
+
+
+def _send_tube(post, tube: dict) -> None:
+    """Open, one request per scan, close with the barcode."""
+    tube_id = _open(post, tube)
+    for client_id, code in tube["scans"]:
+        post(f"/api/v1/testing/tubes/{tube_id}/scans",
+             {"scans": [{"client_id": client_id, "code": code}]}, 200)
+    _close(post, tube_id, tube["barcode"])
+
+
+def _open(post, tube: dict) -> int:
+    opened = post(tube["open"], {"client_id": tube["client_id"], "pool_size": POOL,
+                                 "barcode": "", "station": "bench"}, 201)
+    return opened["tube"]["id"]
+
+
+def _close(post, tube_id: int, barcode: str) -> None:
+    closed = post(f"/api/v1/testing/tubes/{tube_id}/close", {"barcode": barcode}, 200)
+    if closed["tube"]["status"] != "closed":
+        raise RuntimeError(f"tube {tube_id} not closed: {closed['tube']}")
+
+
+class _Sender:
+    """post(path, body, expected status) -> the JSON answer; raises on any other status."""
+
+    def __call__(self, path: str, body: dict, expected: int) -> dict:
+        status, answer = self.send(path, body)
+        if status != expected:
+            raise RuntimeError(f"{path}: {status} {answer[:500]!r}")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        pass
+
+
+class _ClientSender(_Sender):
+    """In-process: Django's test client, with the session cookie and CSRF checks."""
+
+    def __init__(self, sampler: dict):
+        from django.test import Client
+
+        self.client = Client(enforce_csrf_checks=True, HTTP_X_CSRFTOKEN=sampler["csrf"])
+        self.client.cookies["sessionid"] = sampler["session"]
+        self.client.cookies["csrftoken"] = sampler["csrf"]
+
+    def send(self, path, body):
+        response = self.client.post(path, body, content_type="application/json")
+        return response.status_code, response.content
+
+
+class _HttpSender(_Sender):
+    """HTTP/1.1 with keep-alive, the session cookie and the CSRF header, as a browser."""
+
+    def __init__(self, port: int, sampler: dict):
+        import http.client
+
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers = {
+            "Content-Type": "application/json", "X-CSRFToken": sampler["csrf"],
+            "Cookie": f"sessionid={sampler['session']}; csrftoken={sampler['csrf']}"}
+
+    def send(self, path, body):
+        self.connection.request("POST", path, json.dumps(body), self.headers)
+        response = self.connection.getresponse()
+        return response.status, response.read()
+
+    def close(self):
+        self.connection.close()
 
 
 def _gunicorn() -> tuple:
@@ -201,41 +347,16 @@ def _gunicorn() -> tuple:
     raise RuntimeError("gunicorn did not start")
 
 
-def _http_station(port: int, token: str, bodies: list, finished, release) -> None:
-    """One station over HTTP/1.1 with keep-alive, one tube after another."""
-    import http.client
-    import json
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    try:
-        for path, body in bodies:
-            connection.request("POST", path, json.dumps(body), headers)
-            response = connection.getresponse()
-            answer = response.read()
-            if response.status != 201:
-                raise RuntimeError(f"{path}: {response.status} {answer[:500]!r}")
-    finally:
-        finished.wait()
-        release.wait()
-        connection.close()
-
-
-def _send(client, path: str, body: dict) -> None:
-    response = client.post(path, body, content_type="application/json")
-    if response.status_code != 201:
-        raise RuntimeError(f"{path}: {response.status_code} {response.content[:500]!r}")
-
-
-def _queries_per_tube(token: str, first: tuple[str, dict]) -> int:
-    """Send the first tube with its queries counted (authentication included)."""
+def _queries_per_tube(sampler: dict, tube: dict) -> tuple[int, float]:
+    """Send the first tube with its queries counted (session and CSRF included)."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        _send(Client(HTTP_AUTHORIZATION=f"Bearer {token}"), *first)
-    return len(captured.captured_queries)
+        started = time.monotonic()
+        _send_tube(_ClientSender(sampler), tube)
+        seconds = time.monotonic() - started
+    return len(captured.captured_queries), seconds
 
 
 def _school(persons: int | None, made: dict):
@@ -292,16 +413,20 @@ def _unique_doc(i: int, born: date) -> str:
     return make_id_number("410105", born, (i // 336) % 1000)
 
 
-def _sampler_token(school, made: dict) -> str:
+def _sampler(school, made: dict) -> dict:
+    """A sampler of the school, signed in as the page is: a session and a CSRF token."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
     from apps.access.models import RoleAssignment, User
-    from apps.access.services import api_token_create
 
     user = User.objects.create_user(username=f"bench_sampler_{school.pk}_{time.time_ns()}",
                                     password=None, display_name="采样员")
     made.setdefault("users", []).append(user)
     RoleAssignment.objects.create(user=user, role="sampler", school=school)
-    _token, raw = api_token_create(user=user, name="bench", permissions=["testing.sample"])
-    return raw
+    client = Client()
+    client.force_login(user)
+    return {"session": client.cookies["sessionid"].value, "csrf": _get_new_csrf_string()}
 
 
 def _rounds(school, count: int, made: dict) -> list:
@@ -324,23 +449,24 @@ def _rounds(school, count: int, made: dict) -> list:
     return rounds
 
 
-def _bodies(rounds: list, people: list, samples: int) -> list[tuple[str, dict]]:
+def _tubes(rounds: list, people: list, samples: int) -> list[dict]:
+    """What each tube's requests carry: the round's path, the tube's client id and barcode,
+    its ten scans (client id, personal code)."""
     from apps.people.codes import personal_code_issue
 
     codes = [personal_code_issue(person=p) for p in people]
-    bodies, n = [], 0
+    tubes, n = [], 0
     for test_round in rounds:
         for start in range(0, len(codes) - POOL + 1, POOL):
             if n >= samples:
-                return bodies
+                return tubes
             tube = f"b{test_round.pk}-{start}"
-            scans = [{"client_id": f"{tube}-{k}", "code": codes[start + k]}
-                     for k in range(POOL)]
-            bodies.append((f"/api/v1/testing/rounds/{test_round.pk}/tubes", {
-                "client_id": tube, "pool_size": POOL, "barcode": f"BN{test_round.pk}{start:07d}",
-                "scans": scans, "close": True}))
+            tubes.append({
+                "open": f"/api/v1/testing/rounds/{test_round.pk}/tubes", "client_id": tube,
+                "barcode": f"BN{test_round.pk}{start:07d}",
+                "scans": [(f"{tube}-{k}", codes[start + k]) for k in range(POOL)]})
             n += POOL
-    return bodies
+    return tubes
 
 
 def _check(rounds: list, samples: int, tubes: int) -> None:

@@ -230,6 +230,10 @@ PERIODIC_TASKS = {
     # roster imports a dead worker left waiting queued again; old stored uploads and exports deleted
     "apps.rosters.tasks.roster_housekeeping": env_int("SHAODIAN_ROSTER_SWEEP_SECONDS", 600),
 }
+# A worker that runs only what is queued (a second worker; a benchmark's, which must not
+# sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.
+if not env_bool("SHAODIAN_PERIODIC_TASKS", True):
+    PERIODIC_TASKS = {}
 
 LOGGING = {
     "version": 1,
