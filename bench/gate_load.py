@@ -27,7 +27,7 @@ class Tally:
 
     def add(self, status: int, latency: float) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
-        if status == 200:
+        if 200 <= status < 300:  # a verdict (200), a check-in recorded (201)
             self.ok += 1
             self.latencies.append(latency)
         else:
