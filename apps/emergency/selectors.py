@@ -162,8 +162,8 @@ def _count_of(model, **filters):
 
 def schools_readiness(*, user, limit: int | None = 500, now: datetime | None = None):
     """The user's schools with their task force size, plan version and last finished drill
-    (one query, capped at `limit`; None: all), and how many of all of them lack a task force, a plan, or a drill in
-    the last year (three counts)."""
+    (one query, capped at `limit`; None: all of them), and how many of all of them lack a
+    task force, a plan, or a drill in the last year (three counts)."""
     now = now or timezone.now()
     schools = School.objects.restrict(user, VIEW)
     year_ago = now - timedelta(days=365)

@@ -4,9 +4,11 @@ Each kind of record a person leaves is kept for a number of days that the school
 effective policy gives (pack parameters `retention_*_days`, tightened, never lengthened, by
 bureaus and schools). Once a day `retention_purge` deletes what is older, set-based: one
 DELETE per kind for all the schools that keep it equally long (most often every school), in
-one transaction per kind, and returns the counts, which the worker logs. Rows that hang on a
-deleted row (a check-in's revisions) go first. Models are named by label so that this module
-imports no app at import time.
+one transaction per kind, and returns the counts, which the worker logs. Where a statistic
+must remain, the record is anonymised instead of deleted: a test sample loses its person
+(one UPDATE), so a round still counts its samples and each tube keeps its result. Rows that
+hang on a deleted row (a check-in's revisions) go first. Models are named by label so that
+this module imports no app at import time.
 """
 
 from collections import defaultdict
@@ -26,6 +28,8 @@ class Kind:
     parameter: str  # the pack parameter giving the days
     # Deleted first, by the same date: rows hanging on these, and their change history.
     dependents: tuple[tuple[str, str], ...] = ()  # (model, the path to the date)
+    # Set these fields (to None) instead of deleting: the row stays for the statistics.
+    anonymise: tuple[str, ...] = ()
 
 
 KINDS = (
@@ -39,6 +43,10 @@ KINDS = (
          dependents=(("travel.HistoricalExposure", "on"),)),
     Kind("status_changes", "status.PersonStatusChange", "changed_at",
          "retention_status_history_days"),
+    # who a round planned to sample: a list of people, no statistic needs it
+    Kind("round_members", "testing.RoundMember", "planned_day", "retention_tests_days"),
+    Kind("samples", "testing.Sample", "scanned_at", "retention_tests_days",
+         anonymise=("person",)),
 )
 
 
@@ -84,8 +92,12 @@ def _cutoff(kind: Kind, today: date, days: int):
 def _purge(kind: Kind, school_ids: list[int], cutoff, *, dry_run: bool) -> int:
     rows = apps.get_model(kind.model).objects.filter(
         school_id__in=school_ids, **{f"{kind.field}__lt": cutoff})
+    if kind.anonymise:  # the ones still naming someone
+        rows = rows.exclude(**{f"{name}__isnull": True for name in kind.anonymise})
     if dry_run:
         return rows.count()
+    if kind.anonymise:
+        return rows.update(**dict.fromkeys(kind.anonymise))
     for label, path in kind.dependents:
         apps.get_model(label).objects.filter(
             school_id__in=school_ids, **{f"{path}__lt": cutoff})._raw_delete(rows.db)

@@ -182,7 +182,10 @@ class Sample(models.Model):
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
     round = models.ForeignKey(TestRound, on_delete=models.PROTECT, related_name="samples")
     tube = models.ForeignKey(Tube, on_delete=models.CASCADE, related_name="samples")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # None once anonymised past the pack's retention_tests_days (apps.operations.retention):
+    # the tube keeps its count of samples and its result, nobody's name.
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+",
+                               null=True)
     scanned_at = models.DateTimeField(default=timezone.now)
     scanned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                    on_delete=models.SET_NULL, related_name="+")

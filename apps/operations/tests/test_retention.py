@@ -1,5 +1,6 @@
 """Personal records deleted on time (apps.operations.retention): each kind by its pack
-parameter, tightened per school, set-based, with the counts."""
+parameter, tightened per school, set-based, with the counts; test samples anonymised, so a
+round's statistics remain."""
 
 from datetime import datetime, time, timedelta
 
@@ -11,11 +12,13 @@ from apps.gate.models import GateCheck
 from apps.health.models import CheckIn, CheckInRevision
 from apps.operations.retention import retention_purge
 from apps.status.models import PersonStatusChange
+from apps.testing.models import RoundMember, Sample, TestRound, Tube
+from apps.testing.selectors.station import round_progress
 from apps.travel.models import Exposure, TripLeg
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()  # routine keeps check-ins 90 days, gate checks 30, travel 60,
-# status changes 180
+# status changes 180, test samples 180 with their person
 
 
 def _at(days_ago: int):
@@ -41,26 +44,45 @@ def _records(world, person_key: str, days_ago: int) -> None:
     Exposure.objects.create(**common, kind="contact", on=day, region_id="310115")
     PersonStatusChange.objects.create(**common, category="normal", pack="routine",
                                       pack_version="x", changed_at=_at(days_ago))
+    _sampled(person, days_ago)
+
+
+def _sampled(person, days_ago: int) -> TestRound:
+    """A one-day round of that day, the person planned and sampled in a closed tube."""
+    day, school_id = TODAY - timedelta(days=days_ago), person.school_id
+    test_round = TestRound.objects.create(school_id=school_id, name=f"第{days_ago}天",
+                                          kind="pcr_pooled", scope="school", day=day,
+                                          status="closed")
+    RoundMember.objects.create(school_id=school_id, round=test_round, person=person,
+                               planned_day=day)
+    tube = Tube.objects.create(school_id=school_id, round=test_round, pool_size=10,
+                               barcode=f"T{person.pk}-{days_ago}", status="resulted",
+                               result="negative", opened_at=_at(days_ago),
+                               client_id=f"tube{person.pk}-{days_ago}")
+    Sample.objects.create(school_id=school_id, round=test_round, tube=tube, person=person,
+                          scanned_at=_at(days_ago), client_id=f"s{person.pk}-{days_ago}")
+    return test_round
 
 
 def _left(person) -> dict[str, int]:
     return {name: model.objects.filter(person=person).count() for name, model in (
         ("checkins", CheckIn), ("revisions", CheckInRevision), ("gate_checks", GateCheck),
         ("trip_legs", TripLeg), ("trip_history", TripLeg.history.model), ("exposures", Exposure),
-        ("status_changes", PersonStatusChange))}
+        ("status_changes", PersonStatusChange), ("round_members", RoundMember),
+        ("samples", Sample))}
 
 
 @pytest.mark.parametrize(("days_ago", "expected_left"), [
     (29, {"checkins": 1, "gate_checks": 1, "trip_legs": 1, "exposures": 1,
-          "status_changes": 1}),
+          "status_changes": 1, "round_members": 1, "samples": 1}),
     (31, {"checkins": 1, "gate_checks": 0, "trip_legs": 1, "exposures": 1,
-          "status_changes": 1}),
+          "status_changes": 1, "round_members": 1, "samples": 1}),
     (61, {"checkins": 1, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-          "status_changes": 1}),
+          "status_changes": 1, "round_members": 1, "samples": 1}),
     (91, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-          "status_changes": 1}),
+          "status_changes": 1, "round_members": 1, "samples": 1}),
     (181, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-           "status_changes": 0}),
+           "status_changes": 0, "round_members": 0, "samples": 0}),
 ])
 def test_it_deletes_each_kind_after_its_keeping_period(world, days_ago, expected_left):
     person = world.persons["a1_student"]
@@ -76,10 +98,28 @@ def test_it_deletes_each_kind_after_its_keeping_period(world, days_ago, expected
     assert left["trip_history"] == left["trip_legs"]
 
 
+def test_it_anonymises_test_samples_and_the_round_still_counts_them(world):
+    person = world.persons["a1_student"]
+    old, recent = _sampled(person, 181), _sampled(person, 179)
+    before = round_progress(test_round=old)
+    assert retention_purge()["samples"] == 1
+    sample = Sample.objects.get(round=old)
+    assert sample.person_id is None  # nobody's name any more
+    assert Sample.objects.get(round=recent).person_id == person.pk
+    after = round_progress(test_round=old)
+    # the round still has its sample and its tube; only the list of planned people went
+    assert (after["sampled"], after["tubes_closed"]) == (before["sampled"],
+                                                         before["tubes_closed"]) == (1, 1)
+    assert (before["members"], after["members"]) == (1, 0)
+    assert Tube.objects.get(round=old).result == "negative"
+    assert retention_purge()["samples"] == 0  # done once: nothing left to anonymise
+
+
 def test_it_counts_without_deleting_on_a_dry_run(world):
     _records(world, "a1_student", 200)
     assert retention_purge(dry_run=True) == {"checkins": 1, "gate_checks": 1, "trip_legs": 1,
-                                             "exposures": 1, "status_changes": 1}
+                                             "exposures": 1, "status_changes": 1,
+                                             "round_members": 1, "samples": 1}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 
 
@@ -102,4 +142,5 @@ def test_the_command_prints_the_counts(world, capsys):
     call_command("purge_expired")
     out = capsys.readouterr().out
     assert "gate_checks: deleted 1" in out and "status_changes: deleted 1" in out
+    assert "samples: anonymised 1" in out
     assert not GateCheck.objects.exists()

@@ -223,7 +223,8 @@ def positive_pools(*, user, since: datetime) -> list[PositivePool]:
         return []
     samples = (Sample.objects.restrict(user, VIEW)
                .filter(school_id__in={t.school_id for t in tubes},
-                       tube_id__in=[t.pk for t in tubes], removed_at__isnull=True)
+                       tube_id__in=[t.pk for t in tubes], removed_at__isnull=True,
+                       person__isnull=False)  # anonymised past retention: nobody to name
                .select_related("person", "person__klass", "person__unit")
                .order_by("person__klass__name", "person__name"))
     by_tube: dict[int, list[Sample]] = defaultdict(list)

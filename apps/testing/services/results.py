@@ -403,7 +403,8 @@ def _members(school: School, tube_ids: list[int]) -> dict[int, list[int]]:
     """{tube_id: [person_id, ...]} of the live samples in these tubes."""
     members: dict[int, list[int]] = defaultdict(list)
     for part in _chunks(tube_ids):
-        rows = Sample.objects.filter(school=school, tube_id__in=part, removed_at__isnull=True)
+        rows = Sample.objects.filter(school=school, tube_id__in=part, removed_at__isnull=True,
+                                     person__isnull=False)  # anonymised: nobody to tell
         for tube_id, person_id in rows.values_list("tube_id", "person_id"):
             members[tube_id].append(person_id)
     return members

@@ -1,9 +1,10 @@
-"""manage.py purge_expired [--dry-run]: delete personal records past their keeping period
-now (the worker does it daily) and print the count per kind."""
+"""manage.py purge_expired [--dry-run]: delete (or, where a statistic must remain,
+anonymise) personal records past their keeping period now (the worker does it daily) and
+print the count per kind."""
 
 from django.core.management.base import BaseCommand
 
-from apps.operations.retention import retention_purge
+from apps.operations.retention import KINDS, retention_purge
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         counts = retention_purge(dry_run=dry_run)
-        verb = "would delete" if dry_run else "deleted"
+        anonymised = {kind.name for kind in KINDS if kind.anonymise}
         for kind, count in counts.items():
+            verb = "anonymise" if kind in anonymised else "delete"
+            verb = f"would {verb}" if dry_run else f"{verb}d"
             self.stdout.write(f"{kind}: {verb} {count}")
