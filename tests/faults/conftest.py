@@ -5,10 +5,13 @@ which see only committed data and the real clock: every test here is transaction
 runs at the real time, not the suite's fixed one (shaodian/testing/clock.py)."""
 
 import datetime
+import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -114,3 +117,79 @@ def task_rows(path: str):
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(task_path=path)
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own (initdb in a temporary folder, a free port),
+    which it may restart without touching anyone else's. initdb refuses to run as root:
+    as root, the server runs as the `postgres` user."""
+
+    def __init__(self, bindir: Path):
+        from bench.live import free_port
+
+        self.bindir, self.port = bindir, free_port()
+        self.base = Path(tempfile.mkdtemp(prefix="shaodian-faults-pg-"))
+        self.data, self.logfile = self.base / "data", self.base / "server.log"
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner:
+            shutil.chown(self.base, "postgres")
+
+    def url(self, name: str = "shaodian") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def _run(self, tool: str, *args: str, timeout: float = 120) -> None:
+        subprocess.run([*self.as_owner, str(self.bindir / tool), *args], check=True,  # noqa: S603
+                       timeout=timeout, capture_output=True, cwd=self.base)
+
+    def _ctl(self, action: str, *extra: str) -> None:
+        self._run("pg_ctl", action, "-D", str(self.data), "-l", str(self.logfile), "-w",
+                  "-o", f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1",
+                  *extra)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E",
+                  "UTF8", "--no-sync")
+        self._ctl("start")
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "shaodian")
+
+    def restart(self) -> None:
+        """Stopped as an operator would (fast: sessions cut, transactions rolled back)."""
+        self._ctl("restart", "-m", "fast")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            try:
+                self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "immediate")
+            except subprocess.SubprocessError:
+                pass
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def postgres_bindir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(found[-1]).parent if found else None
+
+
+@pytest.fixture
+def private_postgres():
+    bindir = postgres_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL's server programs (initdb, pg_ctl) are not installed "
+                    "(/usr/lib/postgresql/*/bin): the restart test needs a server of its own")
+    server = PrivatePostgres(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def manage(database_url: str, *args: str, timeout: float = 300) -> str:
+    """`manage.py args...` on another database; its standard output."""
+    done = subprocess.run(  # noqa: S603 - our interpreter and manage.py
+        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, capture_output=True,
+        text=True, timeout=timeout, env={**process_env(), "DATABASE_URL": database_url})
+    if done.returncode:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
