@@ -12,7 +12,7 @@ Figures: lost (a client id a client counts as sent and not refused, not in the d
 duplicated (recorded more than once), the rates held, and the server's memory: the resident
 size of gunicorn's processes, the mean of the last fifth of the run over the mean of the
 first fifth after warm-up ("flat": below 1.2). `--seconds N` shortens it (tests/faults runs
-it for 25 s); `--persons N` sizes the province (default 200,000; a larger one is reused).
+it for 30 s); `--persons N` sizes the province (default 200,000; a larger one is reused).
 """
 
 import os
@@ -31,7 +31,9 @@ PERSONS = 200_000
 CHECKIN_RATE = 200.0
 SCAN_RATE = 200.0
 GUARDIANS = 5_000
-WARMUP_SHARE = 0.1  # memory from here on: the workers' caches fill in the first seconds
+# Memory counts from here on (the larger): the workers import the project and fill their
+# caches (tokens, policies, prepared statements) in the first seconds.
+WARMUP_SHARE, WARMUP_SECONDS = 0.1, 10.0
 SAMPLE_SECONDS = 2.0
 FLAT = 1.2
 
@@ -73,7 +75,8 @@ class Outcome:
     def steady_kib(self) -> list[int]:
         """The memory samples after the warm-up (the first one is taken before the workers
         have imported the project)."""
-        return self.memory_kib[max(1, int(len(self.memory_kib) * WARMUP_SHARE)):]
+        warmup = max(WARMUP_SECONDS, self.seconds * WARMUP_SHARE)
+        return self.memory_kib[int(warmup / SAMPLE_SECONDS):]
 
     @property
     def memory_ratio(self) -> float:
