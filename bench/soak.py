@@ -31,6 +31,7 @@ PERSONS = 200_000
 CHECKIN_RATE = 200.0
 SCAN_RATE = 200.0
 GUARDIANS = 5_000
+TOKENS_LABEL = "bench soak"
 # Memory counts from here on (the larger): the workers import the project and fill their
 # caches (tokens, policies, prepared statements) in the first seconds.
 WARMUP_SHARE, WARMUP_SECONDS = 0.1, 10.0
@@ -87,7 +88,6 @@ class Outcome:
 
 @benchmark("soak")
 def soak(ctx: Context) -> list[Result]:
-    from bench.checkin_submit import _guardian_tokens
     from bench.gate_verdicts import _clean_up as gate_clean_up
     from bench.gate_verdicts import _prepare as gate_prepare
     from bench.province import ensure_province
@@ -97,7 +97,7 @@ def soak(ctx: Context) -> list[Result]:
     run = f"soak-{uuid.uuid4().hex[:8]}"
     try:
         gate = gate_prepare(run)
-        load = Load(guardians=_guardian_tokens(GUARDIANS), run=run, terminals=[
+        load = Load(guardians=guardian_tokens(GUARDIANS), run=run, terminals=[
             (school, raw, gate["scans"][school]) for school, raw in gate["tokens"]])
         _say(f"{len(load.guardians):,} guardians, {len(load.terminals)} terminals; "
              f"{seconds:.0f} s at {CHECKIN_RATE:.0f} check-ins/s and {SCAN_RATE:.0f} scans/s")
@@ -107,6 +107,27 @@ def soak(ctx: Context) -> list[Result]:
             _clean_up(run)
             gate_clean_up(run)
     return results(outcome)
+
+
+def guardian_tokens(count: int) -> list[tuple[str, int, bool]]:
+    """(token, child id, day student) for `count` guardianships, each with a token of its
+    own. Their children may have checked in already: a new submission is then a correction,
+    recorded beside the first (CheckInRevision), which the soak counts as well."""
+    from django.db import connection
+
+    from apps.access.models import User
+    from apps.access.services import api_token_create
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT g.user_id, g.person_id, p.kind = 'student' AND p.residence = 'day'
+              FROM people_guardianship g
+              JOIN people_person p ON p.id = g.person_id AND p.school_id = g.school_id
+             WHERE p.active ORDER BY g.id LIMIT %s""", [count])
+        rows = cursor.fetchall()
+    users = User.objects.in_bulk({user_id for user_id, _p, _d in rows})
+    return [(api_token_create(user=users[user_id], name=TOKENS_LABEL, permissions=None, days=1)[1],
+             person_id, day) for user_id, person_id, day in rows]
 
 
 def results(o: Outcome) -> list[Result]:
@@ -201,8 +222,7 @@ def _clean_up(run: str) -> None:
     """Someone else's database: take away the check-ins and tokens the soak wrote."""
     from apps.access.models import ApiToken
     from apps.health.models import CheckIn, CheckInRevision
-    from bench.checkin_submit import BENCH_LABEL
 
     CheckInRevision.objects.filter(client_id__startswith=run).delete()
     CheckIn.objects.filter(client_id__startswith=run).delete()
-    ApiToken.objects.filter(name=BENCH_LABEL).delete()
+    ApiToken.objects.filter(name=TOKENS_LABEL).delete()

@@ -7,7 +7,7 @@ rate the machine cannot hold would fail the test for the machine, not for the co
 import pytest
 from django.core.management import call_command
 
-from bench.soak import Load, soak_run
+from bench.soak import Load, guardian_tokens, soak_run
 from tests.faults.conftest import database_url
 
 SECONDS = 30  # 10 s of warm-up, 20 s of memory samples
@@ -17,7 +17,6 @@ RATE = 60.0
 
 @pytest.mark.django_db(transaction=True)
 def test_it_loses_and_doubles_nothing_in_a_short_soak(tmp_path):
-    from bench.checkin_submit import _guardian_tokens
     from bench.gate_verdicts import _prepare
     from bench.province import ensure_province
 
@@ -25,7 +24,7 @@ def test_it_loses_and_doubles_nothing_in_a_short_soak(tmp_path):
     ensure_province("soak", persons=PERSONS)
     load = Load(guardians=[], terminals=[])
     gate = _prepare(load.run)
-    load.guardians = _guardian_tokens(500)
+    load.guardians = guardian_tokens(500)
     load.terminals = [(school, raw, gate["scans"][school]) for school, raw in gate["tokens"]]
 
     outcome = soak_run(database_url(), load, seconds=SECONDS, checkin_rate=RATE,

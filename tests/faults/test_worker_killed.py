@@ -37,9 +37,10 @@ def _checked_import(tmp_path, start_worker):
     record = roster_upload(actor=admin, school=school, kind="student", name="students.xlsx",
                            data=write_xlsx(ROSTER_ROWS))
     checker = start_worker()
-    wait_for(lambda: RosterImport.objects.filter(pk=record.pk, status=ImportStatus.CHECKED)
+    wait_for(lambda: task_rows("apps.rosters.tasks.check_import").filter(status="SUCCESSFUL")
              .exists(), timeout=120, what="the check", log=tmp_path / "worker.log")
     checker.kill()
+    assert RosterImport.objects.get(pk=record.pk).status == ImportStatus.CHECKED
     return school, admin, record
 
 
