@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,6 +182,7 @@ class CheckinClient:
         self.sent: list[str] = []
         self.refused: list[str] = []  # answered 4xx, or never answered (given up)
         self.accepted = self.retries = 0
+        self.failed_statuses: Counter = Counter()  # what made it retry (0: no answer)
 
     def submit(self, *, retry_lost_answer: bool = False, attempts: int = 20) -> None:
         client_id = f"{self.prefix}{uuid.uuid4().hex[:16]}"
@@ -197,6 +199,7 @@ class CheckinClient:
             if 0 < status < 500:
                 break
             self.retries += 1
+            self.failed_statuses[status] += 1
             time.sleep(min(0.05 * 2 ** attempt, 1.0))
         if status in (200, 201):
             self.accepted += 1

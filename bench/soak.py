@@ -20,6 +20,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -62,6 +63,7 @@ class Outcome:
     refused: int
     queued_scans: int
     retries: int
+    failed_statuses: dict  # status -> count of the answers a check-in retried after
     memory_kib: list[int]
 
     @property
@@ -132,7 +134,8 @@ def guardian_tokens(count: int) -> list[tuple[str, int, bool]]:
 
 def results(o: Outcome) -> list[Result]:
     note = (f"{o.seconds:.0f} s; {o.checkins_sent:,} check-ins and {o.scans_sent:,} scans,"
-            f" {o.retries:,} retried, {o.queued_scans:,} scans queued, {o.refused} refused")
+            f" {o.retries:,} retried (after {_statuses(o.failed_statuses)}, the rest a lost"
+            f" answer), {o.queued_scans:,} scans queued, {o.refused} refused")
     return [
         Result("soak_lost", o.lost_checkins + o.lost_scans, "records", f"<= 0 ({note})"),
         Result("soak_duplicated", o.duplicated, "records", "<= 0"),
@@ -211,7 +214,13 @@ def _compare(run: str, phones, terminals, elapsed: float, memory: list[int]) -> 
         duplicated=(len(recorded) - len(set(recorded))) + (len(gate) - len(set(gate))),
         refused=len(_ids(phones, "refused")) + len(refused_scans),
         queued_scans=sum(t.queued_total for t in terminals),
-        retries=sum(p.retries for p in phones), memory_kib=memory)
+        retries=sum(p.retries for p in phones), memory_kib=memory,
+        failed_statuses=dict(sum((p.failed_statuses for p in phones), Counter())))
+
+
+def _statuses(counts: dict) -> str:
+    named = {0: "no answer"}
+    return ", ".join(f"{n:,} {named.get(s, s)}" for s, n in sorted(counts.items())) or "none"
 
 
 def _ids(clients, attribute: str) -> list[str]:
