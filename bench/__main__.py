@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
     parser.add_argument("--persons", type=int, help="size of the generated province (quick runs)")
+    parser.add_argument("--seconds", type=float,
+                        help="how long a timed benchmark runs (the soak: default 600)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     parser.add_argument("--readme", action="store_true",
@@ -67,7 +69,8 @@ def _run(args) -> list[bench.Result]:
     results = []
     with bench_database(keep=args.keep) as (_url, scratch):
         _prepare_django()
-        ctx = bench.Context(persons=args.persons, scratch=scratch)
+        options = {"seconds": args.seconds} if args.seconds else {}
+        ctx = bench.Context(persons=args.persons, scratch=scratch, options=options)
         for name in args.names or sorted(bench.REGISTRY):
             for result in bench.REGISTRY[name](ctx):
                 print(result.line(), flush=True)

@@ -289,3 +289,5 @@ NOTIFICATION_SMS_GATEWAY_URL = env_str("SHAODIAN_SMS_GATEWAY_URL", "")
 SITE_URL = env_str("SHAODIAN_SITE_URL", "")
 # Hosts robots and webhooks may post to (empty: any), e.g. qyapi.weixin.qq.com,.dingtalk.com
 NOTIFICATION_WEBHOOK_HOSTS = env_list("SHAODIAN_WEBHOOK_HOSTS", [])
+# A delivery claimed this long ago by a run that never recorded it is sent again (the run died).
+NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("SHAODIAN_NOTIFY_CLAIM_LEASE_SECONDS", 600)

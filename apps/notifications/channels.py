@@ -13,7 +13,9 @@ Message formats (JSON POST, UTF-8, timeout settings.NOTIFICATION_HTTP_TIMEOUT se
 - sms: the deployment's SMS gateway (settings.NOTIFICATION_SMS_GATEWAY_URL), one POST per
   message `{"phone": "13800138000", "text": "【哨点】..."}`; any 2xx is accepted unless the
   answer says `{"ok": false}` or a non-zero `errcode`.
-- webhook: any URL, `{"kind", "severity", "subject", "body", "link", "school_id", "drill"}`.
+- webhook: any URL, `{"kind", "severity", "subject", "body", "link", "school_id", "drill",
+  "delivery"}` with the header `Idempotency-Key: <delivery>`: the same key when a delivery is
+  sent again after a crash of the sender (at-least-once), so the receiver can drop repeats.
 - email: Django's mail backend (settings.EMAIL_BACKEND), from DEFAULT_FROM_EMAIL.
 - console: one log line on the `shaodian.notifications` logger (the demo's channel).
 
@@ -63,6 +65,7 @@ class Outgoing:
     school_id: int | None = None
     drill: bool = False
     secret: str = ""
+    key: str = ""  # the same for every attempt of one delivery (receivers dedupe on it)
 
     @property
     def text(self) -> str:
@@ -146,7 +149,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
-def post_json(url: str, payload: dict, *, trusted: bool = False) -> dict | None:
+def post_json(url: str, payload: dict, *, trusted: bool = False,
+              headers: dict | None = None) -> dict | None:
     """POST JSON; the answer's JSON (None when it is not JSON). Raises DeliveryError on a
     host not allowed (unless `trusted`: the deployment's own gateway), a network error, a
     timeout, a redirect or a non-2xx status."""
@@ -154,7 +158,7 @@ def post_json(url: str, payload: dict, *, trusted: bool = False) -> dict | None:
         raise DeliveryError("host not allowed")
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
         url, data=json.dumps(payload, ensure_ascii=False).encode(), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8"})
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
     timeout = getattr(settings, "NOTIFICATION_HTTP_TIMEOUT", 5)
     try:
         with _opener.open(request, timeout=timeout) as response:
@@ -219,7 +223,8 @@ def send_sms(out: Outgoing) -> None:
 def send_webhook(out: Outgoing) -> None:
     post_json(out.address, {"kind": out.kind, "severity": out.severity, "subject": out.subject,
                             "body": out.body, "link": out.link, "school_id": out.school_id,
-                            "drill": out.drill})
+                            "drill": out.drill, "delivery": out.key},
+              headers={"Idempotency-Key": out.key} if out.key else None)
 
 
 @sender("email")

@@ -4,7 +4,9 @@ outside addresses; mark read; configure channels; the delivery loop (claim, send
 The delivery loop is at-least-once only across a crash: a run claims due deliveries with a
 conditional UPDATE (pending -> sending, stamped with the run's token), so two workers never
 send the same one; a claim left in `sending` longer than the lease (a worker died mid-send)
-is taken again.
+is taken again. What the dead run sent since its last record of sends goes again with the same
+key (`Outgoing.key`, in a webhook's body and Idempotency-Key header), so a receiver that keeps
+keys sees each delivery exactly once.
 """
 
 import hashlib
@@ -43,7 +45,9 @@ logger = logging.getLogger("shaodian.notifications")
 
 BACKOFF_SECONDS = 30  # first retry after 30 s, then x4: 2 min, 8 min, 32 min, ~2 h
 BACKOFF_CAP = timedelta(hours=6)
-CLAIM_LEASE = timedelta(minutes=10)
+# A claim older than this was made by a run that died (settings.NOTIFICATION_CLAIM_LEASE_SECONDS,
+# 10 minutes: longer than any run of MAX_BATCHES, so a live run's claim is never taken).
+CLAIM_LEASE = timedelta(seconds=settings.NOTIFICATION_CLAIM_LEASE_SECONDS)
 FLUSH_SECONDS = 2.0
 SECRET_CONTEXT = b"notifications.channel"
 CHANNELS = "notifications.channels"  # held on a school: configures its channels
@@ -492,7 +496,8 @@ def delivery_outgoing(delivery: Delivery) -> channels.Outgoing:
     return channels.Outgoing(
         channel=delivery.channel, address=delivery.address, subject=channels.scrub(subject),
         body=channels.scrub(body), link=link, kind=note.kind, severity=note.severity,
-        school_id=note.school_id, drill=note.drill, secret=channel_secret(delivery.source))
+        school_id=note.school_id, drill=note.drill, secret=channel_secret(delivery.source),
+        key=f"shaodian-delivery-{delivery.pk}")
 
 
 def delivery_send(delivery: Delivery) -> str:

@@ -1,4 +1,5 @@
-"""The worker's heartbeat: a thread that records a row every WORKER_HEARTBEAT_SECONDS."""
+"""The worker's heartbeat: a thread that records a row every WORKER_HEARTBEAT_SECONDS and
+queues again the tasks of workers whose heartbeat stopped (services.tasks_orphaned_requeue)."""
 
 import logging
 import threading
@@ -8,7 +9,11 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
-from apps.operations.services import periodic_task_enqueue, worker_heartbeat_record
+from apps.operations.services import (
+    periodic_task_enqueue,
+    tasks_orphaned_requeue,
+    worker_heartbeat_record,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,9 @@ class Heartbeat(threading.Thread):
     def beat(self) -> None:
         try:
             worker_heartbeat_record(worker_id=self.worker_id, started_at=self.started_at)
+            # Every beat: a dead worker's task is back in the queue within a few beats,
+            # whichever worker (or restart of it) is alive.
+            tasks_orphaned_requeue()
             self.queue_due_tasks()
         except DatabaseError:
             # A missed beat is what /healthz reports; keep trying rather than die.

@@ -65,6 +65,28 @@ def test_it_gives_verdicts_online_and_offline(world, login_as):
     assert offline.person_id == a2.pk and offline.verdict == "pass"
 
 
+def test_it_queues_a_scan_the_server_failed_to_record_and_uploads_it_once(world, login_as):
+    from apps.gate.models import GateCheck
+
+    a1 = world.persons["a1_student"]
+    _checked_in(a1)
+    page = login_as("gate_a")
+    page.click("nav >> text=入校核验")
+    page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
+    # The server is up but its database is not: every scan answers 503.
+    page.route("**/api/v1/gate/verdicts", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"message": "unavailable"}'))
+    _scan(page, personal_code_issue(person=a1), "36.5")
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "pass")
+    expect(page.locator("#queue-state")).to_contain_text("1")
+    assert not GateCheck.objects.exists()
+
+    page.unroute("**/api/v1/gate/verdicts")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#queue-state")).to_have_text("")
+    assert GateCheck.objects.get().recorded_offline
+
+
 def test_it_charts_stops_and_lets_the_school_override_one(world, login_as):
     from apps.gate.services import gate_check_record
 

@@ -13,7 +13,8 @@ class Recorder(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         server = self.server
         server.requests.append({"path": self.path, "json": json.loads(body.decode()),
-                                "content_type": self.headers.get("Content-Type")})
+                                "content_type": self.headers.get("Content-Type"),
+                                "key": self.headers.get("Idempotency-Key")})
         status, answer = server.answers.pop(0) if server.answers else (200, {"errcode": 0,
                                                                               "errmsg": "ok"})
         payload = json.dumps(answer).encode()

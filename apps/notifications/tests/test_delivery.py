@@ -116,11 +116,25 @@ def test_it_posts_the_sms_gateway_format_with_id_numbers_masked(world, http_serv
 
 
 def test_it_posts_the_generic_webhook_format(world, http_server):
-    external(world, "webhook", http_server.url + "/hook", link="/absence/")
+    delivery = external(world, "webhook", http_server.url + "/hook", link="/absence/")
     delivery_run()
+    key = f"shaodian-delivery-{delivery.pk}"
     assert http_server.requests[0]["json"] == {
         "kind": "cluster.report", "severity": "urgent", "subject": "首页", "body": "",
-        "link": "/absence/", "school_id": world.schools["a"].pk, "drill": False}
+        "link": "/absence/", "school_id": world.schools["a"].pk, "drill": False, "delivery": key}
+    assert http_server.requests[0]["key"] == key
+
+
+def test_it_sends_a_delivery_again_after_a_dead_claim_with_the_same_key(world, http_server):
+    delivery = external(world, "webhook", http_server.url + "/hook")
+    then = timezone.now()
+    delivery_run(now=then)
+    # the run died after sending, before recording it: the row is still claimed
+    Delivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=then,
+                                                   claim_token="a" * 32)
+    delivery_run(now=then + services.CLAIM_LEASE + timedelta(seconds=1))
+    keys = [r["key"] for r in http_server.requests]
+    assert keys == [f"shaodian-delivery-{delivery.pk}"] * 2  # the receiver can drop the repeat
 
 
 def test_it_retries_with_backoff_and_gives_up_with_the_last_error(world, http_server):

@@ -14,7 +14,12 @@ from django_tasks_db.models import DBTaskResult
 from apps.access.models import LoginFailure
 from apps.operations.heartbeat import Heartbeat
 from apps.operations.models import WorkerHeartbeat
-from apps.operations.services import housekeeping_enqueue, worker_heartbeat_record
+from apps.operations.services import (
+    MAX_TASK_ATTEMPTS,
+    housekeeping_enqueue,
+    tasks_orphaned_requeue,
+    worker_heartbeat_record,
+)
 from apps.operations.tasks import prune_login_failures
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -101,3 +106,50 @@ def test_it_queues_each_periodic_task_at_start_and_then_at_its_period(settings, 
     assert queued == ["a.task", "b.task"]
     beat.queue_due_tasks(now=1060.0)
     assert queued == ["a.task", "b.task", "a.task"]
+
+
+def running_task(worker_id: str, *, minutes_ago: int = 5, attempts: int = 1) -> DBTaskResult:
+    result = prune_login_failures.enqueue()
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.status = TaskResultStatus.RUNNING
+    row.started_at = timezone.now() - timedelta(minutes=minutes_ago)
+    row.worker_ids = [f"{worker_id}-{n}" for n in range(attempts - 1)] + [worker_id]
+    row.save()
+    return row
+
+
+def silent_worker(worker_id: str, *, seconds: int) -> None:
+    seen = timezone.now() - timedelta(seconds=seconds)
+    WorkerHeartbeat.objects.create(worker_id=worker_id, seen_at=seen, started_at=seen)
+
+
+@pytest.mark.django_db
+@override_settings(WORKER_HEARTBEAT_SECONDS=10)
+def test_it_queues_again_the_tasks_of_a_worker_whose_heartbeat_stopped():
+    silent_worker("dead", seconds=31)
+    silent_worker("alive", seconds=5)
+    orphan, busy, forgotten = (running_task("dead"), running_task("alive"),
+                               running_task("pruned"))  # its heartbeat row is gone
+    assert tasks_orphaned_requeue() == 2
+    statuses = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert statuses[orphan.pk] == statuses[forgotten.pk] == TaskResultStatus.READY
+    assert statuses[busy.pk] == TaskResultStatus.RUNNING
+    assert tasks_orphaned_requeue() == 0  # taken back once
+
+
+@pytest.mark.django_db
+@override_settings(WORKER_HEARTBEAT_SECONDS=10)
+def test_it_leaves_a_task_just_claimed_by_a_worker_not_yet_seen():
+    running_task("new", minutes_ago=0)
+    assert tasks_orphaned_requeue() == 0
+
+
+@pytest.mark.django_db
+@override_settings(WORKER_HEARTBEAT_SECONDS=10)
+def test_it_fails_a_task_that_killed_its_worker_too_often():
+    row = running_task("dead", attempts=MAX_TASK_ATTEMPTS)
+    assert tasks_orphaned_requeue() == 1
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED
+    assert "died" in row.traceback
+

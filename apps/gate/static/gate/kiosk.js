@@ -180,6 +180,10 @@
         body: JSON.stringify(body),
       });
     } catch (e) { setNet(false); }
+    // A server error means the check was not recorded (its database restarting, say): decide
+    // offline and queue it under the same client id, as with no answer at all; the upload
+    // records it once even if the server did record it after all.
+    if (response && response.status >= 500) response = null;
     if (response) {
       setNet(true);
       const answer = await response.json().catch(() => ({}));
