@@ -41,11 +41,14 @@ def _school_rows(world, key):
     from apps.orgs.models import DormRoom
     from apps.policy.models import PolicyOverride
     from apps.rosters.models import RosterImport
-    from apps.testing.models import TestRound, Tube
+    from apps.testing.models import Sample, TestRound, Tube
 
     school = world.schools[key]
     test_round = TestRound.objects.create(school=school, name="第一轮", day=TODAY)
-    Tube.objects.create(school=school, round=test_round, pool_size=10, client_id=f"tube-{key}")
+    tube = Tube.objects.create(school=school, round=test_round, pool_size=10,
+                               client_id=f"tube-{key}")
+    Sample.objects.create(school=school, round=test_round, tube=tube,
+                          person=world.persons[f"{key}1_student"], client_id=f"sample-{key}")
     Gate.objects.create(school=school, name="南门")
     DormRoom.objects.create(school=school, building="1号楼", room="101")
     Cluster.objects.create(
@@ -62,11 +65,15 @@ def _school_rows(world, key):
 def _person_rows(world, key):
     from apps.absence.services import absence_register
     from apps.gate.models import GateCheck
+    from apps.people.models import HouseholdMember
     from apps.travel.models import Exposure, TripLeg
 
     person = world.persons[f"{key}1_student"]
     teacher = world.users[f"teacher_{key}1"]
     absence_register(actor=teacher, person_id=person.pk, first_day=TODAY, symptoms=["fever"])
+    if not HouseholdMember.objects.filter(person=person).exists():
+        HouseholdMember.objects.create(school_id=person.school_id, person=person, name="孙奶奶",
+                                       relation="祖母", residence_region_id="410305")
     TripLeg.objects.create(school_id=person.school_id, person=person, from_region_id="410105",
                            to_region_id="310115", depart=TODAY, arrive=TODAY, transport="train")
     Exposure.objects.create(school_id=person.school_id, person=person, kind="case", on=TODAY)
