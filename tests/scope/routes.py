@@ -2,8 +2,12 @@
 the model each id names. A route added later is found here with no test of its own; one whose
 id names no model in the tables below fails `test_it_maps_every_id_to_a_model`."""
 
+import ast
+import importlib
+import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -41,7 +45,8 @@ ID_MODELS = {
     "export_id": RosterExport, "notification_id": Notification, "followup_id": FollowUp,
     "report_id": CaseReport, "trigger_id": SchoolTrigger, "alert_id": Alert,
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
-    "absence_id": SickAbsence,
+    "absence_id": SickAbsence, "person": Person, "round": TestRound,
+    "notification": Notification,
 }
 
 # A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
@@ -73,7 +78,8 @@ NOT_IDS = {
 # `<str:kind>/<int:pk>`: the kind says the model.
 KIND_MODELS = {"school": School, "bureau": Bureau}
 
-ID_WORDS = {"school", "bureau", "unit", "klass", "class", "person", "alert", "gate", "round"}
+ID_WORDS = {"school", "bureau", "unit", "klass", "class", "person", "alert", "gate", "round",
+            "notification"}
 
 
 def is_id_name(name: str) -> bool:
@@ -136,9 +142,10 @@ CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 def page_routes() -> list[Route]:
     routes = []
-    for route, name in _walk(get_resolver().url_patterns):
+    for route, name, callback in _walk(get_resolver().url_patterns):
         params = CONVERTER.findall(route)
         ids = [("path", p) for conv, p in params if conv == "int"]
+        ids += [("query", p) for p in sorted(query_names(callback)) if is_id_name(p)]
         fixed = {p: None for conv, p in params if conv != "int"}
         path = CONVERTER.sub(lambda m: "{" + m.group(2) + "}", "/" + route)
         routes.append(Route("page", name, path, ("GET", "POST"), ids, fixed))
@@ -154,7 +161,36 @@ def _walk(patterns, prefix="", namespace=""):
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _walk(pattern.url_patterns, route, ns)
         elif isinstance(pattern, URLPattern) and not route.startswith("api/"):
-            yield route, namespace + (pattern.name or "")
+            yield route, namespace + (pattern.name or ""), pattern.callback
+
+
+GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")
+
+
+def query_names(callback) -> set:
+    """The query parameters a page reads (`request.GET.get("school")`), in its view or in a
+    function of the same module the view calls: a page's filters are in no schema."""
+    view = inspect.unwrap(callback)
+    module = inspect.getmodule(view)
+    if module is None or not module.__name__.startswith("apps."):
+        return set()
+    functions = _module_functions(module.__name__)
+    called = functions.get(view.__name__, (set(), set()))[1]
+    return set().union(*(functions[f][0] for f in {view.__name__} | called if f in functions))
+
+
+@cache
+def _module_functions(module_name: str) -> dict:
+    """Each top-level function of a module: (query names it reads, module functions it calls)."""
+    source = inspect.getsource(importlib.import_module(module_name))
+    functions = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            text = ast.get_source_segment(source, node) or ""
+            calls = {c.func.id for c in ast.walk(node)
+                     if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+            functions[node.name] = (set(GET_READ.findall(text)), calls)
+    return functions
 
 
 def model_for(route: Route, name: str, fixed: dict):
