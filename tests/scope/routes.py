@@ -148,7 +148,7 @@ def page_routes() -> list[Route]:
         ids += [("query", p) for p in sorted(query_names(callback)) if is_id_name(p)]
         fixed = {p: None for conv, p in params if conv != "int"}
         path = CONVERTER.sub(lambda m: "{" + m.group(2) + "}", "/" + route)
-        routes.append(Route("page", name, path, ("GET", "POST"), ids, fixed))
+        routes.append(Route("page", name, path, page_methods(callback), ids, fixed))
     return routes
 
 
@@ -162,6 +162,20 @@ def _walk(patterns, prefix="", namespace=""):
             yield from _walk(pattern.url_patterns, route, ns)
         elif isinstance(pattern, URLPattern) and not route.startswith("api/"):
             yield route, namespace + (pattern.name or ""), pattern.callback
+
+
+def page_methods(callback) -> tuple:
+    """GET and POST, less what the view's `require_http_methods` (require_POST, …) refuses
+    before it runs: a 405 that cannot depend on the row is not worth asking for."""
+    view = callback
+    while view is not None:
+        for cell in view.__closure__ or ():
+            allowed = cell.cell_contents
+            if isinstance(allowed, list) and allowed and all(
+                    isinstance(m, str) and m.isupper() for m in allowed):
+                return tuple(m for m in ("GET", "POST") if m in allowed)
+        view = getattr(view, "__wrapped__", None)
+    return ("GET", "POST")
 
 
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")

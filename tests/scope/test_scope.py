@@ -131,7 +131,7 @@ def test_it_answers_out_of_scope_like_nothing_there(rows, client, persona):
             _check(run, route, method, values, name)
     print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases")  # noqa: T201
     # Today's count, less a few for rows a persona may come to see: fewer means a walk broke.
-    assert run.cases >= 260
+    assert run.cases >= 200
     assert not run.problems, "\n".join(run.problems)
 
 
