@@ -29,6 +29,10 @@ class ModeScope(models.TextChoices):
 
 
 SCHOOL_ROW_SCOPE = {"region": "school__", "school": "school_id"}
+# The task force, plan, drills and runs are read wherever the school's emergency pages are
+# (plans.school_for_read: the school's own scope, which includes its designated hospital), so
+# `restrict` on these rows must say the same (tests/scope compares the two).
+PLAN_ROW_SCOPE = {**SCHOOL_ROW_SCOPE, "hospital": "school__hospital_id"}
 
 
 class ModeState(models.Model):
@@ -270,7 +274,7 @@ class TaskForceMember(models.Model):
     lead = models.BooleanField(_("leads the task force"), default=False)
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_ROW_SCOPE
+    scope_fields = PLAN_ROW_SCOPE
 
     class Meta:
         ordering = ["school_id", "-lead", "name"]
@@ -317,7 +321,7 @@ class SchoolPlan(models.Model):
     edited_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_ROW_SCOPE
+    scope_fields = PLAN_ROW_SCOPE
 
     class Meta:
         ordering = ["school_id", "-version"]
@@ -346,7 +350,7 @@ class Drill(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_ROW_SCOPE
+    scope_fields = PLAN_ROW_SCOPE
 
     class Meta:
         ordering = ["-scheduled_for"]
@@ -369,7 +373,7 @@ class PlanRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_ROW_SCOPE
+    scope_fields = PLAN_ROW_SCOPE
 
     class Meta:
         ordering = ["-started_at"]
@@ -399,7 +403,7 @@ class PlanTask(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_ROW_SCOPE
+    scope_fields = PLAN_ROW_SCOPE
 
     class Meta:
         ordering = ["run_id", "step_no"]

@@ -118,18 +118,22 @@ def task_force_member_add(
     )
 
 
-def _member_for_manage(actor, member_id: int) -> TaskForceMember:
-    member = (TaskForceMember.objects.restrict(actor, MANAGE).select_for_update()
-              .filter(pk=member_id).first())
+def _member_for_manage(actor, member_id: int, school_id: int | None) -> TaskForceMember:
+    """The member, if the actor manages its school; a page names the school too, and a member
+    of another school is then not found (tests/scope)."""
+    members = TaskForceMember.objects.restrict(actor, MANAGE).select_for_update()
+    if school_id is not None:
+        members = members.filter(school_id=school_id)
+    member = members.filter(pk=member_id).first()
     if member is None:
         raise Http404
     return member
 
 
 @transaction.atomic
-def task_force_lead_set(*, actor, member_id: int) -> TaskForceMember:
+def task_force_lead_set(*, actor, member_id: int, school_id: int | None = None) -> TaskForceMember:
     """Make this member the task force's leader (one leader per school)."""
-    member = _member_for_manage(actor, member_id)
+    member = _member_for_manage(actor, member_id, school_id)
     TaskForceMember.objects.filter(school_id=member.school_id, lead=True).exclude(
         pk=member.pk).update(lead=False)
     if not member.lead:
@@ -139,6 +143,6 @@ def task_force_lead_set(*, actor, member_id: int) -> TaskForceMember:
 
 
 @transaction.atomic
-def task_force_member_remove(*, actor, member_id: int) -> None:
+def task_force_member_remove(*, actor, member_id: int, school_id: int | None = None) -> None:
     """Remove a member; their open tasks stay, unassigned, for the leader to take."""
-    _member_for_manage(actor, member_id).delete()
+    _member_for_manage(actor, member_id, school_id).delete()

@@ -160,6 +160,7 @@ CLEARABLE = {"residence_region_code", "unit_id", "klass_id", "dorm_room_id", "bi
 # Ids in a request body become objects of the person's school; an id that names nothing
 # there is a field error, the same whether it names nothing at all or another school's
 # object (no way to learn what other schools have).
+CHANGE = "people.change"
 REFERENCES = {
     "unit_id": ("unit", Unit),
     "klass_id": ("klass", SchoolClass),
@@ -167,14 +168,17 @@ REFERENCES = {
 }
 
 
-def _objects(data: dict, *, school_id: int) -> dict:
+def _objects(data: dict, *, user, school_id: int) -> dict:
+    """The rows the ids name, read through the actor's scope: a unit, class or room outside it
+    is "not found", exactly like an id nothing has (tests/scope)."""
     errors, values = [], {}
     for key, value in data.items():
         if key not in REFERENCES:
             values[key] = value
             continue
         field, model = REFERENCES[key]
-        values[field] = (model.objects.filter(pk=value, school_id=school_id).first()
+        values[field] = (model.objects.restrict(user, CHANGE)
+                         .filter(pk=value, school_id=school_id).first()
                          if value is not None else None)
         if value is not None and values[field] is None:
             errors.append(FieldError(key, "not_found", _("Nothing has this id.")))
@@ -207,10 +211,10 @@ def persons_get(request, person_id: Id):
 @router.post("/persons", response={201: PersonDetailOut}, summary="Add a student or staff member")
 def persons_create(request, payload: PersonIn):
     data = payload.model_dump()
-    school = School.objects.filter(pk=data.pop("school_id")).first()
+    school = School.objects.restrict(request.user, CHANGE).filter(pk=data.pop("school_id")).first()
     if school is None:
         raise ValidationFailed([FieldError("school_id", "not_found", _("Nothing has this id."))])
-    data = _objects(data, school_id=school.pk)
+    data = _objects(data, user=request.user, school_id=school.pk)
     person = services.person_create(actor=request.user, school=school, **data)
     return Status(201, selectors.person_get(user=request.user, pk=person.pk))
 
@@ -221,7 +225,7 @@ def persons_update(request, person_id: Id, payload: PersonPatch):
     sent = payload.model_dump(exclude_unset=True)
     # null clears only what may be empty; for the rest it means "leave as is"
     changes = _objects({k: v for k, v in sent.items() if v is not None or k in CLEARABLE},
-                       school_id=person.school_id)
+                       user=request.user, school_id=person.school_id)
     services.person_update(actor=request.user, person=person, **changes)
     return selectors.person_get(user=request.user, pk=person_id)
 

@@ -212,14 +212,15 @@ def task_force(request, school_id: int):
 @login_required
 @require_POST
 def task_force_lead(request, school_id: int, member_id: int):
-    taskforce.task_force_lead_set(actor=request.user, member_id=member_id)
+    taskforce.task_force_lead_set(actor=request.user, member_id=member_id, school_id=school_id)
     return redirect("emergency:task_force", school_id=school_id)
 
 
 @login_required
 @require_POST
 def task_force_remove(request, school_id: int, member_id: int):
-    taskforce.task_force_member_remove(actor=request.user, member_id=member_id)
+    taskforce.task_force_member_remove(actor=request.user, member_id=member_id,
+                                       school_id=school_id)
     messages.success(request, _("The member is removed from the task force."))
     return redirect("emergency:task_force", school_id=school_id)
 

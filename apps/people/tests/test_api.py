@@ -216,9 +216,13 @@ def test_it_names_unknown_ids(world, api):
     )
 
 
-def test_it_hides_a_school_out_of_scope_on_create(world, api):
+def test_it_answers_a_school_out_of_scope_on_create_like_no_school(world, api):
+    # A 404 here and a 422 for a school that does not exist told which ids are schools.
     response = api("school_b_admin", "post", "/persons", new_student(world))
-    assert response.status_code == 404
+    assert response.status_code == 422
+    assert response.json()["errors"] == api(
+        "school_b_admin", "post", "/persons", new_student(world, school_id=10**9)).json()["errors"]
+    assert response.json()["errors"][0]["field"] == "school_id"
     assert not Person.objects.filter(name="李雷").exists()
 
 

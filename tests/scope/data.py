@@ -1,0 +1,94 @@
+"""One row of every scoped kind in each school of the test province (shaodian/testing/world.py),
+so each persona has rows just outside its scope to ask for. Made through the services where
+one is cheap to call, written straight to the table otherwise."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+TODAY = timezone.localdate()
+
+
+def build_rows(world) -> None:
+    for key in ("a", "b"):
+        _emergency(world, key)
+        _school_rows(world, key)
+        _person_rows(world, key)
+    _user_rows(world)
+
+
+def _emergency(world, key):
+    from apps.emergency.drills import drill_schedule
+    from apps.emergency.plan_versions import school_plan_from_template
+    from apps.emergency.plans import plan_run_start
+    from apps.emergency.response import drill_trigger_create
+    from apps.emergency.taskforce import task_force_member_add
+
+    school, admin = world.schools[key], world.users[f"school_{key}_admin"]
+    task_force_member_add(actor=admin, school_id=school.pk, user_id=admin.pk, duty="leader",
+                          lead=True)
+    school_plan_from_template(actor=admin, school_id=school.pk)
+    trigger = drill_trigger_create(actor=admin, school_id=school.pk, scenario="演练")
+    plan_run_start(actor=admin, school_id=school.pk, trigger_id=trigger.pk)
+    drill_schedule(actor=admin, school_id=school.pk, scenario="演练",
+                   scheduled_for=timezone.now() + timedelta(days=1))
+
+
+def _school_rows(world, key):
+    from apps.absence.models import Cluster
+    from apps.gate.models import Gate
+    from apps.notifications.models import Channel
+    from apps.orgs.models import DormRoom
+    from apps.policy.models import PolicyOverride
+    from apps.rosters.models import RosterImport
+    from apps.testing.models import Sample, TestRound, Tube
+
+    school = world.schools[key]
+    test_round = TestRound.objects.create(school=school, name="第一轮", day=TODAY)
+    tube = Tube.objects.create(school=school, round=test_round, pool_size=10,
+                               client_id=f"tube-{key}")
+    Sample.objects.create(school=school, round=test_round, tube=tube,
+                          person=world.persons[f"{key}1_student"], client_id=f"sample-{key}")
+    Gate.objects.create(school=school, name="南门")
+    DormRoom.objects.create(school=school, building="1号楼", room="101")
+    Cluster.objects.create(
+        school=school, group_kind="class", klass=world.classes[f"{key}_c1"], rule="same_day",
+        kind="same_day", window_start=TODAY, window_end=TODAY, reason_zh="聚集",
+        reason_en="cluster", report_due=timezone.now() + timedelta(hours=2))
+    RosterImport.objects.create(school=school, kind="student", file_name="名单.csv",
+                                sha256=key * 64, status="done")
+    PolicyOverride.objects.create(school=school, province_code="410000", pack_id="routine",
+                                  param="checkin_reminder_minutes", value=30, reason="测试")
+    Channel.objects.create(school=school, kind="webhook", address="https://example.cn/hook")
+
+
+def _person_rows(world, key):
+    from apps.absence.services import absence_register
+    from apps.gate.models import GateCheck
+    from apps.people.models import HouseholdMember
+    from apps.travel.models import Exposure, TripLeg
+
+    person = world.persons[f"{key}1_student"]
+    teacher = world.users[f"teacher_{key}1"]
+    absence_register(actor=teacher, person_id=person.pk, first_day=TODAY, symptoms=["fever"])
+    if not HouseholdMember.objects.filter(person=person).exists():
+        HouseholdMember.objects.create(school_id=person.school_id, person=person, name="孙奶奶",
+                                       relation="祖母", residence_region_id="410305")
+    TripLeg.objects.create(school_id=person.school_id, person=person, from_region_id="410105",
+                           to_region_id="310115", depart=TODAY, arrive=TODAY, transport="train")
+    Exposure.objects.create(school_id=person.school_id, person=person, kind="case", on=TODAY)
+    GateCheck.objects.create(school_id=person.school_id, person=person, direction="in",
+                             verdict="stop", reason="fever", client_id=f"gate-{key}")
+
+
+def _user_rows(world):
+    """Rows owned by one account: every user has an inbox message, a token and an export."""
+    from apps.access.services import api_token_create
+    from apps.notifications.models import Notification
+    from apps.rosters.models import RosterExport
+
+    for user in world.users.values():
+        Notification.objects.create(recipient=user, kind="test", subject_zh="通知",
+                                    subject_en="note")
+        api_token_create(user=user, name="scope", permissions=None)
+        RosterExport.objects.create(user=user, list_name="people")

@@ -1,0 +1,220 @@
+"""Every route that takes an object id, found from the OpenAPI document and the URL conf, with
+the model each id names. A route added later is found here with no test of its own; one whose
+id names no model in the tables below fails `test_it_maps_every_id_to_a_model`."""
+
+import ast
+import importlib
+import inspect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from apps.absence.models import Cluster, SickAbsence
+from apps.access.models import ApiToken
+from apps.emergency.models import (
+    Alert,
+    CaseReport,
+    Drill,
+    PlanRun,
+    PlanTask,
+    SchoolTrigger,
+    TaskForceMember,
+)
+from apps.followups.models import FollowUp
+from apps.gate.models import Gate, GateCheck
+from apps.notifications.models import Channel, Notification
+from apps.orgs.models import Bureau, DormRoom, School, SchoolClass, Unit
+from apps.people.models import HouseholdMember, Person
+from apps.policy.models import PolicyOverride
+from apps.rosters.models import RosterExport, RosterImport
+from apps.testing.models import Sample, TestRound, Tube
+from apps.travel.models import Exposure, TripLeg
+from shaodian.api import api
+
+# An id parameter's name (path, query or body field) -> the model it names.
+ID_MODELS = {
+    "school_id": School, "school": School, "bureau_id": Bureau, "bureau": Bureau,
+    "unit_id": Unit, "unit": Unit, "class_id": SchoolClass, "klass_id": SchoolClass,
+    "klass": SchoolClass, "dorm_room_id": DormRoom, "person_id": Person,
+    "household_member_id": HouseholdMember, "check_id": GateCheck, "gate_id": Gate,
+    "round_id": TestRound, "tube_id": Tube, "sample_id": Sample, "token_id": ApiToken,
+    "override_id": PolicyOverride, "leg_id": TripLeg, "leg_pk": TripLeg,
+    "exposure_id": Exposure, "exposure_pk": Exposure, "import_id": RosterImport,
+    "export_id": RosterExport, "notification_id": Notification, "followup_id": FollowUp,
+    "report_id": CaseReport, "trigger_id": SchoolTrigger, "alert_id": Alert,
+    "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
+    "absence_id": SickAbsence, "person": Person, "round": TestRound,
+    "notification": Notification,
+}
+
+# A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
+PK_MODELS = {
+    "travel:": Person, "policy:override_remove": PolicyOverride, "rosters_export:": RosterExport,
+    "rosters:": RosterImport, "notifications:channel_remove": Channel,
+    "notifications:": Notification, "followups:": FollowUp, "emergency:report_": CaseReport,
+    "emergency:trigger_": SchoolTrigger, "emergency:alert_": Alert, "health:roll": SchoolClass,
+    "absence:cluster": Cluster, "absence:": SickAbsence, "web:person_": Person,
+    "web:token_": ApiToken,
+}
+
+# Routes whose id is of a model the scope rule does not cover, and why.
+EXEMPT = {
+    # risk areas are the province's published list, the same for everyone who may read it
+    "risk:detail", "risk:update", "risk:lift", "/api/v1/risk-areas/{area_id}",
+    "/api/v1/risk-areas/{area_id}/lift",
+    # policy packs are reference data, public to every signed-in user
+    "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}",
+}
+
+# Fields named like ids that name no row a scope covers, and why.
+NOT_IDS = {
+    "client_id",  # the client's own idempotency key, replayed only for its own sender
+    "assignee_id", "user_id",  # an account, chosen among the school's staff by the service
+    "node_id",  # policy override's node: School or Bureau by `node`, see KIND_MODELS
+}
+
+# `<str:kind>/<int:pk>`: the kind says the model.
+KIND_MODELS = {"school": School, "bureau": Bureau}
+
+ID_WORDS = {"school", "bureau", "unit", "klass", "class", "person", "alert", "gate", "round",
+            "notification"}
+
+
+def is_id_name(name: str) -> bool:
+    return (name.endswith(("_id", "_pk")) or name in ID_WORDS or name == "pk") and (
+        name not in NOT_IDS)
+
+
+@dataclass
+class Route:
+    kind: str  # "api" or "page"
+    name: str  # the API path template, or the page's URL name
+    path: str  # with {param} placeholders
+    methods: tuple
+    ids: list = field(default_factory=list)  # (location, name) of each id parameter
+    fixed: dict = field(default_factory=dict)  # non-id path parameters' values
+    operation: dict = field(default_factory=dict)  # per method, the OpenAPI operation
+
+    def label(self, method="") -> str:
+        return f"{method} {self.path}".strip()
+
+
+def api_routes() -> list[Route]:
+    schema = api.get_openapi_schema()
+    routes = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            ids = [(p["in"], p["name"]) for p in operation.get("parameters", [])
+                   if p["in"] in ("path", "query") and is_id_name(p["name"])]
+            ids += [("body", name) for name in _body_fields(schema, operation)
+                    if is_id_name(name)]
+            unnamed = [p["name"] for p in operation.get("parameters", [])
+                       if p["in"] == "path" and not is_id_name(p["name"])]
+            route = Route("api", path, path, (method.upper(),), ids,
+                          operation={method.upper(): operation})
+            route.fixed = {name: None for name in unnamed}
+            routes.append(route)
+    return routes
+
+
+def body_schema(operation: dict) -> tuple[str, dict]:
+    content = operation.get("requestBody", {}).get("content", {})
+    for content_type, media in content.items():
+        return content_type, media["schema"]
+    return "", {}
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].split("/")[-1]]
+    return node
+
+
+def _body_fields(schema, operation) -> list[str]:
+    _type, body = body_schema(operation)
+    return list(resolve(schema, body).get("properties", {})) if body else []
+
+
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def page_routes() -> list[Route]:
+    routes = []
+    for route, name, callback in _walk(get_resolver().url_patterns):
+        params = CONVERTER.findall(route)
+        ids = [("path", p) for conv, p in params if conv == "int"]
+        ids += [("query", p) for p in sorted(query_names(callback)) if is_id_name(p)]
+        fixed = {p: None for conv, p in params if conv != "int"}
+        path = CONVERTER.sub(lambda m: "{" + m.group(2) + "}", "/" + route)
+        routes.append(Route("page", name, path, page_methods(callback), ids, fixed))
+    return routes
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith(("api/", "admin/")):
+                continue  # the API is walked from its OpenAPI; the admin is Django's
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, route, ns)
+        elif isinstance(pattern, URLPattern) and not route.startswith("api/"):
+            yield route, namespace + (pattern.name or ""), pattern.callback
+
+
+def page_methods(callback) -> tuple:
+    """GET and POST, less what the view's `require_http_methods` (require_POST, …) refuses
+    before it runs: a 405 that cannot depend on the row is not worth asking for."""
+    view = callback
+    while view is not None:
+        for cell in view.__closure__ or ():
+            allowed = cell.cell_contents
+            if isinstance(allowed, list) and allowed and all(
+                    isinstance(m, str) and m.isupper() for m in allowed):
+                return tuple(m for m in ("GET", "POST") if m in allowed)
+        view = getattr(view, "__wrapped__", None)
+    return ("GET", "POST")
+
+
+GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")
+
+
+def query_names(callback) -> set:
+    """The query parameters a page reads (`request.GET.get("school")`), in its view or in a
+    function of the same module the view calls: a page's filters are in no schema."""
+    view = inspect.unwrap(callback)
+    module = inspect.getmodule(view)
+    if module is None or not module.__name__.startswith("apps."):
+        return set()
+    functions = _module_functions(module.__name__)
+    called = functions.get(view.__name__, (set(), set()))[1]
+    return set().union(*(functions[f][0] for f in {view.__name__} | called if f in functions))
+
+
+@cache
+def _module_functions(module_name: str) -> dict:
+    """Each top-level function of a module: (query names it reads, module functions it calls)."""
+    source = inspect.getsource(importlib.import_module(module_name))
+    functions = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef):
+            text = ast.get_source_segment(source, node) or ""
+            calls = {c.func.id for c in ast.walk(node)
+                     if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+            functions[node.name] = (set(GET_READ.findall(text)), calls)
+    return functions
+
+
+def model_for(route: Route, name: str, fixed: dict):
+    if "kind" in fixed and name == "pk":
+        return KIND_MODELS.get(fixed["kind"])
+    if name == "pk":
+        return next((m for prefix, m in PK_MODELS.items() if route.name.startswith(prefix)),
+                    None)
+    return ID_MODELS.get(name)
+
+
+def exempt(route: Route, name: str) -> bool:
+    return route.name in EXEMPT or f"{route.name}:{name}" in EXEMPT
