@@ -1,9 +1,12 @@
-"""Generating the province: 3,000,000 persons on PostgreSQL in under 10 minutes (2 cores)."""
+"""Generating the province: 3,000,000 persons in 51,000 schools on PostgreSQL in under 10
+minutes (2 cores). The harness runs it first, and on its scratch database the province it
+makes is the one every other benchmark reuses (bench.province): one province a run."""
 
 import sys
 import time
 
 from bench import Context, Result, benchmark, measured
+from bench.province import PROVINCE, SCHOOLS
 
 PERSONS = 3_000_000
 TARGET_SECONDS = 600
@@ -20,7 +23,8 @@ def generate_province(ctx: Context) -> list[Result]:
     started = time.monotonic()
 
     def run():
-        made = province_generate(province_code="410000", persons=persons, seed=2022,
+        made = province_generate(province_code=PROVINCE, persons=persons, seed=2022,
+                                 schools=max(10, round(SCHOOLS * persons / PERSONS)),
                                  progress=bar)
         return made, time.monotonic() - started
 
