@@ -52,11 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             f"unknown benchmark(s): {', '.join(sorted(unknown))}; "
             f"known: {', '.join(sorted(bench.REGISTRY))}"
         )
-    results = _run(args)
-    if args.readme:
-        from bench.readme import readme_write
-
-        readme_write([r.line() for r in results], sys.argv[1:] if argv is None else argv)
+    results = _run(args, sys.argv[1:] if argv is None else argv)
     missed = [r for r in results if r.missed]
     if missed:
         print(f"bench: {len(missed)} target(s) missed: "
@@ -66,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(args) -> list[bench.Result]:
+def _run(args, argv: list[str]) -> list[bench.Result]:
+    """Every benchmark asked for; with --readme, each one's lines go into the README as soon
+    as it ends, so a run stopped halfway keeps what it measured."""
+    from bench.readme import readme_write
+
     results = []
     with bench_database(keep=args.keep) as (_url, scratch):
         _prepare_django()
@@ -74,9 +74,13 @@ def _run(args) -> list[bench.Result]:
         ctx = bench.Context(persons=args.persons, scratch=scratch, options=options)
         # generate_province first: the province it makes is the one the others reuse
         for name in sorted(args.names or bench.REGISTRY, key=lambda n: (n != FIRST, n)):
+            lines = []
             for result in bench.REGISTRY[name](ctx):
                 print(result.line(), flush=True)
                 results.append(result)
+                lines.append(result.line())
+            if args.readme:
+                readme_write(lines, argv)
     return results
 
 
