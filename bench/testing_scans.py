@@ -455,15 +455,16 @@ def _tubes(rounds: list, people: list, samples: int) -> list[dict]:
     from apps.people.codes import personal_code_issue
 
     codes = [personal_code_issue(person=p) for p in people]
+    run = time.time_ns() % 10**6  # barcodes of its own: the school may have tubes already
     tubes, n = [], 0
     for test_round in rounds:
         for start in range(0, len(codes) - POOL + 1, POOL):
             if n >= samples:
                 return tubes
-            tube = f"b{test_round.pk}-{start}"
+            tube = f"b{run}-{test_round.pk}-{start}"
             tubes.append({
                 "open": f"/api/v1/testing/rounds/{test_round.pk}/tubes", "client_id": tube,
-                "barcode": f"BN{test_round.pk}{start:07d}",
+                "barcode": f"BS{run}-{test_round.pk}-{start}",
                 "scans": [(f"{tube}-{k}", codes[start + k]) for k in range(POOL)]})
             n += POOL
     return tubes
