@@ -102,6 +102,23 @@ def _writer_waiting_on(model) -> bool:
         return cursor.fetchone()[0] > 0
 
 
+def _leg(person, to: str, days_ago: int):
+    """A trip that many days before the real today (the worker's clock). test_triggers' own
+    `leg` counts from the suite's day, fixed when that module was imported: a trip weeks
+    before the report here, outside its trace-back window, when that module ran first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.emergency.tests.test_triggers import JINSHUI
+    from apps.travel.models import TripLeg
+
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return TripLeg.objects.create(school_id=person.school_id, person=person,
+                                  from_region_id=JINSHUI, to_region_id=to, depart=day,
+                                  arrive=day, transport="train")
+
+
 def _duplicates(queryset, *fields) -> int:
     return queryset.values(*fields).annotate(n=Count("id")).filter(n__gt=1).count()
 
@@ -109,13 +126,13 @@ def _duplicates(queryset, *fields) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_it_fans_a_trigger_out_once_when_the_worker_dies_in_the_middle(henan, tmp_path):
     from apps.emergency.models import Alert, CaseReport, SchoolTrigger
-    from apps.emergency.tests.test_triggers import PUDONG, leg, report
+    from apps.emergency.tests.test_triggers import PUDONG, report
     from apps.emergency.triggers import alert_fire
     from apps.followups.models import FollowUp
     from apps.notifications.models import Delivery, Notification
 
-    leg(henan.persons["a1_student"], PUDONG, 5)
-    leg(henan.persons["b1_student"], PUDONG, 3)
+    _leg(henan.persons["a1_student"], PUDONG, 5)
+    _leg(henan.persons["b1_student"], PUDONG, 3)
     log = tmp_path / "worker.log"
     with workers(tmp_path) as start_worker:
         # The fan-out writes triggers, trace-back and follow-ups, then waits at the inbox.

@@ -68,12 +68,12 @@ def test_it_exits_non_zero_naming_every_missed_target(monkeypatch, capsys):
                bench.Result("too_slow", 12.0, "s", "< 10 s"),
                bench.Result("too_few", 400.0, "x/s", ">= 1000 x/s"),
                bench.Result("note", 3.0, "ms", "a phase")]
-    monkeypatch.setattr(harness, "_run", lambda args: results)
+    monkeypatch.setattr(harness, "_run", lambda args, argv: results)
     assert main([]) == 1
     err = capsys.readouterr().err
     assert "2 target(s) missed" in err and "too_slow" in err and "too_few" in err
     assert "fast_enough" not in err and "note" not in err
-    monkeypatch.setattr(harness, "_run", lambda args: results[:1])
+    monkeypatch.setattr(harness, "_run", lambda args, argv: results[:1])
     assert main([]) == 0
 
 
