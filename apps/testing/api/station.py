@@ -96,7 +96,7 @@ class ReportOut(Schema):
 class SampleOut(Schema):
     id: int
     tube_id: int
-    person_id: int
+    person_id: int | None  # None once anonymised (retention_tests_days)
     client_id: str
     removed_at: datetime | None
 
