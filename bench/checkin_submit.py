@@ -24,17 +24,14 @@ SHAODIAN_BENCH_CHECKIN_WORKERS / _THREADS / _CONNECTIONS / _SECONDS / _RUNS tune
 import json
 import os
 import secrets
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from bench import Context, Result, benchmark, say
 from bench import gate_load as load
+from bench.live import gunicorn
 from bench.province import ensure_province
 
 PERSONS = 3_000_000
@@ -53,7 +50,6 @@ GUARDIANS = int(os.environ.get("SHAODIAN_BENCH_CHECKIN_GUARDIANS",
 FEVER_SHARE = 50  # one submission in 50 has a fever
 BENCH_LABEL = "bench checkin_submit"
 CLIENT_PREFIX = "bench-"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 _say = partial(say, "checkin_submit")
@@ -68,7 +64,10 @@ def checkin_submit(ctx: Context) -> list[Result]:
         tokens = _guardian_tokens(GUARDIANS)
         _say(f"{len(tokens):,} guardians with tokens in {time.monotonic() - started:.1f} s; "
              "starting gunicorn")
-        with _server() as port:
+        # the project with the bare view beside it (the same middleware, the same server)
+        with gunicorn(os.environ["DATABASE_URL"], workers=WORKERS, threads=THREADS,
+                      app="bench.gate_server.wsgi:application",
+                      settings="bench.gate_server.settings", quiet=False) as (port, _process):
             runs = _measure(port, tokens)
     finally:
         if not ctx.scratch:
@@ -162,37 +161,6 @@ def _guardians(count: int, today) -> list[tuple[int, int, bool]]:
                                 WHERE g2.user_id = g.user_id AND g2.id <> g.id)
              LIMIT %s""", [today, count])  # noqa: S608 - share is a float we computed
         return cursor.fetchall()
-
-
-class _server:
-    """gunicorn serving the project on a free loopback port, on the same database."""
-
-    def __enter__(self) -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        # The harness put the benchmark's database in DATABASE_URL; the server inherits it.
-        # the project with the bare view beside it (the same middleware, the same server)
-        env = {**os.environ, "SHAODIAN_DEBUG": "0",
-               "DJANGO_SETTINGS_MODULE": "bench.gate_server.settings"}
-        self.proc = subprocess.Popen(  # noqa: S603 (a fixed command line)
-            [sys.executable, "-m", "gunicorn", "bench.gate_server.wsgi:application",
-             "-b", f"127.0.0.1:{self.port}",
-             "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-             "--keep-alive", "30", "--reuse-port", "--log-level", "warning"],
-            cwd=ROOT, env=env)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self.port
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
 
 
 def _checkin_request(port: int, tokens: list):

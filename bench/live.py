@@ -36,15 +36,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path | None = None):
-    """The project (shaodian.wsgi) on a free loopback port, on `database_url`; yields
-    (port, process). Stopped, then killed, on the way out."""
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path | None = None,
+             app: str = "shaodian.wsgi", settings: str = "shaodian.settings",
+             quiet: bool = True):
+    """`app` (the project, or bench/gate_server's with its bare view) on a free loopback
+    port, on `database_url`; yields (port, process). Its output goes to `log`, or nowhere
+    when quiet, or to this process's. Stopped, then killed, on the way out."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SHAODIAN_DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
-    out = log.open("ab") if log else subprocess.DEVNULL
+           "DJANGO_SETTINGS_MODULE": settings}
+    out = log.open("ab") if log else subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(  # noqa: S603 (our interpreter, a fixed command line)
-        [sys.executable, "-m", "gunicorn", "shaodian.wsgi", "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
          "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--keep-alive", "30",
          "--log-level", "warning"], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
@@ -77,7 +80,7 @@ def _wait_listening(port: int, process) -> None:
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and its children (gunicorn's master and workers)."""
     total = 0
-    for p in [pid, *_children(pid)]:
+    for p in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -87,13 +90,14 @@ def rss_kib(pid: int) -> int:
     return total
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """Every process under `pid` (gunicorn's workers), from /proc."""
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
     kids = [int(p) for p in found]
-    return kids + [g for k in kids for g in _children(k)]
+    return kids + [g for k in kids for g in children(k)]
 
 
 class Client:

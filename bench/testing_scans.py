@@ -37,14 +37,15 @@ the benchmark wrote is deleted afterwards.
 import json
 import math
 import os
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import date, timedelta
 from functools import partial
 
 from bench import Context, Result, benchmark, say
+from bench.live import children, gunicorn
 
 SAMPLES = 100_000
 POOL = 10
@@ -104,22 +105,16 @@ def _run(samples: int, persons: int | None, made: dict) -> dict:
     queries, seconds = _queries_per_tube(sampler, tubes[0])
     _say(f"{queries} queries, {seconds * 1000:.0f} ms in-process for a tube sent one scan per "
          f"request (open, {POOL} scans, close)")
-    server = _gunicorn() if HTTP else None
-    port = server[1] if server else None
-    try:
-        app_pids = [os.getpid()] if server is None else _children(server[0].pid)
+    with _server() as (port, process):
+        app_pids = [os.getpid()] if process is None else [process.pid, *children(process.pid)]
         cpu_before = _cpu_seconds(app_pids) + _cpu_seconds(_backends())
         interval = STATIONS * (POOL + 1) / (OFFERED * POOL)  # a station's pace, barcode too
         outcome = _drive(port, sampler, paced, STATIONS, interval=interval, batch=BATCH)
         cpu = _cpu_seconds(app_pids) + _cpu_seconds(_backends()) - cpu_before
         worst = _drive(port, sampler, alone, SINGLE_STATIONS, interval=0, batch=1)
-    finally:
-        if server is not None:
-            server[0].terminate()
-            server[0].wait(timeout=15)
     _check(rounds, len(tubes) * POOL, len(tubes))
     how = (f"over HTTP to gunicorn ({GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads)"
-           if server else "in-process (Django's test client)")
+           if HTTP else "in-process (Django's test client)")
     _say(f"sent {how}: {outcome['scans']:,} scans in {outcome['seconds']:.1f} s, "
          f"{outcome['rate']:,.0f} scans/s, {outcome['requests'] / outcome['seconds']:,.0f} "
          f"requests/s, {outcome['per_request']:.2f} scans per scan request, lag p99 "
@@ -156,20 +151,6 @@ def _drive(port: int | None, sampler: dict, tubes: list, stations: int, *, inter
     return {"rate": len(lags) / seconds, "seconds": seconds, "scans": len(lags),
             "requests": requests, "per_request": len(lags) / max(requests, 1),
             "lag_p99": lags[int(len(lags) * 0.99)] if lags else 0.0}
-
-
-def _children(pid: int) -> list[int]:
-    """A process and its children (gunicorn's master and workers)."""
-    found = [pid]
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
 
 
 def _backends() -> list[int]:
@@ -320,31 +301,13 @@ class _HttpSender(_Sender):
         self.connection.close()
 
 
-def _gunicorn() -> tuple:
-    """gunicorn serving the project on a free local port, on the same database; (process,
-    port). Stopped by the caller."""
-    import socket
-    import subprocess
-
-    from django.conf import settings
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "gunicorn", "shaodian.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--worker-class", "gthread", "--workers", str(GUNICORN_WORKERS),
-               "--threads", str(GUNICORN_THREADS), "--log-level", "warning",
-               "--chdir", str(settings.BASE_DIR)]
-    process = subprocess.Popen(command, start_new_session=True)  # noqa: S603 — our own argv
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process, port
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not start")
+def _server():
+    """gunicorn on the benchmark's database, its output here (its refusals explain a failed
+    station); or, with TESTING_SCANS_HTTP=0, no server: (None, None)."""
+    if not HTTP:
+        return nullcontext((None, None))
+    return gunicorn(os.environ["DATABASE_URL"], workers=GUNICORN_WORKERS,
+                    threads=GUNICORN_THREADS, quiet=False)
 
 
 def _queries_per_tube(sampler: dict, tube: dict) -> tuple[int, float]:
