@@ -141,6 +141,8 @@ class Terminal:
         self.sent: list[str] = []  # every client id scanned, online or not
         self.refused: list[str] = []  # answered 4xx: not to be recorded
         self.queue: list[dict] = []
+        self.queued: list[str] = []  # client ids that went to the queue
+        self.answered_at: dict[str, float] = {}  # client id: when answered online (monotonic)
         self.answered = self.queued_total = 0
 
     def scan(self, number: str, *, retry_lost_answer: bool = False) -> None:
@@ -157,8 +159,10 @@ class Terminal:
             self.queue.append({"client_id": client_id, "number": number, "temperature": 36.6,
                                "direction": "in", "verdict": "pass", "reasons": ["ok"],
                                "at": datetime.now(UTC).isoformat()})
+            self.queued.append(client_id)
             self.queued_total += 1
         elif status == 200:
+            self.answered_at[client_id] = time.monotonic()
             self.answered += 1
         else:
             self.refused.append(client_id)

@@ -77,11 +77,29 @@ class Worker:
             env=process_env(**env), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True)
 
-    def kill(self) -> None:
+    def kill(self, *, alone: bool = False) -> None:
+        """SIGKILL to the worker and all it started, or with `alone` to the worker only
+        (what it started lives on, as after an out-of-memory kill of the worker)."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            if alone:
+                os.kill(self.process.pid, signal.SIGKILL)
+            else:
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
-        self.log.close()
+        if not alone:
+            self.log.close()
+
+    def close(self) -> None:
+        """Everything still running in the worker's session killed (the survivors of a kill
+        `alone` too: the session outlives its leader), the log closed."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self.process.poll() is None:
+            self.process.wait(10)
+        if not self.log.closed:
+            self.log.close()
 
 
 @contextmanager
@@ -98,7 +116,7 @@ def workers(tmp_path: Path, **env):
         yield start
     finally:
         for worker in started:
-            worker.kill()
+            worker.close()
 
 
 def wait_for(condition, *, timeout: float, what: str, every: float = 0.05, log: Path = None):
@@ -156,6 +174,11 @@ class PrivatePostgres:
     def restart(self) -> None:
         """Stopped as an operator would (fast: sessions cut, transactions rolled back)."""
         self._ctl("restart", "-m", "fast")
+
+    def crash(self) -> None:
+        """Stopped as by a crash (immediate: no shutdown checkpoint, WAL not yet written is
+        gone), then started again, recovering from the WAL."""
+        self._ctl("restart", "-m", "immediate")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

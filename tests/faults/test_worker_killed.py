@@ -52,18 +52,35 @@ def _writing(import_id: int) -> bool:
     return progress.get("phase") == "apply" and progress.get("done", 0) > ROSTER_ROWS + 5_000
 
 
+def _import_writing(tmp_path, start_worker):
+    """A checked import asked for, and a worker writing it: (school, import, worker)."""
+    from apps.rosters.services import roster_apply_request
+
+    school, admin, record = _checked_import(tmp_path, start_worker)
+    roster_apply_request(actor=admin, import_id=record.pk)
+    worker = start_worker()
+    wait_for(lambda: _writing(record.pk), timeout=120, what="the import writing",
+             log=tmp_path / "worker.log")
+    return school, record, worker
+
+
+def _imported_once(school):
+    """Every row of the file is a person of the school, once."""
+    from apps.people.models import Person
+
+    people = Person.objects.filter(school=school)
+    assert people.count() == ROSTER_ROWS
+    assert not people.values("number").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_it_imports_100000_rows_once_when_the_worker_dies_while_writing(tmp_path, roster_files):
     from apps.people.models import Person
     from apps.rosters.models import ImportStatus, RosterImport
-    from apps.rosters.services import roster_apply_request
 
     log = tmp_path / "worker.log"
     with workers(tmp_path) as start_worker:
-        school, admin, record = _checked_import(tmp_path, start_worker)
-        roster_apply_request(actor=admin, import_id=record.pk)
-        doomed = start_worker()
-        wait_for(lambda: _writing(record.pk), timeout=120, what="the import writing", log=log)
+        school, record, doomed = _import_writing(tmp_path, start_worker)
         doomed.kill()
         assert not Person.objects.filter(school=school).exists()  # rolled back whole
         assert RosterImport.objects.get(pk=record.pk).status == ImportStatus.APPLYING
@@ -72,13 +89,55 @@ def test_it_imports_100000_rows_once_when_the_worker_dies_while_writing(tmp_path
         wait_for(lambda: task_rows(APPLY).filter(status__in=["SUCCESSFUL", "FAILED"]).exists(),
                  timeout=150, what="the import after restart", every=0.5, log=log)
 
-    people = Person.objects.filter(school=school)
-    assert people.count() == ROSTER_ROWS
-    assert not people.values("number").annotate(n=Count("id")).filter(n__gt=1).exists()
+    _imported_once(school)
     assert RosterImport.objects.get(pk=record.pk).status == ImportStatus.APPLIED
     run = task_rows(APPLY).get()  # one task, claimed by both workers
     assert (run.status, len(run.worker_ids)) == ("SUCCESSFUL", 2)
 
+
+
+def _import_processes(import_id: int) -> list[int]:
+    """The pids of `manage.py roster_stored apply IMPORT_ID` (its forked checker, which has
+    the same command line, left out)."""
+    from pathlib import Path
+
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"roster_stored" in words and words[-3:-1] == [b"apply", str(import_id).encode()]:
+            found[int(entry.name)] = parent
+    return sorted(pid for pid, parent in found.items() if parent not in found)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_imports_once_when_the_worker_dies_but_its_import_process_lives_on(
+        tmp_path, roster_files):
+    """The worker killed alone (its import's own process lives on and commits); the next
+    worker queues the silent task again, and that run finds the import done."""
+    from apps.rosters.models import ImportStatus, RosterImport
+
+    log = tmp_path / "worker.log"
+    with workers(tmp_path) as start_worker:
+        school, record, doomed = _import_writing(tmp_path, start_worker)
+        survivor = _import_processes(record.pk)
+        doomed.kill(alone=True)
+        assert survivor and _import_processes(record.pk) == survivor  # it lives on
+        start_worker()  # at once: its rerun may meet the survivor still writing
+        wait_for(lambda: task_rows(APPLY).filter(status__in=["SUCCESSFUL", "FAILED"]).exists(),
+                 timeout=150, what="the rerun of the import task", every=0.5, log=log)
+        wait_for(lambda: not _import_processes(record.pk), timeout=60,
+                 what="the import processes to end", log=log)
+
+    _imported_once(school)
+    done = RosterImport.objects.get(pk=record.pk)
+    assert (done.status, done.new) == (ImportStatus.APPLIED, ROSTER_ROWS)
+    run = task_rows(APPLY).get()  # one task: the dead worker's claim, then the rerun
+    assert (run.status, len(run.worker_ids)) == ("SUCCESSFUL", 2)
+    assert run.return_value == "done before"  # the survivor had imported it
 
 def _lock_table(model):
     """Another session's SHARE lock on `model`'s table: writes to it wait until release()."""
