@@ -19,17 +19,14 @@ GATE_BENCH_WORKERS (default 2) × GATE_BENCH_THREADS (default 8).
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from bench import Context, Result, benchmark, say
 from bench import gate_load as load
+from bench.live import gunicorn
 from bench.province import PROVINCE, ensure_province
 
 PERSONS = 3_000_000
@@ -42,7 +39,6 @@ CODE_SHARE = 0.8  # scans by code, the rest by typed number
 BATCH_RECORDS = 50_000
 BATCH_SIZE = 5000
 RATE = 400.0
-ROOT = Path(__file__).resolve().parents[1]
 
 
 _say = partial(say, "gate_verdicts")
@@ -55,8 +51,8 @@ def gate_verdicts(ctx: Context) -> list[Result]:
     run = f"bench-{uuid.uuid4().hex[:8]}"
     try:
         world = _prepare(run)
-        with _server() as (host, port):
-            return _measure(host, port, world, run)
+        with _server() as (port, _process):
+            return _measure("127.0.0.1", port, world, run)
     finally:
         _clean_up(run)
 
@@ -140,47 +136,16 @@ def _clean_up(run: str) -> None:
 
 # ---- the server ------------------------------------------------------------------------
 
-class _server:
-    def __enter__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        workers = os.environ.get("GATE_BENCH_WORKERS", "2")
-        threads = os.environ.get("GATE_BENCH_THREADS", "8")
-        env = {**os.environ, "SHAODIAN_DEBUG": "0", "DJANGO_SETTINGS_MODULE":
-               "bench.gate_server.settings"}
-        self.process = subprocess.Popen(  # noqa: S603 (our own fixed command)
-            [str(ROOT / ".venv/bin/gunicorn"), "bench.gate_server.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
-             "--workers", workers, "--threads", threads, "--keep-alive", "75",
-             "--backlog", "512", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
-        _say(f"gunicorn pid {self.process.pid}: {workers} workers × {threads} threads, "
-             f"port {self.port}")
-        try:
-            self._wait()
-        except BaseException:
-            self.__exit__()
-            raise
-        return "127.0.0.1", self.port
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                load.send_one("127.0.0.1", self.port,
-                              ("GET", "/bench/bare?school=0&person=0", b"", {}))
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def _server():
+    """The project with the bare view, on GATE_BENCH_WORKERS × GATE_BENCH_THREADS, with a
+    longer keep-alive and a deeper backlog for 400 terminals' connections."""
+    workers = int(os.environ.get("GATE_BENCH_WORKERS", "2"))
+    threads = int(os.environ.get("GATE_BENCH_THREADS", "8"))
+    _say(f"gunicorn: {workers} workers × {threads} threads")
+    return gunicorn(os.environ["DATABASE_URL"], workers=workers, threads=threads,
+                    app="bench.gate_server.wsgi:application",
+                    settings="bench.gate_server.settings", quiet=False,
+                    extra=("--keep-alive", "75", "--backlog", "512"))
 
 
 # ---- measurements ----------------------------------------------------------------------

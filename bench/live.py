@@ -38,10 +38,11 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path | None = None,
              app: str = "shaodian.wsgi", settings: str = "shaodian.settings",
-             quiet: bool = True):
+             quiet: bool = True, extra: tuple[str, ...] = ()):
     """`app` (the project, or bench/gate_server's with its bare view) on a free loopback
     port, on `database_url`; yields (port, process). Its output goes to `log`, or nowhere
-    when quiet, or to this process's. Stopped, then killed, on the way out."""
+    when quiet, or to this process's. `extra` gunicorn flags come last (the last of a flag
+    given twice wins). Stopped, then killed, on the way out."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SHAODIAN_DEBUG": "0",
            "DJANGO_SETTINGS_MODULE": settings}
@@ -49,7 +50,7 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path
     process = subprocess.Popen(  # noqa: S603 (our interpreter, a fixed command line)
         [sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}",
          "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--keep-alive", "30",
-         "--log-level", "warning"], cwd=ROOT, env=env, stdout=out, stderr=out)
+         "--log-level", "warning", *extra], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
         _wait_listening(port, process)
         yield port, process
@@ -63,6 +64,16 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path
         if log:
             out.close()
 
+
+
+def worker(env: dict, *args: str, out=subprocess.DEVNULL, err=None) -> subprocess.Popen:
+    """`manage.py worker` polling every 0.2 s (plus `args`), in a session of its own, so a
+    signal to its process group reaches everything it started (the roster import's own
+    process and its forked checker) at once. Its output to `out`, its errors to `err` (this
+    process's by default)."""
+    return subprocess.Popen(  # noqa: S603 - our interpreter and manage.py
+        [sys.executable, str(ROOT / "manage.py"), "worker", "--interval", "0.2", *args],
+        env=env, cwd=ROOT, stdout=out, stderr=err, start_new_session=True)
 
 def _wait_listening(port: int, process) -> None:
     deadline = time.monotonic() + 60

@@ -121,18 +121,12 @@ def _api_token(admin) -> str:
 
 
 def _worker(max_bytes: int):
-    """`manage.py worker` on the same database, polling often, with no periodic task (they
-    would sweep the province other benchmarks measure). Stopped by the caller."""
-    import subprocess
-    import sys
+    """`manage.py worker` on the same database with no periodic task (they would sweep the
+    province other benchmarks measure). Stopped by the caller."""
+    from bench.live import worker
 
-    from django.conf import settings
-
-    env = {**os.environ, "SHAODIAN_PERIODIC_TASKS": "0",
-           "SHAODIAN_ROSTER_MAX_BYTES": str(max_bytes)}
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", "--interval", "0.2"],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    return worker({**os.environ, "SHAODIAN_PERIODIC_TASKS": "0",
+                   "SHAODIAN_ROSTER_MAX_BYTES": str(max_bytes)})
 
 
 def _until_idle(timeout: float = 60) -> None:

@@ -21,6 +21,8 @@ import pytest
 import time_machine
 from django.db import connection
 
+from bench.live import worker
+
 ROOT = Path(__file__).resolve().parents[2]
 HEARTBEAT_SECONDS = 1  # the spawned workers beat every second: a dead one is seen in ~3 s
 
@@ -71,11 +73,9 @@ class Worker:
     def __init__(self, log: Path, **env):
         self.worker_id = f"fault-{uuid.uuid4().hex[:12]}"
         self.log = log.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our interpreter and manage.py
-            [sys.executable, str(ROOT / "manage.py"), "worker", "--no-reload",
-             "--no-startup-delay", "--interval", "0.2", "--worker-id", self.worker_id],
-            env=process_env(**env), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+        self.process = worker(process_env(**env), "--no-reload", "--no-startup-delay",
+                              "--worker-id", self.worker_id, out=self.log,
+                              err=subprocess.STDOUT)
 
     def kill(self, *, alone: bool = False) -> None:
         """SIGKILL to the worker and all it started, or with `alone` to the worker only
