@@ -7,7 +7,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from apps.core.errors import ApiError
@@ -52,6 +52,8 @@ class PackDetailOut(PackOut):
 
 class ProvenanceOut(ParamOut):
     layer: str  # "pack", or the name of the bureau or school whose override gives the value
+    pack_layer: str = Field(..., description="the pack whose file gives the parameter: the "
+                            "chosen pack, or a pack it extends (henan-2022 over routine)")
     pack_value: Any
 
 

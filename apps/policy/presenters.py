@@ -97,6 +97,7 @@ def provenance_rows(effective, own: dict) -> list[dict]:
             "pack_shown": show_value(spec.value, spec.unit),
             "from_pack": layer == "pack",
             "layer": layer,
+            "pack_layer": spec.layer or effective.pack.id,  # which pack file gives it
             "source": source if layer == "pack" else spec.source,
             "own": own.get(name),
         })

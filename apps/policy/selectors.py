@@ -121,21 +121,39 @@ def bureau_chain(bureau: Bureau) -> list[Bureau]:
     return chain[::-1]
 
 
-def _layers(pack_id: str, bureaus: list[Bureau], school: School | None) -> list[Layer]:
-    """The layers of overrides, top down, read in one query."""
+def _layers(pack, bureaus: list[Bureau], school: School | None) -> list[Layer]:
+    """The layers of overrides, top down, read in one query. A node's overrides made under
+    the pack or a pack it extends (`pack.ids`) all count, the pack's own last: a layer such
+    as henan-2022 keeps what the bureaus tightened under routine."""
     nodes = Q(bureau_id__in=[b.pk for b in bureaus])
     if school is not None:
         nodes |= Q(school_id=school.pk)
     values, reasons = defaultdict(dict), defaultdict(dict)
-    for o in PolicyOverride.objects.filter(nodes, pack_id=pack_id).values(
-        "bureau_id", "school_id", "param", "value", "reason"
-    ):
+    found = PolicyOverride.objects.filter(nodes, pack_id__in=pack.ids).values(
+        "bureau_id", "school_id", "pack_id", "param", "value", "reason")
+    for o in sorted(found, key=lambda o: _base_first(pack, o["pack_id"])):
         key = ("bureau", o["bureau_id"]) if o["bureau_id"] else ("school", o["school_id"])
         values[key][o["param"]] = o["value"]
         reasons[key][o["param"]] = o["reason"]
     nodes = [("bureau", b) for b in bureaus] + ([("school", school)] if school else [])
     return [Layer(kind, node.pk, node.name, values[(kind, node.pk)], reasons[(kind, node.pk)])
             for kind, node in nodes]
+
+
+def _base_first(pack, pack_id: str) -> int:
+    """Sort key: overrides made under the deepest base first, the pack's own last."""
+    return -pack.ids.index(pack_id)
+
+
+def own_overrides(pack, overrides) -> dict:
+    """{param: override} of one node, the pack's own over a base's (as they apply)."""
+    return {o.param: o for o in sorted(overrides, key=lambda o: _base_first(pack, o.pack_id))}
+
+
+def _merged(pack, by_pack: dict) -> dict:
+    """{param: value} of one node's overrides {pack id: {param: value}}, base first."""
+    return {param: value for pack_id in reversed(pack.ids)
+            for param, value in by_pack.get(pack_id, {}).items()}
 
 
 def _apply(pack, layers: list[Layer]):
@@ -193,7 +211,7 @@ def effective_for_school(school: School | int) -> Effective:
         return cached
     loaded = _school_with_chain(school)
     pack = active_pack(loaded.province_code)
-    layers = _layers(pack.id, bureau_chain(loaded.bureau), loaded)
+    layers = _layers(pack, bureau_chain(loaded.bureau), loaded)
     effective = Effective(pack, layers, _apply(pack, layers))
     if isinstance(school, School):
         school._policy_effective = effective
@@ -211,7 +229,7 @@ def effective_for_bureau(bureau: Bureau | int) -> Effective:
     pk = bureau if isinstance(bureau, int) else bureau.pk
     loaded = Bureau.objects.select_related("parent__parent").get(pk=pk)
     pack = active_pack(loaded.province_code)
-    layers = _layers(pack.id, bureau_chain(loaded), None)
+    layers = _layers(pack, bureau_chain(loaded), None)
     return Effective(pack, layers, _apply(pack, layers))
 
 
@@ -245,16 +263,16 @@ def effective_policies_for_schools(school_ids: Iterable[int]) -> dict[int, facts
             "pk", "bureau_id", "province_code", "name")
     provinces = {s[2] for s in schools}
     packs = {code: _active_pack(choice, code) for code, choice in _choices(provinces).items()}
-    pack_ids = {p.id for p in packs.values()}
+    pack_ids = {pack_id for p in packs.values() for pack_id in p.ids}
     chains = _bureau_chains(provinces, pack_ids)
     own = _school_overrides(ids, pack_ids, provinces)
     shared: dict[tuple, facts.Policy] = {}
     result = {}
     for pk, bureau_id, province, name in schools:
         pack = packs[province]
-        layers = [Layer("bureau", b.pk, b.name, values.get(pack.id, {}))
+        layers = [Layer("bureau", b.pk, b.name, _merged(pack, values))
                   for b, values in chains[bureau_id]]
-        mine = own.get((pk, pack.id), {})
+        mine = _merged(pack, own.get(pk, {}))
         # Schools of one bureau with the same overrides of their own share one computation.
         key = (bureau_id, pack.id, repr(sorted(mine.items())))
         if key not in shared:
@@ -289,8 +307,8 @@ def _bureau_chains(provinces: set[str], pack_ids: set[str]) -> dict[int, list]:
 
 
 def _school_overrides(ids: list[int], pack_ids: set[str], provinces: set[str]
-                      ) -> dict[tuple[int, str], dict]:
-    """{(school id, pack id): {param: value}} in one query: by school id for a batch or
+                      ) -> dict[int, dict[str, dict]]:
+    """{school id: {pack id: {param: value}}} in one query: by school id for a batch or
     less, otherwise every school override of the provinces (few: most schools have none),
     kept for the schools asked about."""
     overrides = PolicyOverride.objects.filter(pack_id__in=pack_ids)
@@ -299,10 +317,10 @@ def _school_overrides(ids: list[int], pack_ids: set[str], provinces: set[str]
     else:
         overrides = overrides.filter(school__isnull=False, province_code__in=provinces)
     wanted = set(ids)
-    own = defaultdict(dict)
+    own = defaultdict(lambda: defaultdict(dict))
     for school_id, pack_id, param, value in overrides.values_list(
         "school_id", "pack_id", "param", "value"
     ):
         if school_id in wanted:
-            own[(school_id, pack_id)][param] = value
+            own[school_id][pack_id][param] = value
     return own

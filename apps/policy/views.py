@@ -98,8 +98,8 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
         effective = _effective(node)
     except (selectors.PackOutdated, selectors.PackMissing) as exc:
         return {"kind": kind, "node": node, "error": str(exc)}
-    own = PolicyOverride.objects.filter(
-        **{kind: node}, pack_id=effective.pack.id).select_related("created_by")
+    own = PolicyOverride.objects.filter(  # under the pack and the packs it extends
+        **{kind: node}, pack_id__in=effective.pack.ids).select_related("created_by")
     may_tighten = may(request.user, TIGHTEN, type(node), node.pk)
     params = [(name, f"{param_title(spec)} ({name})")
               for name, spec in effective.pack.parameters.items()]
@@ -107,7 +107,7 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
         "kind": kind,
         "node": node,
         "effective": effective,
-        "rows": provenance_rows(effective, {o.param: o for o in own}),
+        "rows": provenance_rows(effective, selectors.own_overrides(effective.pack, own)),
         "may_tighten": may_tighten,
         "form": form or (TightenForm(params=params, initial={"param": request.GET.get("param")})
                          if may_tighten else None),

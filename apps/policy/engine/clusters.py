@@ -14,11 +14,11 @@ and their parameters come from the active pack (routine.yaml):
   suggestion of `ili_suspension_days` days;
 - infectious_case_report: a suspected notifiable infectious case is reported at once.
 
-A rule whose parameters are not all in the policy does not run (henan-2022 has none of
-them). People are counted once however many cases they have. Windows that trigger and meet
-are merged into one episode per rule, group and symptom set or disease, so a cluster that
-grows keeps its start day and the caller can match it to the one it stored before (same
-rule, kind, group, disease, overlapping window).
+A rule whose parameters are not all in the policy does not run (a pack may leave a rule
+out by leaving out its parameters). People are counted once however many cases they have.
+Windows that trigger and meet are merged into one episode per rule, group and symptom set
+or disease, so a cluster that grows keeps its start day and the caller can match it to the
+one it stored before (same rule, kind, group, disease, overlapping window).
 """
 
 from collections import defaultdict

@@ -6,9 +6,16 @@ A pack has id, version, title and summary (zh/en), `sources` {key: citation}, `p
 and `rules` [{id, applies_to, params, title, description}]. `tighten` names the stricter
 direction: "higher" (a longer monitoring period; a flag that is on) or "lower" (a smaller
 gathering limit; a flag that is off). A bureau or school may move a value only that way.
+
+A pack may be a layer over another: `extends: "<pack id>@<version>"`. Its effective contents
+are the base's with the layer's added: the layer's sources and rules join the base's (a rule
+of the same id is the layer's), and a parameter it names again keeps the base's unit and
+direction and may only be as strict or stricter, as an override may (`Parameter.layer` says
+which pack gives each). The base must be at that version: a base that moved on is a change
+the layer's authors must review before it runs.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -47,6 +54,7 @@ class Parameter:
     verified: bool
     tighten: str  # higher | lower
     note: Text | None = None
+    layer: str = ""  # the pack that gives it (the layer's id, or its base's)
 
     @property
     def is_flag(self) -> bool:
@@ -60,6 +68,7 @@ class Rule:
     params: tuple[str, ...]
     title: Text
     description: Text
+    layer: str = ""  # the pack that gives it
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,13 @@ class Pack:
     parameters: dict[str, Parameter]
     rules: tuple[Rule, ...]
     path: Path | None = field(default=None, compare=False)
+    # this pack and the packs under it, top down: (("henan-2022", "2022.4.0"), ("routine", …))
+    lineage: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """This pack's id and its bases', top down."""
+        return tuple(pack_id for pack_id, _version in self.lineage) or (self.id,)
 
     @property
     def person_rules(self) -> tuple[str, ...]:
@@ -141,21 +157,37 @@ def _as_tuple(types) -> tuple:
     return types if isinstance(types, tuple) else (types,)
 
 
-def load_pack(path: str | Path) -> Pack:
-    """Read and validate a pack file; raises PackError naming every problem."""
+def load_pack(path: str | Path, *, _below: tuple[str, ...] = ()) -> Pack:
+    """Read and validate a pack file, with the pack it extends (a file of the same folder);
+    raises PackError naming every problem."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PackError(path, [("", "yaml", str(exc))]) from exc
-    return parse_pack(data, path)
+    seen = (*_below, path.stem)
+
+    def base(pack_id: str) -> Pack:
+        if pack_id in seen:
+            raise PackError(path, [("extends", "cycle", " -> ".join((*seen, pack_id)))])
+        found = available_packs(path.parent).get(pack_id)
+        if found is None:
+            raise PackError(path, [("extends", "unknown_pack", f"no pack {pack_id!r} here")])
+        return load_pack(found, _below=seen)
+
+    return parse_pack(data, path, base=base)
 
 
-def parse_pack(data: Any, path: str | Path = "<pack>") -> Pack:
+def parse_pack(data: Any, path: str | Path = "<pack>", *, base=None) -> Pack:
+    """A pack from its parsed file. `base(pack_id)` gives the pack it extends (None: it
+    may extend none)."""
     check = _Checker()
     if not check.typed("", data, dict, "a mapping"):
         raise PackError(path, check.problems)
-    check.keys("", data, {"id", "version", "title", "summary", "sources", "parameters", "rules"})
+    check.keys("", data, {"id", "version", "title", "summary", "sources", "parameters", "rules"},
+               {"extends"})
+    # The base first: the layer's rules may read its parameters.
+    below = _base_of(data["extends"], base, path) if "extends" in data else None
     for key in ("id", "version"):
         if key in data:
             check.typed(key, data[key], str, "text (quote a version such as \"2022.3\")")
@@ -168,11 +200,64 @@ def parse_pack(data: Any, path: str | Path = "<pack>") -> Pack:
     # Rules are checked against every parameter named, valid or not, so that one bad
     # parameter is reported once, not again by each rule that reads it.
     named = set(data["parameters"]) if isinstance(data.get("parameters"), dict) else set()
-    rules = _rules(check, data.get("rules", []), named)
+    rules = _rules(check, data.get("rules", []), named | set(below.parameters if below else ()))
     if check.problems:
         raise PackError(path, check.problems)
-    return Pack(data["id"], data["version"], title, summary, sources, parameters, rules,
-                path if isinstance(path, Path) else None)
+    pack = Pack(data["id"], data["version"], title, summary, sources,
+                {name: replace(p, layer=data["id"]) for name, p in parameters.items()},
+                tuple(replace(r, layer=data["id"]) for r in rules),
+                path if isinstance(path, Path) else None, ((data["id"], data["version"]),))
+    return pack if below is None else _layered(below, pack, path)
+
+
+def _base_of(extends: Any, base, path) -> Pack:
+    """The pack `extends` names, at the version it names."""
+    pack_id, at, version = extends.partition("@") if isinstance(extends, str) else ("", "", "")
+    if not (pack_id and at and version):
+        raise PackError(path, [("extends", "bad_extends",
+                                f"must be \"<pack id>@<version>\", not {extends!r}")])
+    if base is None:
+        raise PackError(path, [("extends", "no_base", "this pack cannot extend another")])
+    found = base(pack_id)
+    if found.version != version:
+        raise PackError(path, [("extends", "base_moved",
+                                f"{pack_id} is now version {found.version}, not {version}: "
+                                f"review this layer against it and extend {pack_id}@"
+                                f"{found.version}")])
+    return found
+
+
+def _layered(base: Pack, layer: Pack, path) -> Pack:
+    """The layer over its base; raises PackError naming every conflict."""
+    check = _Checker()
+    for key in sorted(set(base.sources) & set(layer.sources)):
+        if base.sources[key] != layer.sources[key]:
+            check.add(f"sources.{key}", "conflict",
+                      f"{base.id} cites {base.sources[key]!r} under this key")
+    for name in sorted(set(base.parameters) & set(layer.parameters)):
+        _check_tightened(check, base.parameters[name], layer.parameters[name], base.id)
+    if check.problems:
+        raise PackError(path, check.problems)
+    layer_rules = {r.id for r in layer.rules}
+    return replace(
+        layer, sources={**base.sources, **layer.sources},
+        parameters={**base.parameters, **layer.parameters},
+        rules=(*(r for r in base.rules if r.id not in layer_rules), *layer.rules),
+        lineage=(*layer.lineage, *base.lineage))
+
+
+def _check_tightened(check: _Checker, below: Parameter, spec: Parameter, base_id: str) -> None:
+    """A parameter a layer names again: the base's unit and direction, as strict or more."""
+    where = f"parameters.{spec.name}"
+    if (spec.unit, spec.tighten) != (below.unit, below.tighten):
+        check.add(where, "conflict", f"{base_id} gives it unit {below.unit!r} and tighten "
+                  f"{below.tighten!r}; a layer may not change them")
+        return
+    try:
+        check_override(Pack(base_id, "", None, None, {}, {spec.name: below}, ()), spec.name,
+                       spec.value)
+    except OverrideRejected as exc:
+        check.add(f"{where}.value", "loosens", f"{exc} (the value of {base_id})")
 
 
 def _sources(check: _Checker, data) -> dict[str, str]:

@@ -52,6 +52,9 @@ def test_it_tightens_refuses_loosening_and_removes(world, henan, api):
     effective = api(world.users["teacher_a1"], "get", f"/effective?school={school.pk}").json()
     row = next(p for p in effective["params"] if p["name"] == "key_population_monitoring_days")
     assert (row["value"], row["layer"], row["pack_value"]) == (12, "河南省教育厅", 7)
+    assert row["pack_layer"] == "henan-2022"
+    cluster = next(p for p in effective["params"] if p["name"] == "cluster_same_day_cases")
+    assert (cluster["value"], cluster["layer"], cluster["pack_layer"]) == (3, "pack", "routine")
 
     override_id = created.json()["id"]
     assert api(world.users["zhongyuan_bureau"], "delete",

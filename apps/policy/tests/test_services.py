@@ -191,6 +191,36 @@ def test_it_applies_only_the_overrides_of_the_pack_the_province_runs(world, hena
     assert "key_population_monitoring_days" not in effective.policy.params
 
 
+def test_it_keeps_the_bases_overrides_under_a_layer_and_after_it(world, tighten):
+    """A county's tightening under routine holds when the province adds the henan-2022
+    layer, and when the layer is switched off again; the layer's own overrides go with it."""
+    from apps.policy.services import policy_choose_pack
+
+    school, jinshui = world.schools["a"].pk, world.bureaus["jinshui"]
+    tighten("jinshui_bureau", jinshui, "cluster_same_day_cases", 2)  # under routine
+
+    def choose(pack_id):
+        policy_choose_pack(actor=world.users["province"], province_code="410000",
+                           pack_id=pack_id, pack_version=str(selectors.pack_get(pack_id).version),
+                           reason="疫情形势变化")
+
+    choose("henan-2022")
+    under_layer = selectors.effective_policy_for_school(school)
+    assert under_layer.policy.params["cluster_same_day_cases"] == 2
+    assert under_layer.provenance["cluster_same_day_cases"][1] == jinshui.name
+    assert selectors.effective_policies_for_schools([school])[school] == under_layer.policy
+    tighten("jinshui_bureau", jinshui, "key_population_tests", 4)  # the layer's own
+    tighten("jinshui_bureau", jinshui, "cluster_same_day_cases", 1)  # over its routine one
+    assert selectors.effective_policies_for_schools([school])[school].params[
+        "cluster_same_day_cases"] == 1
+
+    choose("routine")
+    after = selectors.effective_policy_for_school(school).policy
+    assert after.params["cluster_same_day_cases"] == 2  # the base's tightening, kept
+    assert "key_population_tests" not in after.params
+    assert selectors.effective_policies_for_schools([school])[school] == after
+
+
 # ---- many schools at once --------------------------------------------------------------
 
 

@@ -62,6 +62,9 @@ def test_it_shows_where_each_value_came_from(world, henan, tighten, login):
         row = row[: row.index("</tr>")]
         assert shown in row and origin in row, name
     assert "礼堂容量" in text and 'id="tighten-form"' in text
+    assert "henan-2022 2022.4.0 › routine 2023.1.3" in text  # the layers, top down
+    row = text[text.index('id="param-cluster_same_day_cases"'):]
+    assert "routine" in row[: row.index("</tr>")]  # today's law, under the directive
 
 
 def test_it_shows_a_loosening_error_on_the_value_field(world, henan, tighten, login):

@@ -152,10 +152,16 @@ def test_it_does_not_run_a_rule_whose_parameter_is_missing(missing, rule):
     assert rule not in {c.rule for c in detect(cases, params)}
 
 
-def test_it_finds_nothing_under_the_henan_2022_pack():
-    cases = [case(n, 0, symptoms=("fever",), diseases=("measles",), notifiable=True)
-             for n in range(6)]
-    assert detect(cases, pack("henan-2022").policy().params) == []
+@pytest.mark.parametrize("cases", [
+    SAME_DAY,
+    [case(n, 0, symptoms=("fever",), diseases=("measles",), notifiable=True) for n in range(6)],
+    [case(n, n % 3, symptoms=("fever", "cough"), diseases=("ili",)) for n in range(12)],
+], ids=["same day", "measles", "influenza-like"])
+def test_it_finds_under_the_henan_2022_layer_what_routine_finds(cases):
+    """The directive's pack is a layer over today's law: its clusters are routine's."""
+    under_henan = detect(cases, pack("henan-2022").policy().params)
+    assert under_henan  # something to compare
+    assert under_henan == detect(cases, pack("routine").policy().params)
 
 
 def test_it_runs_only_the_enabled_rules():

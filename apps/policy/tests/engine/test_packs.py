@@ -93,7 +93,9 @@ def test_it_ships_both_packs():
 
 
 @pytest.mark.parametrize(("pack_id", "expected", "rules"), [
-    ("henan-2022", HENAN, HENAN_RULES), ("routine", ROUTINE, ROUTINE_RULES),
+    # the directive is a layer over today's law: it holds routine's rules as well as its own
+    ("henan-2022", {**ROUTINE, **HENAN}, HENAN_RULES | ROUTINE_RULES),
+    ("routine", ROUTINE, ROUTINE_RULES),
 ])
 def test_it_holds_every_rule_of_the_brief(pack_id, expected, rules):
     loaded = pack(pack_id)
@@ -125,7 +127,7 @@ def test_it_marks_defaults_not_in_the_sources_as_unverified():
 def test_it_gives_the_engine_the_person_rules():
     policy = pack("henan-2022").policy()
     assert isinstance(policy, Policy)
-    assert (policy.pack, policy.version) == ("henan-2022", "2022.3.3")
+    assert (policy.pack, policy.version) == ("henan-2022", "2022.4.0")
     assert "returned_from_other_province" in policy.rules and "two_triggers" not in policy.rules
     assert set(pack("routine").policy().rules) == {
         "positive_test", "isolation", "isolation_ended", "fever_checkin"}
@@ -138,9 +140,10 @@ def raw(pack_id: str = "henan-2022") -> dict:
     return copy.deepcopy(yaml.safe_load(available_packs()[pack_id].read_text(encoding="utf-8")))
 
 
-def problems(data) -> list[tuple[str, str]]:
+def problems(data, base=None) -> list[tuple[str, str]]:
+    """The problems of a pack's data; a layer's base is a shipped pack (`base`: another)."""
     with pytest.raises(PackError) as caught:
-        parse_pack(data)
+        parse_pack(data, base=base or pack)
     return [(where, reason) for where, reason, _ in caught.value.problems]
 
 
@@ -205,6 +208,7 @@ def test_it_rejects_a_missing_language_and_a_negative_value():
 
 def test_it_says_where_the_problem_is_in_its_message(tmp_path):
     path = tmp_path / "henan-2022.yaml"
+    (tmp_path / "routine.yaml").write_bytes(available_packs()["routine"].read_bytes())  # its base
     data = raw()
     del data["parameters"]["key_population_tests"]["source"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -297,3 +301,116 @@ def test_it_keeps_whole_numbers_whole():
     effective = apply_overrides(pack("henan-2022"), [("p", {"key_population_tests": 4.0})])
     assert effective.policy.params["key_population_tests"] == 4
     assert isinstance(effective.policy.params["key_population_tests"], int)
+
+
+# ---- layers ------------------------------------------------------------------------------
+
+
+def layer(**changes) -> dict:
+    """A small pack over `base` (routine's contents under another name) at version 1."""
+    data = {
+        "id": "layer", "version": "2", "extends": "base@1",
+        "title": {"zh": "麻疹季", "en": "Measles season"},
+        "summary": {"zh": "麻疹季的加强措施。", "en": "Measures for a measles season."},
+        "sources": {"notice": "某省卫生健康委 麻疹防控通知"},
+        "parameters": {"measles_cases": {
+            "value": 1, "unit": "cases", "title": {"zh": "麻疹病例数", "en": "Measles cases"},
+            "source": "notice", "verified": True, "tighten": "lower"}},
+        "rules": [{"id": "pooled_testing", "applies_to": "school", "params": ["pool_size_max"],
+                   "title": {"zh": "混采", "en": "Pooling"},
+                   "description": {"zh": "5人一管。", "en": "Pools of five."}}],
+    }
+    data.update(changes)
+    return data
+
+
+def write_packs(folder, *packs: dict) -> None:
+    base = raw("routine")
+    base.update(id="base", version="1")
+    for data in (base, *packs):
+        (folder / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                   encoding="utf-8")
+
+
+def layer_problems(folder, **changes) -> list[tuple[str, str]]:
+    write_packs(folder, layer(**changes))
+    with pytest.raises(PackError) as caught:
+        load_pack(folder / "layer.yaml")
+    return [(where, reason) for where, reason, _ in caught.value.problems]
+
+
+def test_it_lays_a_pack_over_the_one_it_extends(tmp_path):
+    write_packs(tmp_path, layer())
+    loaded, base = load_pack(tmp_path / "layer.yaml"), load_pack(tmp_path / "base.yaml")
+    assert (loaded.id, loaded.version) == ("layer", "2")
+    assert loaded.lineage == (("layer", "2"), ("base", "1")) and loaded.ids == ("layer", "base")
+    assert set(loaded.parameters) == set(base.parameters)
+    assert loaded.parameters["measles_cases"].value == 1  # tightened from 2
+    assert loaded.parameters["measles_cases"].layer == "layer"
+    assert loaded.parameters["measles_window_days"].layer == "base"
+    assert loaded.sources == {**base.sources, "notice": "某省卫生健康委 麻疹防控通知"}
+    rules = {r.id: r for r in loaded.rules}
+    assert set(rules) == {r.id for r in base.rules}  # the layer's pooling replaces the base's
+    assert (rules["pooled_testing"].layer, rules["pooled_testing"].params) == (
+        "layer", ("pool_size_max",))
+    assert loaded.policy().rules == base.policy().rules  # the same person rules
+    provenance = apply_overrides(loaded, []).provenance
+    assert provenance["measles_cases"] == (1, "pack", "某省卫生健康委 麻疹防控通知")
+
+
+def test_it_adds_a_parameter_the_base_has_not(tmp_path):
+    extra = {"value": True, "unit": "flag", "title": {"zh": "晨检查皮疹", "en": "Rash at checks"},
+             "source": "notice", "verified": False, "tighten": "higher"}
+    write_packs(tmp_path, layer(parameters={"rash_check": extra}))
+    loaded = load_pack(tmp_path / "layer.yaml")
+    assert loaded.parameters["rash_check"].layer == "layer"
+    assert loaded.parameters["measles_cases"].value == 2  # not named again: the base's
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"value": 3}, ("parameters.measles_cases.value", "loosens")),
+    ({"tighten": "higher"}, ("parameters.measles_cases", "conflict")),
+    ({"unit": "persons"}, ("parameters.measles_cases", "conflict")),
+])
+def test_it_refuses_a_layer_that_loosens_or_redefines_a_parameter(tmp_path, change, expected):
+    spec = {**layer()["parameters"]["measles_cases"], **change}
+    assert layer_problems(tmp_path, parameters={"measles_cases": spec}) == [expected]
+
+
+def test_it_refuses_a_citation_under_a_key_the_base_uses_otherwise(tmp_path):
+    assert layer_problems(tmp_path, sources={"notice": "x", "gb28932": "another"}) == [
+        ("sources.gb28932", "conflict")]
+
+
+@pytest.mark.parametrize(("extends", "reason"), [
+    ("base@0.9", "base_moved"),  # the base moved on: the layer must be reviewed
+    ("base", "bad_extends"),
+    (3, "bad_extends"),
+    ("nothing@1", "unknown_pack"),
+    ("layer@2", "cycle"),
+])
+def test_it_refuses_a_layer_over_a_base_it_cannot_have(tmp_path, extends, reason):
+    assert layer_problems(tmp_path, extends=extends) == [("extends", reason)]
+
+
+def test_it_refuses_a_cycle_through_another_pack(tmp_path):
+    other = {**layer(), "id": "other", "extends": "layer@2"}
+    write_packs(tmp_path, layer(extends="other@2"), other)
+    with pytest.raises(PackError, match="cycle"):
+        load_pack(tmp_path / "layer.yaml")
+
+
+def test_it_needs_a_base_to_parse_a_layer():
+    with pytest.raises(PackError) as caught:
+        parse_pack(layer())
+    assert [(w, r) for w, r, _ in caught.value.problems] == [("extends", "no_base")]
+
+
+def test_it_ships_henan_2022_as_a_layer_over_routine():
+    henan, routine = pack("henan-2022"), pack("routine")
+    assert henan.ids == ("henan-2022", "routine")
+    assert set(routine.parameters) <= set(henan.parameters)
+    for name in routine.parameters:  # today's law holds, as strict or stricter
+        check_override(routine, name, henan.parameters[name].value, None)
+    assert henan.parameters["cluster_same_day_cases"].layer == "routine"
+    assert henan.parameters["key_population_tests"].layer == "henan-2022"

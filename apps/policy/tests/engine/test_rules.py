@@ -137,7 +137,8 @@ ROWS = [
     ("fever and cough", "henan-2022",
      {"checkins": (CheckIn(day("3-18"), "morning", 38.2, ("cough",)),)},
      "home_monitoring", "3-20", {"monitor"},
-     ["居家观察：3月18日晨检体温38.2℃、咳嗽；体温正常、症状消失48小时后返校（最早3月21日）"], True),
+     ["居家观察：3月18日晨检体温38.2℃、咳嗽（流感样病例）；体温正常、症状消失48小时后返校（最早3月21日）"],
+     True),
     ("normal temperature", "henan-2022",
      {"checkins": (CheckIn(day("3-18"), "morning", 36.6),)}, "normal", None, set(), [], True),
     # closed loop and approvals
