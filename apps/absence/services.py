@@ -36,9 +36,8 @@ from apps.people.validation import bad_choice, check_text, required
 
 MAX_BACKDATE_DAYS = 30  # an absence registered later than this is history, not surveillance
 MAX_ABSENCE_DAYS = 90
-# The pack has a flag for cause follow-up (sick_absence_cause_followup) but no deadline; a
-# pack may add `sick_absence_cause_hours`. Until then: within a day (GB 28932 asks the class
-# teacher to find the cause on the day the absence is known).
+# The cause's deadline is the pack's `sick_absence_cause_hours`; a pack that has the follow-up
+# flag without it gets a day (GB 28932 asks for the cause on the day the absence is known).
 DEFAULT_CAUSE_HOURS = 24
 TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 

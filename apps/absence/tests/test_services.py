@@ -92,6 +92,18 @@ def test_it_opens_the_cause_follow_up_on_the_class_teacher_due_by_the_deadline(w
     assert followup.due_at == absence.cause_due_at == now + timedelta(hours=24)
 
 
+def test_it_takes_the_cause_deadline_from_the_schools_policy(world, register):
+    """sick_absence_cause_hours, tightened by the county to 12: due half a day after."""
+    from apps.policy.services import policy_override_set
+
+    policy_override_set(actor=world.users["jinshui_bureau"], node=world.bureaus["jinshui"],
+                        param="sick_absence_cause_hours", value=12, reason="当天查明病因")
+    now = timezone.now()
+    absence = register(user="guardian_a1", now=now)
+    assert absence.cause_due_at == now + timedelta(hours=12)
+    assert FollowUp.objects.get(kind="absence_cause").due_at == absence.cause_due_at
+
+
 def test_it_records_the_cause_completes_the_follow_up_and_opens_the_return_check(world,
                                                                                  register):
     absence = register()

@@ -81,7 +81,7 @@ class Pack:
     parameters: dict[str, Parameter]
     rules: tuple[Rule, ...]
     path: Path | None = field(default=None, compare=False)
-    # this pack and the packs under it, top down: (("henan-2022", "2022.4.0"), ("routine", …))
+    # this pack and the packs under it, top down: (("henan-2022", "2022.4.1"), ("routine", …))
     lineage: tuple[tuple[str, str], ...] = ()
 
     @property
