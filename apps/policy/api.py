@@ -31,6 +31,8 @@ class ParamOut(Schema):
     source: str
     verified: bool
     tighten: str
+    informational: bool = Field(False, description="guidance for people: no part of Shaodian "
+                                "acts on it (apps/policy/readers.py lists where the others do)")
 
 
 class RuleOut(Schema):

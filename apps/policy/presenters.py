@@ -63,6 +63,7 @@ def param_row(name: str, spec) -> dict:
         "verified": spec.verified,
         "tighten": spec.tighten,
         "note": in_language(spec.note),
+        "informational": spec.informational,  # guidance for people: no code acts on it
     }
 
 

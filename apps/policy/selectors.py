@@ -180,6 +180,10 @@ def _apply(pack, layers: list[Layer]):
 # ---- effective policy ------------------------------------------------------------------
 
 
+# Flags that, while on, are an instruction to every school under them: its home page says so.
+INSTRUCTION_FLAGS = ("offline_training_suspended",)
+
+
 @dataclass(frozen=True)
 class Effective:
     """What the pages and the API show: the pack, the layers, and the engine's result."""
@@ -324,3 +328,14 @@ def _school_overrides(ids: list[int], pack_ids: set[str], provinces: set[str]
         if school_id in wanted:
             own[school_id][pack_id][param] = value
     return own
+
+
+def instructions_for_school(school: School) -> list:
+    """The pack parameters (INSTRUCTION_FLAGS) in force for the school, for its home page;
+    none while its province's pack choice needs review."""
+    try:
+        effective = effective_for_school(school)
+    except (PackOutdated, PackMissing):
+        return []
+    return [effective.pack.parameters[name] for name in INSTRUCTION_FLAGS
+            if effective.policy.params.get(name)]

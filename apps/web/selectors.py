@@ -2,7 +2,7 @@
 rows. Every query goes through the scoped layer and counts with one GROUP BY, never one
 query per row."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.http import Http404
@@ -12,6 +12,8 @@ from apps.access.grants import grants_for
 from apps.orgs import selectors as orgs_selectors
 from apps.orgs.models import BureauLevel, School, SchoolClass, SchoolKind, Unit
 from apps.people.models import Person, PersonKind
+from apps.policy.presenters import param_title
+from apps.policy.selectors import instructions_for_school
 from apps.regions.models import Region
 
 # What the dashboard's second chart groups by, under a bureau of each level: the level below.
@@ -149,6 +151,8 @@ class SchoolPanel:
     classes: int
     students: int
     staff: int
+    # what the school's policy instructs while in force: [{"name", "title"}]
+    instructions: list = field(default_factory=list)
 
 
 def school_panel(*, user, school: School, unit_ids: tuple[int, ...] = ()) -> SchoolPanel:
@@ -177,6 +181,8 @@ def school_panel(*, user, school: School, unit_ids: tuple[int, ...] = ()) -> Sch
         classes=sum(class_counts.values()),
         students=totals["students"],
         staff=totals["staff"],
+        instructions=[{"name": spec.name, "title": param_title(spec)}
+                      for spec in instructions_for_school(school)],
     )
 
 

@@ -2,10 +2,12 @@
 tighten-only overrides of bureaus and schools on top of them.
 
 A pack has id, version, title and summary (zh/en), `sources` {key: citation}, `parameters`
-{name: {value, unit, title {zh, en}, source (a key of `sources`), verified, tighten, note?}}
-and `rules` [{id, applies_to, params, title, description}]. `tighten` names the stricter
-direction: "higher" (a longer monitoring period; a flag that is on) or "lower" (a smaller
-gathering limit; a flag that is off). A bureau or school may move a value only that way.
+{name: {value, unit, title {zh, en}, source (a key of `sources`), verified, tighten, note?,
+informational?}} and `rules` [{id, applies_to, params, title, description}]. `tighten` names
+the stricter direction: "higher" (a longer monitoring period; a flag that is on) or "lower"
+(a smaller gathering limit; a flag that is off). A bureau or school may move a value only
+that way. `informational: true` marks guidance for people that no code acts on
+(apps/policy/readers.py lists where every other parameter acts).
 
 A pack may be a layer over another: `extends: "<pack id>@<version>"`. Its effective contents
 are the base's with the layer's added: the layer's sources and rules join the base's (a rule
@@ -55,6 +57,7 @@ class Parameter:
     tighten: str  # higher | lower
     note: Text | None = None
     layer: str = ""  # the pack that gives it (the layer's id, or its base's)
+    informational: bool = False  # guidance a person follows; no code reads it (readers.py)
 
     @property
     def is_flag(self) -> bool:
@@ -283,7 +286,7 @@ def _parameters(check: _Checker, data, sources: dict[str, str]) -> dict[str, Par
         where = f"parameters.{name}"
         if not check.typed(where, spec, dict, "a mapping"):
             continue
-        check.keys(where, spec, PARAM_REQUIRED, {"note"})
+        check.keys(where, spec, PARAM_REQUIRED, {"note", "informational"})
         value, unit = spec.get("value"), spec.get("unit")
         if unit is not None and unit not in UNITS:
             check.add(f"{where}.unit", "bad_unit", f"must be one of {sorted(UNITS)}")
@@ -293,8 +296,9 @@ def _parameters(check: _Checker, data, sources: dict[str, str]) -> dict[str, Par
         if "source" in spec and (not isinstance(source, str) or source not in sources):
             check.add(f"{where}.source", "unknown_source",
                       f"must be a key of `sources` ({sorted(sources)}), not {source!r}")
-        if "verified" in spec:
-            check.typed(f"{where}.verified", spec["verified"], bool, "true or false")
+        for flag in ("verified", "informational"):
+            if flag in spec:
+                check.typed(f"{where}.{flag}", spec[flag], bool, "true or false")
         if "tighten" in spec and spec["tighten"] not in TIGHTEN:
             check.add(f"{where}.tighten", "bad_tighten",
                       f"must be 'higher' or 'lower', not {spec['tighten']!r}")
@@ -302,7 +306,8 @@ def _parameters(check: _Checker, data, sources: dict[str, str]) -> dict[str, Par
         note = check.text(f"{where}.note", spec["note"]) if "note" in spec else None
         if not check.problems_under(where):
             found[name] = Parameter(name, value, unit, title, sources[source], source,
-                                    spec["verified"], spec["tighten"], note)
+                                    spec["verified"], spec["tighten"], note,
+                                    informational=spec.get("informational", False))
     return found
 
 

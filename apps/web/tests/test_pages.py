@@ -180,6 +180,22 @@ def test_it_shows_a_school_admin_their_units_and_classes(client, login, world):
     assert "涧西区实验中学" not in page
 
 
+def test_it_tells_a_school_the_instructions_its_policy_has_in_force(login, world):
+    """offline_training_suspended (henan-2022): on every school's home page while it holds."""
+    from apps.policy.selectors import pack_get
+    from apps.policy.services import policy_choose_pack
+
+    client = login(world.users["school_a_admin"])
+    assert 'id="instruction-offline_training_suspended"' not in client.get(
+        reverse("web:home")).content.decode()  # routine has no such instruction
+    policy_choose_pack(actor=world.users["province"], province_code="410000",
+                       pack_id="henan-2022", pack_version=str(pack_get("henan-2022").version),
+                       reason="疫情防控")
+    page = client.get(reverse("web:home")).content.decode()
+    block = page[page.index('id="instruction-offline_training_suspended"'):]
+    assert "暂停一切课外线下培训" in block[: block.index("</div>")]
+
+
 def test_it_shows_a_class_teacher_their_class_list(login, world):
     page = login(world.users["teacher_a2"]).get(reverse("web:home")).content.decode()
     assert "陈小刚" in page and "七年级2班" in page
