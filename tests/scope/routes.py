@@ -59,7 +59,7 @@ PK_MODELS = {
     "absence:cluster": Cluster, "absence:": SickAbsence, "web:person_": Person,
     "web:token_": ApiToken, "orgs:bureau_": Bureau, "orgs:school_": School, "orgs:unit_": Unit,
     "orgs:class_": SchoolClass, "orgs:room_": DormRoom, "orgs:hospital_": Hospital,
-    "orgs:contact_": HospitalContact,
+    "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.
