@@ -22,11 +22,23 @@ def save(page):
     expect(page.locator(".alert-success")).to_be_visible()
 
 
-def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, click_menu):
+@pytest.fixture
+def go(click_menu):
+    """Follow a menu link once the page's scripts have run: a dropdown toggled before
+    Bootstrap's script has loaded does not open."""
+
+    def _go(page, href: str) -> None:
+        page.wait_for_load_state("load")
+        click_menu(page, href)
+
+    return _go
+
+
+def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, go):
     from apps.orgs.models import School
 
     page = login_as("province")
-    click_menu(page, "/setup/bureaus/")
+    go(page, "/setup/bureaus/")
     page.click("#bureau-new")
     page.fill("#id_name", "管城回族区教育局")
     page.select_option("#id_level", "county")
@@ -35,7 +47,7 @@ def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, c
     save(page)
     expect(page.locator("#bureaus tr[data-region='410104']")).to_contain_text("管城回族区教育局")
 
-    click_menu(page, "/setup/schools/")
+    go(page, "/setup/schools/")
     page.click("#school-new")
     page.fill("#id_name", "管城回族区第一小学")
     page.fill("#id_code", "4101040001")
@@ -60,7 +72,7 @@ def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, c
     expect(page.locator("#classes")).to_contain_text("一年级1班")
     expect(page.locator("#classes")).to_contain_text("2026–2027")
 
-    click_menu(page, "/setup/hospitals/")
+    go(page, "/setup/hospitals/")
     page.click("#hospital-new")
     page.fill("#id_name", "管城回族区人民医院")
     page.fill("#id_region_code", "410104")
@@ -73,7 +85,7 @@ def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, c
     expect(page.locator("#contacts")).to_contain_text("赵医生")
 
     school = School.objects.get(code="4101040001")
-    click_menu(page, "/setup/readiness/")
+    go(page, "/setup/readiness/")
     row = page.locator(f"#ready-{school.pk}")
     row.locator("select").select_option(label="管城回族区人民医院 · 管城回族区")
     row.locator("button").click()
