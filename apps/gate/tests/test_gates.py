@@ -43,3 +43,17 @@ def test_it_shows_the_gates_page_to_the_schools_admin_only(client, world):
     client.force_login(world.users["school_b_admin"])
     assert client.get(url).status_code == 404
     assert client.get(reverse("gate:gate_edit", args=[gate.pk])).status_code == 404
+
+
+def test_it_renames_and_closes_a_gate_over_the_api(client, world):
+    gate = gates.gate_add(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk,
+                          name="东门")
+    url = f"/api/v1/gate/gates/{gate.pk}"
+    client.force_login(world.users["school_a_admin"])
+    answer = client.put(url, {"name": "东大门", "active": False}, content_type="application/json")
+    assert answer.json() == {"id": gate.pk, "school_id": gate.school_id, "name": "东大门",
+                             "active": False}
+    refused = client.put(url, {"name": ""}, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "name"
+    client.force_login(world.users["school_b_admin"])
+    assert client.put(url, {"name": "x"}, content_type="application/json").status_code == 404
