@@ -33,5 +33,6 @@ urlpatterns = [
     path("gate/", include("apps.gate.urls")),
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),
+    path("setup/", include("apps.orgs.urls")),
     path("", include("apps.web.urls")),
 ]

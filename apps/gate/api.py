@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from apps.access.tokens import BearerToken, SignedInSession
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.schema_types import INT64_MAX, Count, Cursor, Id
-from apps.gate import services
+from apps.gate import gates, services
 from apps.gate.selectors import snapshot
 from apps.gate.verdict import REASONS
 from apps.status.selectors import reason_text
@@ -168,6 +168,21 @@ def post_gate(request, payload: GateIn):
     gate = services.gate_create(actor=request.user, school_id=payload.school_id,
                                 name=payload.name)
     return {"id": gate.pk, "school_id": gate.school_id, "name": gate.name}
+
+
+class GateUpdateIn(Schema):
+    name: str
+    active: bool = True
+
+
+@router.put("/gates/{gate_id}", auth=SignedInSession())
+def put_gate(request, gate_id: Id, payload: GateUpdateIn):
+    """Rename a gate, or take it out of use (active false) and back; never deleted, since its
+    checks point at it (school admins: access.manage_roles on the school)."""
+    gate = gates.gate_update(actor=request.user, gate_id=gate_id, name=payload.name,
+                             active=payload.active)
+    return {"id": gate.pk, "school_id": gate.school_id, "name": gate.name,
+            "active": gate.active}
 
 
 @router.post("/terminals", auth=SignedInSession())

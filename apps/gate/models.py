@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import ScopedQuerySet
 from apps.people.models import PERSON_ROW_SCOPE
@@ -30,6 +31,8 @@ class Gate(models.Model):
     school = models.ForeignKey("orgs.School", on_delete=models.CASCADE, related_name="gates")
     name = models.CharField(_("name"), max_length=50)
     active = models.BooleanField(_("active"), default=True)
+    # Who added, renamed, closed or reopened it (its checks keep pointing at it).
+    history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = SCHOOL_ROW_SCOPE

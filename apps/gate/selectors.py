@@ -152,3 +152,10 @@ def _snapshot_item(row, school_id, today, now, mode, online, threshold) -> dict:
         "in": [entering.verdict, entering.codes], "out": [leaving.verdict, leaving.codes],
     }
 
+
+
+def school_gates(*, user, school_id: int) -> list[Gate]:
+    """Every gate of the school the user sets up, open ones first (closed ones stay listed:
+    their checks point at them)."""
+    return list(Gate.objects.restrict(user, "access.manage_roles").filter(school_id=school_id)
+                .order_by("-active", "name"))

@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from apps.access.grants import has_perm_anywhere
-from apps.core.errors import ValidationFailed
-from apps.gate import selectors, services
-from apps.gate.models import GateCheck, VerdictChoice
+from apps.core.errors import ValidationFailed, form_add_errors
+from apps.gate import gates, selectors, services
+from apps.gate.forms import GateEditForm, GateForm
+from apps.gate.models import Gate, GateCheck, VerdictChoice
 from apps.orgs.models import School
 
 PAGE_SIZE = 50
@@ -146,3 +148,52 @@ def override(request, check_id: int):
             return redirect("gate:checks")
     return render(request, "gate/override.html", {"check": check, "error": error,
                                                   "reason": request.POST.get("reason", "")})
+
+
+# ---- set-up: a school's gates ------------------------------------------------------------
+
+
+def _managed_school(user, pk: int) -> School:
+    school = School.objects.restrict(user, "access.manage_roles").filter(pk=pk).first()
+    if school is None:
+        raise Http404("school")
+    return school
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_gates(request, pk: int):
+    """The school's gates, and a form to add one (reached from the school's set-up page)."""
+    school = _managed_school(request.user, pk)
+    form = GateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gates.gate_add(actor=request.user, school_id=school.pk, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("The gate is added."))
+            return redirect("gate:school_gates", pk=school.pk)
+    return render(request, "gate/gates.html", {
+        "school": school, "form": form,
+        "gates": selectors.school_gates(user=request.user, school_id=school.pk)},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gate_edit(request, pk: int):
+    gate = Gate.objects.restrict(request.user, "access.manage_roles").filter(pk=pk).first()
+    if gate is None:
+        raise Http404("gate")
+    form = GateEditForm(request.POST or None, initial={"name": gate.name, "active": gate.active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            gates.gate_update(actor=request.user, gate_id=gate.pk, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("The gate is saved."))
+            return redirect("gate:school_gates", pk=gate.school_id)
+    return render(request, "gate/gate_edit.html", {"gate": gate, "form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -61,6 +61,11 @@ class HospitalContact(models.Model):
     role = models.CharField(_("role"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
     history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"hospital": "hospital_id", "region": "hospital__"}
+
+    class Meta:
+        ordering = ["hospital_id", "name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role})"
@@ -96,6 +101,8 @@ class School(RegionCodes):
         Hospital, null=True, blank=True, on_delete=models.PROTECT, related_name="schools",
         verbose_name=_("designated hospital"),
     )
+    # A school is closed, never deleted: its people, checks and history still point at it.
+    active = models.BooleanField(_("school open"), default=True)
     history = HistoricalRecords(excluded_fields=["province_code", "city_code", "county_code"])
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"region": "", "school": "id", "hospital": "hospital_id"}
@@ -139,6 +146,9 @@ class SchoolClass(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="taught_classes", verbose_name=_("class teacher"),
     )
+    # The year the class's school year starts in (2025 for 2025-2026); empty for classes
+    # made before it was kept.
+    school_year = models.PositiveSmallIntegerField(_("school year"), null=True, blank=True)
     history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"region": "school__", "school": "school_id", "unit": "unit_id", "klass": "id"}
@@ -147,7 +157,11 @@ class SchoolClass(models.Model):
         ordering = ["school_id", "unit_id", "name"]
         verbose_name = _("class")
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="class_name_per_school")
+            models.UniqueConstraint(fields=["school", "name"], name="class_name_per_school"),
+            models.CheckConstraint(
+                condition=models.Q(school_year__isnull=True)
+                | models.Q(school_year__gte=2000, school_year__lte=2100),
+                name="class_school_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -159,6 +173,7 @@ class DormRoom(models.Model):
     building = models.CharField(_("building"), max_length=50)
     room = models.CharField(_("room"), max_length=20)
     beds = models.PositiveSmallIntegerField(_("beds"), default=6)
+    history = HistoricalRecords()
     objects = ScopedQuerySet.as_manager()
     scope_fields = {"region": "school__", "school": "school_id"}
 

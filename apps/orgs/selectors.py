@@ -8,13 +8,15 @@ subquery, never a query per row.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from apps.orgs.models import Bureau, School, SchoolClass, Unit
+from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 
 VIEW = "orgs.view"
+CHANGE, SCHOOLS = "orgs.change", "orgs.schools"
+BUREAUS, HOSPITALS = "orgs.bureaus", "orgs.hospitals"
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,81 @@ def class_detail(*, user, klass: SchoolClass | int) -> SchoolClass:
     if found is None:
         raise Http404
     return found
+
+
+# The set-up pages: each list is what the user may change, each row re-read in scope ---------
+
+
+def get_in_scope(model, *, user, pk: int, perm: str = CHANGE):
+    """One row the user holds `perm` on; Http404 otherwise, as if there were none."""
+    found = model.objects.restrict(user, perm).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def bureaus_managed(*, user, perm: str = BUREAUS) -> QuerySet[Bureau]:
+    return (Bureau.objects.restrict(user, perm).select_related("region", "parent")
+            .annotate(school_count=Count("schools")).order_by("region_id"))
+
+
+def schools_managed(*, user, q: str = "", bureau: int | None = None,
+                    closed: bool = False) -> QuerySet[School]:
+    """The schools whose set-up the user keeps (a school admin: its own), open ones unless
+    `closed`."""
+    schools = (School.objects.restrict(user, CHANGE).filter(active=not closed)
+               .select_related("bureau", "region", "hospital"))
+    if bureau:
+        schools = schools.filter(bureau_id=bureau)
+    if q.strip():
+        schools = schools.filter(Q(name__contains=q.strip()) | Q(code=q.strip()))
+    return schools.order_by("county_code", "name")
+
+
+def school_structure(*, user, school: School) -> dict:
+    """The school's units (with their classes counted), classes and dorm rooms (with their
+    boarders counted): a fixed number of queries."""
+    rooms = DormRoom.objects.restrict(user, CHANGE).filter(school=school)
+    boarders = visible_persons(user).filter(dorm_room=OuterRef("pk")).order_by().values(
+        "dorm_room").annotate(n=Count("pk")).values("n")
+    return {
+        "units": list(Unit.objects.restrict(user, CHANGE).filter(school=school)
+                      .annotate(class_count=Count("classes")).order_by("kind", "name")),
+        "classes": list(SchoolClass.objects.restrict(user, CHANGE).filter(school=school)
+                        .select_related("unit", "teacher").order_by("unit__name", "name")),
+        "rooms": list(rooms.annotate(boarders=Coalesce(
+            Subquery(boarders, output_field=IntegerField()), Value(0)))),
+    }
+
+
+def schools_without_hospital(*, user) -> QuerySet[School]:
+    """The readiness list (一校一院): open schools in the user's register that have no
+    designated hospital."""
+    return (School.objects.restrict(user, SCHOOLS).filter(active=True, hospital__isnull=True)
+            .select_related("bureau", "region").order_by("county_code", "name"))
+
+
+def readiness_counts(*, user) -> dict:
+    schools = School.objects.restrict(user, SCHOOLS).filter(active=True)
+    return schools.aggregate(total=Count("pk"), missing=Count("pk", filter=Q(
+        hospital__isnull=True)))
+
+
+def hospitals_listed(*, user, perm: str = VIEW) -> QuerySet[Hospital]:
+    # Counted in a subquery: a count through the join would multiply with the contacts.
+    paired = School.objects.filter(hospital=OuterRef("pk"), active=True).order_by().values(
+        "hospital").annotate(n=Count("pk")).values("n")
+    return (Hospital.objects.restrict(user, perm).select_related("region")
+            .prefetch_related("contacts")
+            .annotate(school_count=Coalesce(Subquery(paired, output_field=IntegerField()),
+                                            Value(0))).order_by("region_id", "name"))
+
+
+def hospital_schools(*, user, hospital: Hospital) -> QuerySet[School]:
+    """The schools paired with the hospital that the user may see."""
+    return (School.objects.restrict(user, VIEW).filter(hospital=hospital)
+            .select_related("bureau").order_by("county_code", "name"))
+
+
+def hospital_contacts(*, user, hospital: Hospital) -> QuerySet[HospitalContact]:
+    return HospitalContact.objects.restrict(user, VIEW).filter(hospital=hospital)

@@ -68,7 +68,9 @@ def _changes(model, newer, older) -> list[Change]:
     changes, document_changed = [], False
     for f in model._meta.concrete_fields:
         name = f.attname
-        if name in SKIPPED:
+        # A field the history leaves out (excluded_fields, such as an org node's copied
+        # region codes) has no past values to compare.
+        if name in SKIPPED or not hasattr(newer, name):
             continue
         old, new = getattr(older, name), getattr(newer, name)
         if old == new:

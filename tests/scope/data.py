@@ -15,6 +15,18 @@ def build_rows(world) -> None:
         _school_rows(world, key)
         _person_rows(world, key)
     _user_rows(world)
+    _hospital_rows(world)
+
+
+def _hospital_rows(world):
+    """A second designated hospital (Luoyang's, paired with no school) beside the world's, and
+    a contact of each."""
+    from apps.orgs.models import Hospital, HospitalContact
+
+    other = Hospital.objects.create(name="涧西区人民医院", region_id="410305", phone="037912345678")
+    for hospital in (world.hospital, other):
+        HospitalContact.objects.create(hospital=hospital, name="联络员", role="联络员",
+                                       phone="13912345678")
 
 
 def _emergency(world, key):

@@ -25,7 +25,7 @@ from apps.emergency.models import (
 from apps.followups.models import FollowUp
 from apps.gate.models import Gate, GateCheck
 from apps.notifications.models import Channel, Notification
-from apps.orgs.models import Bureau, DormRoom, School, SchoolClass, Unit
+from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
 from apps.rosters.models import RosterExport, RosterImport
@@ -46,7 +46,8 @@ ID_MODELS = {
     "report_id": CaseReport, "trigger_id": SchoolTrigger, "alert_id": Alert,
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
-    "notification": Notification,
+    "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
+    "parent_id": Bureau,
 }
 
 # A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
@@ -56,7 +57,9 @@ PK_MODELS = {
     "notifications:": Notification, "followups:": FollowUp, "emergency:report_": CaseReport,
     "emergency:trigger_": SchoolTrigger, "emergency:alert_": Alert, "health:roll": SchoolClass,
     "absence:cluster": Cluster, "absence:": SickAbsence, "web:person_": Person,
-    "web:token_": ApiToken,
+    "web:token_": ApiToken, "orgs:bureau_": Bureau, "orgs:school_": School, "orgs:unit_": Unit,
+    "orgs:class_": SchoolClass, "orgs:room_": DormRoom, "orgs:hospital_": Hospital,
+    "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -33,8 +33,13 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
     assert {"emergency.report", "risk.change"} <= PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"notifications.channels", "followups.assign"} <= PERMISSIONS[Role.SCHOOL_ADMIN]
+    # Each level keeps its own part of the org tree (apps/orgs/permissions.py).
+    assert {"orgs.bureaus", "orgs.schools", "orgs.hospitals"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
+    assert {"orgs.schools", "orgs.hospitals"} <= PERMISSIONS[Role.BUREAU_ADMIN]
+    assert "orgs.bureaus" not in PERMISSIONS[Role.BUREAU_ADMIN]
+    assert not {"orgs.schools", "orgs.hospitals"} & PERMISSIONS[Role.SCHOOL_ADMIN]
     sizes = {str(role): len(perms) for role, perms in PERMISSIONS.items()}
-    assert sizes == {"province_admin": 25, "bureau_admin": 22, "school_admin": 34,
+    assert sizes == {"province_admin": 28, "bureau_admin": 24, "school_admin": 34,
                      "unit_lead": 12, "class_teacher": 19, "outbreak_reporter": 21,
                      "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 9,
                      "guardian": 9}

@@ -50,14 +50,14 @@ def test_it_lists_schools_with_filters(w, api):
 
 
 def test_it_shows_a_school_with_its_hospital_and_contacts(w, api):
-    HospitalContact.objects.create(hospital=w.hospital, name="李医生", role="感染科主任",
-                                   phone="13912345678")
+    contact = HospitalContact.objects.create(hospital=w.hospital, name="李医生", role="感染科主任",
+                                             phone="13912345678")
     body = api(w.users["teacher_a1"], f"/schools/{w.schools['a'].pk}").json()
     assert (body["name"], body["region_name"], body["person_count"]) == (
         "金水区第一中学", "河南省郑州市金水区", 3)
     assert body["hospital"]["name"] == "金水区人民医院"
     assert body["hospital"]["contacts"] == [
-        {"name": "李医生", "role": "感染科主任", "phone": "13912345678"}]
+        {"id": contact.pk, "name": "李医生", "role": "感染科主任", "phone": "13912345678"}]
     assert api(w.users["province"], f"/schools/{w.schools['b'].pk}").json()["hospital"] is None
 
 

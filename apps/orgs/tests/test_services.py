@@ -108,16 +108,18 @@ def test_it_hides_another_countys_bureau_when_creating_a_school(w):
         services.school_create(**school_kwargs(w, actor=w.users["school_a_admin"]))
 
 
-def test_it_updates_a_school_its_admin_runs(w):
-    school = services.school_update(actor=w.users["school_a_admin"], school=w.schools["a"],
+def test_it_updates_a_school_in_the_bureaus_register(w):
+    school = services.school_update(actor=w.users["jinshui_bureau"], school=w.schools["a"],
                                     name="金水区第一初级中学", address="花园路8号", boarding="day")
     school.refresh_from_db()
     assert (school.name, school.address, school.boarding, school.code) == (
         "金水区第一初级中学", "花园路8号", "day", "4101050001")
+    with pytest.raises(Http404):  # the register is the bureau's: a school keeps its structure
+        services.school_update(actor=w.users["school_a_admin"], school=school, name="x")
 
 
 def test_it_refuses_bad_school_updates(w):
-    admin, school = w.users["school_a_admin"], w.schools["a"]
+    admin, school = w.users["jinshui_bureau"], w.schools["a"]
     assert reasons(services.school_update, actor=admin, school=school, region_code="410305",
                    code="4103050001") == {"region_code": "outside_bureau", "code": "duplicate"}
     school.refresh_from_db()
@@ -142,8 +144,9 @@ def test_it_pairs_a_school_with_a_hospital(w):
     assert pair(actor=bureau, school=w.schools["a"], hospital=other).hospital == other
     assert pair(actor=bureau, school=w.schools["a"], hospital=None).hospital is None
     # A school admin cannot pick hospitals: pairing is the bureau's decision.
-    assert reasons(services.school_set_hospital, actor=w.users["school_a_admin"],
-                   school=w.schools["a"], hospital=other) == {"hospital": "unknown_hospital"}
+    with pytest.raises(Http404):
+        services.school_set_hospital(actor=w.users["school_a_admin"], school=w.schools["a"],
+                                     hospital=other)
     assert reasons(services.school_set_hospital, actor=w.users["luoyang_bureau"],
                    school=w.schools["b"], hospital=other) == {"hospital": "unknown_hospital"}
 
@@ -216,12 +219,12 @@ def test_it_creates_dorm_rooms_once(w):
 def test_it_creates_hospitals_only_inside_the_bureaus_region(w):
     bureau = w.users["jinshui_bureau"]
     assert reasons(services.hospital_create, actor=bureau, name="中原区人民医院",
-                   region_code="410102") == {"region_code": "out_of_scope"}
+                   region_code="410102") == {"region_code": "out_of_scope", "phone": "required"}
     assert reasons(services.hospital_create, actor=bureau, name="金水区人民医院",
                    region_code="410105", phone="12345") == {
         "name": "duplicate", "phone": "bad_phone"}
     assert reasons(services.hospital_create, actor=w.users["school_a_admin"], name="某医院",
-                   region_code="410105") == {"region_code": "out_of_scope"}
+                   region_code="410105", phone="0371-12345678") == {"region_code": "out_of_scope"}
     city = services.hospital_create(actor=w.users["province"], name="郑州市第六人民医院",
                                     region_code="410100", phone="+86 138 0013 8000")
     assert (city.city_code, city.phone) == ("410100", "13800138000")
