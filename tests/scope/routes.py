@@ -12,7 +12,7 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.absence.models import Cluster, SickAbsence
-from apps.access.models import ApiToken
+from apps.access.models import ApiToken, User
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -47,6 +47,10 @@ ID_MODELS = {
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification,
+    # An account: in scope when it holds a role, a class, a staff or student record or a
+    # guardianship in a school the persona sees (cases.school_accounts); the services choose
+    # assignees and task-force members among the school's accounts.
+    "assignee_id": User, "user_id": User,
 }
 
 # A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
@@ -71,7 +75,6 @@ EXEMPT = {
 # Fields named like ids that name no row a scope covers, and why.
 NOT_IDS = {
     "client_id",  # the client's own idempotency key, replayed only for its own sender
-    "assignee_id", "user_id",  # an account, chosen among the school's staff by the service
     "node_id",  # policy override's node: School or Bureau by `node`, see KIND_MODELS
 }
 

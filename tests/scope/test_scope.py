@@ -22,7 +22,7 @@ from shaodian.api import api
 
 from .cases import OWNED, Rows, api_body, api_query, normalized
 from .data import build_rows
-from .routes import KIND_MODELS, api_routes, exempt, model_for, page_routes
+from .routes import ID_MODELS, KIND_MODELS, api_routes, exempt, model_for, page_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_it_answers_out_of_scope_like_nothing_there(rows, client, persona):
             _check(run, route, method, values, name)
     print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases")  # noqa: T201
     # Today's count, less a few for rows a persona may come to see: fewer means a walk broke.
-    assert run.cases >= 200
+    assert run.cases >= 202
     assert not run.problems, "\n".join(run.problems)
 
 
@@ -289,3 +289,13 @@ def _json(text: str, pk: int):
         return json.loads(normalized(text, pk))
     except ValueError:
         return text
+
+
+def test_it_asks_about_another_schools_account(rows):
+    # An account id is answered like a missing one when it belongs to no school the persona
+    # sees: the nearest such account is another school's staff, which a careless service
+    # (an assignee, a task-force member) would take.
+    from apps.access.models import RoleAssignment
+
+    outside = Rows(rows.users["school_b_admin"]).outside(ID_MODELS["user_id"])
+    assert RoleAssignment.objects.filter(user=outside, school=rows.schools["a"]).exists()
