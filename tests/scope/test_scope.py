@@ -9,10 +9,13 @@ or the comparison proves nothing."""
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from unittest import mock
 
 import pytest
+from django.contrib.messages.storage.base import BaseStorage
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
@@ -22,6 +25,7 @@ from shaodian.api import api
 
 from .cases import OWNED, Rows, api_body, api_query, normalized
 from .data import build_rows
+from .page_forms import context_forms, form_cases
 from .routes import ID_MODELS, KIND_MODELS, api_routes, exempt, model_for, page_routes
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +58,7 @@ class Run:
     token: str
     rows: Rows
     cases: int = 0
+    form_cases: int = 0
     routes: set = field(default_factory=set)
     problems: list = field(default_factory=list)
 
@@ -129,9 +134,15 @@ def test_it_answers_out_of_scope_like_nothing_there(rows, client, persona):
     for route, method, values in routes():
         for _location, name in route.ids:
             _check(run, route, method, values, name)
-    print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases")  # noqa: T201
+    for case in _form_cases(run):
+        outside = run.rows.outside(case.model)
+        if outside is not None:
+            _check_form(run, case, outside.pk, outside=True)
+    print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases, "  # noqa: T201
+          f"{run.form_cases} form fields")
     # Today's count, less a few for rows a persona may come to see: fewer means a walk broke.
     assert run.cases >= 202
+    assert run.form_cases >= 3  # every persona is shown some form choosing a row by id
     assert not run.problems, "\n".join(run.problems)
 
 
@@ -185,6 +196,65 @@ def test_it_tells_a_row_from_no_row_where_the_persona_reaches_it(rows, client, p
                 told += bool(difference)
     print(f"scope {persona}: {told} of {asked} cases tell a row from no row")  # noqa: T201
     assert told >= share * asked
+    if "POST" in methods:  # a form's own choice posted back, against an id no row has
+        told = sum(bool(_check_form(run, case, case.offered[0], outside=False))
+                   for case in _form_cases(run) if case.offered)
+        print(f"scope {persona}: {told} of {run.form_cases} form fields tell a row "  # noqa: T201
+              "from no row")
+        assert run.form_cases >= FORM_FIELDS and told >= share * run.form_cases
+
+
+# Today's count of id fields in the forms a school's epidemic office is shown.
+FORM_FIELDS = 14
+
+
+# Pages not fetched for their forms: the sign-in and language switches, the health check.
+NOT_FORM_PAGES = {"", "healthz", "set_language", "web:login"}
+
+
+def _form_cases(run) -> list:
+    """Each id field of a POST form the persona's pages render (page_forms.py), once per
+    (form's route, field): the pages are fetched with the ids the persona reaches."""
+    found = {}
+    for route in page_routes():
+        if "GET" not in route.methods or route.name in NOT_FORM_PAGES:
+            continue
+        for values in _variants(route):
+            ids = _other_ids(run, route, values, None)
+            if any(ids.get(name) is None for _loc, name in route.ids):
+                continue  # an exempt id (a risk area's): its pages choose no scoped row
+            path = route.path.format(**{k: v for k, v in ids.items()
+                                        if f"{{{k}}}" in route.path})
+            query = {name: ids[name] for loc, name in route.ids if loc == "query"}
+            with transaction.atomic():
+                response = run.client.get(path + _query_string(query))
+                transaction.set_rollback(True)
+            if response.status_code != 200 or "text/html" not in response.get(
+                    "Content-Type", "") or response.streaming:
+                continue
+            cases, unmapped = form_cases(response, path)
+            run.problems += [f"{path}: form field {u} names no model (page_forms.FORM_MODELS)"
+                             for u in sorted(unmapped)]
+            for case in cases:
+                found.setdefault((case.route, case.field, case.template), case)
+    return list(found.values())
+
+
+def _check_form(run, case, pk, *, outside) -> str | None:
+    """Post the form back with the field set to this row's id, and to an id no row has."""
+    missing = run.rows.missing(case.model)
+    there = _answer("POST", case.model, pk, lambda: run.client.post(case.action,
+                                                                     case.post(pk)))
+    nothing = _answer("POST", case.model, missing,
+                      lambda: run.client.post(case.action, case.post(missing)))
+    run.form_cases += 1
+    difference = _differs(there, nothing, pk, missing)
+    if outside:
+        if difference:
+            run.problems.append(f"{case.label()}: {difference}")
+        if wrote := there.wrote - (nothing.wrote & AUDIT):
+            run.problems.append(f"{case.label()}: an out-of-scope id wrote {sorted(wrote)}")
+    return difference
 
 
 def _other_ids(run, route, values, varied) -> dict:
@@ -207,25 +277,55 @@ class Answer:
     templates: tuple
     location: str
     wrote: set
+    errors: dict = field(default_factory=dict)
+    messages: tuple = ()
 
 
 def _send(run, route, method, ids, model, pk) -> Answer:
+    return _answer(method, model, pk, lambda: _request(run, route, method, ids))
+
+
+def _answer(method, model, pk, request) -> Answer:
     """Send in a savepoint rolled back after, so each case starts from the same rows. Every
     INSERT, UPDATE or DELETE it runs is a write; a write's row is also compared (a GET's
-    statements are enough, and two fewer queries)."""
+    statements are enough, and two fewer queries). A page's form errors and the messages it
+    queued (shown on the page a redirect leads to) are part of its answer."""
     row = model.objects.filter(pk=pk).values
+    queued = []
     with transaction.atomic():
         before = list(row()) if method != "GET" else None
-        with CaptureQueriesContext(connection) as queries:
-            response = _request(run, route, method, ids)
+        with CaptureQueriesContext(connection) as queries, _messages_to(queued):
+            response = request()
         wrote = {m.group(1) for q in queries for m in [WRITE.match(q["sql"])] if m} - WRITABLE
         if before is not None and list(row()) != before:
             wrote.add(model._meta.db_table)
+        errors = _form_errors(response, pk)
         transaction.set_rollback(True)
     text = _text(response)
     templates = tuple(sorted({t.name for t in getattr(response, "templates", []) if t.name}))
     return Answer(response.status_code, response.get("Content-Type", ""), text, templates,
-                  response.get("Location", ""), wrote)
+                  response.get("Location", ""), wrote, errors,
+                  tuple(normalized(m, pk) for m in queued))
+
+
+@contextmanager
+def _messages_to(queued: list):
+    """Record each message a request queues for the user (`messages.error(…)`)."""
+    add = BaseStorage.add
+
+    def recording(storage, level, message, extra_tags=""):
+        queued.append(f"{level}:{message}")
+        return add(storage, level, message, extra_tags)
+
+    with mock.patch.object(BaseStorage, "add", recording):
+        yield
+
+
+def _form_errors(response, pk) -> dict:
+    """The errors of each bound form the page rendered, by field, the id taken out."""
+    return {form.add_prefix(name): [normalized(str(e), pk) for e in errors]
+            for form in context_forms(response) if form.is_bound
+            for name, errors in form.errors.items()}
 
 
 def _text(response) -> str:
@@ -281,6 +381,10 @@ def _differs(there: Answer, nothing: Answer, there_pk, nothing_pk) -> str | None
         return f"templates {there.templates} vs {nothing.templates}"
     if normalized(there.location, there_pk) != normalized(nothing.location, nothing_pk):
         return f"redirect {there.location!r} vs {nothing.location!r}"
+    if there.errors != nothing.errors:
+        return f"form errors {there.errors} vs {nothing.errors}"
+    if there.messages != nothing.messages:
+        return f"messages {there.messages} vs {nothing.messages}"
     return None
 
 
