@@ -182,11 +182,16 @@ def page_methods(callback) -> tuple:
 
 
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")
+KEY_READ = re.compile(r"""\.get\(\s*["'](\w+)["']""")
+CONSTANT_LOOP = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z][A-Z_]+)\b")
 
 
 def query_names(callback) -> set:
-    """The query parameters a page reads (`request.GET.get("school")`), in its view or in a
-    function of the same module the view calls: a page's filters are in no schema."""
+    """The query parameters a page reads, in its view or in a function of the same module the
+    view calls: `request.GET.get("school")`, the id fields of a form bound to the query string
+    (`LogFilterForm(request.GET)`: a list's filters), and the keys a function handed the query
+    string reads (`parse_filters(request.GET)`: an export's). A page's filters are in no
+    schema."""
     view = inspect.unwrap(callback)
     module = inspect.getmodule(view)
     if module is None or not module.__name__.startswith("apps."):
@@ -199,15 +204,66 @@ def query_names(callback) -> set:
 @cache
 def _module_functions(module_name: str) -> dict:
     """Each top-level function of a module: (query names it reads, module functions it calls)."""
-    source = inspect.getsource(importlib.import_module(module_name))
+    module = importlib.import_module(module_name)
+    source = inspect.getsource(module)
     functions = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef):
             text = ast.get_source_segment(source, node) or ""
             calls = {c.func.id for c in ast.walk(node)
                      if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-            functions[node.name] = (set(GET_READ.findall(text)), calls)
+            names = set(GET_READ.findall(text))
+            for target in _handed_the_query(module, source, node):
+                names |= _reads(target)
+            functions[node.name] = (names, calls)
     return functions
+
+
+def _handed_the_query(module, source, function):
+    """What a function hands the query string to: each call whose first argument is
+    `request.GET`, or a name the function set from it, resolved in the module."""
+    query = {"request.GET"} | {
+        t.id for n in ast.walk(function) if isinstance(n, ast.Assign)
+        and "request.GET" in (ast.get_source_segment(source, n.value) or "")
+        for t in n.targets if isinstance(t, ast.Name)}
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call) or not call.args:
+            continue
+        first = ast.get_source_segment(source, call.args[0]) or ""
+        if not any(first == q or first.startswith((f"{q} ", f"{q}.")) for q in query):
+            continue
+        target = _resolve(module, ast.get_source_segment(source, call.func) or "")
+        if target is not None:
+            yield target
+
+
+def _resolve(module, dotted: str):
+    target = module
+    for part in dotted.split("."):
+        target = getattr(target, part, None)
+    return target
+
+
+def _reads(target) -> set:
+    """The id names a form class bound to the query string offers (its id choice fields), or
+    the names a function handed it reads (`.get("school")`, or each name of a module
+    constant it loops over)."""
+    from django import forms
+
+    if isinstance(target, type) and issubclass(target, forms.BaseForm):
+        return {name for name, f in target.base_fields.items() if isinstance(
+            f, forms.ModelChoiceField) or (isinstance(
+                f, forms.TypedChoiceField | forms.TypedMultipleChoiceField) and f.coerce is int)}
+    if not inspect.isfunction(target):
+        return set()
+    text = inspect.getsource(target)
+    names = set(KEY_READ.findall(text))
+    module = inspect.getmodule(target)
+    for constant in CONSTANT_LOOP.findall(text):
+        value = getattr(module, constant, ())
+        if isinstance(value, tuple | list | frozenset) and all(isinstance(v, str) for v in value):
+            names |= set(value)
+    return names
 
 
 def model_for(route: Route, name: str, fixed: dict):

@@ -16,7 +16,9 @@ from unittest import mock
 
 import pytest
 from django.contrib.messages.storage.base import BaseStorage
+from django.core.paginator import Page
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
@@ -94,7 +96,7 @@ def test_it_finds_the_routes_that_take_ids():
     pages = sum(kind == "page" for kind, _m, _p in tested)
     print(f"scope: {operations} API operations and {pages} pages take ids")  # noqa: T201
     # The floor is today's count: fewer means discovery broke, not that routes went away.
-    assert operations >= 86 and pages >= 73
+    assert operations >= 86 and pages >= 79
 
 
 @pytest.fixture
@@ -141,7 +143,7 @@ def test_it_answers_out_of_scope_like_nothing_there(rows, client, persona):
     print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases, "  # noqa: T201
           f"{run.form_cases} form fields")
     # Today's count, less a few for rows a persona may come to see: fewer means a walk broke.
-    assert run.cases >= 202
+    assert run.cases >= 222
     assert run.form_cases >= 3  # every persona is shown some form choosing a row by id
     assert not run.problems, "\n".join(run.problems)
 
@@ -151,8 +153,8 @@ def _pair(run, route, method, values, name, row) -> tuple:
     model = model_for(route, name, values)
     missing = run.rows.missing(model)
     ids = _other_ids(run, route, values, name)
-    there = _send(run, route, method, {**ids, name: row.pk}, model, row.pk)
-    nothing = _send(run, route, method, {**ids, name: missing}, model, missing)
+    there = _send(run, route, method, {**ids, name: row.pk}, model, row.pk, name)
+    nothing = _send(run, route, method, {**ids, name: missing}, model, missing, name)
     run.cases += 1
     run.routes.add((route.kind, method if route.kind == "api" else "", route.path))
     return there, nothing, _differs(there, nothing, row.pk, missing)
@@ -205,7 +207,7 @@ def test_it_tells_a_row_from_no_row_where_the_persona_reaches_it(rows, client, p
 
 
 # Today's count of id fields in the forms a school's epidemic office is shown.
-FORM_FIELDS = 14
+FORM_FIELDS = 18
 
 
 # Pages not fetched for their forms: the sign-in and language switches, the health check.
@@ -243,10 +245,10 @@ def _form_cases(run) -> list:
 def _check_form(run, case, pk, *, outside) -> str | None:
     """Post the form back with the field set to this row's id, and to an id no row has."""
     missing = run.rows.missing(case.model)
-    there = _answer("POST", case.model, pk, lambda: run.client.post(case.action,
-                                                                     case.post(pk)))
+    there = _answer("POST", case.model, pk,
+                    lambda: run.client.post(case.action, case.post(pk)), case.field)
     nothing = _answer("POST", case.model, missing,
-                      lambda: run.client.post(case.action, case.post(missing)))
+                      lambda: run.client.post(case.action, case.post(missing)), case.field)
     run.form_cases += 1
     difference = _differs(there, nothing, pk, missing)
     if outside:
@@ -279,13 +281,14 @@ class Answer:
     wrote: set
     errors: dict = field(default_factory=dict)
     messages: tuple = ()
+    listed: frozenset = frozenset()
 
 
-def _send(run, route, method, ids, model, pk) -> Answer:
-    return _answer(method, model, pk, lambda: _request(run, route, method, ids))
+def _send(run, route, method, ids, model, pk, varied) -> Answer:
+    return _answer(method, model, pk, lambda: _request(run, route, method, ids), varied)
 
 
-def _answer(method, model, pk, request) -> Answer:
+def _answer(method, model, pk, request, field_name) -> Answer:
     """Send in a savepoint rolled back after, so each case starts from the same rows. Every
     INSERT, UPDATE or DELETE it runs is a write; a write's row is also compared (a GET's
     statements are enough, and two fewer queries). A page's form errors and the messages it
@@ -299,13 +302,14 @@ def _answer(method, model, pk, request) -> Answer:
         wrote = {m.group(1) for q in queries for m in [WRITE.match(q["sql"])] if m} - WRITABLE
         if before is not None and list(row()) != before:
             wrote.add(model._meta.db_table)
-        errors = _form_errors(response, pk)
+        errors = _form_errors(response, pk, field_name)
+        listed = _listed(response)
         transaction.set_rollback(True)
     text = _text(response)
     templates = tuple(sorted({t.name for t in getattr(response, "templates", []) if t.name}))
     return Answer(response.status_code, response.get("Content-Type", ""), text, templates,
                   response.get("Location", ""), wrote, errors,
-                  tuple(normalized(m, pk) for m in queued))
+                  tuple(normalized(m, pk) for m in queued), listed)
 
 
 @contextmanager
@@ -321,9 +325,28 @@ def _messages_to(queued: list):
         yield
 
 
-def _form_errors(response, pk) -> dict:
-    """The errors of each bound form the page rendered, by field, the id taken out."""
-    return {form.add_prefix(name): [normalized(str(e), pk) for e in errors]
+def _listed(response) -> frozenset:
+    """The rows a page lists (its context's pages, lists and fetched querysets of rows), as
+    (model, id): a filter naming a row outside the scope must list what no row lists."""
+    listed = set()
+    for context in response.context or ():
+        for layer in getattr(context, "dicts", ()):
+            for value in layer.values() if isinstance(layer, dict) else ():
+                if isinstance(value, Page):
+                    value = value.object_list
+                if isinstance(value, QuerySet):
+                    value = value._result_cache or ()
+                if isinstance(value, list | tuple):
+                    listed |= {(type(v)._meta.label, v.pk) for v in value
+                               if isinstance(v, Model)}
+    return frozenset(listed)
+
+
+def _form_errors(response, pk, field_name) -> dict:
+    """The errors of each bound form the page rendered, by field, the id taken out of the
+    errors of the field that names it (another field may hold the same number)."""
+    return {form.add_prefix(name): [normalized(str(e), pk) if form.add_prefix(name) == field_name
+                                    else str(e) for e in errors]
             for form in context_forms(response) if form.is_bound
             for name, errors in form.errors.items()}
 
@@ -381,6 +404,9 @@ def _differs(there: Answer, nothing: Answer, there_pk, nothing_pk) -> str | None
         return f"templates {there.templates} vs {nothing.templates}"
     if normalized(there.location, there_pk) != normalized(nothing.location, nothing_pk):
         return f"redirect {there.location!r} vs {nothing.location!r}"
+    if there.listed != nothing.listed:
+        return (f"rows listed: {sorted(there.listed - nothing.listed)[:10]} only for the row "
+                f"outside, {sorted(nothing.listed - there.listed)[:10]} only for no row")
     if there.errors != nothing.errors:
         return f"form errors {there.errors} vs {nothing.errors}"
     if there.messages != nothing.messages:
