@@ -50,7 +50,7 @@ class FormCase:
 
 
 class _Forms(HTMLParser):
-    """Every `<form method="post">`: its action and its fields as a browser would send them."""
+    """Every `<form>`: its method, its action and its fields as a browser would send them."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -59,8 +59,9 @@ class _Forms(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = {k: v or "" for k, v in attrs}
-        if tag == "form" and attrs.get("method", "").lower() == "post":
-            self._form = {"action": attrs.get("action", ""), "fields": [], "selects": {}}
+        if tag == "form":
+            self._form = {"action": attrs.get("action", ""), "fields": [], "selects": {},
+                          "method": attrs.get("method", "get").lower()}
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -159,6 +160,11 @@ def form_cases(response, page_path: str) -> tuple[list, set]:
         try:
             route = resolve(urlsplit(action).path).view_name
         except Resolver404:
+            continue
+        if form["method"] != "post":  # a filter: its ids are the route's query ids
+            cases += [FormCase(action, route, name, None, (), "{}") for name in form["selects"]
+                      if name in FORM_MODELS and any(o.isdigit() for o in
+                                                     form["selects"][name]["options"])]
             continue
         for name, select in form["selects"].items():
             if name in fields:

@@ -212,20 +212,27 @@ def _module_functions(module_name: str) -> dict:
             text = ast.get_source_segment(source, node) or ""
             calls = {c.func.id for c in ast.walk(node)
                      if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-            names = set(GET_READ.findall(text))
-            for target in _handed_the_query(module, source, node):
+            query = _query_names(source, node)
+            names = set(GET_READ.findall(text)) | {
+                key for name in query - {"request.GET"}
+                for key in re.findall(rf"""\b{name}(?:\.get\(|\[)\s*["'](\w+)["']""", text)}
+            for target in _handed_the_query(module, source, node, query):
                 names |= _reads(target)
             functions[node.name] = (names, calls)
     return functions
 
 
-def _handed_the_query(module, source, function):
-    """What a function hands the query string to: each call whose first argument is
-    `request.GET`, or a name the function set from it, resolved in the module."""
-    query = {"request.GET"} | {
+def _query_names(source, function) -> set:
+    """`request.GET`, and each name a function sets from it (`params = request.GET.copy()`)."""
+    return {"request.GET"} | {
         t.id for n in ast.walk(function) if isinstance(n, ast.Assign)
         and "request.GET" in (ast.get_source_segment(source, n.value) or "")
         for t in n.targets if isinstance(t, ast.Name)}
+
+
+def _handed_the_query(module, source, function, query):
+    """What a function hands the query string to: each call whose first argument is
+    `request.GET`, or a name the function set from it, resolved in the module."""
     for call in ast.walk(function):
         if not isinstance(call, ast.Call) or not call.args:
             continue

@@ -218,6 +218,7 @@ def _form_cases(run) -> list:
     """Each id field of a POST form the persona's pages render (page_forms.py), once per
     (form's route, field): the pages are fetched with the ids the persona reaches."""
     found = {}
+    query_ids = {r.name: {n for loc, n in r.ids if loc == "query"} for r in page_routes()}
     for route in page_routes():
         if "GET" not in route.methods or route.name in NOT_FORM_PAGES:
             continue
@@ -231,6 +232,8 @@ def _form_cases(run) -> list:
             with transaction.atomic():
                 response = run.client.get(path + _query_string(query))
                 transaction.set_rollback(True)
+            if response.status_code >= 500:  # a page the persona opens must open
+                run.problems.append(f"GET {path}: status {response.status_code}")
             if response.status_code != 200 or "text/html" not in response.get(
                     "Content-Type", "") or response.streaming:
                 continue
@@ -238,7 +241,11 @@ def _form_cases(run) -> list:
             run.problems += [f"{path}: form field {u} names no model (page_forms.FORM_MODELS)"
                              for u in sorted(unmapped)]
             for case in cases:
-                found.setdefault((case.route, case.field, case.template), case)
+                if case.model is None and case.field not in query_ids.get(case.route, ()):
+                    run.problems.append(f"{path}: its filter {case.field} is no query id of "
+                                        f"{case.route} (routes.query_names missed it)")
+                elif case.model is not None:
+                    found.setdefault((case.route, case.field, case.template), case)
     return list(found.values())
 
 
