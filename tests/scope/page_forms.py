@@ -61,7 +61,7 @@ class _Forms(HTMLParser):
         attrs = {k: v or "" for k, v in attrs}
         if tag == "form":
             self._form = {"action": attrs.get("action", ""), "fields": [], "selects": {},
-                          "method": attrs.get("method", "get").lower()}
+                          "method": attrs.get("method", "").lower()}
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -161,11 +161,14 @@ def form_cases(response, page_path: str) -> tuple[list, set]:
             route = resolve(urlsplit(action).path).view_name
         except Resolver404:
             continue
-        if form["method"] != "post":  # a filter: its ids are the route's query ids
-            cases += [FormCase(action, route, name, None, (), "{}") for name in form["selects"]
-                      if name in FORM_MODELS and any(o.isdigit() for o in
-                                                     form["selects"][name]["options"])]
+        if form["method"] == "get":  # a filter: its ids are the route's query ids
+            cases += [FormCase(action, route, name, None, (), "{}")
+                      for name, select in form["selects"].items()
+                      if (name in fields and _chooses_by_id(fields[name][1]))
+                      or (name in FORM_MODELS and any(o.isdigit() for o in select["options"]))]
             continue
+        if form["method"] != "post":
+            continue  # no method: a script's form, which sends what it reads through the API
         for name, select in form["selects"].items():
             if name in fields:
                 field_name, field = fields[name]
