@@ -351,11 +351,18 @@ def _listed(response) -> frozenset:
 
 def _form_errors(response, pk, field_name) -> dict:
     """The errors of each bound form the page rendered, by field, the id taken out of the
-    errors of the field that names it (another field may hold the same number)."""
-    return {form.add_prefix(name): [normalized(str(e), pk) if form.add_prefix(name) == field_name
-                                    else str(e) for e in errors]
-            for form in context_forms(response) if form.is_bound
-            for name, errors in form.errors.items()}
+    errors of the field that names it (another field may hold the same number), and the
+    errors a hand-written form's page is given (a context entry named like `errors`)."""
+    errors = {form.add_prefix(name): [normalized(str(e), pk) if form.add_prefix(name) == field_name
+                                      else str(e) for e in found]
+              for form in context_forms(response) if form.is_bound
+              for name, found in form.errors.items()}
+    for context in response.context or ():
+        for layer in getattr(context, "dicts", ()):
+            for key, value in layer.items() if isinstance(layer, dict) else ():
+                if "error" in key and isinstance(value, list | tuple | dict | str) and value:
+                    errors[f"context:{key}"] = normalized(str(value), pk)
+    return errors
 
 
 def _text(response) -> str:
