@@ -6,16 +6,17 @@ import re
 from functools import reduce
 from operator import or_
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from apps.access.grants import grants_for
-from apps.access.models import ApiToken
+from apps.access.models import ApiToken, RoleAssignment, User
 from apps.access.rules import may_in_region
 from apps.emergency import reports
 from apps.emergency.models import Alert, CaseReport, SchoolTrigger
 from apps.notifications.models import Notification
-from apps.orgs.models import School
+from apps.orgs.models import School, SchoolClass
+from apps.people.models import Guardianship, Person
 from apps.rosters.models import RosterExport
 
 from .routes import body_schema, resolve
@@ -32,6 +33,8 @@ def visible_ids(model, user) -> set:
     """Every row of the model the user may reach under any of its permissions."""
     if model in OWNED:
         return set(model.objects.filter(**{OWNED[model]: user}).values_list("pk", flat=True))
+    if model is User:
+        return school_accounts(visible_ids(School, user))
     # Two kinds of row hang on a region, not on the org tree, and are decided as their pages
     # decide: an alert through the user's triggers of it, a case report by the region grant.
     if model is Alert:
@@ -43,6 +46,23 @@ def visible_ids(model, user) -> set:
     # One query: the union of the restricted querysets is one WHERE of OR'd scopes.
     scoped = [model.objects.restrict(user, perm) for perm in sorted(permissions(user))]
     return set(reduce(or_, scoped, model.objects.none()).values_list("pk", flat=True))
+
+
+def school_accounts(school_ids=None) -> set:
+    """The accounts that belong to schools (all of them, or these): a role on the school or one
+    of its units, a class, a staff or student record, a guardianship. An account is in a
+    persona's scope when it belongs to a school the persona sees."""
+    def of(model, field, school="school_id"):
+        rows = model.objects.filter(**{f"{field}__isnull": False})
+        if school_ids is not None:
+            rows = rows.filter(**{f"{school}__in": school_ids})
+        return set(rows.values_list(field, flat=True))
+
+    roles = RoleAssignment.objects.filter(Q(school__isnull=False) | Q(unit__isnull=False))
+    if school_ids is not None:
+        roles = roles.filter(Q(school_id__in=school_ids) | Q(unit__school_id__in=school_ids))
+    return (set(roles.values_list("user_id", flat=True)) | of(SchoolClass, "teacher_id")
+            | of(Person, "user_id") | of(Guardianship, "user_id"))
 
 
 class Rows:
@@ -75,6 +95,8 @@ class Rows:
         """The nearest first: a row in a school the user sees (another class, another person)
         before one in another school."""
         rows = model.objects.exclude(pk__in=seen).order_by("pk")
+        if model is User:  # another school's account before one on no school (a bureau's)
+            return rows.filter(pk__in=school_accounts()).first() or rows.first()
         if "school" in getattr(model, "scope_fields", {}) and model is not School:
             school = model.scope_fields["school"]
             near = rows.filter(**{f"{school}__in": visible_ids(School, self.user)}).first()

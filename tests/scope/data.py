@@ -48,6 +48,7 @@ def _emergency(world, key):
 
 def _school_rows(world, key):
     from apps.absence.models import Cluster
+    from apps.access.models import AccessLog
     from apps.gate.models import Gate
     from apps.notifications.models import Channel
     from apps.orgs.models import DormRoom
@@ -72,6 +73,11 @@ def _school_rows(world, key):
     PolicyOverride.objects.create(school=school, province_code="410000", pack_id="routine",
                                   param="checkin_reminder_minutes", value=30, reason="测试")
     Channel.objects.create(school=school, kind="webhook", address="https://example.cn/hook")
+    # The access log's page and export list each school's rows: one a filter would show.
+    AccessLog.objects.create(user=world.users[f"school_{key}_admin"], action="reveal_document",
+                             school_id=school.pk, object_type="people.person",
+                             object_id=str(world.persons[f"{key}1_student"].pk),
+                             fields="doc_number", reason="测试")
 
 
 def _person_rows(world, key):

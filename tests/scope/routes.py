@@ -12,7 +12,7 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.absence.models import Cluster, SickAbsence
-from apps.access.models import ApiToken
+from apps.access.models import ApiToken, User
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -48,6 +48,10 @@ ID_MODELS = {
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau,
+    # An account: in scope when it holds a role, a class, a staff or student record or a
+    # guardianship in a school the persona sees (cases.school_accounts); the services choose
+    # assignees and task-force members among the school's accounts.
+    "assignee_id": User, "user_id": User,
 }
 
 # A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
@@ -74,7 +78,6 @@ EXEMPT = {
 # Fields named like ids that name no row a scope covers, and why.
 NOT_IDS = {
     "client_id",  # the client's own idempotency key, replayed only for its own sender
-    "assignee_id", "user_id",  # an account, chosen among the school's staff by the service
     "node_id",  # policy override's node: School or Bureau by `node`, see KIND_MODELS
 }
 
@@ -182,11 +185,16 @@ def page_methods(callback) -> tuple:
 
 
 GET_READ = re.compile(r"""request\.GET(?:\.get\(|\[)\s*["'](\w+)["']""")
+KEY_READ = re.compile(r"""\.get\(\s*["'](\w+)["']""")
+CONSTANT_LOOP = re.compile(r"\bfor\s+\w+\s+in\s+([A-Z][A-Z_]+)\b")
 
 
 def query_names(callback) -> set:
-    """The query parameters a page reads (`request.GET.get("school")`), in its view or in a
-    function of the same module the view calls: a page's filters are in no schema."""
+    """The query parameters a page reads, in its view or in a function of the same module the
+    view calls: `request.GET.get("school")`, the id fields of a form bound to the query string
+    (`LogFilterForm(request.GET)`: a list's filters), and the keys a function handed the query
+    string reads (`parse_filters(request.GET)`: an export's). A page's filters are in no
+    schema."""
     view = inspect.unwrap(callback)
     module = inspect.getmodule(view)
     if module is None or not module.__name__.startswith("apps."):
@@ -199,15 +207,73 @@ def query_names(callback) -> set:
 @cache
 def _module_functions(module_name: str) -> dict:
     """Each top-level function of a module: (query names it reads, module functions it calls)."""
-    source = inspect.getsource(importlib.import_module(module_name))
+    module = importlib.import_module(module_name)
+    source = inspect.getsource(module)
     functions = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef):
             text = ast.get_source_segment(source, node) or ""
             calls = {c.func.id for c in ast.walk(node)
                      if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-            functions[node.name] = (set(GET_READ.findall(text)), calls)
+            query = _query_names(source, node)
+            names = set(GET_READ.findall(text)) | {
+                key for name in query - {"request.GET"}
+                for key in re.findall(rf"""\b{name}(?:\.get\(|\[)\s*["'](\w+)["']""", text)}
+            for target in _handed_the_query(module, source, node, query):
+                names |= _reads(target)
+            functions[node.name] = (names, calls)
     return functions
+
+
+def _query_names(source, function) -> set:
+    """`request.GET`, and each name a function sets from it (`params = request.GET.copy()`)."""
+    return {"request.GET"} | {
+        t.id for n in ast.walk(function) if isinstance(n, ast.Assign)
+        and "request.GET" in (ast.get_source_segment(source, n.value) or "")
+        for t in n.targets if isinstance(t, ast.Name)}
+
+
+def _handed_the_query(module, source, function, query):
+    """What a function hands the query string to: each call whose first argument is
+    `request.GET`, or a name the function set from it, resolved in the module."""
+    for call in ast.walk(function):
+        if not isinstance(call, ast.Call) or not call.args:
+            continue
+        first = ast.get_source_segment(source, call.args[0]) or ""
+        if not any(first == q or first.startswith((f"{q} ", f"{q}.")) for q in query):
+            continue
+        target = _resolve(module, ast.get_source_segment(source, call.func) or "")
+        if target is not None:
+            yield target
+
+
+def _resolve(module, dotted: str):
+    target = module
+    for part in dotted.split("."):
+        target = getattr(target, part, None)
+    return target
+
+
+def _reads(target) -> set:
+    """The id names a form class bound to the query string offers (its id choice fields), or
+    the names a function handed it reads (`.get("school")`, or each name of a module
+    constant it loops over)."""
+    from django import forms
+
+    if isinstance(target, type) and issubclass(target, forms.BaseForm):
+        return {name for name, f in target.base_fields.items() if isinstance(
+            f, forms.ModelChoiceField) or (isinstance(
+                f, forms.TypedChoiceField | forms.TypedMultipleChoiceField) and f.coerce is int)}
+    if not inspect.isfunction(target):
+        return set()
+    text = inspect.getsource(target)
+    names = set(KEY_READ.findall(text))
+    module = inspect.getmodule(target)
+    for constant in CONSTANT_LOOP.findall(text):
+        value = getattr(module, constant, ())
+        if isinstance(value, tuple | list | frozenset) and all(isinstance(v, str) for v in value):
+            names |= set(value)
+    return names
 
 
 def model_for(route: Route, name: str, fixed: dict):

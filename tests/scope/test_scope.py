@@ -9,11 +9,16 @@ or the comparison proves nothing."""
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from unittest import mock
 
 import pytest
+from django.contrib.messages.storage.base import BaseStorage
+from django.core.paginator import Page
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.test.utils import CaptureQueriesContext
 from python_calamine import CalamineWorkbook
 
@@ -22,7 +27,8 @@ from shaodian.api import api
 
 from .cases import OWNED, Rows, api_body, api_query, normalized
 from .data import build_rows
-from .routes import KIND_MODELS, api_routes, exempt, model_for, page_routes
+from .page_forms import context_forms, form_cases
+from .routes import ID_MODELS, KIND_MODELS, api_routes, exempt, model_for, page_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +60,7 @@ class Run:
     token: str
     rows: Rows
     cases: int = 0
+    form_cases: int = 0
     routes: set = field(default_factory=set)
     problems: list = field(default_factory=list)
 
@@ -89,7 +96,7 @@ def test_it_finds_the_routes_that_take_ids():
     pages = sum(kind == "page" for kind, _m, _p in tested)
     print(f"scope: {operations} API operations and {pages} pages take ids")  # noqa: T201
     # The floor is today's count: fewer means discovery broke, not that routes went away.
-    assert operations >= 86 and pages >= 73
+    assert operations >= 86 and pages >= 79
 
 
 @pytest.fixture
@@ -129,9 +136,15 @@ def test_it_answers_out_of_scope_like_nothing_there(rows, client, persona):
     for route, method, values in routes():
         for _location, name in route.ids:
             _check(run, route, method, values, name)
-    print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases")  # noqa: T201
+    for case in _form_cases(run):
+        outside = run.rows.outside(case.model)
+        if outside is not None:
+            _check_form(run, case, outside.pk, outside=True)
+    print(f"scope {persona}: {len(run.routes)} routes, {run.cases} cases, "  # noqa: T201
+          f"{run.form_cases} form fields")
     # Today's count, less a few for rows a persona may come to see: fewer means a walk broke.
-    assert run.cases >= 200
+    assert run.cases >= 222
+    assert run.form_cases >= 3  # every persona is shown some form choosing a row by id
     assert not run.problems, "\n".join(run.problems)
 
 
@@ -140,8 +153,8 @@ def _pair(run, route, method, values, name, row) -> tuple:
     model = model_for(route, name, values)
     missing = run.rows.missing(model)
     ids = _other_ids(run, route, values, name)
-    there = _send(run, route, method, {**ids, name: row.pk}, model, row.pk)
-    nothing = _send(run, route, method, {**ids, name: missing}, model, missing)
+    there = _send(run, route, method, {**ids, name: row.pk}, model, row.pk, name)
+    nothing = _send(run, route, method, {**ids, name: missing}, model, missing, name)
     run.cases += 1
     run.routes.add((route.kind, method if route.kind == "api" else "", route.path))
     return there, nothing, _differs(there, nothing, row.pk, missing)
@@ -185,6 +198,72 @@ def test_it_tells_a_row_from_no_row_where_the_persona_reaches_it(rows, client, p
                 told += bool(difference)
     print(f"scope {persona}: {told} of {asked} cases tell a row from no row")  # noqa: T201
     assert told >= share * asked
+    if "POST" in methods:  # a form's own choice posted back, against an id no row has
+        told = sum(bool(_check_form(run, case, case.offered[0], outside=False))
+                   for case in _form_cases(run) if case.offered)
+        print(f"scope {persona}: {told} of {run.form_cases} form fields tell a row "  # noqa: T201
+              "from no row")
+        assert run.form_cases >= FORM_FIELDS and told >= share * run.form_cases
+
+
+# Today's count of id fields in the forms a school's epidemic office is shown.
+FORM_FIELDS = 18
+
+
+# Pages not fetched for their forms: the sign-in and language switches, the health check.
+NOT_FORM_PAGES = {"", "healthz", "set_language", "web:login"}
+
+
+def _form_cases(run) -> list:
+    """Each id field of a POST form the persona's pages render (page_forms.py), once per
+    (form's route, field): the pages are fetched with the ids the persona reaches."""
+    found = {}
+    query_ids = {r.name: {n for loc, n in r.ids if loc == "query"} for r in page_routes()}
+    for route in page_routes():
+        if "GET" not in route.methods or route.name in NOT_FORM_PAGES:
+            continue
+        for values in _variants(route):
+            ids = _other_ids(run, route, values, None)
+            if any(ids.get(name) is None for _loc, name in route.ids):
+                continue  # an exempt id (a risk area's): its pages choose no scoped row
+            path = route.path.format(**{k: v for k, v in ids.items()
+                                        if f"{{{k}}}" in route.path})
+            query = {name: ids[name] for loc, name in route.ids if loc == "query"}
+            with transaction.atomic():
+                response = run.client.get(path + _query_string(query))
+                transaction.set_rollback(True)
+            if response.status_code >= 500:  # a page the persona opens must open
+                run.problems.append(f"GET {path}: status {response.status_code}")
+            if response.status_code != 200 or "text/html" not in response.get(
+                    "Content-Type", "") or response.streaming:
+                continue
+            cases, unmapped = form_cases(response, path)
+            run.problems += [f"{path}: form field {u} names no model (page_forms.FORM_MODELS)"
+                             for u in sorted(unmapped)]
+            for case in cases:
+                if case.model is None and case.field not in query_ids.get(case.route, ()):
+                    run.problems.append(f"{path}: its filter {case.field} is no query id of "
+                                        f"{case.route} (routes.query_names missed it)")
+                elif case.model is not None:
+                    found.setdefault((case.route, case.field, case.template), case)
+    return list(found.values())
+
+
+def _check_form(run, case, pk, *, outside) -> str | None:
+    """Post the form back with the field set to this row's id, and to an id no row has."""
+    missing = run.rows.missing(case.model)
+    there = _answer("POST", case.model, pk,
+                    lambda: run.client.post(case.action, case.post(pk)), case.field)
+    nothing = _answer("POST", case.model, missing,
+                      lambda: run.client.post(case.action, case.post(missing)), case.field)
+    run.form_cases += 1
+    difference = _differs(there, nothing, pk, missing)
+    if outside:
+        if difference:
+            run.problems.append(f"{case.label()}: {difference}")
+        if wrote := there.wrote - (nothing.wrote & AUDIT):
+            run.problems.append(f"{case.label()}: an out-of-scope id wrote {sorted(wrote)}")
+    return difference
 
 
 def _other_ids(run, route, values, varied) -> dict:
@@ -207,25 +286,83 @@ class Answer:
     templates: tuple
     location: str
     wrote: set
+    errors: dict = field(default_factory=dict)
+    messages: tuple = ()
+    listed: frozenset = frozenset()
 
 
-def _send(run, route, method, ids, model, pk) -> Answer:
+def _send(run, route, method, ids, model, pk, varied) -> Answer:
+    return _answer(method, model, pk, lambda: _request(run, route, method, ids), varied)
+
+
+def _answer(method, model, pk, request, field_name) -> Answer:
     """Send in a savepoint rolled back after, so each case starts from the same rows. Every
     INSERT, UPDATE or DELETE it runs is a write; a write's row is also compared (a GET's
-    statements are enough, and two fewer queries)."""
+    statements are enough, and two fewer queries). A page's form errors and the messages it
+    queued (shown on the page a redirect leads to) are part of its answer."""
     row = model.objects.filter(pk=pk).values
+    queued = []
     with transaction.atomic():
         before = list(row()) if method != "GET" else None
-        with CaptureQueriesContext(connection) as queries:
-            response = _request(run, route, method, ids)
+        with CaptureQueriesContext(connection) as queries, _messages_to(queued):
+            response = request()
         wrote = {m.group(1) for q in queries for m in [WRITE.match(q["sql"])] if m} - WRITABLE
         if before is not None and list(row()) != before:
             wrote.add(model._meta.db_table)
+        errors = _form_errors(response, pk, field_name)
+        listed = _listed(response)
         transaction.set_rollback(True)
     text = _text(response)
     templates = tuple(sorted({t.name for t in getattr(response, "templates", []) if t.name}))
     return Answer(response.status_code, response.get("Content-Type", ""), text, templates,
-                  response.get("Location", ""), wrote)
+                  response.get("Location", ""), wrote, errors,
+                  tuple(normalized(m, pk) for m in queued), listed)
+
+
+@contextmanager
+def _messages_to(queued: list):
+    """Record each message a request queues for the user (`messages.error(…)`)."""
+    add = BaseStorage.add
+
+    def recording(storage, level, message, extra_tags=""):
+        queued.append(f"{level}:{message}")
+        return add(storage, level, message, extra_tags)
+
+    with mock.patch.object(BaseStorage, "add", recording):
+        yield
+
+
+def _listed(response) -> frozenset:
+    """The rows a page lists (its context's pages, lists and fetched querysets of rows), as
+    (model, id): a filter naming a row outside the scope must list what no row lists."""
+    listed = set()
+    for context in response.context or ():
+        for layer in getattr(context, "dicts", ()):
+            for value in layer.values() if isinstance(layer, dict) else ():
+                if isinstance(value, Page):
+                    value = value.object_list
+                if isinstance(value, QuerySet):
+                    value = value._result_cache or ()
+                if isinstance(value, list | tuple):
+                    listed |= {(type(v)._meta.label, v.pk) for v in value
+                               if isinstance(v, Model)}
+    return frozenset(listed)
+
+
+def _form_errors(response, pk, field_name) -> dict:
+    """The errors of each bound form the page rendered, by field, the id taken out of the
+    errors of the field that names it (another field may hold the same number), and the
+    errors a hand-written form's page is given (a context entry named like `errors`)."""
+    errors = {form.add_prefix(name): [normalized(str(e), pk) if form.add_prefix(name) == field_name
+                                      else str(e) for e in found]
+              for form in context_forms(response) if form.is_bound
+              for name, found in form.errors.items()}
+    for context in response.context or ():
+        for layer in getattr(context, "dicts", ()):
+            for key, value in layer.items() if isinstance(layer, dict) else ():
+                if "error" in key and isinstance(value, list | tuple | dict | str) and value:
+                    errors[f"context:{key}"] = normalized(str(value), pk)
+    return errors
 
 
 def _text(response) -> str:
@@ -281,6 +418,13 @@ def _differs(there: Answer, nothing: Answer, there_pk, nothing_pk) -> str | None
         return f"templates {there.templates} vs {nothing.templates}"
     if normalized(there.location, there_pk) != normalized(nothing.location, nothing_pk):
         return f"redirect {there.location!r} vs {nothing.location!r}"
+    if there.listed != nothing.listed:
+        return (f"rows listed: {sorted(there.listed - nothing.listed)[:10]} only for the row "
+                f"outside, {sorted(nothing.listed - there.listed)[:10]} only for no row")
+    if there.errors != nothing.errors:
+        return f"form errors {there.errors} vs {nothing.errors}"
+    if there.messages != nothing.messages:
+        return f"messages {there.messages} vs {nothing.messages}"
     return None
 
 
@@ -289,3 +433,13 @@ def _json(text: str, pk: int):
         return json.loads(normalized(text, pk))
     except ValueError:
         return text
+
+
+def test_it_asks_about_another_schools_account(rows):
+    # An account id is answered like a missing one when it belongs to no school the persona
+    # sees: the nearest such account is another school's staff, which a careless service
+    # (an assignee, a task-force member) would take.
+    from apps.access.models import RoleAssignment
+
+    outside = Rows(rows.users["school_b_admin"]).outside(ID_MODELS["user_id"])
+    assert RoleAssignment.objects.filter(user=outside, school=rows.schools["a"]).exists()
