@@ -75,6 +75,7 @@ def worker(env: dict, *args: str, out=subprocess.DEVNULL, err=None) -> subproces
         [sys.executable, str(ROOT / "manage.py"), "worker", "--interval", "0.2", *args],
         env=env, cwd=ROOT, stdout=out, stderr=err, start_new_session=True)
 
+
 def _wait_listening(port: int, process) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
