@@ -65,7 +65,6 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 8, log: Path
             out.close()
 
 
-
 def worker(env: dict, *args: str, out=subprocess.DEVNULL, err=None) -> subprocess.Popen:
     """`manage.py worker` polling every 0.2 s (plus `args`), in a session of its own, so a
     signal to its process group reaches everything it started (the roster import's own
