@@ -76,6 +76,8 @@ READERS: dict[str, tuple[str, ...]] = {
     "closed_loop_boarders_may_not_leave": ("apps.policy.engine.rules.school",),
     "offline_training_suspended": ("apps.policy.selectors",),  # on every school's home page
     # testing
+    "whole_school_testing_days": ("apps.testing.views.rounds",),  # the new round's proposals
+    "daily_testing_percent": ("apps.testing.views.rounds",),
     "pool_size_default": (STATION,),
     "pool_size_max": (STATION,),
     "pool_close_contacts": (STATION,),

@@ -35,6 +35,28 @@ def test_it_creates_plans_and_opens_a_round_from_the_pages(world):
     assert "一周轮检" in listed
 
 
+def test_it_proposes_the_testing_cycle_of_the_schools_policy(world):
+    """henan-2022: the whole school within 2 days, then at least 20 % a day (everyone within
+    5 days); routine asks for no cycle. A proposal fills the form, which plans it."""
+    from apps.policy.selectors import pack_get
+    from apps.policy.services import policy_choose_pack
+
+    office = client_for(world, "school_a_admin")
+    assert 'id="testing-cycle"' not in office.get("/testing/rounds/new/").content.decode()
+    policy_choose_pack(actor=world.users["province"], province_code="410000",
+                       pack_id="henan-2022", pack_version=str(pack_get("henan-2022").version),
+                       reason="全员核酸检测")
+    page = office.get("/testing/rounds/new/").content.decode()
+    cycle = page[page.index('id="testing-cycle"'):]
+    cycle = cycle[: cycle.index("</div>")]
+    assert "2天内全校检测一遍" in cycle and "?scope=school&amp;days=2" in cycle
+    assert "此后每天至少检测20%" in cycle and "days=5&amp;daily_share=20" in cycle
+    filled = office.get("/testing/rounds/new/?scope=school&days=5&daily_share=20")
+    form = filled.context["form"]
+    assert (form["scope"].value(), form["days"].value(), form["daily_share"].value()) == (
+        "school", "5", "20")
+
+
 def test_it_shows_a_bad_round_form_with_the_fields_reasons(world):
     office = client_for(world, "school_a_admin")
     response = office.post("/testing/rounds/new/", {

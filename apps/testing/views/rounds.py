@@ -2,6 +2,9 @@
 day and progress, open and close. Reads need testing.view or testing.sample; making,
 opening and closing need testing.manage on the school (out of scope: 404)."""
 
+from math import ceil
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +20,7 @@ from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
 from apps.core.forms import BootstrapForm
 from apps.orgs.models import School, SchoolClass
+from apps.policy.selectors import PackMissing, PackOutdated, effective_policy_for_school
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
 from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
 from apps.testing.services import rounds as services
@@ -84,13 +88,40 @@ def round_list(request):
     })
 
 
+# What a link from the school's testing cycle may fill in the form (GET, never saved as is).
+PROPOSED = ("scope", "days", "daily_share")
+
+
+def _cycle(school_id: int) -> list[dict]:
+    """The testing cycle the school's policy asks for, as links that fill the form: the whole
+    school within `whole_school_testing_days`, then a rotation of `daily_testing_percent` a
+    day (everyone within 100 / P days). None when the pack has neither (routine)."""
+    try:
+        params = effective_policy_for_school(school_id).policy.params
+    except (PackOutdated, PackMissing):
+        return []
+    found = []
+    days = params.get("whole_school_testing_days")
+    if days:
+        found.append({"label": _("The whole school within %(days)d days") % {"days": days},
+                      "query": urlencode({"scope": RoundScope.SCHOOL, "days": days})})
+    share = params.get("daily_testing_percent")
+    if share:
+        found.append({"label": _("Then at least %(share)d%% a day") % {"share": share},
+                      "query": urlencode({"scope": RoundScope.SCHOOL,
+                                          "days": ceil(100 / share), "daily_share": share})})
+    return found
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_new(request):
     if not has_perm_anywhere(request.user, services.PERM):
         raise Http404
+    proposed = {k: request.GET[k] for k in PROPOSED if request.GET.get(k, "").isalnum()}
     form = RoundForm(request.POST or None, user=request.user,
-                     initial={"day": timezone.localdate(), "kind": RoundKind.PCR_POOLED})
+                     initial={"day": timezone.localdate(), "kind": RoundKind.PCR_POOLED,
+                              **proposed})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,7 +138,9 @@ def round_new(request):
             messages.success(request, _("Round created: %(n)d people planned.")
                              % {"n": made.members.count()})
             return redirect("testing:round_detail", round_id=made.pk)
-    return render(request, "testing/rounds/new.html", {"form": form})
+    schools = form.fields["school"].choices
+    return render(request, "testing/rounds/new.html", {
+        "form": form, "cycle": _cycle(schools[0][0]) if schools else []})
 
 
 @login_required
