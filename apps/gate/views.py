@@ -19,6 +19,7 @@ from apps.gate import gates, selectors, services
 from apps.gate.forms import GateEditForm, GateForm
 from apps.gate.models import Gate, GateCheck, VerdictChoice
 from apps.orgs.models import School
+from apps.orgs.selectors import get_in_scope
 
 PAGE_SIZE = 50
 MAX_DAYS = 92
@@ -153,18 +154,15 @@ def override(request, check_id: int):
 # ---- set-up: a school's gates ------------------------------------------------------------
 
 
-def _managed_school(user, pk: int) -> School:
-    school = School.objects.restrict(user, "access.manage_roles").filter(pk=pk).first()
-    if school is None:
-        raise Http404("school")
-    return school
+# Gates are set up by those who manage the school's roles (the school admin and above).
+MANAGE_GATES = "access.manage_roles"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def school_gates(request, pk: int):
     """The school's gates, and a form to add one (reached from the school's set-up page)."""
-    school = _managed_school(request.user, pk)
+    school = get_in_scope(School, user=request.user, pk=pk, perm=MANAGE_GATES)
     form = GateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,9 +181,7 @@ def school_gates(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def gate_edit(request, pk: int):
-    gate = Gate.objects.restrict(request.user, "access.manage_roles").filter(pk=pk).first()
-    if gate is None:
-        raise Http404("gate")
+    gate = get_in_scope(Gate, user=request.user, pk=pk, perm=MANAGE_GATES)
     form = GateEditForm(request.POST or None, initial={"name": gate.name, "active": gate.active})
     if request.method == "POST" and form.is_valid():
         try:

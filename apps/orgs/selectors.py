@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 
@@ -127,10 +128,7 @@ def class_detail(*, user, klass: SchoolClass | int) -> SchoolClass:
 
 def get_in_scope(model, *, user, pk: int, perm: str = CHANGE):
     """One row the user holds `perm` on; Http404 otherwise, as if there were none."""
-    found = model.objects.restrict(user, perm).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(model.objects.restrict(user, perm), pk=pk)
 
 
 def bureaus_managed(*, user, perm: str = BUREAUS) -> QuerySet[Bureau]:

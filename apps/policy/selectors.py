@@ -123,35 +123,39 @@ def bureau_chain(bureau: Bureau) -> list[Bureau]:
 
 def _layers(pack, bureaus: list[Bureau], school: School | None) -> list[Layer]:
     """The layers of overrides, top down, read in one query. A node's overrides made under
-    the pack or a pack it extends (`pack.ids`) all count, the pack's own last: a layer such
-    as henan-2022 keeps what the bureaus tightened under routine."""
+    the pack or a pack it extends (`pack.ids`) all count, the pack's own over a base's
+    (`_merged`): a layer such as henan-2022 keeps what the bureaus tightened under routine."""
     nodes = Q(bureau_id__in=[b.pk for b in bureaus])
     if school is not None:
         nodes |= Q(school_id=school.pk)
-    values, reasons = defaultdict(dict), defaultdict(dict)
-    found = PolicyOverride.objects.filter(nodes, pack_id__in=pack.ids).values(
-        "bureau_id", "school_id", "pack_id", "param", "value", "reason")
-    for o in sorted(found, key=lambda o: _base_first(pack, o["pack_id"])):
+    values, reasons = defaultdict(_by_pack), defaultdict(_by_pack)
+    for o in PolicyOverride.objects.filter(nodes, pack_id__in=pack.ids).values(
+        "bureau_id", "school_id", "pack_id", "param", "value", "reason"
+    ):
         key = ("bureau", o["bureau_id"]) if o["bureau_id"] else ("school", o["school_id"])
-        values[key][o["param"]] = o["value"]
-        reasons[key][o["param"]] = o["reason"]
+        values[key][o["pack_id"]][o["param"]] = o["value"]
+        reasons[key][o["pack_id"]][o["param"]] = o["reason"]
     nodes = [("bureau", b) for b in bureaus] + ([("school", school)] if school else [])
-    return [Layer(kind, node.pk, node.name, values[(kind, node.pk)], reasons[(kind, node.pk)])
-            for kind, node in nodes]
+    return [Layer(kind, node.pk, node.name, _merged(pack, values[(kind, node.pk)]),
+                  _merged(pack, reasons[(kind, node.pk)])) for kind, node in nodes]
 
 
-def _base_first(pack, pack_id: str) -> int:
-    """Sort key: overrides made under the deepest base first, the pack's own last."""
-    return -pack.ids.index(pack_id)
+def _by_pack() -> defaultdict:
+    """{pack id: {param: ...}} of one node."""
+    return defaultdict(dict)
 
 
 def own_overrides(pack, overrides) -> dict:
     """{param: override} of one node, the pack's own over a base's (as they apply)."""
-    return {o.param: o for o in sorted(overrides, key=lambda o: _base_first(pack, o.pack_id))}
+    by_pack = _by_pack()
+    for o in overrides:
+        by_pack[o.pack_id][o.param] = o
+    return _merged(pack, by_pack)
 
 
 def _merged(pack, by_pack: dict) -> dict:
-    """{param: value} of one node's overrides {pack id: {param: value}}, base first."""
+    """{param: ...} of one node's {pack id: {param: ...}}: the deepest base first, so the
+    pack's own (last) win."""
     return {param: value for pack_id in reversed(pack.ids)
             for param, value in by_pack.get(pack_id, {}).items()}
 
@@ -295,7 +299,7 @@ def _bureau_chains(provinces: set[str], pack_ids: set[str]) -> dict[int, list]:
     """Every bureau of the provinces -> its chain from the province down, each bureau with
     its overrides {pack_id: {param: value}}: two queries, parents linked in memory."""
     bureaus = {b.pk: b for b in Bureau.objects.filter(province_code__in=provinces)}
-    values = defaultdict(lambda: defaultdict(dict))
+    values = defaultdict(_by_pack)
     for bureau_id, pack_id, param, value in PolicyOverride.objects.filter(
         bureau_id__in=list(bureaus), pack_id__in=pack_ids
     ).values_list("bureau_id", "pack_id", "param", "value"):
@@ -321,7 +325,7 @@ def _school_overrides(ids: list[int], pack_ids: set[str], provinces: set[str]
     else:
         overrides = overrides.filter(school__isnull=False, province_code__in=provinces)
     wanted = set(ids)
-    own = defaultdict(lambda: defaultdict(dict))
+    own = defaultdict(_by_pack)
     for school_id, pack_id, param, value in overrides.values_list(
         "school_id", "pack_id", "param", "value"
     ):

@@ -238,7 +238,7 @@ def _layered(base: Pack, layer: Pack, path) -> Pack:
             check.add(f"sources.{key}", "conflict",
                       f"{base.id} cites {base.sources[key]!r} under this key")
     for name in sorted(set(base.parameters) & set(layer.parameters)):
-        _check_tightened(check, base.parameters[name], layer.parameters[name], base.id)
+        _check_tightened(check, base, layer.parameters[name])
     if check.problems:
         raise PackError(path, check.problems)
     layer_rules = {r.id for r in layer.rules}
@@ -249,18 +249,17 @@ def _layered(base: Pack, layer: Pack, path) -> Pack:
         lineage=(*layer.lineage, *base.lineage))
 
 
-def _check_tightened(check: _Checker, below: Parameter, spec: Parameter, base_id: str) -> None:
+def _check_tightened(check: _Checker, base: Pack, spec: Parameter) -> None:
     """A parameter a layer names again: the base's unit and direction, as strict or more."""
-    where = f"parameters.{spec.name}"
+    where, below = f"parameters.{spec.name}", base.parameters[spec.name]
     if (spec.unit, spec.tighten) != (below.unit, below.tighten):
-        check.add(where, "conflict", f"{base_id} gives it unit {below.unit!r} and tighten "
+        check.add(where, "conflict", f"{base.id} gives it unit {below.unit!r} and tighten "
                   f"{below.tighten!r}; a layer may not change them")
         return
     try:
-        check_override(Pack(base_id, "", None, None, {}, {spec.name: below}, ()), spec.name,
-                       spec.value)
+        check_override(base, spec.name, spec.value)  # as an override of the base's value
     except OverrideRejected as exc:
-        check.add(f"{where}.value", "loosens", f"{exc} (the value of {base_id})")
+        check.add(f"{where}.value", "loosens", f"{exc} (the value of {base.id})")
 
 
 def _sources(check: _Checker, data) -> dict[str, str]:
