@@ -57,6 +57,10 @@ class Plan:
     unchecked: bool = False
     check_progress: object = None  # told how many rows were read, for an unchecked plan
     timings: dict = field(default_factory=dict)  # seconds spent in each step of the apply
+    # Create the classes and units the file names that the school lacks (places.py); what
+    # they are, once the file is planned (a NewPlaces).
+    create_places: bool = False
+    places: object = None
 
     @property
     def rejected_rows(self) -> list[int]:

@@ -3,6 +3,7 @@ the people app's own checks (apps.people.validation), so a row the import accept
 person_create would accept. The school's classes, units and rooms are read once per plan
 (`_load_school`), never per row."""
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -124,8 +125,25 @@ def _lookup(row: _Row, name: str, found: dict, reason: str, message: str):
         return None
     item = found.get(_key(text))
     if item is None:
+        nearest = _nearest(_key(text), found) if name in ("klass", "unit") else None
+        if nearest is not None:
+            hint = _("Did you mean %(name)s?") % {"name": nearest}
+            message = f"{message} {hint}"
         row.fail(name, reason, message)
     return item
+
+
+@lru_cache(maxsize=1024)  # a misspelt class is usually misspelt the same way on every row
+def _nearest_key(key: str, keys: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _nearest(key: str, found: dict) -> str | None:
+    """The name of the school's class (or unit) closest to an unknown one, if any is close:
+    for the error file, so the office sees 高一(3)班 beside 高一(13)班."""
+    nearest = _nearest_key(key, tuple(k for k, item in found.items() if item.pk > 0))
+    return None if nearest is None else found[nearest].name
 
 
 def _region(row: _Row, known: _School) -> str | None:
