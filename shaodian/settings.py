@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.health",
     "apps.gate",
     "apps.absence",
+    "apps.schoolyear",
     "apps.testing",
     "apps.operations",
     "apps.web",

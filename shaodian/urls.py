@@ -34,5 +34,6 @@ urlpatterns = [
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),
     path("setup/", include("apps.orgs.urls")),
+    path("setup/", include("apps.schoolyear.urls")),
     path("", include("apps.web.urls")),
 ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from apps.core.crypto import encrypt_text, keyed_hash
+from apps.core.db import IdPool
 from apps.core.identity import DocumentType, mask_document, resident_id_check_char
 from apps.demo.catalog import COLLEGES, KINDS, OCCUPATIONS, ROADS
 from apps.demo.names import (
@@ -25,7 +26,6 @@ from apps.demo.names import (
     random_surname,
 )
 from apps.demo.planner import SchoolPlan
-from apps.demo.writer import IdPool
 from apps.orgs.models import Boarding, SchoolKind, UnitKind
 
 USER_COLUMNS = (

@@ -106,9 +106,9 @@ def _key(text: str) -> str:
 
 
 def _load_school(school: School) -> _School:
-    classes = {_key(c.name): c for c in SchoolClass.objects.filter(school=school)
+    classes = {_key(c.name): c for c in SchoolClass.objects.open().filter(school=school)
                .select_related("unit")}
-    units = {_key(u.name): u for u in Unit.objects.filter(school=school)}
+    units = {_key(u.name): u for u in Unit.objects.open().filter(school=school)}
     rooms = {}
     for room in DormRoom.objects.filter(school=school):
         rooms[_key(f"{room.building}{room.room}")] = room

@@ -15,7 +15,8 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.orgs.menu", "apps.access.menu", "apps.rosters.menu", "apps.policy.menu",
         "apps.risk.menu", "apps.travel.menu",
         "apps.notifications.menu", "apps.followups.menu", "apps.emergency.menu",
-        "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.testing.menu",
+        "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
+        "apps.testing.menu",
         "apps.web.menu"]
 
 
@@ -24,8 +25,8 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
     links = {i.get("section") or i["url"]: [e["url"] for e in i.get("entries", [])]
              for i in items}
     assert list(links) == ["/", "people", "daily", "emergency", "testing", "settings"]
-    assert links["people"] == ["/orgs/", "/setup/schools/", "/people/", "/rosters/import/",
-                               "/declarations/"]
+    assert links["people"] == ["/orgs/", "/setup/schools/", "/setup/rollover/", "/people/",
+                               "/rosters/import/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
     assert links["daily"][-2:] == ["/followups/", "/followups/all/"]
