@@ -221,6 +221,7 @@ WORKER_HEARTBEAT_SECONDS = env_int("SHAODIAN_WORKER_HEARTBEAT_SECONDS", 10)
 # Each is idempotent, so two workers queueing the same one do no harm.
 PERIODIC_TASKS = {
     "apps.operations.tasks.prune_login_failures": 6 * 3600,
+    "apps.families.tasks.prune_binding_failures": 6 * 3600,
     # personal records past their keeping period (pack parameters retention_*_days)
     "apps.operations.tasks.purge_expired": env_int("SHAODIAN_RETENTION_SWEEP_SECONDS", 24 * 3600),
     # statuses whose end date passed or whose next test fell due

@@ -108,7 +108,7 @@ def _ip(request) -> str | None:
              summary="New binding codes for every student of a class or unit (old ones void)")
 def codes_issue(request, payload: FamilyCodesIn):
     issued = services.binding_codes_issue(actor=request.user, klass_id=payload.klass_id,
-                                          unit_id=None if payload.klass_id else payload.unit_id)
+                                          unit_id=payload.unit_id)
     return Status(201, [{"person_id": i.person.pk, "person_name": i.person.name,
                          "klass_name": i.person.klass.name if i.person.klass_id else "",
                          "code": i.code, "expires_at": i.expires_at} for i in issued])

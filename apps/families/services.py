@@ -75,6 +75,8 @@ def _fail(field: str, reason: str, message) -> None:
 def _students_to_issue(actor, klass_id: int | None, unit_id: int | None):
     if klass_id is None and unit_id is None:
         _fail("klass_id", "required", _("Choose a class or a unit."))
+    if klass_id is not None and unit_id is not None:
+        _fail("unit_id", "one_of", _("Choose a class or a unit, not both."))
     students = Person.objects.restrict(actor, ISSUE).filter(kind=PersonKind.STUDENT, active=True)
     if klass_id is not None:
         klass = SchoolClass.objects.restrict(actor, ISSUE).filter(pk=klass_id).first()

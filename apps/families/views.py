@@ -55,7 +55,7 @@ def codes(request):
         try:
             issued = services.binding_codes_issue(
                 actor=request.user, klass_id=klass.pk if klass else None,
-                unit_id=unit.pk if unit and not klass else None)
+                unit_id=unit.pk if unit else None)
         except ValidationFailed as exc:
             form_add_errors(form, exc, rename={"klass_id": "klass", "unit_id": "unit"})
         else:

@@ -45,7 +45,7 @@ def test_it_signs_a_guardian_up_and_the_teacher_confirms(world):
     form = {"code": code, "phone": "13912340001", "name": "刘妈妈", "relation": "母亲",
             "password": "Liu-2026-pass", "consent": "on"}
     answer = guardian.post("/families/signup/", {**form, "code": "WRONG-CODE-XX"})
-    assert answer.status_code == 400 and "No such code" in answer.content.decode()
+    assert answer.status_code == 400 and "绑定码不存在" in answer.content.decode()
     answer = guardian.post("/families/signup/", form, follow=True)
     assert answer.redirect_chain[-1][0] == "/families/mine/"
     assert "刘小红" in answer.content.decode()  # the request, waiting

@@ -227,6 +227,11 @@ def test_it_lets_only_those_over_the_class_issue_and_confirm(world):
         services.binding_codes_issue(actor=world.users["zhongyuan_bureau"],
                                      klass_id=world.classes["a_c1"].pk)
     assert reasons(exc) == {"klass_id": "not_found"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.binding_codes_issue(actor=world.users["teacher_a1"],
+                                     klass_id=world.classes["a_c1"].pk,
+                                     unit_id=world.units["a_grade"].pk)
+    assert reasons(exc) == {"unit_id": "one_of"}
     assert len(services.binding_codes_issue(actor=world.users["jinshui_bureau"],
                                             unit_id=world.units["a_grade"].pk)) == 3
     request = sign_up(issue(world)["a1_student2"])
@@ -266,3 +271,11 @@ def test_it_keeps_a_guardian_to_their_own_childs_household(world):
                                       name="", relation="祖父")
     assert reasons(exc) == {"name": "required"}
     assert HouseholdMember.objects.count() == 2
+
+
+def test_it_prunes_only_failures_no_window_counts(world, clock):
+    BindingFailure.objects.create(key="ip:10.0.0.1")
+    clock.shift(timedelta(days=2))
+    BindingFailure.objects.create(key="ip:10.0.0.2")
+    assert services.binding_failures_prune() == 1
+    assert list(BindingFailure.objects.values_list("key", flat=True)) == ["ip:10.0.0.2"]
