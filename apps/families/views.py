@@ -38,6 +38,26 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _saved(request, form, save, message: str = ""):
+    """On a valid POST, `save(data)`: a service call that returns where to go next (or the
+    page to answer with: the printed sheet), its errors landing on the fields they name.
+    None: show the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        target = save(form.cleaned_data)
+    except ValidationFailed as exc:
+        form_add_errors(form, exc, rename={"klass_id": "klass", "unit_id": "unit"})
+        return None
+    if message:
+        messages.success(request, message)
+    return target if hasattr(target, "status_code") else redirect(target)
+
+
+def _page(request, template: str, context: dict):
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
 # Codes -------------------------------------------------------------------------------------
 
 
@@ -50,19 +70,16 @@ def codes(request):
     form = forms.IssueForm(request.POST or None,
                            classes=selectors.issuable_classes(user=request.user),
                            units=selectors.issuable_units(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        klass, unit = form.cleaned_data["klass"], form.cleaned_data["unit"]
-        try:
-            issued = services.binding_codes_issue(
-                actor=request.user, klass_id=klass.pk if klass else None,
-                unit_id=unit.pk if unit else None)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc, rename={"klass_id": "klass", "unit_id": "unit"})
-        else:
-            return _sheet(request, issued, klass or unit)
-    return render(request, "families/codes.html", {
-        "form": form, "schools": selectors.settings_schools(user=request.user)},
-        status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        klass, unit = data["klass"], data["unit"]
+        issued = services.binding_codes_issue(actor=request.user,
+                                              klass_id=klass.pk if klass else None,
+                                              unit_id=unit.pk if unit else None)
+        return _sheet(request, issued, klass or unit)
+
+    return _saved(request, form, save) or _page(request, "families/codes.html", {
+        "form": form, "schools": selectors.settings_schools(user=request.user)})
 
 
 def _sheet(request, issued, place):
@@ -82,41 +99,32 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("families:bind")
     form = forms.SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            binding = services.guardian_sign_up(
-                code=data["code"], phone=data["phone"], name=data["name"],
-                relation=data["relation"], password=data["password"],
-                consent=data["consent"], ip=_client_ip(request))
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            login(request, binding.user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            messages.success(request, _("Your account is ready: sign in with your phone "
-                                        "number from now on."))
-            return redirect("families:mine")
-    return render(request, "families/signup.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        binding = services.guardian_sign_up(
+            code=data["code"], phone=data["phone"], name=data["name"],
+            relation=data["relation"], password=data["password"], consent=data["consent"],
+            ip=_client_ip(request))
+        login(request, binding.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        return reverse("families:mine")
+
+    message = _("Your account is ready: sign in with your phone number from now on.")
+    return _saved(request, form, save, message) or _page(request, "families/signup.html",
+                                                         {"form": form})
 
 
 @login_required
 @require_http_methods(FORM_METHODS)
 def bind(request):
     form = forms.BindForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.guardian_bind(actor=request.user, code=data["code"],
-                                   relation=data["relation"], consent=data["consent"],
-                                   ip=_client_ip(request))
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Request sent."))
-            return redirect("families:mine")
-    return render(request, "families/bind.html", {"form": form},
-                  status=400 if request.method == "POST" else 200)
+
+    def save(data):
+        services.guardian_bind(actor=request.user, code=data["code"], relation=data["relation"],
+                               consent=data["consent"], ip=_client_ip(request))
+        return reverse("families:mine")
+
+    return _saved(request, form, save, _("Request sent.")) or _page(
+        request, "families/bind.html", {"form": form})
 
 
 @login_required
@@ -183,18 +191,13 @@ def household(request, pk: int):
     """A child's co-residents, and a form to add one."""
     person = selectors.household_person(user=request.user, pk=pk)
     form = forms.HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_member_add(actor=request.user, person_id=person.pk,
-                                          **form.values())
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("families:household", pk=person.pk)
-    return render(request, "families/household.html", {
-        "person": person, "members": _members(person), "form": form},
-        status=400 if request.method == "POST" else 200)
+
+    def save(_data):
+        services.household_member_add(actor=request.user, person_id=person.pk, **form.values())
+        return reverse("families:household", args=[person.pk])
+
+    return _saved(request, form, save, _("Saved.")) or _page(request, "families/household.html", {
+        "person": person, "members": _members(person), "form": form})
 
 
 @login_required
@@ -205,17 +208,14 @@ def member_edit(request, pk: int):
                "occupation": member.occupation,
                "residence_region_code": member.residence_region_id or ""}
     form = forms.HouseholdForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_member_update(actor=request.user, member_id=member.pk,
-                                             **form.values())
-        except ValidationFailed as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("families:household", pk=member.person_id)
-    return render(request, "families/member.html", {"member": member, "form": form},
-                  status=400 if request.method == "POST" else 200)
+
+    def save(_data):
+        services.household_member_update(actor=request.user, member_id=member.pk,
+                                         **form.values())
+        return reverse("families:household", args=[member.person_id])
+
+    return _saved(request, form, save, _("Saved.")) or _page(
+        request, "families/member.html", {"member": member, "form": form})
 
 
 @login_required
@@ -237,10 +237,11 @@ def school_settings(request, pk: int):
     current = FamilySettings.objects.filter(school=school).first()
     form = forms.SettingsForm(request.POST or None, initial={
         "link_at_once": bool(current and current.link_at_once)})
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         services.family_settings_update(actor=request.user, school_id=school.pk,
-                                        link_at_once=form.cleaned_data["link_at_once"])
-        messages.success(request, _("Saved."))
-        return redirect("families:school_settings", pk=school.pk)
-    return render(request, "families/settings.html", {
-        "school": school, "form": form})
+                                        link_at_once=data["link_at_once"])
+        return reverse("families:school_settings", args=[school.pk])
+
+    return _saved(request, form, save, _("Saved.")) or _page(
+        request, "families/settings.html", {"school": school, "form": form})
