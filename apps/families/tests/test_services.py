@@ -192,9 +192,9 @@ def test_it_refuses_a_guardian_more_children_than_allowed(world, settings):
 
 
 def test_it_locks_out_an_address_after_too_many_wrong_codes(world, settings, clock):
-    settings.SHAODIAN_BINDING_MAX_FAILURES = 3
+    settings.SHAODIAN_BINDING_MAX_FAILURES = 1  # an address: five times as many
     code = issue(world)["a1_student2"]
-    for n in range(3):
+    for n in range(5):
         with pytest.raises(ValidationFailed) as exc:
             sign_up("ABCD-EFGH-JKM2", phone=f"1391234010{n}")
         assert reasons(exc) == {"code": "wrong"}
@@ -209,13 +209,26 @@ def test_it_locks_out_an_address_after_too_many_wrong_codes(world, settings, clo
     assert reasons(exc) == {"code": "used"}  # the window has passed: asked again
 
 
-def test_it_locks_out_a_phone_whatever_the_address(world, settings):
+def test_it_locks_out_a_phone_however_it_is_typed_and_wherever_from(world, settings):
     settings.SHAODIAN_BINDING_MAX_FAILURES = 2
+    for n, phone in enumerate(["13912340001", "139 1234 0001"]):
+        with pytest.raises(ValidationFailed):
+            sign_up("ABCD-EFGH-JKM2", phone=phone, ip=f"10.0.1.{n}")
+    with pytest.raises(ValidationFailed) as exc:
+        sign_up(issue(world)["a1_student2"], phone="+86 139-1234-0001", ip="10.0.1.9")
+    assert reasons(exc) == {"code": "rate_limited"}
+
+
+def test_it_locks_out_a_signed_in_guardian_trying_codes(world, settings):
+    settings.SHAODIAN_BINDING_MAX_FAILURES = 2
+    guardian = world.users["guardian_a1"]
     for n in range(2):
         with pytest.raises(ValidationFailed):
-            sign_up("ABCD-EFGH-JKM2", ip=f"10.0.1.{n}")
+            services.guardian_bind(actor=guardian, code="ABCD-EFGH-JKM2", relation="父亲",
+                                   consent=True, ip=f"10.0.2.{n}")
     with pytest.raises(ValidationFailed) as exc:
-        sign_up(issue(world)["a1_student2"], ip="10.0.1.9")
+        services.guardian_bind(actor=guardian, code=issue(world)["a1_student2"],
+                               relation="父亲", consent=True, ip="10.0.2.9")
     assert reasons(exc) == {"code": "rate_limited"}
 
 
@@ -242,6 +255,19 @@ def test_it_lets_only_those_over_the_class_issue_and_confirm(world):
                                 reason="x")
     request.refresh_from_db()
     assert request.state == "pending"
+
+
+def test_it_shows_a_new_guardian_only_their_own_child(world):
+    from apps.people.models import Person
+
+    request = sign_up(issue(world)["a1_student2"])
+    assert not Person.objects.restrict(user("13912340001"), "people.view").exists()
+    services.binding_confirm(actor=world.users["teacher_a1"], binding_id=request.pk)
+    guardian = user("13912340001")
+    assert list(Person.objects.restrict(guardian, "people.view")) == [
+        world.persons["a1_student2"]]
+    assert list(HouseholdMember.objects.restrict(guardian, "people.view")) == []
+    assert not BindingRequest.objects.restrict(guardian, services.CONFIRM).exists()
 
 
 def test_it_lets_the_guardian_edit_the_household_and_tells_the_teacher(world):
