@@ -3,7 +3,7 @@ print its codes and decide on requests; a guardian binds children and keeps hous
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.access.rules import has_org_perm, has_perm_anywhere
+from apps.access.rules import has_org_perm, has_org_role, has_perm_anywhere
 
 
 def entries(user) -> list:
@@ -14,6 +14,10 @@ def entries(user) -> list:
         found.append(MenuEntry("families:codes", _("Binding codes"), "qr-code"))
     if has_org_perm(user, "families.confirm"):
         found.append(MenuEntry("families:pending", _("Guardian requests"), "person-check"))
-    if has_perm_anywhere(user, "people.household") and not has_org_perm(user, "people.household"):
+    # A guardian, or an account with no role yet (one just signed up, waiting for the class
+    # teacher), finds its children and requests here.
+    guardian = (has_perm_anywhere(user, "people.household")
+                and not has_org_perm(user, "people.household"))
+    if guardian or not (has_org_role(user) or has_perm_anywhere(user, "people.code")):
         found.append(MenuEntry("families:mine", _("My children"), "house-heart"))
     return found

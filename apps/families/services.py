@@ -294,7 +294,9 @@ def _decide(request: BindingRequest, *, actor, state: str, reason: str = "") -> 
     request.decided_by, request.decided_at = actor, timezone.now()
     request._history_user = actor
     request.save()
-    if state == BindingState.CONFIRMED:
+    linked = Guardianship.objects.filter(school_id=request.school_id, person_id=request.person_id,
+                                         user_id=request.user_id).exists()
+    if state == BindingState.CONFIRMED and not linked:  # a roster import may have linked them
         link = Guardianship(school_id=request.school_id, person_id=request.person_id,
                             user_id=request.user_id, relation=request.relation,
                             consent_at=request.consent_at)

@@ -141,6 +141,17 @@ def test_it_confirms_a_request_and_the_guardian_is_linked(world):
     assert reasons(exc) == {"binding_id": "decided"}
 
 
+def test_it_confirms_a_guardian_the_roster_import_linked_meanwhile(world):
+    request = sign_up(issue(world)["a1_student2"])
+    Guardianship.objects.create(school=world.schools["a"], person=world.persons["a1_student2"],
+                                user=request.user, relation="妈妈")
+    services.binding_confirm(actor=world.users["teacher_a1"], binding_id=request.pk)
+    link = Guardianship.objects.get(user=request.user)
+    assert link.relation == "妈妈"  # the school's record stands
+    request.refresh_from_db()
+    assert request.state == "confirmed"
+
+
 def test_it_rejects_with_a_reason_only(world):
     request = sign_up(issue(world)["a1_student2"])
     with pytest.raises(ValidationFailed) as exc:
