@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.families.models import BindingRequest, BindingState, FamilySettings
+from apps.families.models import BindingRequest, BindingState
 from apps.families.services import CONFIRM, ISSUE, SETTINGS
 from apps.orgs.models import School, SchoolClass, Unit
 from apps.orgs.selectors import get_in_scope
@@ -61,7 +61,3 @@ def household_children(*, user) -> QuerySet[Person]:
 
 def settings_schools(*, user) -> QuerySet[School]:
     return School.objects.restrict(user, SETTINGS).order_by("name")
-
-
-def link_at_once(*, school_id: int) -> bool:
-    return FamilySettings.objects.filter(school_id=school_id, link_at_once=True).exists()
