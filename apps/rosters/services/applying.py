@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.orgs.models import School
 from apps.rosters.models import ImportStatus, RosterImport
 from apps.rosters.reading import RosterError, gc_paused, read_table
+from apps.rosters.services.guardians import guardians_write
 from apps.rosters.services.places import (
     places_allowed,
     places_create,
@@ -113,6 +114,7 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             started = time.perf_counter()
             _update(actor, plan)
             plan.timings["update"] = time.perf_counter() - started
+            guardians_write(actor, plan)
     except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
         raise RosterError(
             "conflict",

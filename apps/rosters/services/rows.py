@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.orgs.models import DormRoom, School, SchoolClass, Unit
-from apps.people.models import Person, PersonKind, Residence
+from apps.people.models import HouseholdMember, Person, PersonKind, Residence
 from apps.people.validation import (
     check_birth_date,
     check_document,
@@ -24,7 +24,7 @@ from apps.people.validation import (
     check_text,
 )
 from apps.regions.selectors import region_resolve
-from apps.rosters.headers import TITLES, normalize_header
+from apps.rosters.headers import GUARDIAN_FIELDS, TITLES, normalize_header
 from apps.rosters.normalize import (
     CellError,
     clean_date,
@@ -191,6 +191,7 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     room = _lookup(row, "dorm", known.rooms, "unknown_dorm", UNKNOWN_DORM)
     if room is not None and residence != Residence.BOARDER:
         row.fail("dorm", "not_boarder", _("Only boarders have a dorm room."))
+    guardian = _read_guardian(row) if kind == PersonKind.STUDENT else None
     if row.errors:
         return None
     values = {"number": number, "name": name, "sex": sex, "birth_date": birth_date,
@@ -198,7 +199,25 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
               "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
               "klass_id": klass and klass.pk, "residence": residence,
               "dorm_room_id": room and room.pk}
-    return PlannedRow(row.number, number, values, document[1], row.hashes)
+    planned = PlannedRow(row.number, number, values, document[1], row.hashes)
+    planned.guardian = guardian
+    return planned
+
+
+def _read_guardian(row: _Row) -> tuple[str, str, str] | None:
+    """(name, relation, phone) of the guardian the row names, None if it names none."""
+    if not any(row.given(name) for name in GUARDIAN_FIELDS):
+        return None
+    name = clean_text(row.raw("guardian_name"))
+    relation = clean_text(row.raw("guardian_relation"))
+    phone, found = check_phone("guardian_phone", clean_text(row.raw("guardian_phone")))
+    row.add(found)
+    if not (name or relation or phone):
+        return None
+    limits = {f.name: f.max_length for f in HouseholdMember._meta.fields}
+    row.add(check_text("guardian_name", name, limits["name"], needed=True))
+    row.add(check_text("guardian_relation", relation, limits["relation"], needed=True))
+    return name, relation, phone
 
 
 def _read_document(row: _Row, today: date):
