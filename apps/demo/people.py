@@ -77,6 +77,7 @@ HOUSEHOLD_COLUMNS = (
     "phone",
     "occupation",
     "residence_region_id",
+    "guardian",
 )
 
 _ID, _NAME, _PHONE = (PERSON_COLUMNS.index(c) for c in ("id", "name", "phone"))
@@ -383,8 +384,10 @@ class SchoolGenerator:
             occupation = (
                 "退休" if relation.endswith(("祖父", "祖母")) else pick(self.rng, OCCUPATIONS)
             )
+            is_guardian = bool(guardian) and guardian[0] == relation  # the one to call
             self.rows.households.append(
-                (self.school_id, person[_ID], name, relation, phone, occupation, self.county)
+                (self.school_id, person[_ID], name, relation, phone, occupation, self.county,
+                 is_guardian)
             )
 
     def _relative_name(self, relation: str, child_surname: str, child_year: int) -> str:
