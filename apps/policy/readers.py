@@ -31,6 +31,7 @@ READERS: dict[str, tuple[str, ...]] = {
     "sick_absence_cause_followup": ("apps.absence.services",),
     "sick_absence_cause_hours": ("apps.absence.services",),
     "return_after_hours_without_fever": ("apps.absence.services", ENGINE_HEALTH),
+    "regimen_followup_hours": ("apps.status.verdicts",),
     "cluster_report_hours": ("apps.absence.detection",),
     "cluster_same_day_cases": (CLUSTERS,),
     "cluster_consecutive_days": (CLUSTERS,),

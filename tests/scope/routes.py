@@ -29,6 +29,7 @@ from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School
 from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
 from apps.rosters.models import RosterExport, RosterImport
+from apps.status.models import RegimenMark
 from apps.testing.models import Sample, TestRound, Tube
 from apps.travel.models import Exposure, TripLeg
 from shaodian.api import api
@@ -47,7 +48,7 @@ ID_MODELS = {
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
-    "parent_id": Bureau,
+    "parent_id": Bureau, "mark_id": RegimenMark,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -64,6 +65,7 @@ PK_MODELS = {
     "web:token_": ApiToken, "orgs:bureau_": Bureau, "orgs:school_": School, "orgs:unit_": Unit,
     "orgs:class_": SchoolClass, "orgs:room_": DormRoom, "orgs:hospital_": Hospital,
     "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
+    "status:mark": RegimenMark,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.
