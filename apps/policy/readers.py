@@ -26,6 +26,7 @@ READERS: dict[str, tuple[str, ...]] = {
     # daily checks, absence and clusters
     "morning_check": ("apps.health.rules",),
     "noon_check": ("apps.health.rules",),
+    "checkin_reminder_minutes": ("apps.health.rules", "apps.health.reminders"),
     "fever_threshold_celsius": ("apps.health.rules", "apps.gate.facts", "apps.absence.detection",
                                 ENGINE_HEALTH),
     "sick_absence_cause_followup": ("apps.absence.services",),
