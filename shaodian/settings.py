@@ -270,11 +270,11 @@ PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)
 # Notifications' outside channels (apps/notifications/channels.py): the demo's console
 # channel, the SMS gateway's URL, and the address that makes links in e-mails absolute.
 NOTIFICATION_CONSOLE = env_bool("SHAODIAN_NOTIFY_CONSOLE", False)
-# Daily check-ins (apps/health/conf.py): when each slot (morning, noon, evening) opens, is
-# due (later is late) and is reminded, Asia/Shanghai wall-clock times.
+# Daily check-ins (apps/health/conf.py): when each slot (morning, noon, evening) opens and is
+# due (later is late), Asia/Shanghai wall-clock times; reminders go out the school's policy's
+# `checkin_reminder_minutes` before (apps/health/reminders.py).
 SHAODIAN_CHECKIN_OPENS = env_list("SHAODIAN_CHECKIN_OPENS", ["00:00", "11:00", "17:00"])
 SHAODIAN_CHECKIN_DUE = env_list("SHAODIAN_CHECKIN_DUE", ["08:00", "13:00", "21:00"])
-SHAODIAN_CHECKIN_REMIND = env_list("SHAODIAN_CHECKIN_REMIND", ["07:30", "12:30", "20:30"])
 # Flags for the class teacher: the same temperature on this many days in a row; one device
 # submitting for at least this many people in a day (a guardian of two children is normal);
 # a whole class identical once it has at least this many check-ins in a slot.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("gate/", include("apps.gate.urls")),
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),
+    path("status/", include("apps.status.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("", include("apps.web.urls")),

@@ -20,6 +20,7 @@ class FollowUpKind(models.TextChoices):
     RECHECK = "recheck", _("Single-tube recheck")
     ABSENCE_CAUSE = "absence_cause", _("Cause of sick absence")
     RETURN_CHECK = "return_check", _("Return-to-school check")
+    REGIMEN = "regimen", _("Test regimen not completed")
     OTHER = "other", _("Other")
 
 

@@ -14,6 +14,10 @@ LABELS = {
     "suspected": _("Suspected disease"),
     "since": _("Since"),
     "note": _("Note"),
+    "window_start": _("Window start"),
+    "window_end": _("Window end"),
+    "tests": _("Tests required"),
+    "done": _("Tests done"),
 }
 # Never shown, whoever put them there; keys ending in _id are internal references.
 HIDDEN = {"doc", "doc_number", "id_number", "phone"}

@@ -17,7 +17,7 @@ IN, OUT = "in", "out"
 # Stored status categories (apps.status.models.Category) by what they mean at the gate.
 STAY_AWAY = ("home_monitoring", "home_quarantine", "central_quarantine", "isolation")
 WATCHED = ("key_population",)
-CATEGORIES = ("normal", "cleared", *WATCHED, *STAY_AWAY)
+CATEGORIES = ("normal", "cleared", "regimen_incomplete", *WATCHED, *STAY_AWAY)
 
 # School modes (apps.emergency.models.Mode).
 NORMAL, EMERGENCY, CLOSED_LOOP, ONLINE = "normal", "emergency", "closed_loop", "online"

@@ -6,7 +6,10 @@ them, tests override them with the `settings` fixture):
 
     SHAODIAN_CHECKIN_OPENS      00:00,11:00,17:00   morning, noon, evening open
     SHAODIAN_CHECKIN_DUE        08:00,13:00,21:00   a check-in after this is late
-    SHAODIAN_CHECKIN_REMIND     07:30,12:30,20:30   reminders to whoever has not checked in
+
+Reminders go to whoever has not checked in the school's policy's `checkin_reminder_minutes`
+before a slot is due (routine: 30, so 07:30, 12:30, 20:30; a bureau or school may remind
+earlier), never before the slot opens (apps.health.reminders).
 
 The thresholds of the class teacher's flags are settings too (selectors reads them):
 
@@ -16,7 +19,7 @@ The thresholds of the class teacher's flags are settings too (selectors reads th
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -24,14 +27,19 @@ from django.utils import timezone
 from apps.health.models import Slot
 
 SLOTS = (Slot.MORNING, Slot.NOON, Slot.EVENING)
-_TIMES = ("SHAODIAN_CHECKIN_OPENS", "SHAODIAN_CHECKIN_DUE", "SHAODIAN_CHECKIN_REMIND")
+_TIMES = ("SHAODIAN_CHECKIN_OPENS", "SHAODIAN_CHECKIN_DUE")
 
 
 @dataclass(frozen=True)
 class SlotTimes:
     opens: time
     due: time
-    remind: time
+
+    def remind(self, minutes: int) -> time:
+        """`minutes` before the slot is due, but not before it opens."""
+        due = datetime.combine(date(2000, 1, 2), self.due)
+        at = due - timedelta(minutes=minutes)
+        return self.opens if at.date() < due.date() else max(at.time(), self.opens)
 
 
 def _times(name: str) -> list[time]:
@@ -39,9 +47,8 @@ def _times(name: str) -> list[time]:
 
 
 def slot_times() -> dict[str, SlotTimes]:
-    opens, due, remind = (_times(n) for n in _TIMES)
-    return {slot: SlotTimes(o, d, r) for slot, o, d, r in zip(SLOTS, opens, due, remind,
-                                                              strict=True)}
+    opens, due = (_times(n) for n in _TIMES)
+    return {slot: SlotTimes(o, d) for slot, o, d in zip(SLOTS, opens, due, strict=True)}
 
 
 def at(day: date, when: time) -> datetime:

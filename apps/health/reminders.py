@@ -1,5 +1,7 @@
-"""Check-in reminders, set-based: at each slot's reminder time (apps.health.conf), for every
-school whose policy has the slot:
+"""Check-in reminders, set-based: at each slot's reminder time, for every school whose policy
+has the slot (the time is the policy's `checkin_reminder_minutes` before the slot is due,
+apps.health.conf; a school reminded earlier than the pack by an override is found too,
+since the sweep starts at the earliest reminder time any pack or override gives):
 
 - each person who has not checked in (their own account) and their guardians;
 - each class teacher, the list of their class's missing people;
@@ -28,7 +30,7 @@ from apps.access.models import RoleAssignment
 from apps.access.roles import Role
 from apps.health import conf
 from apps.health.models import SYMPTOM_LABELS, CheckIn, ReminderRun, Slot
-from apps.health.rules import rules_for_schools
+from apps.health.rules import DEFAULT_REMINDER_MINUTES, rules_for_schools
 from apps.notifications.services import Personal, notification_send, notification_send_each
 from apps.orgs.models import School, SchoolClass
 from apps.people.models import Guardianship, Person, Residence
@@ -37,17 +39,30 @@ BATCH = 200
 NAMES_LISTED = 60  # names in one message body; the page has the rest
 
 
-def slots_to_remind(now) -> list[str]:
-    """Today's slots whose reminder time has passed and whose window has not closed."""
+def slots_to_remind(now, minutes: int = DEFAULT_REMINDER_MINUTES) -> list[str]:
+    """Today's slots whose reminder time (`minutes` before each is due) has passed and whose
+    window has not closed."""
     local = timezone.localtime(now).time()
     times = conf.slot_times()
     slots = list(times)
     due = []
     for index, slot in enumerate(slots):
         closes = times[slots[index + 1]].opens if index + 1 < len(slots) else None
-        if times[slot].remind <= local and (closes is None or local < closes):
+        if times[slot].remind(minutes) <= local and (closes is None or local < closes):
             due.append(slot)
     return due
+
+
+def reminder_minutes_most() -> int:
+    """The earliest any school may be reminded: the most minutes any pack or override gives
+    (an override may only remind earlier), read before the schools' policies are."""
+    from apps.policy.models import PolicyOverride
+    from apps.policy.selectors import packs_all
+
+    values = [pack.values().get("checkin_reminder_minutes") for pack in packs_all()]
+    values += list(PolicyOverride.objects.filter(param="checkin_reminder_minutes")
+                   .values_list("value", flat=True))
+    return max([DEFAULT_REMINDER_MINUTES, *(v for v in values if isinstance(v, int))])
 
 
 def reminders_send_due(*, now=None) -> int:
@@ -55,19 +70,24 @@ def reminders_send_due(*, now=None) -> int:
     now = now or timezone.now()
     day = timezone.localdate(now)
     sent = 0
-    for slot in slots_to_remind(now):
+    for slot in slots_to_remind(now, reminder_minutes_most()):
         done = ReminderRun.objects.filter(day=day, slot=slot, school_id=OuterRef("pk"))
         pending = list(School.objects.exclude(Exists(done)).order_by("pk")
                        .values_list("pk", flat=True))
         for start in range(0, len(pending), BATCH):
             sent += reminders_send_batch(school_ids=pending[start:start + BATCH], day=day,
-                                         slot=slot)
+                                         slot=slot, now=now)
     return sent
 
 
 @transaction.atomic
-def reminders_send_batch(*, school_ids: list[int], day: date, slot: str) -> int:
+def reminders_send_batch(*, school_ids: list[int], day: date, slot: str, now=None) -> int:
+    """Remind the slot in these schools; with `now`, only in those whose own reminder time
+    has come (the others are left for a later sweep, with no ReminderRun)."""
     rules = rules_for_schools(school_ids)
+    if now is not None:
+        school_ids = [pk for pk in school_ids
+                      if slot in slots_to_remind(now, rules[pk].reminder_minutes)]
     ids = [pk for pk in school_ids if slot in rules[pk].slots_for(Residence.BOARDER)]
     missing = _missing(ids, day, slot)
     abnormal = _abnormal(ids, day, slot)

@@ -1,4 +1,5 @@
-"""What a school's effective policy says about check-ins: which slots, and the fever line.
+"""What a school's effective policy says about check-ins: which slots, the fever line, and how
+long before a slot is due its reminders go out.
 
 Read on every submission, so kept in this process for a while
 (settings.SHAODIAN_CHECKIN_POLICY_CACHE_SECONDS, from the environment variable of that name,
@@ -20,6 +21,7 @@ from apps.health.models import Slot
 from apps.people.models import Residence
 
 DEFAULT_FEVER = Decimal("37.3")
+DEFAULT_REMINDER_MINUTES = 30  # a pack without checkin_reminder_minutes
 
 _cache: dict[int, tuple[float, "CheckInRules"]] = {}
 _lock = threading.Lock()
@@ -30,6 +32,7 @@ class CheckInRules:
     morning: bool
     noon: bool
     fever: Decimal
+    reminder_minutes: int = DEFAULT_REMINDER_MINUTES  # before a slot is due
 
     def slots_for(self, residence: str) -> tuple[str, ...]:
         """Morning and noon as the policy says; the evening check for boarders."""
@@ -45,6 +48,7 @@ def rules_from_params(params: dict) -> CheckInRules:
         morning=bool(params.get("morning_check", True)),
         noon=bool(params.get("noon_check", True)),
         fever=Decimal(str(fever)) if fever is not None else DEFAULT_FEVER,
+        reminder_minutes=int(params.get("checkin_reminder_minutes", DEFAULT_REMINDER_MINUTES)),
     )
 
 

@@ -43,6 +43,10 @@ KINDS = (
          dependents=(("travel.HistoricalExposure", "on"),)),
     Kind("status_changes", "status.PersonStatusChange", "changed_at",
          "retention_status_history_days"),
+    # a cleared "regimen not completed" mark, and the history of its decision; an open mark
+    # (cleared_at NULL) is kept until it is cleared
+    Kind("regimen_marks", "status.RegimenMark", "cleared_at", "retention_status_history_days",
+         dependents=(("status.HistoricalRegimenMark", "cleared_at"),)),
     # who a round planned to sample: a list of people, no statistic needs it
     Kind("round_members", "testing.RoundMember", "planned_day", "retention_tests_days"),
     Kind("samples", "testing.Sample", "scanned_at", "retention_tests_days",

@@ -26,11 +26,13 @@ READERS: dict[str, tuple[str, ...]] = {
     # daily checks, absence and clusters
     "morning_check": ("apps.health.rules",),
     "noon_check": ("apps.health.rules",),
+    "checkin_reminder_minutes": ("apps.health.rules", "apps.health.reminders"),
     "fever_threshold_celsius": ("apps.health.rules", "apps.gate.facts", "apps.absence.detection",
                                 ENGINE_HEALTH),
     "sick_absence_cause_followup": ("apps.absence.services",),
     "sick_absence_cause_hours": ("apps.absence.services",),
     "return_after_hours_without_fever": ("apps.absence.services", ENGINE_HEALTH),
+    "regimen_followup_hours": ("apps.status.verdicts",),
     "cluster_report_hours": ("apps.absence.detection",),
     "cluster_same_day_cases": (CLUSTERS,),
     "cluster_consecutive_days": (CLUSTERS,),

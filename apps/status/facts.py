@@ -3,8 +3,8 @@
 The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
 them from the database for a batch of persons, whatever its size, in the same handful of
 queries: persons with their school's region, trip legs (theirs and their co-residents'),
-exposures, check-ins, test results, region names, and the risk areas (read once and shared by
-every batch).
+exposures, check-ins, test results, region names, the regimens their stored status asked for
+and their open regimen marks, and the risk areas (read once and shared by every batch).
 """
 
 from collections import defaultdict
@@ -22,6 +22,7 @@ from apps.people.models import Person
 from apps.policy.engine import facts as engine
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
+from apps.status.models import PersonStatus, RegimenMark
 from apps.travel.models import Exposure, TripLeg
 
 # The longest look back any rule of the shipped packs needs (henan-2022: 14 days of trace-back).
@@ -98,7 +99,9 @@ def load_facts_batch(
     trips = _trips(school_ids, person_ids, window)
     exposures = _exposures(school_ids, person_ids, window)
     checkins = _checkins(school_ids, person_ids, window)
-    tests = _tests(school_ids, person_ids, window)
+    regimens = _regimens(school_ids, person_ids)
+    marks = _marks(school_ids, person_ids)
+    tests = _tests(school_ids, person_ids, window, regimens)
     names = _region_names(people, trips, exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
@@ -107,6 +110,7 @@ def load_facts_batch(
             trips=tuple(trips.get(pk, ())), exposures=tuple(exposures.get(pk, ())),
             checkins=tuple(checkins.get(pk, ())), tests=tuple(tests.get(pk, ())),
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
+            regimens=tuple(regimens.get(pk, ())), marks=tuple(marks.get(pk, ())),
         )
         for pk, school_id, kind, residence, home, school_region in people
     }
@@ -179,15 +183,62 @@ def set_tests_source(source: Callable | None) -> None:
     _tests_source = source
 
 
-def _tests(school_ids, person_ids, window: Window) -> dict[int, list[engine.TestResult]]:
+def _tests(school_ids, person_ids, window: Window,
+           regimens: Mapping[int, list[engine.Regimen]]) -> dict[int, list[engine.TestResult]]:
+    """Tests since the window's start, or since the start of the earliest regimen the batch's
+    stored statuses ask for, if earlier (its verdict counts every test of its window)."""
     if _tests_source is None:
         raise ImproperlyConfigured(
             "status.facts has no tests source: apps.testing must call "
             "apps.status.facts.set_tests_source(fn) in its AppConfig.ready() "
             "(is apps.testing in INSTALLED_APPS?)"
         )
-    since = timezone.make_aware(datetime.combine(window.since, time.min))
+    first = min((r.start for found in regimens.values() for r in found), default=window.since)
+    since = timezone.make_aware(datetime.combine(min(first, window.since), time.min))
     return _tests_source(school_ids, person_ids, since, window.now)
+
+
+def _regimens(school_ids, person_ids) -> dict[int, list[engine.Regimen]]:
+    """The test regimens each stored status asked for (its test actions with a regimen and
+    window, the marks' own actions left out): rows with an end date only, as every regimen
+    gives its status one."""
+    found = defaultdict(list)
+    rows = (_in_batch(PersonStatus, school_ids, person_ids).filter(until__isnull=False)
+            .values_list("person_id", "actions"))
+    for person_id, actions in rows:
+        found[person_id].extend(regimens_from_actions(actions or []))
+    return found
+
+
+def regimens_from_actions(actions: list[dict]) -> list[engine.Regimen]:
+    """Rebuild each regimen from its stored test actions (apps.policy.engine.regimen.progress
+    writes its window, count, gap and each test's due time on every one)."""
+    dues: dict[tuple, list[date]] = defaultdict(list)
+    for action in actions:
+        detail = action.get("detail") or {}
+        if action.get("kind") != "test" or "window_start" not in detail or "verdict" in detail:
+            continue
+        key = (detail["regimen"], detail["window_start"], detail["window_end"], detail["of"],
+               detail.get("min_gap_hours") or 0)
+        dues[key].append(timezone.localtime(datetime.fromisoformat(action["due"])).date())
+    regimens = []
+    for (name, start, end, tests, gap), due_days in dues.items():
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        regimens.append(engine.Regimen(
+            name, first, tests, tuple((d - first).days - 1 for d in sorted(due_days)),
+            (last - first).days + 1, gap))
+    return regimens
+
+
+def _marks(school_ids, person_ids) -> dict[int, list[engine.RegimenMark]]:
+    found = defaultdict(list)
+    rows = (_in_batch(RegimenMark, school_ids, person_ids).filter(cleared_at__isnull=True)
+            .values_list("id", "person_id", "regimen", "window_start", "window_end", "tests",
+                         "done", "due_offsets", "min_gap_hours"))
+    for pk, person_id, name, start, end, tests, done, offsets, gap in rows:
+        regimen = engine.Regimen(name, start, tests, tuple(offsets), (end - start).days + 1, gap)
+        found[person_id].append(engine.RegimenMark(pk, regimen, done))
+    return found
 
 
 def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
@@ -201,7 +252,7 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
 
 
 def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas,
-           region_names, school_mode):
+           region_names, school_mode, regimens, marks):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -223,4 +274,6 @@ def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas
         region_names=region_names,
         # Planned trips are approval requests, which the approvals issue adds.
         planned_trips=(),
+        regimens=regimens,
+        marks=marks,
     )

@@ -15,12 +15,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.people.models import Person
-from apps.status.models import Category, PersonStatus, PersonStatusChange
+from apps.status.models import Category, PersonStatus, PersonStatusChange, RegimenMark
 
 # Bootstrap colours of the category badges, from least to most restrictive.
 CATEGORY_COLOURS = {
     Category.NORMAL: "success",
     Category.CLEARED: "info",
+    Category.REGIMEN_INCOMPLETE: "warning",
     Category.KEY_POPULATION: "warning",
     Category.HOME_MONITORING: "warning",
     Category.HOME_QUARANTINE: "danger",
@@ -221,6 +222,7 @@ class StatusPanel:
 
     status: StatusView
     history: list[PersonStatusChange]
+    marks: list[RegimenMark] = field(default_factory=list)  # regimens not completed, open
 
 
 def status_panel(*, user, person: Person, history_limit: int = 20) -> StatusPanel | None:
@@ -232,4 +234,25 @@ def status_panel(*, user, person: Person, history_limit: int = 20) -> StatusPane
         PersonStatusChange.objects.filter(school_id=person.school_id, person_id=person.pk)
         .order_by("-changed_at", "-pk")[:history_limit]
     )
-    return StatusPanel(status_view(_stored(person), person_id=person.pk), list(history))
+    return StatusPanel(status_view(_stored(person), person_id=person.pk), list(history),
+                       open_marks(person=person))
+
+
+# ---- regimen marks -----------------------------------------------------------------------
+
+
+def mark_get(*, user, pk: int, perm: str = "status.view") -> RegimenMark:
+    """One regimen mark of a person in the user's scope for `perm`; 404 otherwise."""
+    return get_object_or_404(
+        RegimenMark.objects.restrict(user, perm).select_related("person", "decided_by"), pk=pk)
+
+
+def may_clear_mark(*, user, mark: RegimenMark) -> bool:
+    return mark.cleared_at is None and RegimenMark.objects.restrict(
+        user, "status.clear_mark").filter(pk=mark.pk).exists()
+
+
+def open_marks(*, person: Person) -> list[RegimenMark]:
+    """The person's regimen marks nothing has cleared yet, oldest window first."""
+    return list(RegimenMark.objects.filter(school_id=person.school_id, person_id=person.pk,
+                                           cleared_at__isnull=True).order_by("window_start"))

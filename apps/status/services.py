@@ -22,7 +22,9 @@ from operator import or_
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from apps.core.errors import FieldError, ValidationFailed
 from apps.people.models import HouseholdMember, Person
 from apps.policy.engine import facts as engine
 from apps.policy.engine.evaluate import evaluate
@@ -31,7 +33,8 @@ from apps.policy.selectors import effective_policies_for_schools, packs_all
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
 from apps.status.facts import DEFAULT_LOOKBACK_DAYS, Window, load_facts_batch, risk_areas_in_window
-from apps.status.models import Category, Cause, PersonStatus
+from apps.status.models import Category, Cause, ClearedBy, PersonStatus, RegimenMark
+from apps.status.verdicts import followups_close, verdicts_store
 from apps.status.writer import changes_insert, statuses_upsert
 from apps.travel.models import Exposure, TripLeg
 
@@ -47,6 +50,7 @@ CAUSE_POLICY = Cause.POLICY
 CAUSE_TEST_RESULT = Cause.TEST_RESULT
 CAUSE_CHECKIN = Cause.CHECKIN
 CAUSE_MODE = Cause.MODE
+CAUSE_DECISION = Cause.DECISION
 
 
 # ---- entry points ------------------------------------------------------------------------
@@ -158,6 +162,7 @@ def _recompute(persons: Mapping[int, list[int]], *, cause: str, now: datetime | 
             facts = load_facts_batch(persons=batch, window=window, risk_areas=risk_areas)
             statuses = {pk: (f, evaluate(f, policies[f.school_id])) for pk, f in facts.items()}
             _write(statuses, policies, cause=cause, now=window.now)
+            verdicts_store(statuses, policies, now=window.now)
         done += len(facts)
     return done
 
@@ -305,3 +310,41 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
             chunk = []
     if chunk:
         yield chunk
+
+
+# ---- clearing a regimen mark by a recorded decision ----------------------------------------
+
+REASON_MAX = 2000
+
+
+@transaction.atomic
+def regimen_mark_clear(*, actor, mark_id: int, reason: str) -> RegimenMark:
+    """Clear a "regimen not completed" mark by a decision with its reason (the class teacher,
+    unit lead or epidemic office of the person: status.clear_mark), recorded in the mark's
+    history; its follow-up is closed with the reason and the person's status recomputed at
+    once. The same decision sent twice (a double tap) is one. An unknown or out-of-scope
+    mark raises RegimenMark.DoesNotExist."""
+    mark = (RegimenMark.objects.restrict(actor, "status.clear_mark")
+            .select_for_update(of=("self",)).get(pk=mark_id))
+    reason = (reason or "").strip()
+    if mark.cleared_by == ClearedBy.DECISION and mark.decided_by_id == actor.pk \
+            and mark.reason == reason:
+        return mark
+    if mark.cleared_at is not None:
+        raise ValidationFailed([FieldError("mark", "cleared", _("This mark is cleared already."))])
+    if not reason:
+        raise ValidationFailed([FieldError("reason", "required",
+                                           _("Say why the mark is cleared."))])
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed([FieldError("reason", "too_long", _(
+            "At most %(n)d characters.") % {"n": REASON_MAX})])
+    now = timezone.now()
+    mark.cleared_at, mark.cleared_by, mark.reason, mark.decided_by = (
+        now, ClearedBy.DECISION, reason, actor)
+    mark._history_user, mark._change_reason = actor, reason[:100]
+    mark.save(update_fields=["cleared_at", "cleared_by", "reason", "decided_by"])
+    followups_close([(mark.school_id, mark.person_id, mark.source, reason)], now=now,
+                    actor=actor)
+    status_recompute_persons(school_id=mark.school_id, person_ids=[mark.person_id],
+                             reason=CAUSE_DECISION, now=now)
+    return mark

@@ -85,6 +85,7 @@ def _person_rows(world, key):
     from apps.absence.services import absence_register
     from apps.gate.models import GateCheck
     from apps.people.models import HouseholdMember
+    from apps.status.models import RegimenMark
     from apps.travel.models import Exposure, TripLeg
 
     person = world.persons[f"{key}1_student"]
@@ -98,6 +99,10 @@ def _person_rows(world, key):
     Exposure.objects.create(school_id=person.school_id, person=person, kind="case", on=TODAY)
     GateCheck.objects.create(school_id=person.school_id, person=person, direction="in",
                              verdict="stop", reason="fever", client_id=f"gate-{key}")
+    RegimenMark.objects.create(school_id=person.school_id, person=person,
+                               regimen="two_in_three", window_start=TODAY - timedelta(days=5),
+                               window_end=TODAY - timedelta(days=3), tests=2, done=1,
+                               due_offsets=[0, 2], min_gap_hours=24)
 
 
 def _binding_rows(world, key):

@@ -30,6 +30,7 @@ from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School
 from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
 from apps.rosters.models import RosterExport, RosterImport
+from apps.status.models import RegimenMark
 from apps.testing.models import Sample, TestRound, Tube
 from apps.travel.models import Exposure, TripLeg
 from shaodian.api import api
@@ -48,7 +49,7 @@ ID_MODELS = {
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
-    "parent_id": Bureau, "binding_id": BindingRequest,
+    "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -67,6 +68,7 @@ PK_MODELS = {
     "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
     "families:binding_": BindingRequest, "families:household": Person,
     "families:member_": HouseholdMember, "families:school_settings": School,
+    "status:mark": RegimenMark,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

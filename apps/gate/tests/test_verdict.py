@@ -135,8 +135,8 @@ def test_it_imports_no_django():
 # ---- invariants ------------------------------------------------------------------------
 
 # Each fact from least to most risky; a later value is never safer.
-CATEGORY_RISK = ["normal", "cleared", "key_population", "home_monitoring", "home_quarantine",
-                 "central_quarantine", "isolation"]
+CATEGORY_RISK = ["normal", "cleared", "regimen_incomplete", "key_population",
+                 "home_monitoring", "home_quarantine", "central_quarantine", "isolation"]
 CHECKIN_RISK = [False, None, True]  # ok, none today, abnormal
 MODES = [NORMAL, EMERGENCY, CLOSED_LOOP, ONLINE]
 
@@ -219,3 +219,10 @@ def test_it_gives_the_verdict_of_its_most_severe_reason(facts):
 def test_it_decides_staff_and_students_alike(facts):
     assert decide(dataclasses.replace(facts, kind="staff")) == decide(
         dataclasses.replace(facts, kind="student"))
+
+
+def test_it_refers_a_regimen_not_completed_as_an_overdue_test():
+    """The mark comes with a test due since the regimen closed: not compliant."""
+    found = decide(GateFacts(direction="in", category="regimen_incomplete", compliant=False,
+                             temperature=36.5, checkin_abnormal=False))
+    assert (found.verdict, found.codes) == ("refer", ["actions_overdue"])

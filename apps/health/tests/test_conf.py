@@ -14,6 +14,7 @@ def test_it_reads_the_slot_times_from_the_settings_when_asked(settings):
     assert conf.due_at(day, "morning").time() == time(9, 15)
     settings.SHAODIAN_CHECKIN_OPENS = ["00:00", "10:00", "17:00"]
     assert conf.current_slot(conf.at(day, time(10, 30))) == "noon"
+    assert conf.slot_times()["morning"].remind(30) == time(8, 45)  # the policy's minutes
 
 
 def test_it_keeps_a_schools_rules_for_the_cache_setting(world, settings):

@@ -86,3 +86,29 @@ def test_it_sends_in_a_number_of_queries_that_does_not_grow_with_people(world):
         Guardianship.objects.create(school=world.schools["a"], person=model,
                                     user=world.users["guardian_a1"], relation="父亲")
     assert _queries_for_a_fresh_run(world, at(7, 35)) == few
+
+
+def test_it_reminds_as_long_before_a_slot_is_due_as_the_policy_says():
+    assert slots_to_remind(at(6, 59), 60) == []
+    assert slots_to_remind(at(7, 0), 60) == ["morning"]
+    assert slots_to_remind(at(12, 0), 60) == ["noon"]
+    assert slots_to_remind(at(11, 5), 600) == ["noon"]  # never before the slot opens
+    assert slots_to_remind(at(0, 0), 600) == ["morning"]
+
+
+def test_it_reminds_a_school_earlier_when_its_policy_was_tightened(world):
+    """School A reminds 90 minutes before (06:30): the sweep starts then for it, school B
+    still waits for the pack's 30 minutes (07:30)."""
+    from apps.policy.services import policy_override_set
+
+    put(world, "a2_student")
+    policy_override_set(actor=world.users["school_a_admin"], node=world.schools["a"],
+                        param="checkin_reminder_minutes", value=90, reason="提前提醒")
+    assert reminders_send_due(now=at(6, 25)) == 0
+    assert reminders_send_due(now=at(6, 35)) > 0
+    assert [k for k, _b in inbox(world, "student_a1")] == ["checkin.missing"]
+    assert inbox(world, "teacher_b1") == []
+    assert list(ReminderRun.objects.values_list("school_id", flat=True)) == [
+        world.schools["a"].pk]
+    reminders_send_due(now=at(7, 35))
+    assert [k for k, _b in inbox(world, "teacher_b1")] == ["checkin.class_missing"]

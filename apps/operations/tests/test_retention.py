@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.gate.models import GateCheck
 from apps.health.models import CheckIn, CheckInRevision
 from apps.operations.retention import retention_purge
-from apps.status.models import PersonStatusChange
+from apps.status.models import PersonStatusChange, RegimenMark
 from apps.testing.models import RoundMember, Sample, TestRound, Tube
 from apps.testing.selectors.station import round_progress
 from apps.travel.models import Exposure, TripLeg
@@ -44,6 +44,8 @@ def _records(world, person_key: str, days_ago: int) -> None:
     Exposure.objects.create(**common, kind="contact", on=day, region_id="310115")
     PersonStatusChange.objects.create(**common, category="normal", pack="routine",
                                       pack_version="x", changed_at=_at(days_ago))
+    RegimenMark.objects.create(**common, regimen="two_in_three", window_start=day, window_end=day,
+                               tests=2, done=1, cleared_at=_at(days_ago), cleared_by="test")
     _sampled(person, days_ago)
 
 
@@ -68,21 +70,26 @@ def _left(person) -> dict[str, int]:
     return {name: model.objects.filter(person=person).count() for name, model in (
         ("checkins", CheckIn), ("revisions", CheckInRevision), ("gate_checks", GateCheck),
         ("trip_legs", TripLeg), ("trip_history", TripLeg.history.model), ("exposures", Exposure),
-        ("status_changes", PersonStatusChange), ("round_members", RoundMember),
-        ("samples", Sample))}
+        ("status_changes", PersonStatusChange), ("regimen_marks", RegimenMark),
+        ("round_members", RoundMember), ("samples", Sample))}
 
 
 @pytest.mark.parametrize(("days_ago", "expected_left"), [
     (29, {"checkins": 1, "gate_checks": 1, "trip_legs": 1, "exposures": 1,
-          "status_changes": 1, "round_members": 1, "samples": 1}),
+          "status_changes": 1, "regimen_marks": 1,
+          "round_members": 1, "samples": 1}),
     (31, {"checkins": 1, "gate_checks": 0, "trip_legs": 1, "exposures": 1,
-          "status_changes": 1, "round_members": 1, "samples": 1}),
+          "status_changes": 1, "regimen_marks": 1,
+          "round_members": 1, "samples": 1}),
     (61, {"checkins": 1, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-          "status_changes": 1, "round_members": 1, "samples": 1}),
+          "status_changes": 1, "regimen_marks": 1,
+          "round_members": 1, "samples": 1}),
     (91, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-          "status_changes": 1, "round_members": 1, "samples": 1}),
+          "status_changes": 1, "regimen_marks": 1,
+          "round_members": 1, "samples": 1}),
     (181, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
-           "status_changes": 0, "round_members": 0, "samples": 0}),
+           "status_changes": 0, "regimen_marks": 0,
+           "round_members": 0, "samples": 0}),
 ])
 def test_it_deletes_each_kind_after_its_keeping_period(world, days_ago, expected_left):
     person = world.persons["a1_student"]
@@ -115,11 +122,22 @@ def test_it_anonymises_test_samples_and_the_round_still_counts_them(world):
     assert retention_purge()["samples"] == 0  # done once: nothing left to anonymise
 
 
+def test_it_keeps_an_open_regimen_mark_however_old(world):
+    """A mark not cleared is a status the person still has: it outlives every period."""
+    person = world.persons["a1_student"]
+    old = TODAY - timedelta(days=400)
+    RegimenMark.objects.create(school_id=person.school_id, person=person, regimen="two_in_three",
+                               window_start=old, window_end=old, tests=2, done=0)
+    assert retention_purge()["regimen_marks"] == 0
+    assert RegimenMark.objects.filter(person=person).count() == 1
+
+
 def test_it_counts_without_deleting_on_a_dry_run(world):
     _records(world, "a1_student", 200)
     assert retention_purge(dry_run=True) == {"checkins": 1, "gate_checks": 1, "trip_legs": 1,
                                              "exposures": 1, "status_changes": 1,
-                                             "round_members": 1, "samples": 1}
+                                             "regimen_marks": 1, "round_members": 1,
+                                             "samples": 1}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 
 

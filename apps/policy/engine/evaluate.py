@@ -5,13 +5,19 @@ until when, actions and reasons. The status is the most restrictive category any
 (CATEGORIES order), lasts until the latest day any rule's restriction or action ends, and
 carries every action and reason, in a fixed order so that the same facts always give the
 same status. The person is compliant when every action due before now is done.
+
+Regimens whose window has closed get their verdict here too (regimen.verdicts): an
+incomplete one adds the lasting "regimen_incomplete" mark until it is cleared, and the
+verdicts ride on the Status for the caller to store.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from . import rules as _rules  # noqa: F401  (importing registers the rules)
 from .facts import CATEGORIES, Action, PersonFacts, Policy, Status
+from .regimen import mark_candidates, verdicts
 from .registry import RULES, Candidate, RuleSpec
 
 RANK = {category: rank for rank, category in enumerate(CATEGORIES)}
@@ -29,7 +35,9 @@ def evaluate(facts: PersonFacts, policy: Policy) -> Status:
     candidates: list[Candidate] = []
     for spec in enabled_rules(policy):
         candidates.extend(spec.function(facts, policy.params))
-    return combine(facts, candidates)
+    closed = verdicts(facts)
+    candidates.extend(mark_candidates(facts, closed))
+    return replace(combine(facts, candidates), verdicts=closed)
 
 
 def combine(facts: PersonFacts, candidates: Iterable[Candidate]) -> Status:

@@ -10,7 +10,7 @@ cities such as 419001 form a "city" of their own, which is right for the "anothe
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 
@@ -65,6 +65,34 @@ class RiskArea:
 
 
 @dataclass(frozen=True)
+class Regimen:
+    """N negative tests in a window, at least some hours apart, each due by a day (see
+    apps/policy/engine/regimen.py)."""
+
+    name: str  # key_population | two_in_three
+    start: date
+    tests: int
+    due_offsets: tuple[int, ...]  # days after start by whose end each test is due
+    window_days: int  # tests count from the start of `start` to the end of start + window - 1
+    min_gap_hours: float = 0
+
+    @property
+    def last_day(self) -> date:
+        return self.start + timedelta(days=self.window_days - 1)
+
+
+@dataclass(frozen=True)
+class RegimenMark:
+    """A regimen whose window closed incomplete, as stored, that nothing has cleared yet: the
+    person keeps the mark "regimen not completed" until a later test or a recorded decision."""
+
+    id: int
+    regimen: Regimen
+    done: int  # tests done in the window
+    decided: bool = False  # cleared by a recorded decision (with its reason)
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     person_id: int
     school_id: int
@@ -86,6 +114,10 @@ class PersonFacts:
     # Full names of the region codes above, for the reasons' text (the code when missing).
     region_names: dict[str, str] = field(default_factory=dict)
     planned_trips: tuple[TripLeg, ...] = ()  # trips not yet made (cross-province approval)
+    # The regimens the person's stored status asked for when it was last computed: one whose
+    # window has closed since is given its verdict (apps/policy/engine/regimen.py).
+    regimens: tuple[Regimen, ...] = ()
+    marks: tuple[RegimenMark, ...] = ()  # regimens closed incomplete and not yet cleared
 
     def region_name(self, code: str) -> str:
         return self.region_names.get(code) or code
@@ -126,6 +158,7 @@ class Action:
 CATEGORIES = (
     "normal",
     "cleared",
+    "regimen_incomplete",  # a test regimen closed incomplete: a lasting mark until cleared
     "key_population",
     "home_monitoring",
     "home_quarantine",
@@ -141,6 +174,21 @@ class Status:
     actions: tuple[Action, ...]
     reasons: tuple[Reason, ...]
     compliant: bool  # every action due by now is done
+    # The verdicts of regimens closed by now (new ones, and stored marks a late test clears),
+    # for the caller to store: apps.status writes marks and follow-ups from them.
+    verdicts: tuple["Verdict", ...] = ()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a closed regimen ended: complete, or incomplete (then a mark the person keeps,
+    unless a test taken after the window closed, `cleared_at`, clears it)."""
+
+    regimen: Regimen
+    outcome: str  # complete | incomplete
+    done: int
+    cleared_at: datetime | None = None  # when the late test that clears the mark was taken
+    mark_id: int | None = None  # the stored mark it concerns; None for a regimen just closed
 
 
 # ---- region codes (GB/T 2260) ------------------------------------------------------------

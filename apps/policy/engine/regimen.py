@@ -5,27 +5,20 @@ window_days=3, min_gap_hours=24): negative tests taken from the start of day D t
 day D+2 count, matched earliest first, each at least 24 h after the one before; the first is
 due by the end of day D, the second by the end of day D+2. Matching earliest first finds the
 most tests that fit the gap, so a further negative test never undoes a test already done.
+
+A regimen ends in a verdict. Once its window has closed (midnight after its last day) it is
+complete or incomplete; an incomplete one leaves the person a lasting mark, the status
+category "regimen_incomplete" with its reason, which no rule's period ends: the caller
+stores it (apps.status) and hands it back as a fact (`PersonFacts.marks`) until a test taken
+after the window closed (a "late test", any result) or a recorded decision clears it.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .facts import Action, PersonFacts
+from .facts import Action, PersonFacts, Reason, Regimen, Verdict
+from .registry import Candidate
 from .text import en_date, end_of_day, start_of_day, zh_date
-
-
-@dataclass(frozen=True)
-class Regimen:
-    name: str  # key_population | two_in_three
-    start: date
-    tests: int
-    due_offsets: tuple[int, ...]  # days after start by whose end each test is due
-    window_days: int  # tests count from the start of `start` to the end of start + window - 1
-    min_gap_hours: float = 0
-
-    @property
-    def last_day(self) -> date:
-        return self.start + timedelta(days=self.window_days - 1)
 
 
 @dataclass(frozen=True)
@@ -101,3 +94,77 @@ def progress_text(p: Progress, tests: int) -> tuple[str, str]:
         return (f"{zh}；下次检测已逾期（应于{zh_date(p.next_due)}前）",
                 f"{en}; next test overdue (due by {en_date(p.next_due)})")
     return f"{zh}；下次检测{zh_date(p.next_due)}前", f"{en}; next test by {en_date(p.next_due)}"
+
+
+# ---- the verdict of a closed regimen -----------------------------------------------------
+
+REGIMEN_NAMES = {
+    "two_in_three": ("三天两检", "two tests in three days"),
+    "key_population": ("重点人群检测", "key population tests"),
+}
+
+
+def closes_at(regimen: Regimen, tz) -> datetime:
+    """When the window closes: midnight at the end of its last day."""
+    return end_of_day(regimen.last_day, tz)
+
+
+def late_test(facts: PersonFacts, after: datetime) -> datetime | None:
+    """The first resulted test taken once the window had closed: it clears the mark."""
+    return min((t.taken_at for t in facts.tests
+                if t.result in ("negative", "positive") and t.taken_at >= after), default=None)
+
+
+def verdict(facts: PersonFacts, regimen: Regimen) -> Verdict | None:
+    """Complete or incomplete once the window has closed; None while it is open."""
+    closes = closes_at(regimen, facts.now.tzinfo)
+    if facts.now < closes:
+        return None
+    done = len(matched_tests(facts, regimen))
+    if done >= regimen.tests:
+        return Verdict(regimen, "complete", done)
+    return Verdict(regimen, "incomplete", done, late_test(facts, closes))
+
+
+def verdicts(facts: PersonFacts) -> tuple[Verdict, ...]:
+    """The verdicts of the regimens closed by now: those the stored status still asked for,
+    and the stored marks not decided (which a late test may clear), each once."""
+    marked = {(m.regimen.name, m.regimen.start) for m in facts.marks}
+    found = {}
+    for regimen in facts.regimens:
+        key = (regimen.name, regimen.start)
+        if key not in marked and key not in found:
+            decided = verdict(facts, regimen)
+            if decided is not None:
+                found[key] = decided
+    for mark in facts.marks:
+        if not mark.decided:
+            closes = closes_at(mark.regimen, facts.now.tzinfo)
+            found[(mark.regimen.name, mark.regimen.start)] = Verdict(
+                mark.regimen, "incomplete", mark.done, late_test(facts, closes), mark.id)
+    return tuple(found[k] for k in sorted(found, key=lambda k: (k[1], k[0])))
+
+
+def mark_candidates(facts: PersonFacts, found: tuple[Verdict, ...]) -> list[Candidate]:
+    """The lasting mark of each incomplete verdict nothing has cleared: no end date, and a
+    test due since the window closed (so the person is not compliant until it is done)."""
+    tz = facts.now.tzinfo
+    return [_mark(v, closes_at(v.regimen, tz)) for v in found
+            if v.outcome == "incomplete" and v.cleared_at is None]
+
+
+def _mark(v: Verdict, closes: datetime) -> Candidate:
+    r = v.regimen
+    name_zh, name_en = REGIMEN_NAMES.get(r.name, (r.name, r.name.replace("_", " ")))
+    action = Action(kind="test", due=closes, detail={
+        "regimen": r.name, "verdict": "incomplete", "of": r.tests, "done_tests": v.done,
+        "window_start": r.start.isoformat(), "window_end": r.last_day.isoformat(),
+    })
+    reason = Reason(
+        "regimen_not_completed",
+        f"检测未完成：{name_zh}（{zh_date(r.start)}至{zh_date(r.last_day)}）应检{r.tests}次，"
+        f"已检{v.done}次；补检或记录处理决定后解除",
+        f"Test regimen not completed: {name_en} ({en_date(r.start)} to {en_date(r.last_day)}), "
+        f"{v.done} of {r.tests} tests done; a test or a recorded decision clears it",
+    )
+    return Candidate("regimen_incomplete", None, (action,), (reason,))

@@ -9,9 +9,9 @@ from apps.status.tests.conftest import SHANGHAI_PUDONG, days_ago, designate, tri
 from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
-# persons (with the school's region), trip legs, exposures, check-ins, test results, region
-# names, risk areas, modes.
-QUERIES = 8
+# persons (with the school's region), trip legs, exposures, check-ins, the stored statuses'
+# regimens, open regimen marks, test results, region names, risk areas, modes.
+QUERIES = 10
 
 
 def _clone_students(world, n: int) -> list[Person]:
@@ -161,3 +161,28 @@ def test_it_reads_test_results_through_the_source_testing_registers(world, monke
     with pytest.raises(ImproperlyConfigured, match="set_tests_source"):
         load_facts(school_id=world.schools["a"].pk, person_ids=[world.persons["a1_student"].pk],
                    today=timezone.localdate(), now=timezone.now())
+
+
+def test_it_rebuilds_the_regimens_a_stored_status_asked_for(henan):
+    """The regimen of a returned person, stored as its test actions, comes back as the same
+    Regimen (so its verdict is judged on the window the person was given), and the marks'
+    own actions are not read as a regimen again."""
+    from apps.policy.engine.facts import Regimen
+    from apps.status.facts import regimens_from_actions
+    from apps.status.models import PersonStatus
+    from apps.status.services import status_recompute_persons
+    from apps.status.tests.conftest import SHANGHAI_PUDONG, trip
+
+    student = henan.persons["a1_student"]
+    trip(student, SHANGHAI_PUDONG, back_days_ago=2)
+    status_recompute_persons(school_id=student.school_id, person_ids=[student.pk],
+                             reason="manual")
+    actions = PersonStatus.objects.get(person=student).actions
+    assert regimens_from_actions(actions) == [
+        Regimen("key_population", days_ago(2), 3, (0, 2, 4), 8, 24)]
+    mark = {"kind": "test", "due": actions[0]["due"],
+            "detail": {**actions[0]["detail"], "verdict": "incomplete"}}
+    assert regimens_from_actions([mark]) == []
+    f = load_facts(school_id=student.school_id, person_ids=[student.pk],
+                   today=timezone.localdate(), now=timezone.now())[student.pk]
+    assert f.regimens == (Regimen("key_population", days_ago(2), 3, (0, 2, 4), 8, 24),)

@@ -83,8 +83,9 @@ def test_it_lists_the_history_newest_first(henan, a1):
 def test_it_counts_persons_by_category_within_scope(henan, a1):
     counts = selectors.status_counts(user=henan.users["school_a_admin"])
     assert counts["key_population"] == 1 and counts["normal"] == 3  # 4 persons in school A
-    assert set(counts) == {"normal", "cleared", "key_population", "home_monitoring",
-                           "home_quarantine", "central_quarantine", "isolation"}
+    assert set(counts) == {"normal", "cleared", "regimen_incomplete", "key_population",
+                           "home_monitoring", "home_quarantine", "central_quarantine",
+                           "isolation"}
     other = selectors.status_counts(user=henan.users["school_b_admin"])
     assert (other["key_population"], other["normal"]) == (0, 1)
     assert selectors.status_counts(user=henan.users["teacher_a2"])["key_population"] == 0

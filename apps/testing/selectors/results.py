@@ -284,6 +284,7 @@ class OverdueRow:
     index: int | None
     of: int | None
     regimen: str
+    not_completed: bool = False  # the regimen's window closed incomplete: a lasting mark
 
 
 def overdue_tests(*, user, now: datetime | None = None) -> list[OverdueRow]:
@@ -300,8 +301,16 @@ def overdue_tests(*, user, now: datetime | None = None) -> list[OverdueRow]:
             detail = test.get("detail") or {}
             found.append(OverdueRow(status, datetime.fromisoformat(test["due"]),
                                     detail.get("index"), detail.get("of"),
-                                    detail.get("regimen", "")))
+                                    detail.get("regimen", ""),
+                                    detail.get("verdict") == "incomplete"))
     return sorted(found, key=lambda r: (r.due, r.status.person_id))[:LIST_CAP]
+
+
+def regimens_not_completed(*, user) -> int:
+    """How many persons in scope carry the mark "regimen not completed" (one count on the
+    school-led category index)."""
+    return (PersonStatus.objects.restrict(user, "status.view")
+            .filter(category="regimen_incomplete", person__active=True).count())
 
 
 def _first_overdue_test(actions: list[dict], now: datetime) -> dict | None:

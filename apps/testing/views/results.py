@@ -202,7 +202,8 @@ def results_overdue(request):
     _viewer(request)
     rows = selectors.overdue_tests(user=request.user)
     return render(request, "testing/results/overdue.html", {
-        **_tabs(request, "overdue"), "rows": rows, "cap": selectors.LIST_CAP})
+        **_tabs(request, "overdue"), "rows": rows, "cap": selectors.LIST_CAP,
+        "not_completed": selectors.regimens_not_completed(user=request.user)})
 
 
 @login_required
