@@ -12,7 +12,7 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.absence.models import Cluster, SickAbsence
-from apps.access.models import ApiToken, User
+from apps.access.models import ApiToken, RoleAssignment, User
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -47,7 +47,7 @@ ID_MODELS = {
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
-    "parent_id": Bureau,
+    "parent_id": Bureau, "assignment_id": RoleAssignment,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -64,6 +64,8 @@ PK_MODELS = {
     "web:token_": ApiToken, "orgs:bureau_": Bureau, "orgs:school_": School, "orgs:unit_": Unit,
     "orgs:class_": SchoolClass, "orgs:room_": DormRoom, "orgs:hospital_": Hospital,
     "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
+    "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
+    "access:teacher_revoke": SchoolClass,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.
