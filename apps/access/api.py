@@ -110,6 +110,10 @@ class AccessHolderOut(Schema):
     current: bool
 
 
+class AccessAreaHolderOut(AccessHolderOut):
+    """One role held in a bureau's area (its own list: one paged schema per class name)."""
+
+
 SchoolRole = Literal["school_admin", "unit_lead", "class_teacher", "outbreak_reporter",
                      "gate_officer", "sampler"]
 BureauRole = Literal["province_admin", "bureau_admin"]
@@ -159,7 +163,7 @@ def school_role_grant(request, school_id: Id, payload: AccessSchoolRoleIn):
     return Status(201 if granted.created else 200, _holder(granted))
 
 
-@router.get("/bureaus/{bureau_id}/roles", response=list[AccessHolderOut],
+@router.get("/bureaus/{bureau_id}/roles", response=list[AccessAreaHolderOut],
             summary="Who holds the bureau-level roles in a bureau's area")
 @paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)
 def bureau_roles(request, bureau_id: Id, role: str = ""):
