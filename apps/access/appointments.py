@@ -301,3 +301,18 @@ def class_teacher_revoke(*, revoker, klass):
     found._history_user = revoker
     found.save(update_fields=["teacher"])
     return found
+
+
+def roles_ended_remove(*, day: date | None = None) -> int:
+    """Take away the roles whose last day is before `day` (today): the grants stopped giving
+    them at midnight already; the rows go so that the readers that pick a school's outbreak
+    reporter or a unit's lead (follow-ups, reminders, triggers) stop finding them. Each is
+    in its history as removed. Returns how many went."""
+    day = day or timezone.localdate()
+    removed = 0
+    for assignment in RoleAssignment.objects.filter(ends_on__lt=day).order_by("pk")[:10_000]:
+        with transaction.atomic():
+            assignment._change_reason = "ended"
+            assignment.delete()
+        removed += 1
+    return removed

@@ -188,12 +188,12 @@ def role_revoke(request, pk: int):
 def role_end(request, pk: int):
     assignment = appointments.assignment_in_scope(request.user, pk)
     form = forms.RoleEndForm(request.POST)
-    ends_on = form.cleaned_data.get("ends_on") if form.is_valid() else None
     if not form.is_valid():
         messages.error(request, _("Give a date, or leave it empty for no end."))
         return redirect(_back(request))
     return _change(request, lambda: appointments.role_end_set(
-        actor=request.user, assignment=assignment, ends_on=ends_on), _("The end date is saved."))
+        actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]),
+        _("The end date is saved."))
 
 
 @login_required

@@ -189,3 +189,14 @@ def test_it_lets_the_province_appoint_a_county_bureau_admin_of_a_new_account(wor
         role_grant(granter=world.users["luoyang_bureau"], user=newcomer, role="bureau_admin",
                    bureau=world.bureaus["zhongyuan"])
     assert ("bureau", "not_found") in reasons(exc)
+
+
+def test_it_removes_the_roles_whose_last_day_has_passed(world):
+    from apps.access.appointments import roles_ended_remove
+
+    gate = RoleAssignment.objects.get(user=world.users["gate_a"])
+    role_end_set(actor=world.users["school_a_admin"], assignment=gate.pk, ends_on=TODAY)
+    assert roles_ended_remove() == 0  # held through its last day
+    assert roles_ended_remove(day=TODAY + timedelta(days=1)) == 1
+    assert not RoleAssignment.objects.filter(pk=gate.pk).exists()
+    assert RoleAssignment.history.filter(id=gate.pk).latest().history_type == "-"
