@@ -101,31 +101,48 @@ def _unattached() -> Q:
     return q
 
 
-def appointable(*, granter, school=None) -> QuerySet[User]:
-    """The accounts the granter may give a role: in a school, its staff with accounts and
-    those who hold a role or a class there; elsewhere, those who hold a role or a class or are
-    staff in the granter's area; and accounts that belong to nothing yet."""
+def _sources(granter, school):
+    """Where an appointable account comes from: in a school, its active staff, its roles and
+    its classes; elsewhere, those of the granter's area (its scope)."""
     person = apps.get_model("people", "Person")
     klass = apps.get_model("orgs", "SchoolClass")
     if school is not None:
-        staff = person.objects.filter(school_id=_pk(school), kind="staff", active=True)
-        roles = RoleAssignment.objects.filter(school_id=_pk(school))
-        classes = klass.objects.filter(school_id=_pk(school))
-    else:
-        staff = person.objects.restrict(granter, MANAGE).filter(kind="staff", active=True)
-        roles = RoleAssignment.objects.restrict(granter, MANAGE)
-        classes = klass.objects.restrict(granter, MANAGE)
-    belongs = (Q(pk__in=staff.filter(user__isnull=False).values("user_id"))
-               | Q(pk__in=roles.values("user_id"))
-               | Q(pk__in=classes.filter(teacher__isnull=False).values("teacher_id")))
-    return User.objects.filter(is_active=True).filter(belongs | _unattached())
+        return (person.objects.filter(school_id=_pk(school), kind="staff", active=True),
+                RoleAssignment.objects.filter(school_id=_pk(school)),
+                klass.objects.filter(school_id=_pk(school)))
+    return (person.objects.restrict(granter, MANAGE).filter(kind="staff", active=True),
+            RoleAssignment.objects.restrict(granter, MANAGE),
+            klass.objects.restrict(granter, MANAGE))
+
+
+def appointable(*, granter, school=None) -> QuerySet[User]:
+    """The accounts that belong to the school (or the granter's area), for a page to list:
+    staff with accounts, holders of a role or a class there. One union of ids, each part
+    read by its school (or area) index."""
+    staff, roles, classes = _sources(granter, school)
+    ids = staff.filter(user__isnull=False).order_by().values_list("user_id").union(
+        roles.order_by().values_list("user_id"),
+        classes.filter(teacher__isnull=False).order_by().values_list("teacher_id"))
+    return User.objects.filter(is_active=True, pk__in=ids)
+
+
+def appointable_one(*, granter, school=None, pk=None, username: str | None = None):
+    """One account the granter may name (by id, or by username): one of the school's or the
+    area's (`appointable`), or an account that belongs to nothing yet. Checked on that one
+    row (correlated EXISTS), never by listing a province's accounts."""
+    rows = User.objects.filter(is_active=True)
+    rows = rows.filter(pk=pk) if username is None else rows.filter(username=username.strip())
+    staff, roles, classes = _sources(granter, school)
+    belongs = (Exists(staff.filter(user=OuterRef("pk"))) | Exists(roles.filter(
+        user=OuterRef("pk"))) | Exists(classes.filter(teacher=OuterRef("pk"))))
+    return rows.filter(belongs | _unattached()).first()
 
 
 def _user(errors: list, granter, user, school) -> User | None:
     if user is None:
         errors.append(FieldError("user", "required", _("Choose the account.")))
         return None
-    found = appointable(granter=granter, school=school).filter(pk=_pk(user)).first()
+    found = appointable_one(granter=granter, school=school, pk=_pk(user))
     if found is None:
         errors.append(FieldError("user", "not_found", _("No such account in your scope.")))
     elif found.pk == granter.pk:
@@ -135,8 +152,7 @@ def _user(errors: list, granter, user, school) -> User | None:
 
 def user_by_username(*, granter, username: str, school=None) -> User | None:
     """An appointable account by its username (the bureau pages choose accounts so)."""
-    return appointable(granter=granter, school=school).filter(
-        username=(username or "").strip()).first()
+    return appointable_one(granter=granter, school=school, username=username or "")
 
 
 def _ends_on(errors: list, ends_on: date | None) -> None:
