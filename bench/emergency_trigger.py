@@ -17,7 +17,7 @@ from functools import partial
 
 from bench import Context, Result, benchmark, measured, say
 from bench.policy_recompute import _area_codes, _write_legs
-from bench.province import PROVINCE, SEED, choose_pack, ensure_province
+from bench.province import PROVINCE, SEED, choose_pack, ensure_province, province_admin
 
 PERSONS = 3_000_000
 SCHOOLS = 51_000
@@ -63,7 +63,7 @@ def _run(persons: int, schools: int) -> dict:
         _write_exposures(areas)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    actor = _province_admin()
+    actor = province_admin("bench-province")
     phases: dict = {}
     _say(f"reporting local cases in {home}")
     started = time.monotonic()
@@ -91,13 +91,3 @@ def _write_exposures(areas: list[str]) -> int:
               FROM people_person p WHERE random() < %(share)s""",
                        {"areas": areas, "n": len(areas), "share": EXPOSURE_SHARE})
         return cursor.rowcount
-
-
-def _province_admin():
-    from apps.access.models import RoleAssignment, User
-    from apps.orgs.models import Bureau
-
-    province = Bureau.objects.get(level="province", region_id=PROVINCE)
-    user, _created = User.objects.get_or_create(username="bench-province")
-    RoleAssignment.objects.get_or_create(user=user, role="province_admin", bureau=province)
-    return user

@@ -20,7 +20,7 @@ from functools import partial
 
 from bench import Context, Result, benchmark, measured, say
 from bench.policy_recompute import PROVINCE
-from bench.province import ensure_province
+from bench.province import ensure_province, province_admin
 
 SCHOOLS = 51_000
 PERSONS_PER_SCHOOL = 10
@@ -59,7 +59,7 @@ def _run(schools: int) -> dict:
     _seed_readiness()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    admin = _province_admin()
+    admin = province_admin("bench-plans-province")
     started = time.monotonic()
     rows, totals = schools_readiness(user=admin, limit=None)
     rows = list(rows)
@@ -146,13 +146,3 @@ def _seed_readiness() -> None:
             SELECT id, 'bench', now() - interval '30 days', now() - interval '30 days',
                    now() - interval '30 days' + interval '2 hours', NULL, 20, '', NULL
               FROM bench_ready WHERE r < 0.5""")
-
-
-def _province_admin():
-    from apps.access.models import RoleAssignment, User
-    from apps.orgs.models import Bureau
-
-    province = Bureau.objects.get(level="province", region_id=PROVINCE)
-    user, _created = User.objects.get_or_create(username="bench-plans-province")
-    RoleAssignment.objects.get_or_create(user=user, role="province_admin", bureau=province)
-    return user

@@ -47,3 +47,14 @@ def choose_pack(pack_id: str) -> None:
         province_code=PROVINCE,
         defaults={"pack_id": pack.id, "pack_version": str(pack.version), "reason": "bench"},
     )
+
+
+def province_admin(username: str):
+    """An account holding the province admin's role over the generated province."""
+    from apps.access.models import RoleAssignment, User
+    from apps.orgs.models import Bureau
+
+    province = Bureau.objects.get(level="province", region_id=PROVINCE)
+    user, _created = User.objects.get_or_create(username=username)
+    RoleAssignment.objects.get_or_create(user=user, role="province_admin", bureau=province)
+    return user

@@ -114,6 +114,8 @@ api.add_router("/notifications", "apps.notifications.api.router")
 api.add_router("/followups", "apps.followups.api.router")
 api.add_router("/emergency", "apps.emergency.api.router")
 api.add_router("/absence", "apps.absence.api.router")
+api.add_router("/", "apps.schoolyear.api.router")  # /rollover
+api.add_router("/families", "apps.families.api.router")
 
 
 NUL = "\x00"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.orgs",
     "apps.access",
     "apps.people",
+    "apps.families",
     "apps.rosters",
     "apps.policy",
     "apps.risk",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "apps.health",
     "apps.gate",
     "apps.absence",
+    "apps.schoolyear",
     "apps.testing",
     "apps.operations",
     "apps.web",
@@ -143,6 +145,12 @@ LOGIN_MAX_FAILURES = env_int("SHAODIAN_LOGIN_MAX_FAILURES", 5)
 SHAODIAN_ALERT_MERGE_HOURS = env_int("SHAODIAN_ALERT_MERGE_HOURS", 24)
 SHAODIAN_TRACE_FOLLOWUP_HOURS = env_int("SHAODIAN_TRACE_FOLLOWUP_HOURS", 4)
 LOGIN_LOCKOUT_MINUTES = env_int("SHAODIAN_LOGIN_LOCKOUT_MINUTES", 15)
+# Guardians' binding codes (apps.families): how long a printed code lasts, how many children
+# one guardian account may hold, and the lockout on wrong codes per address and phone.
+SHAODIAN_BINDING_CODE_DAYS = env_int("SHAODIAN_BINDING_CODE_DAYS", 14)
+SHAODIAN_GUARDIAN_MAX_CHILDREN = env_int("SHAODIAN_GUARDIAN_MAX_CHILDREN", 4)
+SHAODIAN_BINDING_MAX_FAILURES = env_int("SHAODIAN_BINDING_MAX_FAILURES", 10)
+SHAODIAN_BINDING_LOCKOUT_MINUTES = env_int("SHAODIAN_BINDING_LOCKOUT_MINUTES", 15)
 
 SECURE_HTTPS = env_bool("SHAODIAN_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
@@ -214,6 +222,7 @@ WORKER_HEARTBEAT_SECONDS = env_int("SHAODIAN_WORKER_HEARTBEAT_SECONDS", 10)
 # Each is idempotent, so two workers queueing the same one do no harm.
 PERIODIC_TASKS = {
     "apps.operations.tasks.prune_login_failures": 6 * 3600,
+    "apps.families.tasks.prune_binding_failures": 6 * 3600,
     # personal records past their keeping period (pack parameters retention_*_days)
     "apps.operations.tasks.purge_expired": env_int("SHAODIAN_RETENTION_SWEEP_SECONDS", 24 * 3600),
     # statuses whose end date passed or whose next test fell due

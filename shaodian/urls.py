@@ -30,9 +30,11 @@ urlpatterns = [
     path("followups/", include("apps.followups.urls")),
     path("emergency/", include("apps.emergency.urls")),
     path("health/", include("apps.health.urls")),
+    path("families/", include("apps.families.urls")),
     path("gate/", include("apps.gate.urls")),
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),
     path("setup/", include("apps.orgs.urls")),
+    path("setup/", include("apps.schoolyear.urls")),
     path("", include("apps.web.urls")),
 ]

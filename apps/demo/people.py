@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from apps.core.crypto import encrypt_text, keyed_hash
+from apps.core.db import IdPool
 from apps.core.identity import DocumentType, mask_document, resident_id_check_char
 from apps.demo.catalog import COLLEGES, KINDS, OCCUPATIONS, ROADS
 from apps.demo.names import (
@@ -25,7 +26,6 @@ from apps.demo.names import (
     random_surname,
 )
 from apps.demo.planner import SchoolPlan
-from apps.demo.writer import IdPool
 from apps.orgs.models import Boarding, SchoolKind, UnitKind
 
 USER_COLUMNS = (
@@ -77,6 +77,7 @@ HOUSEHOLD_COLUMNS = (
     "phone",
     "occupation",
     "residence_region_id",
+    "guardian",
 )
 
 _ID, _NAME, _PHONE = (PERSON_COLUMNS.index(c) for c in ("id", "name", "phone"))
@@ -383,8 +384,10 @@ class SchoolGenerator:
             occupation = (
                 "退休" if relation.endswith(("祖父", "祖母")) else pick(self.rng, OCCUPATIONS)
             )
+            is_guardian = bool(guardian) and guardian[0] == relation  # the one to call
             self.rows.households.append(
-                (self.school_id, person[_ID], name, relation, phone, occupation, self.county)
+                (self.school_id, person[_ID], name, relation, phone, occupation, self.county,
+                 is_guardian)
             )
 
     def _relative_name(self, relation: str, child_surname: str, child_year: int) -> str:

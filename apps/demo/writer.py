@@ -11,74 +11,10 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
-from apps.core.db import copy_rows
+from apps.core.db import POSTGRES, copy_rows
 
-POSTGRES = "postgresql"
-# Ids fetched from a PostgreSQL sequence per round trip.
-ID_BLOCK = 20_000
 BULK_BATCH = 5_000
 
-
-class IdPool:
-    """Primary keys for new rows of one table, reserved in blocks (no round trip per row).
-
-    PostgreSQL: taken from the table's own sequence, so concurrent writers never collide.
-    SQLite: the command runs in one IMMEDIATE transaction, which holds the write lock, so
-    counting up from the largest id is safe.
-    """
-
-    def __init__(self, model: type[models.Model]):
-        self.model = model
-        self._ids: list[int] = []
-        self._next_local: int | None = None
-        self._sequence: str | None = None
-
-    def take(self) -> int:
-        if connection.vendor == POSTGRES:
-            if not self._ids:
-                self._ids = self._fetch_block()
-            return self._ids.pop()
-        if self._next_local is None:
-            self._next_local = self._largest_id() + 1
-        value = self._next_local
-        self._next_local += 1
-        return value
-
-    def take_many(self, count: int) -> list[int]:
-        """`count` ids in ascending order, in one round trip on PostgreSQL."""
-        if connection.vendor != POSTGRES:
-            return [self.take() for _n in range(count)]
-        if len(self._ids) < count:
-            # Kept in descending order, like a block: the new ids go before the old ones.
-            self._ids = self._fetch_block(max(ID_BLOCK, count - len(self._ids))) + self._ids
-        start = len(self._ids) - count
-        ids = self._ids[start:][::-1]
-        del self._ids[start:]
-        return ids
-
-    def sequence(self) -> str:
-        """The name of the table's id sequence (PostgreSQL), looked up once."""
-        if self._sequence is None:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)",
-                               [self.model._meta.db_table, self.model._meta.pk.column])
-                self._sequence = cursor.fetchone()[0]
-        return self._sequence
-
-    def _fetch_block(self, count: int = 0) -> list[int]:
-        sequence = self.sequence()
-        with connection.cursor() as cursor:
-            # The sequence named once: pg_get_serial_sequence() in the select list is called
-            # for every row and costs about 2 µs each (9 times nextval itself). One array
-            # comes back instead of a row per id.
-            cursor.execute("SELECT array(SELECT nextval(%s::regclass) FROM generate_series(1, %s))",
-                           [sequence, count or ID_BLOCK])
-            # Popped from the end: reversed so ids are handed out in ascending order.
-            return cursor.fetchone()[0][::-1]
-
-    def _largest_id(self) -> int:
-        pk = self.model._meta.pk.attname
-        return self.model.objects.aggregate(top=models.Max(pk))["top"] or 0
 
 
 def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:

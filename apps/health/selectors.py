@@ -31,7 +31,7 @@ def slot_expected(persons, slot: str):
 
 def classes_for(user, *, perm: str = "health.view"):
     """The classes whose roll the user may read, the user's own first."""
-    return (SchoolClass.objects.restrict(user, perm).select_related("school", "unit")
+    return (SchoolClass.objects.restrict(user, perm).open().select_related("school", "unit")
             .order_by("school_id", "unit_id", "name"))
 
 

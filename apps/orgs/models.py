@@ -114,6 +114,13 @@ class School(RegionCodes):
         return self.name
 
 
+class OpenQuerySet(ScopedQuerySet):
+    """Units and classes: a graduated one is closed, kept for history, left out of lists."""
+
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
 class UnitKind(models.TextChoices):
     COLLEGE = "college", _("College")
     GRADE = "grade", _("Grade")
@@ -124,8 +131,10 @@ class Unit(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
+    # A graduated grade is closed, never deleted: its classes and people still point at it.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = OpenQuerySet.as_manager()
     scope_fields = {"region": "school__", "school": "school_id", "unit": "id"}
 
     class Meta:
@@ -149,8 +158,10 @@ class SchoolClass(models.Model):
     # The year the class's school year starts in (2025 for 2025-2026); empty for classes
     # made before it was kept.
     school_year = models.PositiveSmallIntegerField(_("school year"), null=True, blank=True)
+    # A graduated class is closed (services/rollover.py), never deleted.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = OpenQuerySet.as_manager()
     scope_fields = {"region": "school__", "school": "school_id", "unit": "unit_id", "klass": "id"}
 
     class Meta:
@@ -186,3 +197,4 @@ class DormRoom(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building} {self.room}"
+

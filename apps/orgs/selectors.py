@@ -91,7 +91,7 @@ def school_units(*, user, school: School | int) -> QuerySet[Unit]:
     found = School.objects.restrict(user, VIEW).filter(pk=getattr(school, "pk", school)).first()
     if found is None:
         raise Http404
-    return (Unit.objects.restrict(user, VIEW).filter(school=found)
+    return (Unit.objects.restrict(user, VIEW).open().filter(school=found)
             .annotate(person_count=persons_count(user, "unit_id")).order_by("name"))
 
 
@@ -112,7 +112,7 @@ def unit_classes(*, user, unit: Unit | int) -> QuerySet[SchoolClass]:
 
 
 def _classes(user) -> QuerySet[SchoolClass]:
-    return (SchoolClass.objects.restrict(user, VIEW).select_related("unit", "teacher")
+    return (SchoolClass.objects.restrict(user, VIEW).open().select_related("unit", "teacher")
             .annotate(person_count=persons_count(user, "klass_id")).order_by("unit__name", "name"))
 
 
@@ -156,9 +156,9 @@ def school_structure(*, user, school: School) -> dict:
     boarders = visible_persons(user).filter(dorm_room=OuterRef("pk")).order_by().values(
         "dorm_room").annotate(n=Count("pk")).values("n")
     return {
-        "units": list(Unit.objects.restrict(user, CHANGE).filter(school=school)
+        "units": list(Unit.objects.restrict(user, CHANGE).open().filter(school=school)
                       .annotate(class_count=Count("classes")).order_by("kind", "name")),
-        "classes": list(SchoolClass.objects.restrict(user, CHANGE).filter(school=school)
+        "classes": list(SchoolClass.objects.restrict(user, CHANGE).open().filter(school=school)
                         .select_related("unit", "teacher").order_by("unit__name", "name")),
         "rooms": list(rooms.annotate(boarders=Coalesce(
             Subquery(boarders, output_field=IntegerField()), Value(0)))),

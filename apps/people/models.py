@@ -138,7 +138,8 @@ class Guardianship(models.Model):
 
 
 class HouseholdMember(models.Model):
-    """A co-resident of a day student (共同居住人员)."""
+    """A co-resident of a day student (共同居住人员), or the guardian the school's roster names
+    as the one to call (`guardian`), boarder or not."""
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household")
@@ -146,6 +147,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
+    guardian = models.BooleanField(_("guardian to call"), default=False)
     residence_region = models.ForeignKey("regions.Region", null=True, blank=True,
                                          on_delete=models.PROTECT,
                                          verbose_name=_("residence region"))

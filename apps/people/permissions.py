@@ -6,6 +6,10 @@ from apps.access.roles import ADMINS, PERSONAL, SEE_PEOPLE, Role
 PERMISSIONS = {
     "people.view": SEE_PEOPLE | PERSONAL,
     "people.change": {Role.PROVINCE_ADMIN, Role.SCHOOL_ADMIN, Role.CLASS_TEACHER},
+    # A child's co-residents: those who change people, and the child's guardian (the class
+    # teacher sees each change, apps.families).
+    "people.household": {Role.PROVINCE_ADMIN, Role.SCHOOL_ADMIN, Role.CLASS_TEACHER,
+                         Role.GUARDIAN},
     "people.reveal_id": ADMINS,
     "people.history": ADMINS,
     "people.code": PERSONAL,

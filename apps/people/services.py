@@ -67,9 +67,9 @@ def _require_change(actor, *, school, klass=None) -> None:
             raise Http404
 
 
-def _changeable(actor, person: Person) -> Person:
+def _changeable(actor, person: Person, perm: str = "people.change") -> Person:
     return get_object_or_404(
-        Person.objects.restrict(actor, "people.change").select_related("school"), pk=person.pk
+        Person.objects.restrict(actor, perm).select_related("school"), pk=person.pk
     )
 
 
@@ -411,6 +411,7 @@ def guardian_unlink(*, actor, guardianship: Guardianship) -> None:
 # Households (co-residents of day students) ---------------------------------------------
 
 HOUSEHOLD_FIELDS = ("name", "relation", "phone", "occupation", "residence_region_code")
+HOUSEHOLD = "people.household"  # those who change people, and a guardian their child's
 
 
 def _clean_member(person: Person, values: dict, member_pk=None) -> tuple[dict, list[FieldError]]:
@@ -464,7 +465,7 @@ def household_member_add(
     occupation: str = "",
     residence_region_code: str | None = None,
 ) -> HouseholdMember:
-    person = _changeable(actor, person)
+    person = _changeable(actor, person, HOUSEHOLD)
     values = {
         "name": name,
         "relation": relation,
@@ -482,7 +483,7 @@ def household_member_add(
 
 def _changeable_member(actor, member: HouseholdMember) -> HouseholdMember:
     return get_object_or_404(
-        HouseholdMember.objects.restrict(actor, "people.change").select_related("person"),
+        HouseholdMember.objects.restrict(actor, HOUSEHOLD).select_related("person"),
         pk=member.pk,
     )
 

@@ -32,9 +32,16 @@ ALIASES = {
     "residence": ["住宿", "走读", "寄宿", "住宿情况", "走读住宿", "住校", "住宿方式",
                   "boarder or day", "residence", "boarding"],
     "dorm": ["宿舍", "宿舍号", "寝室", "dorm", "dorm room"],
+    # The guardian to call (a household member, apps.rosters.services.guardians).
+    # Only names that say which part they hold: a column 家长 may hold a name and a phone.
+    "guardian_name": ["监护人姓名", "家长姓名", "guardian name"],
+    "guardian_relation": ["监护人关系", "与学生关系", "guardian relation", "relation to student"],
+    "guardian_phone": ["监护人电话", "监护人手机", "监护人手机号", "家长电话", "家长手机",
+                       "家长手机号", "guardian phone", "guardian mobile"],
 }
+GUARDIAN_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone")
 STUDENT_FIELDS = list(ALIASES)
-STAFF_FIELDS = [f for f in ALIASES if f != "klass"]
+STAFF_FIELDS = [f for f in ALIASES if f != "klass" and f not in GUARDIAN_FIELDS]
 REQUIRED = {
     PersonKind.STUDENT: ("number", "name", "doc_number", "klass"),
     PersonKind.STAFF: ("number", "name", "doc_number", "unit"),
@@ -54,6 +61,9 @@ TITLES = {
     "klass": gettext_lazy("Class"),
     "residence": gettext_lazy("Boarder or day"),
     "dorm": gettext_lazy("Dorm room"),
+    "guardian_name": gettext_lazy("Guardian's name"),
+    "guardian_relation": gettext_lazy("Guardian's relation"),
+    "guardian_phone": gettext_lazy("Guardian's phone"),
 }
 PUNCTUATION = {"P", "S", "Z"}  # Unicode categories: punctuation, symbols, separators
 

@@ -43,6 +43,10 @@ class RosterImport(models.Model):
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
     # The first rows as checked: [{"row", "number", "name", "action", "changed", "moved"}].
     preview = models.JSONField(_("preview"), default=list, blank=True)
+    # Create the classes and units the file names that the school lacks, and which they
+    # are: [{"kind": "unit" | "class", "name", "unit"}] (services/places.py).
+    create_places = models.BooleanField(_("create missing classes and grades"), default=False)
+    places = models.JSONField(_("classes and grades created"), default=list, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     # The encrypted upload under settings.ROSTER_FILES_DIR while it waits to be imported.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.identity import mask_document, mask_phone, resident_id_check_char
 from apps.people.models import PersonKind
-from apps.rosters.headers import TITLES
+from apps.rosters.headers import GUARDIAN_FIELDS, TITLES
 from apps.rosters.services import Plan
 
 TEXT_FIELDS = {"number", "doc_number", "phone"}  # Excel must not turn these into numbers
@@ -100,6 +100,9 @@ TEMPLATE_TITLES = {
     "klass": ("班级", "Class"),
     "residence": ("住宿", "Boarder or day"),
     "dorm": ("宿舍", "Dorm room"),
+    "guardian_name": ("监护人姓名", "Guardian name"),
+    "guardian_relation": ("监护人关系", "Guardian relation"),
+    "guardian_phone": ("监护人电话", "Guardian phone"),
 }
 
 
@@ -117,12 +120,15 @@ def _samples(kind: str, zh: bool) -> list[dict]:
              "doc_number": _id("110101", date(2011, 3, 1), 11), "phone": "13800000000",
              "residence_region": "110101", "address": "某某路1号" if zh else "1 Some Road",
              "unit": "七年级", "klass": "七年级1班", "residence": "走读" if zh else "day",
-             "dorm": ""},
+             "dorm": "", "guardian_name": "张大山" if zh else "Zhang Dashan",
+             "guardian_relation": "父亲" if zh else "father", "guardian_phone": "13800000001"},
             {"number": "2024002", "name": "李四" if zh else "Li Si", "sex": "女" if zh else "F",
              "birth_date": "2011-07-15", "doc_type": "居民身份证" if zh else "resident_id",
              "doc_number": _id("110101", date(2011, 7, 15), 12), "phone": "",
              "residence_region": "110101", "address": "", "unit": "七年级",
-             "klass": "七年级1班", "residence": "住校" if zh else "boarder", "dorm": "1号楼101"},
+             "klass": "七年级1班", "residence": "住校" if zh else "boarder", "dorm": "1号楼101",
+             "guardian_name": "李秀英" if zh else "Li Xiuying",
+             "guardian_relation": "母亲" if zh else "mother", "guardian_phone": "13800000002"},
         ]
     return [
         {"number": "T001", "name": "王五" if zh else "Wang Wu", "sex": "男" if zh else "M",
@@ -161,6 +167,11 @@ def _notes(kind: str) -> dict:
         "klass": class_or_unit,
         "residence": _("住校 (boarder) or 走读 (day). Empty: day."),
         "dorm": _("Boarders only: building and room as set up in the system, e.g. 1号楼101."),
+        "guardian_name": _("The guardian to call about the student. Optional; with a name, "
+                           "the relation is required."),
+        "guardian_relation": _("父亲, 母亲, 祖父, 外婆… (at most 20 characters)."),
+        "guardian_phone": _("An 11-digit mobile number or a landline with its area code. "
+                            "Empty: the phone already known is kept."),
     }
 
 
@@ -175,7 +186,8 @@ def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
     """An empty roster with Chinese (or English) headers, two fictitious sample rows and a
     notes sheet explaining each column."""
     zh = lang.lower().startswith("zh")
-    fields = [f for f in TEMPLATE_TITLES if kind == PersonKind.STUDENT or f != "klass"]
+    fields = [f for f in TEMPLATE_TITLES
+              if kind == PersonKind.STUDENT or f not in ("klass", *GUARDIAN_FIELDS)]
     buffer, book = _workbook()
     with translation.override("zh-hans" if zh else "en"):
         sheet = book.add_worksheet(_("Roster"))

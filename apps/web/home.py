@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
 from apps.access.roles import Role
+from apps.access.rules import has_org_perm
+from apps.families.selectors import pending_count
 from apps.orgs.models import School, SchoolClass
 from apps.people.codes import personal_code_issue, personal_code_svg
 from apps.people.models import Person
@@ -119,6 +121,9 @@ def home_context(user) -> dict:
             else []
         ),
         "no_roles": not grants,
+        # Guardians waiting for the class teacher (or school admin) to confirm them.
+        "pending_bindings": (pending_count(user=user)
+                             if has_org_perm(user, "families.confirm") else 0),
     }
     context["chart_data"] = {}
     if roles & REGION_ROLES:

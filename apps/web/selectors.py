@@ -128,7 +128,7 @@ def region_dashboard(*, user) -> RegionDashboard:
     rows = counts_by_school(user)
     return RegionDashboard(
         schools=School.objects.restrict(user, "orgs.view").count(),
-        classes=SchoolClass.objects.restrict(user, "orgs.view").count(),
+        classes=SchoolClass.objects.restrict(user, "orgs.view").open().count(),
         students=sum(r.students for r in rows),
         staff=sum(r.staff for r in rows),
         by_kind=persons_by_school_kind(rows),
@@ -158,13 +158,13 @@ class SchoolPanel:
 def school_panel(*, user, school: School, unit_ids: tuple[int, ...] = ()) -> SchoolPanel:
     """A school (or, for a unit lead, their units of it) with its units' class and person
     counts: three grouped queries whatever the size of the school."""
-    units = Unit.objects.restrict(user, "orgs.view").filter(school=school)
+    units = Unit.objects.restrict(user, "orgs.view").open().filter(school=school)
     if unit_ids:
         units = units.filter(pk__in=unit_ids)
     units = list(units)
     ids = [u.pk for u in units]
     class_counts = dict(
-        SchoolClass.objects.restrict(user, "orgs.view")
+        SchoolClass.objects.restrict(user, "orgs.view").open()
         .filter(school=school, unit_id__in=ids)
         .values_list("unit_id")
         .annotate(n=Count("pk"))

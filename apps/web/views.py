@@ -141,11 +141,12 @@ def _filter_choices(user, params):
     units, classes = [], []
     if school_id is not None:
         units = list(
-            Unit.objects.restrict(user, "orgs.view")
+            Unit.objects.restrict(user, "orgs.view").open()
             .filter(school_id=school_id)
             .values_list("pk", "name")
         )
-        klass_qs = SchoolClass.objects.restrict(user, "orgs.view").filter(school_id=school_id)
+        klass_qs = (SchoolClass.objects.restrict(user, "orgs.view").open()
+                    .filter(school_id=school_id))
         unit_id = _int_param(params, "unit")
         if unit_id is not None:
             klass_qs = klass_qs.filter(unit_id=unit_id)

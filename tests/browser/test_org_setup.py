@@ -91,3 +91,20 @@ def test_it_sets_up_a_county_from_bureau_to_paired_school(guancheng, login_as, g
     row.locator("button").click()
     expect(page.locator(f"[data-paired='{school.pk}']")).to_contain_text("管城回族区人民医院")
     assert School.objects.get(pk=school.pk).hospital.name == "管城回族区人民医院"
+
+
+def test_a_school_admin_rolls_the_school_over_to_the_next_year(world, login_as, go):
+    from apps.orgs.models import SchoolClass
+    from apps.schoolyear.services import next_school_year
+
+    page = login_as("school_a_admin")
+    go(page, "/setup/rollover/")
+    expect(page.locator("#rollover-schools")).to_contain_text("七年级 → 八年级")
+    expect(page.locator("#rollover-totals")).to_contain_text("新开 2 个班级")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#rollover-apply")
+    expect(page.locator(".alert-success")).to_contain_text("1 所学校已进入")
+    expect(page.locator("#rollover-schools")).to_contain_text("已完成")
+    expect(page.locator("#rollover-apply")).to_have_count(0)
+    klass = SchoolClass.objects.get(pk=world.classes["a_c1"].pk)
+    assert (klass.name, klass.school_year) == ("八年级1班", next_school_year())

@@ -67,3 +67,31 @@ def test_a_large_file_shows_its_progress_until_it_is_imported(world, login_as, s
     expect(page.locator("#job-progress")).to_have_count(0)
     expect(page.locator("#import-status")).to_have_text("已导入")
     assert Person.objects.filter(number__startswith="A2025").count() == 4
+
+
+def test_a_school_admin_imports_a_new_grade_with_its_classes(world, login_as):
+    from apps.orgs.models import SchoolClass
+    from apps.rosters.tests.test_places import HEADER as PLACES_HEADER
+    from apps.rosters.tests.test_places import _row
+
+    data = xlsx([PLACES_HEADER, _row(1, "八年级1班"), _row(2, "八年级2班")])
+    page = login_as("school_a_admin")
+    page.goto(page.base + "/rosters/import/")
+    page.set_input_files("#id_file", files=[{"name": "名单.xlsx", "buffer": data,
+                                             "mimeType": XLSX}])
+    page.check("#id_create_places")
+    page.click("#import-check")
+    expect(page.locator("#import-places")).to_contain_text("导入时将新建")
+    expect(page.locator("#import-places")).to_contain_text("八年级2班 (八年级)")
+    assert not SchoolClass.objects.filter(name="八年级1班").exists()
+    page.click("#import-apply")
+    page.wait_for_url(page.base + "/rosters/imports/")
+    assert SchoolClass.objects.get(name="八年级2班").unit.name == "八年级"
+    assert Person.objects.get(number="A2026002").klass.name == "八年级2班"
+
+
+def test_a_class_teacher_is_not_offered_to_create_classes(world, login_as):
+    page = login_as("teacher_a1")
+    page.goto(page.base + "/rosters/import/")
+    expect(page.locator("#import-form")).to_be_visible()
+    expect(page.locator("#id_create_places")).to_have_count(0)

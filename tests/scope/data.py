@@ -14,6 +14,7 @@ def build_rows(world) -> None:
         _emergency(world, key)
         _school_rows(world, key)
         _person_rows(world, key)
+        _binding_rows(world, key)
     _user_rows(world)
     _hospital_rows(world)
 
@@ -97,6 +98,16 @@ def _person_rows(world, key):
     Exposure.objects.create(school_id=person.school_id, person=person, kind="case", on=TODAY)
     GateCheck.objects.create(school_id=person.school_id, person=person, direction="in",
                              verdict="stop", reason="fever", client_id=f"gate-{key}")
+
+
+def _binding_rows(world, key):
+    """A guardian's request waiting for the class teacher, made with a printed code."""
+    from apps.families.services import binding_codes_issue, guardian_sign_up
+
+    issued = binding_codes_issue(actor=world.users[f"teacher_{key}1"],
+                                 klass_id=world.classes[f"{key}_c1"].pk)
+    guardian_sign_up(code=issued[0].code, phone=f"1391230000{ord(key) - 96}", name="家长",
+                     relation="母亲", password="Scope-2026-pass", consent=True)
 
 
 def _user_rows(world):

@@ -22,6 +22,7 @@ from apps.emergency.models import (
     SchoolTrigger,
     TaskForceMember,
 )
+from apps.families.models import BindingRequest
 from apps.followups.models import FollowUp
 from apps.gate.models import Gate, GateCheck
 from apps.notifications.models import Channel, Notification
@@ -47,7 +48,7 @@ ID_MODELS = {
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
-    "parent_id": Bureau, "assignment_id": RoleAssignment,
+    "parent_id": Bureau, "binding_id": BindingRequest, "assignment_id": RoleAssignment,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -64,6 +65,8 @@ PK_MODELS = {
     "web:token_": ApiToken, "orgs:bureau_": Bureau, "orgs:school_": School, "orgs:unit_": Unit,
     "orgs:class_": SchoolClass, "orgs:room_": DormRoom, "orgs:hospital_": Hospital,
     "orgs:contact_": HospitalContact, "gate:school_gates": School, "gate:gate_edit": Gate,
+    "families:binding_": BindingRequest, "families:household": Person,
+    "families:member_": HouseholdMember, "families:school_settings": School,
     "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
     "access:teacher_revoke": SchoolClass,
 }

@@ -58,8 +58,8 @@ def school_modes(request, school_id: int):
         pk=school_id).exists()
     form = ModeSwitchForm(
         request.POST or None,
-        units=Unit.objects.filter(school_id=school_id).order_by("name"),
-        classes=SchoolClass.objects.filter(school_id=school_id).order_by("name"))
+        units=Unit.objects.open().filter(school_id=school_id).order_by("name"),
+        classes=SchoolClass.objects.open().filter(school_id=school_id).order_by("name"))
     status = 200
     if request.method == "POST":
         if not may_switch:

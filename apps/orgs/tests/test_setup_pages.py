@@ -30,10 +30,10 @@ def menu(client) -> list[str]:
 
 def test_it_gives_each_level_its_own_set_up_pages(login):
     assert menu(login("province")) == ["/setup/bureaus/", "/setup/schools/", "/setup/hospitals/",
-                                       "/setup/readiness/"]
+                                       "/setup/readiness/", "/setup/rollover/"]
     assert menu(login("jinshui_bureau")) == ["/setup/schools/", "/setup/hospitals/",
-                                             "/setup/readiness/"]
-    assert menu(login("school_a_admin")) == ["/setup/schools/"]
+                                             "/setup/readiness/", "/setup/rollover/"]
+    assert menu(login("school_a_admin")) == ["/setup/schools/", "/setup/rollover/"]
     assert menu(login("teacher_a1")) == [] and menu(login("hospital_a")) == []
 
 

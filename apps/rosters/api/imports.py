@@ -35,6 +35,8 @@ class ImportParams(Schema):
     kind: Literal["student", "staff"] = "student"
     dry_run: bool = True
     valid_only: bool = False
+    # create the classes and grades (or departments) the file names that the school lacks
+    create_places: bool = False
 
 
 class ApplyParams(Schema):
@@ -49,6 +51,12 @@ class RosterRowErrorOut(Schema):
     message: str
 
 
+class RosterPlaceOut(Schema):
+    kind: Literal["unit", "class"]
+    name: str
+    unit: str  # a class's grade or college
+
+
 class RosterImportOut(Schema):
     import_id: int
     dry_run: bool
@@ -58,6 +66,8 @@ class RosterImportOut(Schema):
     rejected: int
     ignored_columns: list[str]
     errors: list[RosterRowErrorOut]
+    # the classes and units the import creates (dry run) or created
+    places: list[RosterPlaceOut]
 
 
 class ImportStatusOut(Schema):
@@ -73,6 +83,7 @@ class ImportStatusOut(Schema):
     failure: str
     ignored_columns: list[str]
     errors: list[RosterRowErrorOut]
+    places: list[RosterPlaceOut]
 
 
 def _status(record: RosterImport) -> dict:
@@ -80,7 +91,8 @@ def _status(record: RosterImport) -> dict:
             "sha256": record.sha256, "rows": record.rows, "new": record.new,
             "updated": record.updated, "unchanged": record.unchanged,
             "rejected": record.rejected, "failure": record.failure,
-            "ignored_columns": record.ignored_columns, "errors": record.errors}
+            "ignored_columns": record.ignored_columns, "errors": record.errors,
+            "places": record.places}
 
 
 @router.post(
@@ -98,10 +110,12 @@ def roster_import(request, school_id: Id, file: File[UploadedFile],
     try:
         if len(data) > settings.ROSTER_SYNC_MAX_BYTES:
             record = roster_upload(actor=request.user, school=school, kind=params.kind,
-                                   name=file.name or "", data=data)
+                                   name=file.name or "", data=data,
+                                   create_places=params.create_places)
             return Status(202, _status(record))
         plan = roster_check(actor=request.user, school=school, kind=params.kind,
-                            name=file.name or "", data=data)
+                            name=file.name or "", data=data,
+                            create_places=params.create_places)
         counts = {"new": plan.count("new"), "updated": plan.count("updated"),
                   "unchanged": plan.count("unchanged"), "rejected": len(plan.rejected_rows)}
         import_id = plan.record.pk
@@ -114,7 +128,8 @@ def roster_import(request, school_id: Id, file: File[UploadedFile],
         raise ApiError(exc.reason, exc.message, 400) from None
     body = {"import_id": import_id, "dry_run": params.dry_run or status != 200, **counts,
             "ignored_columns": plan.columns.ignored,
-            "errors": [e.__dict__ for e in plan.errors]}
+            "errors": [e.__dict__ for e in plan.errors],
+            "places": plan.places.listing() if plan.places else []}
     return Status(status, body)
 
 

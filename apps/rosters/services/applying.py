@@ -14,6 +14,13 @@ from django.utils.translation import gettext as _
 from apps.orgs.models import School
 from apps.rosters.models import ImportStatus, RosterImport
 from apps.rosters.reading import RosterError, gc_paused, read_table
+from apps.rosters.services.guardians import guardians_write
+from apps.rosters.services.places import (
+    places_allowed,
+    places_create,
+    places_missing,
+    places_resolve,
+)
 from apps.rosters.services.planning import (
     _check_against_school,
     _check_rows,
@@ -21,7 +28,7 @@ from apps.rosters.services.planning import (
     _scope,
     roster_plan,
 )
-from apps.rosters.services.plans import ImportResult, Plan
+from apps.rosters.services.plans import ImportResult, Plan, Scope
 from apps.rosters.services.rows import _load_school
 from apps.rosters.services.streamed import _check_and_create
 from apps.rosters.services.writer import _create, _update
@@ -39,13 +46,13 @@ def _outcome(plan: Plan, *, counts=None) -> dict:
     return {"new": new, "updated": updated, "unchanged": unchanged,
             "rejected": len(plan.rejected_rows), "rows": len(plan.table.rows),
             "errors": [e.__dict__ for e in plan.errors], "ignored_columns": plan.columns.ignored,
-            "preview": preview}
+            "preview": preview, "places": plan.places.listing() if plan.places else []}
 
 
 def _record(plan: Plan, *, actor, status: str) -> RosterImport:
     return RosterImport.objects.create(
         school=plan.school, kind=plan.kind, user=actor, file_name=plan.file_name[:255],
-        sha256=plan.sha256, status=status, **_outcome(plan),
+        sha256=plan.sha256, status=status, create_places=plan.create_places, **_outcome(plan),
     )
 
 
@@ -54,7 +61,8 @@ def _refusal(exc: RosterError) -> list[dict]:
              "message": exc.message}]
 
 
-def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) -> Plan:
+def roster_check(*, actor, school: School, kind: str, name: str, data: bytes,
+                 create_places: bool = False) -> Plan:
     """Read and plan an uploaded file (a dry run), recorded in the import history. A file
     that cannot be read raises RosterError (recorded as refused). Planning writes nothing,
     so the record is the only write and needs no wider transaction."""
@@ -62,7 +70,7 @@ def roster_check(*, actor, school: School, kind: str, name: str, data: bytes) ->
     try:
         table = read_table(name, data)
         plan = roster_plan(actor=actor, school=school, kind=kind, table=table, file_name=name,
-                           sha256=sha256)
+                           sha256=sha256, create_places=create_places)
     except RosterError as exc:
         _scope(actor, school, kind)  # an outsider learns nothing, not even that it failed
         RosterImport.objects.create(
@@ -87,6 +95,8 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
         done = RosterImport.objects.get(pk=plan.record.pk)
         return ImportResult(done, done.new, done.updated, done.unchanged, done.rejected)
     scope, known = _scope(actor, plan.school, plan.kind), _load_school(plan.school)
+    if plan.create_places:
+        scope = _create_places(actor, plan, known)
     streamed = plan.unchecked and not valid_only
     if not streamed:
         if plan.unchecked:
@@ -104,6 +114,7 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             started = time.perf_counter()
             _update(actor, plan)
             plan.timings["update"] = time.perf_counter() - started
+            guardians_write(actor, plan)
     except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
         raise RosterError(
             "conflict",
@@ -118,6 +129,16 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
         RosterImport.objects.filter(pk=plan.record.pk).update(**fields)
     record = RosterImport.objects.get(pk=(plan.record or record).pk)
     return ImportResult(record, record.new, record.updated, record.unchanged, record.rejected)
+
+
+def _create_places(actor, plan: Plan, known) -> Scope:
+    """The classes and units the plan lists (or, for a plan not read yet, the file names)
+    created first, the rows pointed at them; the actor's scope now holds them."""
+    places_allowed(actor, plan.school)
+    if plan.places is None:
+        plan.places = places_missing(plan, known)
+    places_resolve(plan, places_create(actor=actor, plan=plan, known=known, places=plan.places))
+    return _scope(actor, plan.school, plan.kind)
 
 
 def _claim(record: RosterImport, target: str) -> bool:

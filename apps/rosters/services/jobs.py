@@ -30,6 +30,7 @@ from apps.rosters.headers import match_columns
 from apps.rosters.models import IMPORT_PENDING, ImportStatus, RosterImport
 from apps.rosters.reading import RosterError, Table, check_upload, gc_paused, read_table
 from apps.rosters.services.applying import _outcome, _refusal, roster_apply
+from apps.rosters.services.places import places_allowed
 from apps.rosters.services.planning import _scope, roster_plan
 from apps.rosters.services.plans import PERM, Plan, RowError
 
@@ -37,14 +38,19 @@ EXPIRED = gettext_lazy("The uploaded file is no longer kept: upload it again.")
 NOT_ALLOWED = gettext_lazy("You may no longer import into this school.")
 
 
-def roster_upload(*, actor, school: School, kind: str, name: str, data: bytes) -> RosterImport:
+def roster_upload(*, actor, school: School, kind: str, name: str, data: bytes,
+                  create_places: bool = False) -> RosterImport:
     """Keep an uploaded file (encrypted) for its check, recorded as queued. A file refused
-    on sight (type, size, empty) is recorded as refused and raises RosterError."""
+    on sight (type, size, empty) is recorded as refused and raises RosterError. With
+    `create_places` the import creates the classes and units the file names that the
+    school lacks (apps.rosters.services.places)."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     _scope(actor, school, kind)
+    if create_places:
+        places_allowed(actor, school)
     record = RosterImport.objects.create(
-        school=school, kind=kind, user=actor, file_name=name[:255],
+        school=school, kind=kind, user=actor, file_name=name[:255], create_places=create_places,
         sha256=hashlib.sha256(data).hexdigest(), status=ImportStatus.QUEUED, size=len(data),
     )
     try:
@@ -90,7 +96,7 @@ def roster_check_stored(*, import_id: int) -> RosterImport | None:
                 progress = Progress(key, "check", len(table.rows))
                 plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
                                    table=table, file_name=record.file_name,
-                                   progress=progress.step)
+                                   progress=progress.step, create_places=record.create_places)
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.REFUSED)
             return record
@@ -170,7 +176,8 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
                 progress = Progress(key, "apply", 2 * rows)
                 plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
                                    table=table, file_name=record.file_name,
-                                   sha256=record.sha256, progress=progress.step, compare=False)
+                                   sha256=record.sha256, progress=progress.step, compare=False,
+                                   create_places=record.create_places)
                 plan.record = record
                 plan.progress = lambda written: progress.step(rows + written)
                 progress.write(rows)

@@ -22,6 +22,7 @@ from apps.rosters.headers import TITLES, match_columns
 from apps.rosters.normalize import clean_text
 from apps.rosters.reading import RosterError, Table, gc_paused, may_fork
 from apps.rosters.services.checker import _Child
+from apps.rosters.services.places import places_allowed, places_missing, places_stand_in
 from apps.rosters.services.plans import (
     BATCH,
     PERM,
@@ -58,29 +59,37 @@ def _scope(actor, school: School, kind: str) -> Scope:
         for grant in grants:
             wide |= grant_filter(Unit, grant)
         units = set(Unit.objects.filter(wide, school=school).values_list("pk", flat=True))
-    if kind == PersonKind.STAFF and not units:
+    if kind == PersonKind.STAFF and not grants:
         raise Http404
     return Scope(classes, units)
 
 
 def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: str = "",
-                sha256: str = "", progress=None, compare: bool = True) -> Plan:
+                sha256: str = "", progress=None, compare: bool = True,
+                create_places: bool = False) -> Plan:
     """Every row checked and classified (new, updated, unchanged) against the school's
     people; nothing written. Http404 unless the actor may import into the school.
     `progress(done)` is told how many rows were read, now and then. Without `compare`
     the plan is for applying at once (roster_apply compares the rows with the people as
     they are then); on PostgreSQL its rows are not even read yet (`unchecked`):
     roster_apply checks them while it writes the new people, and writes nothing if any
-    row is wrong, unless only the valid rows are asked for."""
+    row is wrong, unless only the valid rows are asked for. With `create_places` the
+    classes and units the file names that the school lacks are listed (plan.places) and
+    the rows checked as if they existed (places.py); roster_apply creates them."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     scope = _scope(actor, school, kind)
+    if create_places:
+        places_allowed(actor, school)
     plan = Plan(school, kind, table, match_columns(kind, table.headers), file_name=file_name,
-                sha256=sha256)
+                sha256=sha256, create_places=create_places)
     if not compare and connection.vendor == "postgresql":
         plan.unchecked, plan.check_progress = True, progress
         return plan
     known = _load_school(school)
+    if create_places:
+        plan.places = places_missing(plan, known)
+        places_stand_in(plan, known, scope, plan.places)
     with gc_paused():
         _check_rows(plan, known, progress)
         if compare:
@@ -95,8 +104,20 @@ def _check_rows(plan: Plan, known: _School, progress=None) -> None:
         _read_rows_on_two_cores(plan, known, today, progress)
     else:
         _read_rows(plan, plan.table.rows, known, today, progress)
+    if plan.places is not None:
+        _place_errors(plan)
     _check_duplicates_in_file(plan)
     plan.unchecked = False
+
+
+def _place_errors(plan: Plan) -> None:
+    """A row naming a new class that cannot be made says why (no grade, two grades), not
+    merely that the class is unknown."""
+    rows = plan.places.rows
+    plan.errors = [e for e in plan.errors
+                   if not (e.row in rows and e.reason in ("unknown_class", "unknown_unit"))]
+    plan.errors += plan.places.errors
+    plan.rows = [r for r in plan.rows if r.row not in rows]
 
 
 def _two_cores(rows: list) -> bool:

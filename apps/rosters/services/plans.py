@@ -12,7 +12,7 @@ from apps.rosters.reading import Table
 PERM = "rosters.import"
 # Model field (as the people checks name it) -> roster field (as headers.py names it).
 FIELD_COLUMN = {"residence_region_code": "residence_region", "dorm_room": "dorm"}
-SENSITIVE = {"doc_number": mask_document, "phone": mask_phone}
+SENSITIVE = {"doc_number": mask_document, "phone": mask_phone, "guardian_phone": mask_phone}
 BATCH = 10_000  # ids or keys per IN (...) query
 PROGRESS_ROWS = 5_000  # rows between two progress reports
 
@@ -38,6 +38,7 @@ class PlannedRow:
     changed: list[str] = field(default_factory=list)
     moved: tuple[str, str] | None = None  # (class before, class after)
     sealed: tuple[bytes, str] | None = None  # (ciphertext, masked), made by a forked child
+    guardian: tuple[str, str, str] | None = None  # (name, relation, phone) the row names
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Plan:
     unchecked: bool = False
     check_progress: object = None  # told how many rows were read, for an unchecked plan
     timings: dict = field(default_factory=dict)  # seconds spent in each step of the apply
+    # Create the classes and units the file names that the school lacks (places.py); what
+    # they are, once the file is planned (a NewPlaces).
+    create_places: bool = False
+    places: object = None
 
     @property
     def rejected_rows(self) -> list[int]:

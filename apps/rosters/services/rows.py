@@ -3,6 +3,7 @@ the people app's own checks (apps.people.validation), so a row the import accept
 person_create would accept. The school's classes, units and rooms are read once per plan
 (`_load_school`), never per row."""
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.orgs.models import DormRoom, School, SchoolClass, Unit
-from apps.people.models import Person, PersonKind, Residence
+from apps.people.models import HouseholdMember, Person, PersonKind, Residence
 from apps.people.validation import (
     check_birth_date,
     check_document,
@@ -23,7 +24,7 @@ from apps.people.validation import (
     check_text,
 )
 from apps.regions.selectors import region_resolve
-from apps.rosters.headers import TITLES, normalize_header
+from apps.rosters.headers import GUARDIAN_FIELDS, TITLES, normalize_header
 from apps.rosters.normalize import (
     CellError,
     clean_date,
@@ -105,9 +106,9 @@ def _key(text: str) -> str:
 
 
 def _load_school(school: School) -> _School:
-    classes = {_key(c.name): c for c in SchoolClass.objects.filter(school=school)
+    classes = {_key(c.name): c for c in SchoolClass.objects.open().filter(school=school)
                .select_related("unit")}
-    units = {_key(u.name): u for u in Unit.objects.filter(school=school)}
+    units = {_key(u.name): u for u in Unit.objects.open().filter(school=school)}
     rooms = {}
     for room in DormRoom.objects.filter(school=school):
         rooms[_key(f"{room.building}{room.room}")] = room
@@ -124,8 +125,25 @@ def _lookup(row: _Row, name: str, found: dict, reason: str, message: str):
         return None
     item = found.get(_key(text))
     if item is None:
+        nearest = _nearest(_key(text), found) if name in ("klass", "unit") else None
+        if nearest is not None:
+            hint = _("Did you mean %(name)s?") % {"name": nearest}
+            message = f"{message} {hint}"
         row.fail(name, reason, message)
     return item
+
+
+@lru_cache(maxsize=1024)  # a misspelt class is usually misspelt the same way on every row
+def _nearest_key(key: str, keys: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _nearest(key: str, found: dict) -> str | None:
+    """The name of the school's class (or unit) closest to an unknown one, if any is close:
+    for the error file, so the office sees 高一(3)班 beside 高一(13)班."""
+    nearest = _nearest_key(key, tuple(k for k, item in found.items() if item.pk > 0))
+    return None if nearest is None else found[nearest].name
 
 
 def _region(row: _Row, known: _School) -> str | None:
@@ -173,6 +191,7 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     room = _lookup(row, "dorm", known.rooms, "unknown_dorm", UNKNOWN_DORM)
     if room is not None and residence != Residence.BOARDER:
         row.fail("dorm", "not_boarder", _("Only boarders have a dorm room."))
+    guardian = _read_guardian(row) if kind == PersonKind.STUDENT else None
     if row.errors:
         return None
     values = {"number": number, "name": name, "sex": sex, "birth_date": birth_date,
@@ -180,7 +199,25 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
               "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
               "klass_id": klass and klass.pk, "residence": residence,
               "dorm_room_id": room and room.pk}
-    return PlannedRow(row.number, number, values, document[1], row.hashes)
+    planned = PlannedRow(row.number, number, values, document[1], row.hashes)
+    planned.guardian = guardian
+    return planned
+
+
+def _read_guardian(row: _Row) -> tuple[str, str, str] | None:
+    """(name, relation, phone) of the guardian the row names, None if it names none."""
+    if not any(row.given(name) for name in GUARDIAN_FIELDS):
+        return None
+    name = clean_text(row.raw("guardian_name"))
+    relation = clean_text(row.raw("guardian_relation"))
+    phone, found = check_phone("guardian_phone", clean_text(row.raw("guardian_phone")))
+    row.add(found)
+    if not (name or relation or phone):
+        return None
+    limits = {f.name: f.max_length for f in HouseholdMember._meta.fields}
+    row.add(check_text("guardian_name", name, limits["name"], needed=True))
+    row.add(check_text("guardian_relation", relation, limits["relation"], needed=True))
+    return name, relation, phone
 
 
 def _read_document(row: _Row, today: date):

@@ -15,7 +15,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
-from apps.demo.writer import IdPool
+from apps.core.db import IdPool
 from apps.people.models import Person, PersonKind
 from apps.rosters.services.checker import _Child
 from apps.rosters.services.planning import (

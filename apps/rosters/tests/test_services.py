@@ -288,9 +288,9 @@ def test_losing_a_race_on_a_number_is_a_conflict_and_saves_nothing(world, monkey
 
 
 def test_it_imports_more_people_than_one_block_of_reserved_ids(world, monkeypatch):
-    from apps.demo import writer
+    from apps.core import db
 
-    monkeypatch.setattr(writer, "ID_BLOCK", 2)  # ids come in blocks; COPY must not wait for one
+    monkeypatch.setattr(db, "ID_BLOCK", 2)  # ids come in blocks; COPY must not wait for one
     plan = _check(world, [_student(f"A2025{n:03d}", f"学生{n}", n) for n in range(1, 8)])
     result = roster_apply(actor=world.users["school_a_admin"], plan=plan)
     assert result.new == 7

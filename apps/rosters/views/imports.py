@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School
+from apps.orgs.services.fields import CHANGE
 from apps.people.models import PersonKind
 from apps.rosters.files import progress_read
 from apps.rosters.forms import ImportForm
@@ -80,7 +81,10 @@ def progress_context(key: str, waiting: str) -> dict:
 @require_http_methods(["GET", "POST"])
 def roster_import(request):
     schools = _schools(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, schools=schools)
+    may_create = School.objects.restrict(request.user, CHANGE).filter(
+        pk__in=[s.pk for s in schools]).exists()
+    form = ImportForm(request.POST or None, request.FILES or None, schools=schools,
+                      may_create_places=may_create)
     if request.method != "POST" or not form.is_valid():
         return render(request, "rosters/import.html", {"form": form})
     upload = form.cleaned_data.get("file")
@@ -91,7 +95,8 @@ def roster_import(request):
     try:
         record = roster_upload(actor=request.user, school=school,
                                kind=form.cleaned_data["kind"], name=upload.name,
-                               data=upload.read(settings.ROSTER_MAX_BYTES + 1))
+                               data=upload.read(settings.ROSTER_MAX_BYTES + 1),
+                               create_places=form.cleaned_data.get("create_places", False))
     except RosterError as exc:
         form.add_error("file", exc.message)
         return render(request, "rosters/import.html", {"form": form})

@@ -128,7 +128,7 @@ def _members_of(actor, school: School, scope: str, detail: dict) -> tuple[list, 
 
 def _class_ids(actor, school: School, ids) -> list[int]:
     wanted = {int(i) for i in (ids or []) if str(i).isdigit()}
-    found = set(SchoolClass.objects.restrict(actor, PERM).filter(
+    found = set(SchoolClass.objects.restrict(actor, PERM).open().filter(
         school=school, pk__in=wanted).values_list("pk", flat=True))
     if not wanted or found != wanted:
         _fail([FieldError("klass_ids", "not_found", _("Choose classes of this school."))])

@@ -62,7 +62,7 @@ class RoundForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         schools = School.objects.restrict(user, services.PERM).order_by("name")[:200]
         self.fields["school"].choices = [(s.pk, s.name) for s in schools]
-        classes = (SchoolClass.objects.restrict(user, services.PERM)
+        classes = (SchoolClass.objects.restrict(user, services.PERM).open()
                    .select_related("school").order_by("school_id", "name")[:500])
         self.fields["klass_ids"].choices = [(c.pk, c.name) for c in classes]
         self.fields["drill"].widget.attrs["class"] = "form-check-input"
