@@ -238,6 +238,8 @@ PERIODIC_TASKS = {
     "apps.health.tasks.send_checkin_reminders": env_int("SHAODIAN_CHECKIN_REMINDER_SECONDS", 300),
     # roster imports a dead worker left waiting queued again; old stored uploads and exports deleted
     "apps.rosters.tasks.roster_housekeeping": env_int("SHAODIAN_ROSTER_SWEEP_SECONDS", 600),
+    # roles whose last day has passed (the grants ignore them from midnight on) removed
+    "apps.access.tasks.remove_ended_roles": env_int("SHAODIAN_ROLES_SWEEP_SECONDS", 3600),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

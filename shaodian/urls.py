@@ -24,7 +24,7 @@ urlpatterns = [
     path("risk-areas/", include("apps.risk.urls")),
     path("declarations/", include("apps.travel.urls")),
     path("policy/", include("apps.policy.urls")),
-    path("access-log/", include("apps.access.urls")),
+    path("", include("apps.access.urls")),  # access-log/…, roles/…
     path("", include("apps.rosters.urls")),  # exports/…, rosters/…
     path("notifications/", include("apps.notifications.urls")),
     path("followups/", include("apps.followups.urls")),

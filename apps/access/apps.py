@@ -16,3 +16,8 @@ class AccessConfig(AppConfig):
 
         # Each app's permissions (apps/<app>/permissions.py) make the role table.
         collect(c.name for c in apps.get_app_configs() if c.name.startswith("apps."))
+
+        from apps.access.freshness import connect
+
+        # Every save of a row a grant comes from changes its user's access_version.
+        connect()

@@ -8,6 +8,9 @@ from apps.access.rules import has_org_perm
 def entries(user) -> list:
     from apps.web.navigation import MenuEntry
 
+    found = []
+    if has_org_perm(user, "access.manage_roles"):
+        found.append(MenuEntry("access:roles", _("Roles"), "person-badge"))
     if has_org_perm(user, "access.view_log"):
-        return [MenuEntry("access:log", _("Access log"), "eye")]
-    return []
+        found.append(MenuEntry("access:log", _("Access log"), "eye"))
+    return found

@@ -6,20 +6,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.access.roles import ROLE_NODE, Role
+from apps.core.scoping import ScopedQuerySet
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # Changed with anything the user's grants come from (apps.access.freshness): a token
+    # cached in any process is checked against it at each request (apps.access.tokens).
+    access_version = models.BigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
 
 class RoleAssignment(models.Model):
-    """A role held on one node of the org tree. Class teachers come from SchoolClass.teacher,
-    guardians from Guardianship and self from Person.user (apps.access.grants)."""
+    """A role held on one node of the org tree, until the end of `ends_on` when it has one.
+    Class teachers come from SchoolClass.teacher, guardians from Guardianship and self from
+    Person.user (apps.access.grants). Granted, ended and revoked by the delegation rule
+    (apps.access.appointments); a unit's role also names the unit's school, and every row
+    the region codes of its node, so the scope layer reads it like any scoped row."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="roles")
@@ -29,19 +36,44 @@ class RoleAssignment(models.Model):
     unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.CASCADE)
     hospital = models.ForeignKey("orgs.Hospital", null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    province_code = models.CharField(max_length=6, editable=False, blank=True, db_index=True)
+    city_code = models.CharField(max_length=6, editable=False, blank=True, db_index=True)
+    county_code = models.CharField(max_length=6, editable=False, blank=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["province_code", "city_code", "county_code"])
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "", "school": "school_id", "unit": "unit_id",
+                    "hospital": "hospital_id"}
 
     class Meta:
-        # One row per (user, role, node): one partial unique constraint per kind of node.
+        # One row per (user, role, node): one partial unique constraint per kind of node (a
+        # unit's role names its school too, so the school's is for rows with no unit).
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", node],
-                                    condition=models.Q(**{f"{node}__isnull": False}),
-                                    name=f"role_once_per_{node}")
-            for node in ("bureau", "school", "unit", "hospital")
+            models.UniqueConstraint(fields=["user", "role", node], condition=condition,
+                                    name=name)
+            for node, condition, name in (
+                ("bureau", models.Q(bureau__isnull=False), "role_once_per_bureau"),
+                ("school", models.Q(school__isnull=False, unit__isnull=True),
+                 "role_once_per_school_itself"),
+                ("unit", models.Q(unit__isnull=False), "role_once_per_unit"),
+                ("hospital", models.Q(hospital__isnull=False), "role_once_per_hospital"))
         ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.node}"
+
+    def save(self, *args, **kwargs):
+        # Where the node sits, copied: the school of a unit, the region codes of any node.
+        if self.unit_id:
+            self.school = self.unit.school
+        node = self.bureau or self.hospital or self.school
+        if node is not None:
+            self.province_code, self.city_code, self.county_code = (
+                node.province_code, node.city_code, node.county_code)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "school", "province_code",
+                                       "city_code", "county_code"}
+        super().save(*args, **kwargs)
 
     @property
     def node(self):

@@ -1,4 +1,4 @@
-"""Writes for accounts: password login with lockout, API tokens, role assignments."""
+"""Writes for accounts: password login with lockout, API tokens. Roles: apps.access.appointments."""
 
 import hashlib
 import math
@@ -17,18 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.access.grants import (
-    grants_for,
-    grants_from_rows,
-    grants_keep,
-    grants_sql,
-    role_grants,
-)
-from apps.access.models import ApiToken, LoginFailure, RoleAssignment, User
-from apps.access.roles import PERMISSIONS, ROLE_NODE, Role
+from apps.access.grants import grants_from_rows, grants_keep, grants_sql, role_grants
+from apps.access.models import ApiToken, LoginFailure, User
 from apps.core.db import model_columns, model_from_row, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
-from apps.core.scoping import grant_filter
 
 TOKEN_MAX_DAYS = 365
 TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
@@ -213,7 +205,7 @@ def api_token_authenticate(raw: str) -> User | None:
     if not raw.startswith("sd_") or len(raw) > 200:
         return None
     with prepared_cursor() as cursor:
-        cursor.execute(_token_sql(), [token_hash(raw)])
+        cursor.execute(_token_sql(), [token_hash(raw), timezone.localdate()])
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -273,81 +265,3 @@ def token_touches_flush() -> int:
         Q(last_used_at__isnull=True)
         | Q(last_used_at__lt=now - timedelta(seconds=TOKEN_TOUCH_SECONDS))
     ).update(last_used_at=now)
-
-
-# --- role assignments -------------------------------------------------------------------
-
-def _permissions_over(actor, node) -> frozenset[str]:
-    """What the actor may do on this node: the union of its grants that cover it."""
-    model = type(node)
-    covering = [g for g in grants_for(actor)
-                if model.objects.filter(grant_filter(model, g), pk=node.pk).exists()]
-    return frozenset().union(*(g.permissions for g in covering))
-
-
-def _node_kind(node) -> str:
-    return {"Bureau": "bureau", "School": "school", "Unit": "unit", "Hospital": "hospital",
-            "SchoolClass": "klass"}.get(type(node).__name__, "")
-
-
-def _check_role_on_node(*, actor, role: str, node) -> None:
-    if role not in Role.values:
-        raise ValidationFailed([FieldError("role", "unknown", _("Unknown role."))])
-    if role in (Role.SELF, Role.GUARDIAN):
-        raise ValidationFailed([FieldError("role", "not_assignable", _(
-            "Guardians and own accounts are linked from the person record."))])
-    if _node_kind(node) != ROLE_NODE[role]:
-        raise ValidationFailed([FieldError("node", "wrong_kind", _(
-            "This role is not held on this kind of organisation."))])
-    if _node_kind(node) == "bureau" and (node.level == "province") != (role == Role.PROVINCE_ADMIN):
-        raise ValidationFailed([FieldError("node", "wrong_level", _(
-            "Province admins are held on the province department, bureau admins on a bureau."))])
-    held = _permissions_over(actor, node)
-    if "access.manage_roles" not in held:
-        raise Http404("node")  # out of scope: no hint that the node exists
-    # An admin role may only come from someone who holds all it gives there: a bureau
-    # (which does not edit rosters) cannot make a school admin (who does).
-    if "access.manage_roles" in PERMISSIONS[role] and not PERMISSIONS[role] <= held:
-        raise ValidationFailed([FieldError("role", "exceeds_own", _(
-            "You cannot give an admin role with permissions you do not hold here."))])
-
-
-def _refuse_self(actor, user) -> None:
-    # Nobody widens or narrows their own access: another admin has to.
-    if actor.pk == user.pk:
-        raise ValidationFailed([FieldError("user", "self", _("You cannot change your own roles."))])
-
-
-def role_assign(*, actor, user, role: str, node) -> RoleAssignment | None:
-    """Give `user` the role on `node` (idempotent). A class teacher becomes the class's
-    teacher (SchoolClass.teacher, returns None); every other role is a RoleAssignment."""
-    _refuse_self(actor, user)
-    _check_role_on_node(actor=actor, role=role, node=node)
-    with transaction.atomic():
-        if role == Role.CLASS_TEACHER:
-            node.teacher = user
-            node.save(update_fields=["teacher"])
-            return None
-        assignment, _created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, **{ROLE_NODE[role]: node})
-    return assignment
-
-
-def role_revoke(*, actor, user, role: str, node) -> bool:
-    """Take the role on `node` away from `user`; False when they did not hold it."""
-    _refuse_self(actor, user)
-    assignable = role in Role.values and role not in (Role.SELF, Role.GUARDIAN)
-    if not assignable or _node_kind(node) != ROLE_NODE[role]:
-        raise ValidationFailed([FieldError("role", "not_held", _("No such role on this node."))])
-    if "access.manage_roles" not in _permissions_over(actor, node):
-        raise Http404("node")
-    with transaction.atomic():
-        if role == Role.CLASS_TEACHER:
-            if node.teacher_id != user.pk:
-                return False
-            node.teacher = None
-            node.save(update_fields=["teacher"])
-            return True
-        deleted, _rows = RoleAssignment.objects.filter(
-            user=user, role=role, **{ROLE_NODE[role]: node}).delete()
-    return bool(deleted)

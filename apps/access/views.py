@@ -1,19 +1,25 @@
-"""The access-log page: who looked at full ID numbers, health or travel data in the schools
-the admin answers for, filtered, paged, and exported to Excel."""
+"""The access-log page (who looked at full ID numbers, health or travel data in the schools
+the admin answers for, filtered, paged, and exported to Excel) and the roles pages (who holds
+which role in a bureau's area or a school, granted, ended and revoked by the delegation
+rule)."""
 
 import io
 
 import xlsxwriter
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.access import selectors
+from apps.access import appointments, forms, selectors
 from apps.access.forms import LogFilterForm
 from apps.access.rules import has_org_perm
+from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
 
 EXPORT_ROWS = 100_000  # a longer log is narrowed by its filters first
@@ -66,3 +72,133 @@ def _workbook(rows) -> bytes:
     sheet.set_column(1, 7, 16)
     book.close()
     return out.getvalue()
+
+
+# Roles: one page per scope (a bureau's area, a school) listing who holds what, with grant,
+# revoke and end-date forms. Every row is re-read through the scope layer
+# (access.manage_roles) first: out of scope is a 404, as nothing there.
+
+PAGE_SIZE = 50
+
+
+def _require_manager(user) -> None:
+    if not has_org_perm(user, selectors.MANAGE):
+        raise Http404
+
+
+@login_required
+@require_GET
+def roles_home(request):
+    """The scopes whose roles the user keeps: straight there when there is one."""
+    _require_manager(request.user)
+    bureaus, schools = selectors.role_scopes(user=request.user)
+    if len(bureaus) + len(schools) == 1:
+        return redirect(*(("access:bureau_roles", bureaus[0].pk) if bureaus else
+                          ("access:school_roles", schools[0].pk)))
+    return render(request, "access/roles_home.html", {"bureaus": bureaus, "schools": schools})
+
+
+def _grant(request, data: dict, *, school=None) -> None:
+    user = data.get("user") or appointments.user_by_username(
+        granter=request.user, username=data.get("username", ""), school=school)
+    appointments.role_grant(
+        granter=request.user, user=user or 0, role=data["role"], bureau=data.get("bureau"),
+        school=data.get("school") or school, unit=data.get("unit"), klass=data.get("klass"),
+        hospital=data.get("hospital"), ends_on=data.get("ends_on"))
+
+
+def _grant_page(request, form, *, school=None) -> bool:
+    """POST: the grant made (True), or its errors on the form's fields."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        _grant(request, form.cleaned_data, school=school)
+    except ValidationFailed as exc:
+        rename = {} if "user" in form.fields else {"user": "username"}
+        form_add_errors(form, exc, rename=rename)
+        return False
+    messages.success(request, _("The role is granted."))
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bureau_roles(request, pk: int):
+    bureau = selectors.bureau_managed(user=request.user, pk=pk)
+    form = forms.RoleGrantForm(request.POST or None, **selectors.bureau_grant_choices(
+        user=request.user, bureau=bureau))
+    if _grant_page(request, form):
+        return redirect("access:bureau_roles", pk=bureau.pk)
+    role = request.GET.get("role", "")
+    holders = selectors.bureau_holders(user=request.user, bureau=bureau, role=role)
+    page = CappedPaginator(holders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/roles_bureau.html", {
+        "bureau": bureau, "form": form, "page": page, "role": role,
+        "rows": selectors.with_changes(user=request.user, holders=page.object_list),
+        "children": selectors.bureau_children_managed(user=request.user, bureau=bureau),
+        "role_filters": selectors.BUREAU_PAGE_ROLES},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def school_roles(request, pk: int):
+    school = selectors.school_managed(user=request.user, pk=pk)
+    form = forms.RoleGrantForm(request.POST or None, **selectors.school_grant_choices(
+        user=request.user, school=school))
+    if _grant_page(request, form, school=school):
+        return redirect("access:school_roles", pk=school.pk)
+    holders = selectors.school_holders(user=request.user, school=school)
+    return render(request, "access/roles_school.html", {
+        "school": school, "form": form,
+        "rows": selectors.with_changes(user=request.user, holders=holders)},
+        status=400 if request.method == "POST" else 200)
+
+
+def _back(request) -> str:
+    """Back to the roles page the form was on (only a page of this site's roles)."""
+    back = request.POST.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("access:roles")
+
+
+def _change(request, change, done: str):
+    try:
+        change()
+    except ValidationFailed as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk: int):
+    assignment = appointments.assignment_in_scope(request.user, pk)
+    return _change(request, lambda: appointments.role_revoke(
+        revoker=request.user, assignment=assignment), _("The role is revoked."))
+
+
+@login_required
+@require_POST
+def role_end(request, pk: int):
+    assignment = appointments.assignment_in_scope(request.user, pk)
+    form = forms.RoleEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a date, or leave it empty for no end."))
+        return redirect(_back(request))
+    return _change(request, lambda: appointments.role_end_set(
+        actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]),
+        _("The end date is saved."))
+
+
+@login_required
+@require_POST
+def teacher_revoke(request, pk: int):
+    klass = selectors.class_managed(user=request.user, pk=pk)
+    return _change(request, lambda: appointments.class_teacher_revoke(
+        revoker=request.user, klass=klass), _("The class has no class teacher now."))

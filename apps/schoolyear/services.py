@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.access.freshness import grants_changed
 from apps.access.models import User
 from apps.core.history import CHANGED, CREATED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit, UnitKind
@@ -184,10 +185,12 @@ def school_year_rollover(*, actor: User, school: School | int | None = None,
     now = timezone.now()  # marks this run's rows: its Rollover rows, the classes it closes
     claimed = _claim(actor, todo, plan.to_year, now)
     todo = [s for s in todo if s.school_id in claimed]
+    released = _teachers_of([c[0] for s in todo for c in s.graduated_classes])
     _rename(Unit, [u for s in todo for u in s.units + s.graduated_units],
             closed={u[0] for s in todo for u in s.graduated_units}, now=now)
     _rename(SchoolClass, [c for s in todo for c in s.classes + s.graduated_classes],
             closed={c[0] for s in todo for c in s.graduated_classes}, now=now)
+    grants_changed(released)  # a bulk UPDATE sends no signal: their cached grants end here
     _move_classes_on(plan.to_year, now)
     _graduate_people(actor, plan.to_year, now)
     _open_intakes(actor, todo, plan.to_year, now)
@@ -239,6 +242,14 @@ def _set_names(model, rows: list[tuple[int, str, bool]], now) -> None:
             f"UPDATE {table} SET name = %s, "  # noqa: S608
             f"closed_at = CASE WHEN %s THEN %s ELSE closed_at END{teacher} WHERE id = %s",
             [(name, shut, now, *((shut,) if teacher else ()), pk) for pk, name, shut in rows])
+
+
+def _teachers_of(class_ids: list[int]) -> set[int]:
+    found = set()
+    for chunk in _chunks(class_ids):
+        found.update(SchoolClass.objects.filter(pk__in=chunk, teacher__isnull=False)
+                     .values_list("teacher_id", flat=True))
+    return found
 
 
 def _move_classes_on(to_year: int, now) -> None:

@@ -12,7 +12,7 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.absence.models import Cluster, SickAbsence
-from apps.access.models import ApiToken, User
+from apps.access.models import ApiToken, RoleAssignment, User
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -50,6 +50,7 @@ ID_MODELS = {
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
+    "assignment_id": RoleAssignment,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -69,6 +70,8 @@ PK_MODELS = {
     "families:binding_": BindingRequest, "families:household": Person,
     "families:member_": HouseholdMember, "families:school_settings": School,
     "status:mark": RegimenMark,
+    "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
+    "access:teacher_revoke": SchoolClass,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

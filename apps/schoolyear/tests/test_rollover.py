@@ -150,3 +150,15 @@ def test_the_page_shows_the_dry_run_and_applies_it(world):
 
 def test_a_class_teacher_has_no_rollover_page(world):
     assert _client(world, "teacher_a1").get("/setup/rollover/").status_code == 404
+
+
+def test_a_graduated_classs_teacher_loses_it_in_every_process_at_once(world):
+    from apps.access.models import User
+
+    admin, teacher = world.users["school_a_admin"], world.users["teacher_a1"]
+    for year in (2027, 2028):
+        school_year_rollover(actor=admin, to_year=year)
+    before = User.objects.get(pk=teacher.pk).access_version
+    school_year_rollover(actor=admin, to_year=2029)
+    assert User.objects.get(pk=teacher.pk).access_version == before + 1  # cached grants end
+    assert not SchoolClass.objects.filter(teacher=teacher, closed_at__isnull=True).exists()

@@ -25,9 +25,9 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
     links = {i.get("section") or i["url"]: [e["url"] for e in i.get("entries", [])]
              for i in items}
     assert list(links) == ["/", "people", "daily", "emergency", "testing", "settings"]
-    assert links["people"] == ["/orgs/", "/setup/schools/", "/setup/rollover/", "/people/",
-                               "/rosters/import/", "/families/codes/", "/families/pending/",
-                               "/declarations/"]
+    assert links["people"] == ["/orgs/", "/setup/schools/", "/roles/", "/setup/rollover/",
+                               "/people/", "/rosters/import/", "/families/codes/",
+                               "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
     assert links["daily"][-2:] == ["/followups/", "/followups/all/"]
