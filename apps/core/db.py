@@ -354,3 +354,19 @@ class IdPool:
     def _largest_id(self) -> int:
         pk = self.model._meta.pk.attname
         return self.model.objects.aggregate(top=models.Max(pk))["top"] or 0
+
+
+BULK_BATCH = 5_000  # rows per INSERT where there is no COPY (SQLite)
+
+
+def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Insert rows (tuples in the order of `columns`, which are field attnames)."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    if connection.vendor == POSTGRES:
+        copy_rows(model, columns, rows)
+    else:
+        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=BULK_BATCH)
+    return len(rows)

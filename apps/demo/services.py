@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.models import User
-from apps.core.db import IdPool
+from apps.core.db import IdPool, write_rows
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.models import region_codes
 from apps.demo.catalog import HOSPITAL_CONTACT_ROLES
@@ -32,7 +32,7 @@ from apps.demo.people import (
     SchoolGenerator,
 )
 from apps.demo.planner import County, SchoolPlan, plan_province
-from apps.demo.writer import secondary_indexes_deferred, write_rows
+from apps.demo.writer import secondary_indexes_deferred
 from apps.orgs.models import (
     Bureau,
     BureauLevel,

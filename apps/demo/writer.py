@@ -5,29 +5,13 @@ from an IdPool, so rows that point at each other (a guardianship at its person a
 user) are written without reading anything back.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, models
 
-from apps.core.db import POSTGRES, copy_rows
-
-BULK_BATCH = 5_000
-
-
-
-def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """Insert rows (tuples in the order of `columns`, which are field attnames)."""
-    rows = list(rows)
-    if not rows:
-        return 0
-    if connection.vendor == POSTGRES:
-        copy_rows(model, columns, rows)
-    else:
-        objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=BULK_BATCH)
-    return len(rows)
+from apps.core.db import POSTGRES
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ so students keep their unit and class and no person row changes but a graduate's
 graduating grade and its classes are closed and renamed under their cohort
 (2027届九年级1班), which frees their names; a new unit takes the intake grade's name with
 as many classes as last year's intake. Every write is set-based: the renames through one
-statement per table (names parked first, since a unique name may be taken until its
-holder moves on), the graduates made inactive by one UPDATE, their history rows by one
+statement per table and grade level, the top grade first (a unique name is free only once
+its holder has moved on), the graduates made inactive by one UPDATE, their history rows by one
 INSERT … SELECT whose ids are drawn from the sequence first (Citus). Run once per school
 and year (Rollover's unique key): a second run finds it done and changes nothing.
 """
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.freshness import grants_changed
 from apps.access.models import User
+from apps.core.db import IdPool, write_rows
 from apps.core.history import CHANGED, CREATED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit, UnitKind
 from apps.orgs.services.fields import CHANGE, current_school_year
@@ -47,6 +48,9 @@ class SchoolRollover:
     # New grades: (its name, the name of the unit it follows, its classes' names)
     intake: list[tuple[str, str, list[str]]] = field(default_factory=list)
     untouched: list[str] = field(default_factory=list)  # units on no ladder of this school
+    # The round each unit and class is renamed in ("unit" | "class", id) -> 0, 1, …: the
+    # top grade first, so that each name is free when the grade below takes it.
+    rounds: dict[tuple[str, int], int] = field(default_factory=dict)
     graduates: int = 0
     problems: list[str] = field(default_factory=list)  # why this school is left as it is
 
@@ -132,8 +136,10 @@ def _plan_school(plan: SchoolRollover, kind: str, units: list[dict], classes, to
         return
     for ladder, rungs in ladders.items():
         intake, last = grades.span(kind, ladder)
-        for position in sorted(rungs, reverse=True):  # from the top: names free up downwards
+        for depth, position in enumerate(sorted(rungs, reverse=True)):  # from the top
             rung, unit = rungs[position]
+            plan.rounds[("unit", unit["pk"])] = depth
+            plan.rounds.update({("class", pk): depth for pk, _name in classes[unit["pk"]]})
             if position >= last:
                 _graduate(plan, unit, classes[unit["pk"]], to_year)
             else:
@@ -186,10 +192,8 @@ def school_year_rollover(*, actor: User, school: School | int | None = None,
     claimed = _claim(actor, todo, plan.to_year, now)
     todo = [s for s in todo if s.school_id in claimed]
     released = _teachers_of([c[0] for s in todo for c in s.graduated_classes])
-    _rename(Unit, [u for s in todo for u in s.units + s.graduated_units],
-            closed={u[0] for s in todo for u in s.graduated_units}, now=now)
-    _rename(SchoolClass, [c for s in todo for c in s.classes + s.graduated_classes],
-            closed={c[0] for s in todo for c in s.graduated_classes}, now=now)
+    _rename(Unit, todo, ("units", "graduated_units"), now=now)
+    _rename(SchoolClass, todo, ("classes", "graduated_classes"), now=now)
     grants_changed(released)  # a bulk UPDATE sends no signal: their cached grants end here
     _move_classes_on(plan.to_year, now)
     _graduate_people(actor, plan.to_year, now)
@@ -214,13 +218,20 @@ def _claimed(to_year: int, now):
     return Rollover.objects.filter(to_year=to_year, at=now)
 
 
-def _rename(model, rows: list[tuple[int, str, str]], *, closed: set[int], now) -> None:
-    """Set each row's new name (closing those in `closed`): the names parked first under
-    the row's id, since a name may be held until its holder is renamed too."""
-    if not rows:
-        return
-    _set_names(model, [(pk, f"#{pk}", pk in closed) for pk, _old, _new in rows], now)
-    _set_names(model, [(pk, new, pk in closed) for pk, _old, new in rows], now)
+def _rename(model, todo: list[SchoolRollover], names: tuple[str, str], *, now) -> None:
+    """Set each row's new name, closing the graduated ones (`names`: the plan's lists of
+    the promoted and the graduated rows): one statement per round, the top grade first,
+    so that a grade's names are free when the grade below takes them (a name is unique in
+    its school, and checked row by row)."""
+    kind = "unit" if model is Unit else "class"
+    promoted, graduated = names
+    by_round = defaultdict(list)
+    for s in todo:
+        for name, closed in ((promoted, False), (graduated, True)):
+            for pk, _old, new in getattr(s, name):
+                by_round[s.rounds[(kind, pk)]].append((pk, new, closed))
+    for depth in sorted(by_round):
+        _set_names(model, by_round[depth], now)
 
 
 def _set_names(model, rows: list[tuple[int, str, bool]], now) -> None:
@@ -270,21 +281,21 @@ def _graduate_people(actor: User, to_year: int, now) -> int:
 
 def _open_intakes(actor: User, todo: list[SchoolRollover], to_year: int, now) -> None:
     """The intake grades: new units with their classes, with history."""
-    units, names = [], []
-    for s in todo:
-        for grade, _follows, classes in s.intake:
-            units.append(Unit(school_id=s.school_id, name=grade, kind=UnitKind.GRADE))
-            names.append(classes)
-    if not units:
+    grades_ = [(s.school_id, grade, names) for s in todo for grade, _follows, names in s.intake]
+    if not grades_:
         return
-    units = Unit.objects.bulk_create(units, batch_size=1000)
-    classes = SchoolClass.objects.bulk_create(
-        [SchoolClass(school_id=u.school_id, unit_id=u.pk, name=name, school_year=to_year)
-         for u, class_names in zip(units, names, strict=True) for name in class_names],
-        batch_size=1000)
-    for model, rows in ((Unit, units), (SchoolClass, classes)):
-        _with_history(actor, model, [row.pk for row in rows], now, "school-year rollover",
-                      kind=CREATED)
+    unit_ids = IdPool(Unit).take_many(len(grades_))
+    write_rows(Unit, ("id", "school_id", "name", "kind"),
+               [(pk, school, grade, UnitKind.GRADE)
+                for pk, (school, grade, _names) in zip(unit_ids, grades_, strict=True)])
+    classes = [(school, unit, name) for unit, (school, _grade, names)
+               in zip(unit_ids, grades_, strict=True) for name in names]
+    class_ids = IdPool(SchoolClass).take_many(len(classes))
+    write_rows(SchoolClass, ("id", "school_id", "unit_id", "name", "school_year"),
+               [(pk, school, unit, name, to_year)
+                for pk, (school, unit, name) in zip(class_ids, classes, strict=True)])
+    for model, ids in ((Unit, unit_ids), (SchoolClass, class_ids)):
+        _with_history(actor, model, ids, now, "school-year rollover", kind=CREATED)
 
 
 def _history(actor: User, todo: list[SchoolRollover], to_year: int, now) -> None:

@@ -14,9 +14,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from apps.core.crypto import encrypt_text
-from apps.core.db import IdPool, copy_rows
+from apps.core.db import IdPool, copy_rows, write_rows
 from apps.core.identity import mask_document
-from apps.demo.writer import write_rows
 from apps.people.models import Person
 from apps.rosters.services.plans import PROGRESS_ROWS, Plan, PlannedRow, _chunks
 
