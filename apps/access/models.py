@@ -15,7 +15,8 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=10, blank=True)
     # Changed with anything the user's grants come from (apps.access.freshness): a token
     # cached in any process is checked against it at each request (apps.access.tokens).
-    access_version = models.BigIntegerField(default=0, editable=False)
+    # db_default: a bulk writer (the demo generator's COPY) may leave the column out.
+    access_version = models.BigIntegerField(default=0, db_default=0, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -147,7 +147,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=20)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)
-    guardian = models.BooleanField(_("guardian to call"), default=False)
+    guardian = models.BooleanField(_("guardian to call"), default=False, db_default=False)
     residence_region = models.ForeignKey("regions.Region", null=True, blank=True,
                                          on_delete=models.PROTECT,
                                          verbose_name=_("residence region"))
