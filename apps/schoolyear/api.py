@@ -14,42 +14,41 @@ from apps.schoolyear.services import rollover_plan, school_year_rollover
 router = Router(tags=["schoolyear"])
 
 
-
-class OrgRolloverIn(Schema):
+class SchoolYearRolloverIn(Schema):
     to_year: Annotated[int, Field(ge=2000, le=2100)] | None = None  # default: the next one
     school_id: int | None = None  # default: every school the caller sets up
     dry_run: bool = True
 
 
-class OrgRolloverRenameOut(Schema):
+class SchoolYearRolloverRenameOut(Schema):
     id: int
     old: str
     new: str
 
 
-class OrgRolloverIntakeOut(Schema):
+class SchoolYearRolloverIntakeOut(Schema):
     grade: str
     classes: list[str]
 
 
-class OrgRolloverSchoolOut(Schema):
+class SchoolYearRolloverSchoolOut(Schema):
     school_id: int
     school_name: str
     done: bool
-    grades: list[OrgRolloverRenameOut]
-    classes: list[OrgRolloverRenameOut]
-    graduated_grades: list[OrgRolloverRenameOut]
-    graduated_classes: list[OrgRolloverRenameOut]
+    grades: list[SchoolYearRolloverRenameOut]
+    classes: list[SchoolYearRolloverRenameOut]
+    graduated_grades: list[SchoolYearRolloverRenameOut]
+    graduated_classes: list[SchoolYearRolloverRenameOut]
     graduates: int
-    intake: list[OrgRolloverIntakeOut]
+    intake: list[SchoolYearRolloverIntakeOut]
     untouched: list[str]
     problems: list[str]
 
 
-class OrgRolloverOut(Schema):
+class SchoolYearRolloverOut(Schema):
     to_year: int
     dry_run: bool
-    schools: list[OrgRolloverSchoolOut]
+    schools: list[SchoolYearRolloverSchoolOut]
 
 
 def _renames(rows) -> list[dict]:
@@ -65,10 +64,10 @@ def _rollover_school(s) -> dict:
             "untouched": s.untouched, "problems": s.problems}
 
 
-@router.post("/rollover", response=OrgRolloverOut,
+@router.post("/rollover", response=SchoolYearRolloverOut,
              summary="The school-year rollover of one school or all the caller sets up "
                      "(a dry run unless dry_run is false; once per school and year)")
-def rollover(request, payload: OrgRolloverIn):
+def rollover(request, payload: SchoolYearRolloverIn):
     if payload.school_id is not None:
         get_object_or_404(School.objects.restrict(request.user, CHANGE),
                           pk=payload.school_id)

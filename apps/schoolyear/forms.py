@@ -10,7 +10,8 @@ class RolloverForm(BootstrapForm):
     not roll over in the summer. `school` narrows it to one school."""
 
     to_year = forms.ChoiceField(label=_("Move on to school year"))  # a year, not a row's id
-    school = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    school = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,7 +19,6 @@ from apps.schoolyear.forms import RolloverForm
 PAGE_SIZE = 50
 
 
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def rollover(request):
@@ -38,14 +37,14 @@ def rollover(request):
         get_in_scope(School, user=request.user, pk=school, perm=CHANGE)
     if request.method == "POST" and form.is_valid():
         done = services.school_year_rollover(actor=request.user, school=school,
-                                                      to_year=values["to_year"])
+                                             to_year=values["to_year"])
         moved = [s for s in done.schools if s.done]
         messages.success(request, _("%(count)d schools are in school year %(year)s.") % {
             "count": len(moved), "year": _school_year_label(done.to_year)})
         return redirect(f"{reverse('schoolyear:rollover')}?to_year={done.to_year}"
                         + (f"&school={school}" if school else ""))
     plan = services.rollover_plan(actor=request.user, school=school,
-                                          to_year=values["to_year"])
+                                  to_year=values["to_year"])
     page = CappedPaginator(plan.schools, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "schoolyear/rollover.html", {
         "form": form, "plan": plan, "page": page, "year_label": _school_year_label(plan.to_year),
