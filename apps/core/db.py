@@ -370,3 +370,9 @@ def write_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=BULK_BATCH)
     return len(rows)
+
+
+def chunks(items: Sequence, size: int = 10_000):
+    """`items` in lists of `size`: ids per `IN (...)` (SQLite takes at most 32,766 values)."""
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])

@@ -60,7 +60,7 @@ def _rollover_school(s) -> dict:
             "grades": _renames(s.units), "classes": _renames(s.classes),
             "graduated_grades": _renames(s.graduated_units),
             "graduated_classes": _renames(s.graduated_classes), "graduates": s.graduates,
-            "intake": [{"grade": grade, "classes": names} for grade, _old, names in s.intake],
+            "intake": [{"grade": grade, "classes": names} for grade, names in s.intake],
             "untouched": s.untouched, "problems": s.problems}
 
 

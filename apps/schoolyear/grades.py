@@ -70,10 +70,9 @@ def next_grade_name(rung: Rung) -> str:
     return spelled(rung.ladder, rung.position + 1, rung.spelling)
 
 
-def promoted_class_name(name: str, rung: Rung, to_year: int) -> str:
+def promoted_class_name(name: str, rung: Rung) -> str:
     """The class's name in the next grade: its grade's spelling at the start replaced by
-    the next grade's; a cohort name (2023级…) or any other name kept."""
-    del to_year  # a cohort keeps its year
+    the next grade's; a cohort name (2023级…, its year kept) or any other name kept."""
     for spelling in sorted(LADDERS[rung.ladder][rung.position], key=len, reverse=True):
         if name.startswith(spelling):
             index = LADDERS[rung.ladder][rung.position].index(spelling)

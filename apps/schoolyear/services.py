@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.freshness import grants_changed
 from apps.access.models import User
-from apps.core.db import IdPool, write_rows
+from apps.core.db import IdPool, chunks, write_rows
 from apps.core.history import CHANGED, CREATED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit, UnitKind
 from apps.orgs.services.fields import CHANGE, current_school_year
@@ -45,8 +45,8 @@ class SchoolRollover:
     graduated_units: list[tuple[int, str, str]] = field(default_factory=list)
     classes: list[tuple[int, str, str]] = field(default_factory=list)  # promoted classes
     graduated_classes: list[tuple[int, str, str]] = field(default_factory=list)
-    # New grades: (its name, the name of the unit it follows, its classes' names)
-    intake: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    # New grades: (its name, its classes' names)
+    intake: list[tuple[str, list[str]]] = field(default_factory=list)
     untouched: list[str] = field(default_factory=list)  # units on no ladder of this school
     # The round each unit and class is renamed in ("unit" | "class", id) -> 0, 1, …: the
     # top grade first, so that each name is free when the grade below takes it.
@@ -56,7 +56,7 @@ class SchoolRollover:
 
     @property
     def intake_classes(self) -> int:
-        return sum(len(names) for _grade, _old, names in self.intake)
+        return sum(len(names) for _grade, names in self.intake)
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _plan_school(plan: SchoolRollover, kind: str, units: list[dict], classes, to
             if position >= last:
                 _graduate(plan, unit, classes[unit["pk"]], to_year)
             else:
-                _promote(plan, rung, unit, classes[unit["pk"]], to_year)
+                _promote(plan, rung, unit, classes[unit["pk"]])
         if intake in rungs:
             _open_intake(plan, *rungs[intake], classes[rungs[intake][1]["pk"]], to_year)
 
@@ -155,22 +155,22 @@ def _graduate(plan: SchoolRollover, unit: dict, classes, to_year: int) -> None:
                                for pk, name in classes]
 
 
-def _promote(plan: SchoolRollover, rung, unit: dict, classes, to_year: int) -> None:
+def _promote(plan: SchoolRollover, rung, unit: dict, classes) -> None:
     plan.units.append((unit["pk"], unit["name"], grades.next_grade_name(rung)))
-    plan.classes += [(pk, name, grades.promoted_class_name(name, rung, to_year))
+    plan.classes += [(pk, name, grades.promoted_class_name(name, rung))
                      for pk, name in classes]
 
 
 def _open_intake(plan: SchoolRollover, rung, unit: dict, classes, to_year: int) -> None:
     names = [grades.intake_class_name(name, unit["name"], rung, to_year, n)
              for n, (_pk, name) in enumerate(classes, start=1)]
-    plan.intake.append((unit["name"], unit["name"], names))
+    plan.intake.append((unit["name"], names))
 
 
 def _count_graduates(plans: list[SchoolRollover]) -> None:
     ids = [pk for plan in plans for pk, _old, _new in plan.graduated_classes]
     counts = defaultdict(int)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for school_id, n in (Person.objects.filter(klass_id__in=chunk, active=True)
                              .values_list("school_id").annotate(n=Count("pk"))):
             counts[school_id] += n
@@ -257,7 +257,7 @@ def _set_names(model, rows: list[tuple[int, str, bool]], now) -> None:
 
 def _teachers_of(class_ids: list[int]) -> set[int]:
     found = set()
-    for chunk in _chunks(class_ids):
+    for chunk in chunks(class_ids):
         found.update(SchoolClass.objects.filter(pk__in=chunk, teacher__isnull=False)
                      .values_list("teacher_id", flat=True))
     return found
@@ -281,7 +281,7 @@ def _graduate_people(actor: User, to_year: int, now) -> int:
 
 def _open_intakes(actor: User, todo: list[SchoolRollover], to_year: int, now) -> None:
     """The intake grades: new units with their classes, with history."""
-    grades_ = [(s.school_id, grade, names) for s in todo for grade, _follows, names in s.intake]
+    grades_ = [(s.school_id, grade, names) for s in todo for grade, names in s.intake]
     if not grades_:
         return
     unit_ids = IdPool(Unit).take_many(len(grades_))
@@ -308,11 +308,7 @@ def _history(actor: User, todo: list[SchoolRollover], to_year: int, now) -> None
 
 
 def _with_history(actor: User, model, ids: list[int], now, reason: str, kind=CHANGED) -> None:
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         history_rows_insert(model.objects.filter(pk__in=chunk), user=actor, when=now,
                             reason=reason, kind=kind)
 
-
-def _chunks(ids: list[int], size: int = 10_000):
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]

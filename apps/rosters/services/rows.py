@@ -43,6 +43,9 @@ from apps.rosters.services.plans import (
     RowError,
 )
 
+# A roster's guardian is kept as a household member (services/guardians.py).
+GUARDIAN_NAME_MAX = HouseholdMember._meta.get_field("name").max_length
+GUARDIAN_RELATION_MAX = HouseholdMember._meta.get_field("relation").max_length
 UNKNOWN_CLASS = gettext_lazy("This school has no class with this name.")
 UNKNOWN_UNIT = gettext_lazy("This school has no grade or department with this name.")
 UNKNOWN_DORM = gettext_lazy("This school has no dorm room with this name (building and room).")
@@ -214,9 +217,8 @@ def _read_guardian(row: _Row) -> tuple[str, str, str] | None:
     row.add(found)
     if not (name or relation or phone):
         return None
-    limits = {f.name: f.max_length for f in HouseholdMember._meta.fields}
-    row.add(check_text("guardian_name", name, limits["name"], needed=True))
-    row.add(check_text("guardian_relation", relation, limits["relation"], needed=True))
+    row.add(check_text("guardian_name", name, GUARDIAN_NAME_MAX, needed=True))
+    row.add(check_text("guardian_relation", relation, GUARDIAN_RELATION_MAX, needed=True))
     return name, relation, phone
 
 

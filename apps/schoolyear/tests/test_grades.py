@@ -38,7 +38,7 @@ def test_a_name_on_no_ladder_has_no_rung(unit):
     ("火箭班", "高一年级", "火箭班"),
 ])
 def test_it_renames_a_promoted_class(klass, unit, promoted):
-    assert grades.promoted_class_name(klass, grades.rung_of(unit), 2027) == promoted
+    assert grades.promoted_class_name(klass, grades.rung_of(unit)) == promoted
 
 
 @pytest.mark.parametrize(("old", "n", "new"), [

@@ -24,7 +24,7 @@ def test_the_dry_run_shows_what_will_change_and_changes_nothing(world):
     assert [(old, new) for _pk, old, new in school.units] == [("七年级", "八年级")]
     assert [(old, new) for _pk, old, new in school.classes] == [
         ("七年级1班", "八年级1班"), ("七年级2班", "八年级2班")]
-    assert school.intake == [("七年级", "七年级", ["七年级1班", "七年级2班"])]
+    assert school.intake == [("七年级", ["七年级1班", "七年级2班"])]
     assert (school.graduated_units, school.graduates) == ([], 0)
     assert _open(world.schools["a"]) == {"七年级1班": "七年级", "七年级2班": "七年级"}
     assert not Rollover.objects.exists()
