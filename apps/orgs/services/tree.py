@@ -16,7 +16,8 @@ NAME_MAX = {Bureau: 100, School: 120}
 
 def _bureau_parent(errors: Errors, actor, parent, level: str, region: Region | None):
     if parent is None:
-        # The province department is the root: created at set-up by a superuser.
+        # The province department is the root, made once by `manage.py bootstrap_province`
+        # (services.bootstrap); a superuser may still make it, for repairs.
         if not actor.is_superuser:
             raise Http404
         if level != BureauLevel.PROVINCE:
