@@ -1,7 +1,7 @@
 """Reads of transfers, always through Transfer.objects.restrict (both schools see a transfer,
 and whoever is above either)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.orgs.models import School, SchoolClass
@@ -15,8 +15,10 @@ def transfer_list(*, user, state: str = "", school_id: int | None = None) -> Que
         "person", "from_school", "to_school", "from_class", "to_class")
     if state:
         qs = qs.filter(state=state)
-    if school_id:
-        qs = qs.filter(from_school_id=school_id) | qs.filter(to_school_id=school_id)
+    if school_id:  # one of the user's schools: another is answered like none at all
+        if not School.objects.restrict(user, VIEW).filter(pk=school_id).exists():
+            return qs.none()
+        qs = qs.filter(Q(from_school_id=school_id) | Q(to_school_id=school_id))
     return qs
 
 
