@@ -9,7 +9,9 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.errors import FieldError, ValidationFailed
 from apps.orgs.models import School, SchoolClass
@@ -63,7 +65,26 @@ def transfer_request(*, actor, person_id: int, to_school_id: int, reason: str = 
     except IntegrityError:  # a second request raced this one
         _fail("person_id", "open_transfer",
               _("This student already has a transfer waiting for a decision."))
+    _tell(transfer, _school_admins(to_school.pk),
+          gettext_lazy("{school} asks you to take {name}"), school=person.school.name)
     return transfer
+
+
+def _school_admins(school_id: int) -> list[int]:
+    from apps.access.models import RoleAssignment
+
+    return list(RoleAssignment.objects.filter(role="school_admin", school_id=school_id)
+                .values_list("user_id", flat=True))
+
+
+def _tell(transfer: Transfer, recipients, subject, **names) -> None:
+    """The other side's admins, in their inbox (once per transfer and state)."""
+    from apps.notifications.services import notification_send
+
+    notification_send(
+        recipient_ids=recipients, kind="transfer", link=f"/transfers/{transfer.pk}/",
+        subject=format_lazy(subject, name=transfer.person.name, **names),
+        body=transfer.decision_reason, dedupe_key=f"transfer-{transfer.pk}-{transfer.state}")
 
 
 def _open_for(actor, transfer_id: int, *, side: str) -> Transfer:
@@ -106,6 +127,8 @@ def transfer_accept(*, actor, transfer_id: int, to_class_id: int, number: str = 
     transfer.decided_by, transfer.decided_at = actor, timezone.now()
     transfer._history_user = actor
     transfer.save()
+    _tell(transfer, _school_admins(transfer.from_school_id),
+          gettext_lazy("{name} was taken into {klass}"), klass=klass.name)
     return transfer
 
 
@@ -167,7 +190,10 @@ def transfer_refuse(*, actor, transfer_id: int, reason: str) -> Transfer:
     transfer = _open_for(actor, transfer_id, side="to_school")
     if transfer.state != TransferState.REQUESTED:
         _decided(transfer)
-    return _close(transfer, TransferState.REFUSED, actor, reason)
+    _close(transfer, TransferState.REFUSED, actor, reason)
+    _tell(transfer, _school_admins(transfer.from_school_id),
+          gettext_lazy("The transfer of {name} was refused"))
+    return transfer
 
 
 @transaction.atomic
@@ -177,7 +203,10 @@ def transfer_cancel(*, actor, transfer_id: int, reason: str = "") -> Transfer:
     transfer = _open_for(actor, transfer_id, side="from_school")
     if transfer.state != TransferState.REQUESTED:
         _decided(transfer)
-    return _close(transfer, TransferState.CANCELLED, actor, reason)
+    _close(transfer, TransferState.CANCELLED, actor, reason)
+    _tell(transfer, _school_admins(transfer.to_school_id),
+          gettext_lazy("The transfer of {name} was cancelled"))
+    return transfer
 
 
 def _close(transfer: Transfer, state: str, actor, reason: str) -> Transfer:

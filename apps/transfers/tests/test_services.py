@@ -11,6 +11,7 @@ from apps.core.errors import ValidationFailed
 from apps.families.models import BindingCode
 from apps.followups.models import FollowUp
 from apps.health.models import CheckIn
+from apps.notifications.models import Notification
 from apps.orgs.models import DormRoom, SchoolClass
 from apps.people.models import Guardianship, HouseholdMember, Person
 from apps.status.facts import load_facts
@@ -95,6 +96,10 @@ def test_it_moves_the_record_and_its_current_facts_and_leaves_the_history(world)
     transfer.refresh_from_db()
     assert (transfer.state, transfer.decided_by) == (TransferState.ACCEPTED,
                                                      world.users["school_b_admin"])
+    told = Notification.objects.filter(link=f"/transfers/{transfer.pk}/")
+    assert sorted(told.values_list("recipient__username", "subject_zh")) == [
+        ("school_a_admin", "张小明 已接收到 七年级1班"),
+        ("school_b_admin", "金水区第一中学 请求贵校接收 张小明")]
 
 
 def test_the_engine_still_reads_the_trip_declared_at_the_sending_school(world):
