@@ -52,7 +52,6 @@ ID_MODELS = {
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
     "assignment_id": RoleAssignment, "transfer_id": Transfer, "to_class_id": SchoolClass,
-    "to_school_id": School,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
