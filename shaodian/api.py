@@ -115,6 +115,7 @@ api.add_router("/followups", "apps.followups.api.router")
 api.add_router("/emergency", "apps.emergency.api.router")
 api.add_router("/absence", "apps.absence.api.router")
 api.add_router("/", "apps.schoolyear.api.router")  # /rollover
+api.add_router("/transfers", "apps.transfers.api.router")
 api.add_router("/families", "apps.families.api.router")
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.gate",
     "apps.absence",
     "apps.schoolyear",
+    "apps.transfers",
     "apps.testing",
     "apps.operations",
     "apps.web",

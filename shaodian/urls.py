@@ -37,5 +37,6 @@ urlpatterns = [
     path("status/", include("apps.status.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
+    path("transfers/", include("apps.transfers.urls")),
     path("", include("apps.web.urls")),
 ]

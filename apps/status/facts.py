@@ -96,12 +96,15 @@ def load_facts_batch(
         _in_batch(Person, school_ids, person_ids, person_field="id")
         .filter(active=True).values_list(*_PERSON_FIELDS)
     )
-    trips = _trips(school_ids, person_ids, window)
-    exposures = _exposures(school_ids, person_ids, window)
-    checkins = _checkins(school_ids, person_ids, window)
+    # A transferred person's trips, exposures, check-ins and tests stay with the school they
+    # were made at (apps.transfers): those schools are read too, for these persons only.
+    history = school_ids + _earlier_schools(school_ids, person_ids)
+    trips = _trips(history, person_ids, window)
+    exposures = _exposures(history, person_ids, window)
+    checkins = _checkins(history, person_ids, window)
     regimens = _regimens(school_ids, person_ids)
     marks = _marks(school_ids, person_ids)
-    tests = _tests(school_ids, person_ids, window, regimens)
+    tests = _tests(history, person_ids, window, regimens)
     names = _region_names(people, trips, exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
@@ -173,6 +176,21 @@ def _checkins(school_ids, person_ids, window: Window) -> dict[int, list[engine.C
 
 
 _tests_source: Callable | None = None
+_earlier_schools_source: Callable | None = None
+
+
+def set_earlier_schools_source(source: Callable | None) -> None:
+    """Register the function that names the schools some persons were at before the ones
+    they are at now: `source(school_ids, person_ids)` -> [school_id, ...] (the transfers app
+    does, in its ready()). Without one, a person's rows are read at their school only."""
+    global _earlier_schools_source
+    _earlier_schools_source = source
+
+
+def _earlier_schools(school_ids, person_ids) -> list[int]:
+    if _earlier_schools_source is None or not person_ids:
+        return []
+    return sorted(set(_earlier_schools_source(school_ids, person_ids)) - set(school_ids))
 
 
 def set_tests_source(source: Callable | None) -> None:

@@ -47,7 +47,8 @@ def _entries(user) -> list[MenuEntry]:
 # Inside a section, entries come in the order of its members (one app's in its own order).
 SECTIONS = (
     ("people", _("People"), "people", ("web:org_tree", "orgs", "access:roles", "schoolyear",
-                                       "web:person_list", "rosters", "families", "travel")),
+                                       "web:person_list", "transfers", "rosters", "families",
+                                       "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),

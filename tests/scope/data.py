@@ -17,6 +17,16 @@ def build_rows(world) -> None:
         _binding_rows(world, key)
     _user_rows(world)
     _hospital_rows(world)
+    _transfer_rows(world)
+
+
+def _transfer_rows(world):
+    """A transfer waiting in each direction (each seen by both schools and those above)."""
+    from apps.transfers.services import transfer_request
+
+    for key, person, to in (("a", "a1_student2", "b"), ("b", "b1_student", "a")):
+        transfer_request(actor=world.users[f"school_{key}_admin"],
+                         person_id=world.persons[person].pk, to_school_id=world.schools[to].pk)
 
 
 def _hospital_rows(world):

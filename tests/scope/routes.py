@@ -32,6 +32,7 @@ from apps.policy.models import PolicyOverride
 from apps.rosters.models import RosterExport, RosterImport
 from apps.status.models import RegimenMark
 from apps.testing.models import Sample, TestRound, Tube
+from apps.transfers.models import Transfer
 from apps.travel.models import Exposure, TripLeg
 from shaodian.api import api
 
@@ -50,7 +51,7 @@ ID_MODELS = {
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
-    "assignment_id": RoleAssignment,
+    "assignment_id": RoleAssignment, "transfer_id": Transfer, "to_class_id": SchoolClass,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -71,7 +72,7 @@ PK_MODELS = {
     "families:member_": HouseholdMember, "families:school_settings": School,
     "status:mark": RegimenMark,
     "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
-    "access:teacher_revoke": SchoolClass,
+    "access:teacher_revoke": SchoolClass, "transfers:": Transfer,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.
@@ -81,6 +82,9 @@ EXEMPT = {
     "/api/v1/risk-areas/{area_id}/lift",
     # policy packs are reference data, public to every signed-in user
     "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}",
+    # a transfer goes to any school of the province: the receiving one is outside the
+    # sender's scope by design (apps.transfers.services.transfer_request)
+    "/api/v1/transfers:to_school_id",
 }
 
 # Fields named like ids that name no row a scope covers, and why.

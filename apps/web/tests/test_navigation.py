@@ -16,7 +16,7 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.policy.menu", "apps.risk.menu", "apps.travel.menu",
         "apps.notifications.menu", "apps.followups.menu", "apps.emergency.menu",
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
-        "apps.testing.menu",
+        "apps.transfers.menu", "apps.testing.menu",
         "apps.web.menu"]
 
 
@@ -26,7 +26,7 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
              for i in items}
     assert list(links) == ["/", "people", "daily", "emergency", "testing", "settings"]
     assert links["people"] == ["/orgs/", "/setup/schools/", "/roles/", "/setup/rollover/",
-                               "/people/", "/rosters/import/", "/families/codes/",
+                               "/people/", "/transfers/", "/rosters/import/", "/families/codes/",
                                "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
