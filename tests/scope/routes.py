@@ -81,6 +81,9 @@ EXEMPT = {
     "/api/v1/risk-areas/{area_id}/lift",
     # policy packs are reference data, public to every signed-in user
     "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}",
+    # a province's pack switch: the services let only that province's admin cancel one (404
+    # to anyone else, tested in apps/policy/tests/test_switches.py)
+    "policy:switch_cancel", "/api/v1/policy/switches/{switch_id}/cancel",
 }
 
 # Fields named like ids that name no row a scope covers, and why.
