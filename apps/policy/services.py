@@ -194,6 +194,8 @@ def _apply(pk: int, now) -> PolicySwitch | None:
         switch.previous_pack_id, switch.previous_pack_version = previous
         switch.recomputed = sum(n for _receiver, n in answers if isinstance(n, int))
         switch.save(update_fields=["previous_pack_id", "previous_pack_version", "recomputed"])
+        # On commit, as any change of policy: caches of it forget (the statuses are done).
+        send_policy_changed(sender=PolicySwitch, node=switch.province_code)
     return switch
 
 

@@ -16,8 +16,11 @@ def on_risk_areas_changed(sender, *, area_ids, **kwargs) -> None:
 
 
 def on_policy_changed(sender, *, school_ids, **kwargs) -> None:
+    from apps.policy.models import PolicySwitch
     from apps.status.tasks import recompute_for_schools
 
+    if sender is PolicySwitch:
+        return  # a scheduled switch recomputed its statuses in its own transaction
     if school_ids:
         transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids)))
 

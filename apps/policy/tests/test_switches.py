@@ -221,3 +221,23 @@ def test_the_api_schedules_cancels_and_shows_the_version_in_force(world, client)
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     assert client.get(f"{base}/in-force", {"province_code": PROVINCE}).json()[
         "scheduled"] is None
+
+
+def test_it_tells_the_caches_of_policy_and_enqueues_no_second_recompute(world,
+                                                                         django_capture_on_commit_callbacks):
+    from apps.policy.signals import policy_changed
+
+    heard = []
+
+    def listen(sender, school_ids, **kwargs):
+        heard.append((sender, len(school_ids)))
+
+    policy_changed.connect(listen)
+    try:
+        schedule(world)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            policy_switches_apply_due(now=later(3))
+    finally:
+        policy_changed.disconnect(listen)
+    assert heard == [(PolicySwitch, 2)]  # both schools of the province
+    assert len(callbacks) == 1  # the signal only: the status receiver enqueued nothing
