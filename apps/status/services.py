@@ -149,10 +149,13 @@ def switch_candidates(*, province_code: str, window: Window) -> dict[int, list[i
 
 def _switch_lookback() -> int:
     """How far back a fact may still set a status under any pack there is, or any override
-    (which may only lengthen a period): the switch may go to any of them."""
-    policies = [pack.policy() for pack in packs_all()]
-    days = PolicyOverride.objects.filter(param__endswith="_days").values_list("value", flat=True)
-    return max([lookback_days(policies), *(v for v in days if isinstance(v, int))])
+    (which may only lengthen a period): the switch may go to any of them. How long records
+    are kept (retention_*_days) sets no status and is left out."""
+    values = [(name, value) for pack in packs_all() for name, value in pack.values().items()]
+    values += PolicyOverride.objects.values_list("param", "value")
+    return max([DEFAULT_LOOKBACK_DAYS, *(
+        value for name, value in values if name.endswith("_days")
+        and not name.startswith("retention_") and isinstance(value, int))])
 
 
 # ---- who a risk-area change concerns -----------------------------------------------------

@@ -62,3 +62,11 @@ def test_it_finds_everyone_a_switch_may_concern_and_no_one_else(henan):
 def test_it_recomputes_nobody_when_nothing_concerns_anyone(henan):
     assert status_recompute_for_policy_switch(province_code="410000") == 0
     assert not PersonStatus.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_looks_back_as_far_as_a_rule_does_not_as_long_as_records_are_kept(henan):
+    a1, a2 = henan.persons["a1_student"], henan.persons["a2_student"]
+    trip(a1, SHANGHAI_PUDONG, back_days_ago=3)
+    trip(a2, SHANGHAI_PUDONG, back_days_ago=40)  # kept (retention) but no rule reads it
+    assert status_recompute_for_policy_switch(province_code="410000") == 1
