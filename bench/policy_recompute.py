@@ -118,13 +118,16 @@ SELECT {values}
 """
 
 
-def _legs_sql(template: str, member: str) -> str:
+def legs_sql(template: str, member: str, expressions: dict | None = None) -> str:
+    """The INSERT of `template` with one expression per travel_tripleg column (_LEG_COLUMNS
+    unless `expressions` are given)."""
     from apps.travel.models import TripLeg
 
+    expressions = expressions or _LEG_COLUMNS
     columns = [f.column for f in TripLeg._meta.concrete_fields if not f.primary_key]
-    if set(columns) != set(_LEG_COLUMNS):
+    if set(columns) != set(expressions):
         raise RuntimeError(f"travel_tripleg columns changed: {sorted(columns)}")
-    values = ", ".join(_LEG_COLUMNS[c].replace("{member}", member) for c in columns)
+    values = ", ".join(expressions[c].replace("{member}", member) for c in columns)
     return template.format(columns=", ".join(columns), values=values)
 
 
@@ -149,9 +152,9 @@ def _write_legs(total: int, areas: list[str]) -> int:
     }
     started = time.monotonic()
     with secondary_indexes_deferred([TripLeg]), connection.cursor() as cursor:
-        cursor.execute(_legs_sql(_PERSON_LEGS, "NULL"), params)
+        cursor.execute(legs_sql(_PERSON_LEGS, "NULL"), params)
         written = cursor.rowcount
-        cursor.execute(_legs_sql(_HOUSEHOLD_LEGS, "h.id"), params)
+        cursor.execute(legs_sql(_HOUSEHOLD_LEGS, "h.id"), params)
         written += cursor.rowcount
         _say(f"{written:,} legs inserted in {time.monotonic() - started:.0f} s; indexing")
     _say(f"legs written and indexed in {time.monotonic() - started:.0f} s")

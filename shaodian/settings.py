@@ -241,6 +241,8 @@ PERIODIC_TASKS = {
     "apps.rosters.tasks.roster_housekeeping": env_int("SHAODIAN_ROSTER_SWEEP_SECONDS", 600),
     # roles whose last day has passed (the grants ignore them from midnight on) removed
     "apps.access.tasks.remove_ended_roles": env_int("SHAODIAN_ROLES_SWEEP_SECONDS", 3600),
+    # scheduled switches of a province's policy pack whose time has come, applied once each
+    "apps.policy.tasks.apply_due_switches": env_int("SHAODIAN_POLICY_SWITCH_SECONDS", 60),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

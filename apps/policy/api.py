@@ -2,6 +2,7 @@
 each value came from, tightening overrides, and the province's choice of pack. Schools and
 bureaus are read through the scoped layer: out of scope is a 404."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from apps.core.pagination import CappedPageNumberPagination
 from apps.core.schema_types import Id
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
-from apps.policy.models import PolicyOverride, ProvincePolicy
+from apps.policy.models import PolicyOverride, PolicySwitch, ProvincePolicy
 from apps.policy.presenters import pack_rows, provenance_rows
 
 router = Router(tags=["policy"])
@@ -172,3 +173,86 @@ def choose(request, payload: ChooseIn) -> ProvincePolicy:
     return services.policy_choose_pack(
         actor=request.user, province_code=payload.province_code, pack_id=payload.pack_id,
         pack_version=payload.pack_version, reason=payload.reason)
+
+
+# ---- versions in force -----------------------------------------------------------------
+
+
+class SwitchIn(Schema):
+    province_code: str
+    pack_id: str
+    pack_version: str = Field(..., description="the version reviewed: refused when stale")
+    effective_from: datetime = Field(..., description="when it takes effect: in the future")
+    reason: str
+
+
+class SwitchOut(Schema):
+    id: int
+    province_code: str
+    pack_id: str
+    pack_version: str
+    previous_pack_id: str = Field(..., description="what ran before it was applied")
+    previous_pack_version: str
+    effective_from: datetime
+    state: str = Field(..., description="scheduled | applied | cancelled | refused")
+    reason: str
+    scheduled_at: datetime
+    applied_at: datetime | None
+    recomputed: int | None = Field(None, description="persons recomputed when applied")
+    cancelled_at: datetime | None
+
+
+class InForceOut(Schema):
+    province_code: str
+    pack: str
+    version: str
+    error: str = Field("", description="the choice needs review (its file changed)")
+    scheduled: SwitchOut | None
+    switches: list[SwitchOut] = Field(..., description="every switch, newest first (at most "
+                                      "200)")
+
+
+def _province(request, province_code: str) -> str:
+    """A province the caller may read (a bureau or school of it in their scope): else 404."""
+    from apps.policy.views import user_province
+
+    if user_province(request.user) != province_code:
+        raise Http404
+    return province_code
+
+
+@router.get("/in-force", response=InForceOut,
+            summary="The pack and version in force, a scheduled switch, and past switches")
+def in_force(request, province_code: str):
+    province = _province(request, province_code)
+    active = _active_or_error(province)
+    switches = selectors.switches_for(province)
+    return {"province_code": province, **active,
+            "scheduled": next((s for s in switches if s.state == "scheduled"), None),
+            "switches": switches}
+
+
+def _active_or_error(province: str) -> dict:
+    try:
+        pack = selectors.active_pack(province)
+    except (selectors.PackOutdated, selectors.PackMissing) as exc:
+        choice = selectors.province_choice(province)
+        return {"pack": choice.pack_id if choice else "", "version": choice.pack_version
+                if choice else "", "error": str(exc)}
+    return {"pack": pack.id, "version": str(pack.version), "error": ""}
+
+
+@router.post("/switches", response={201: SwitchOut},
+             summary="Schedule a switch of the province's pack (province admin)")
+def switch_schedule(request, payload: SwitchIn):
+    switch = services.policy_switch_schedule(
+        actor=request.user, province_code=payload.province_code, pack_id=payload.pack_id,
+        pack_version=payload.pack_version, effective_from=payload.effective_from,
+        reason=payload.reason)
+    return Status(201, switch)
+
+
+@router.post("/switches/{switch_id}/cancel", response=SwitchOut,
+             summary="Cancel a scheduled switch (province admin)")
+def switch_cancel(request, switch_id: Id) -> PolicySwitch:
+    return services.policy_switch_cancel(actor=request.user, switch=switch_id)

@@ -54,6 +54,13 @@ class ChooseForm(ServiceErrorsForm):
     pack file changed in the meantime is refused with a clear message, not chosen unseen."""
 
     pack = forms.CharField(label=_("Policy pack"), widget=forms.RadioSelect)
+    effective_from = forms.DateTimeField(
+        label=_("In force from"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("Empty: from now. A time in the future schedules the switch: the province "
+                    "keeps its pack until then, and the switch can be cancelled."),
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=300,
         help_text=_("Why the province runs this pack from now on. The reason is recorded."),

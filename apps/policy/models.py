@@ -93,3 +93,56 @@ class PolicyOverride(models.Model):
         self.province_code = node.province_code
         self.city_code = node.city_code
         self.county_code = node.county_code
+
+
+class SwitchState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    APPLIED = "applied", _("In force")
+    CANCELLED = "cancelled", _("Cancelled")
+    # The pack's file changed between scheduling and the switch time: the rules the admin
+    # reviewed are gone, so the switch is not applied (the admin schedules the new version).
+    REFUSED = "refused", _("Not applied: the pack file changed")
+
+
+class PolicySwitch(models.Model):
+    """A switch of the province's pack (a new version of its file, or a layer such as
+    henan-2022 on or off) at a time the province admin chose. The periodic task
+    (apps.policy.tasks.apply_due_switches) claims a due one with a conditional UPDATE
+    (scheduled -> applied), so it is applied exactly once, and in the same transaction sets
+    the province's choice and recomputes its statuses; a choice made for "now" is recorded
+    here as applied at once. Rows are never deleted: they are the history of switches."""
+
+    province_code = models.CharField(_("province"), max_length=6, db_index=True)
+    pack_id = models.CharField(_("pack"), max_length=40)
+    pack_version = models.CharField(_("pack version"), max_length=20)
+    # What ran before (recorded when applied): "routine 2023.3.0".
+    previous_pack_id = models.CharField(max_length=40, blank=True)
+    previous_pack_version = models.CharField(max_length=20, blank=True)
+    effective_from = models.DateTimeField(_("in force from"))
+    state = models.CharField(_("state"), max_length=10, choices=SwitchState.choices,
+                             default=SwitchState.SCHEDULED, db_default=SwitchState.SCHEDULED)
+    reason = models.CharField(_("reason"), max_length=300)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("scheduled by"),
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    recomputed = models.PositiveIntegerField(_("persons recomputed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("cancelled by"),
+    )
+
+    class Meta:
+        verbose_name = _("policy switch")
+        ordering = ["-effective_from", "-pk"]
+        indexes = [
+            models.Index(fields=["effective_from"], condition=Q(state="scheduled"),
+                         name="policy_switch_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_code}: {self.pack_id} {self.pack_version} " \
+               f"from {self.effective_from:%Y-%m-%d %H:%M}"

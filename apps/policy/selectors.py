@@ -24,7 +24,7 @@ from apps.policy.engine.packs import (
     check_override,
     load_pack,
 )
-from apps.policy.models import PolicyOverride, ProvincePolicy
+from apps.policy.models import PolicyOverride, PolicySwitch, ProvincePolicy
 
 # The law today (学校和托幼机构传染病疫情报告工作规范 2006, GB 28932-2012, WS/T 772-2020):
 # a province that has chosen nothing runs routine surveillance, not the 2022 directive.
@@ -72,6 +72,12 @@ def pack_get(pack_id: str):
     return _load(str(path), path.stat().st_mtime_ns)
 
 
+def rule_layers(pack_id: str) -> dict[str, str]:
+    """{rule id: the pack of the lineage that gives it} of a pack (henan-2022's own rules,
+    and routine's it extends)."""
+    return {rule.id: rule.layer or pack_id for rule in pack_get(pack_id).rules}
+
+
 def packs_all() -> list:
     return [pack_get(pack_id) for pack_id in sorted(pack_paths())]
 
@@ -93,6 +99,15 @@ def _active_pack(choice: ProvincePolicy | None, province_code: str):
     if str(pack.version) != choice.pack_version:
         raise PackOutdated(province_code, choice.pack_id, choice.pack_version, str(pack.version))
     return pack
+
+
+SWITCHES_SHOWN = 200
+
+
+def switches_for(province_code: str) -> list[PolicySwitch]:
+    """The province's switches, newest first: the one scheduled, and the history."""
+    return list(PolicySwitch.objects.filter(province_code=province_code)
+                .select_related("scheduled_by", "cancelled_by")[:SWITCHES_SHOWN])
 
 
 # ---- layers ----------------------------------------------------------------------------

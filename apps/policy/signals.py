@@ -27,3 +27,9 @@ def send_policy_changed(*, sender, node) -> None:
     transaction.on_commit(
         lambda: policy_changed.send(sender=sender, school_ids=schools_under(node))
     )
+
+
+# Sent inside the transaction that applies a scheduled switch (apps.policy.services), with
+# `province_code` and `now`: a receiver recomputes the province's statuses in that same
+# transaction and returns how many persons it evaluated (apps.status connects to it).
+policy_switched = Signal()

@@ -6,8 +6,10 @@ from operator import eq
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +18,7 @@ from apps.core.errors import ValidationFailed, form_add_errors
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
 from apps.policy.forms import ChooseForm, TightenForm, parse_value
-from apps.policy.models import PolicyOverride
+from apps.policy.models import PolicyOverride, PolicySwitch, SwitchState
 from apps.policy.presenters import history_rows, pack_rows, param_title, provenance_rows
 
 VIEW = "orgs.view"
@@ -55,9 +57,15 @@ def index(request):
     schools = School.objects.restrict(user, VIEW).order_by("county_code", "name")
     if q:
         schools = schools.filter(name__contains=q)
+    switches = selectors.switches_for(province)
+    scheduled = next((s for s in switches if s.state == SwitchState.SCHEDULED), None)
+    if scheduled is not None and scheduled.effective_from <= timezone.now():
+        _apply_soon()  # past its time and the worker has not got to it yet
     context = {
         "packs": selectors.packs_all(),
         "choice": selectors.province_choice(province),
+        "switches": switches,
+        "scheduled": scheduled,
         "active": _active_or_error(province),
         "default_pack": selectors.DEFAULT_PACK,
         "bureaus": Bureau.objects.restrict(user, VIEW).order_by("region_id")[:LIST_LIMIT],
@@ -66,6 +74,12 @@ def index(request):
         "may_choose": may_in_region(user, services.CHOOSE, province, within=eq),
     }
     return render(request, "policy/index.html", context)
+
+
+def _apply_soon() -> None:
+    from apps.policy.tasks import apply_due_switches
+
+    transaction.on_commit(apply_due_switches.enqueue)
 
 
 def _active_or_error(province: str):
@@ -180,19 +194,43 @@ def choose(request):
     form = ChooseForm(request.POST or None, packs=choices)
     if request.method == "POST" and form.is_valid():
         pack_id, version = form.pack_and_version()
+        when = form.cleaned_data["effective_from"]
         try:
-            services.policy_choose_pack(actor=request.user, province_code=province,
-                                        pack_id=pack_id, pack_version=version,
-                                        reason=form.cleaned_data["reason"])
+            if when is None:
+                services.policy_choose_pack(actor=request.user, province_code=province,
+                                            pack_id=pack_id, pack_version=version,
+                                            reason=form.cleaned_data["reason"])
+            else:
+                services.policy_switch_schedule(
+                    actor=request.user, province_code=province, pack_id=pack_id,
+                    pack_version=version, effective_from=when,
+                    reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
             form_add_errors(form, exc, {"pack_id": "pack", "pack_version": "pack"})
         else:
-            messages.success(request, _("The province now runs policy pack %(pack)s.")
-                             % {"pack": pack_id})
+            messages.success(request, _(
+                "The province now runs policy pack %(pack)s.") % {"pack": pack_id} if when is None
+                else _("The switch to %(pack)s is scheduled for %(when)s.") % {
+                    "pack": pack_id, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")})
             return redirect("policy:index")
     context = {"form": form, "packs": packs, "choice": selectors.province_choice(province)}
     return render(request, "policy/choose.html", context,
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def switch_cancel(request, pk: int):
+    switch = get_object_or_404(PolicySwitch, pk=pk)
+    if switch.province_code != user_province(request.user):
+        raise Http404
+    try:
+        services.policy_switch_cancel(actor=request.user, switch=switch)
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, _("The scheduled switch is cancelled."))
+    return redirect("policy:index")
 
 
 # ---- history ---------------------------------------------------------------------------

@@ -84,6 +84,9 @@ class PersonStatusChange(models.Model):
     pack_version = models.CharField(max_length=20)
     # What made the system look again: a declaration, a risk-area change, an expiry...
     cause = models.CharField(_("cause"), max_length=40, choices=Cause.choices, blank=True)
+    # The pack of `pack`'s lineage whose rule decided the change (henan-2022 or the routine
+    # it extends); for a change back to normal, `pack` itself.
+    layer = models.CharField(_("layer"), max_length=40, blank=True, default="", db_default="")
     changed_at = models.DateTimeField(default=timezone.now)
     objects = ScopedQuerySet.as_manager()
     scope_fields = PERSON_ROW_SCOPE

@@ -16,8 +16,11 @@ def on_risk_areas_changed(sender, *, area_ids, **kwargs) -> None:
 
 
 def on_policy_changed(sender, *, school_ids, **kwargs) -> None:
+    from apps.policy.models import PolicySwitch
     from apps.status.tasks import recompute_for_schools
 
+    if sender is PolicySwitch:
+        return  # a scheduled switch recomputed its statuses in its own transaction
     if school_ids:
         transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids)))
 
@@ -36,3 +39,11 @@ def on_declarations_changed(sender, *, school_id, person_ids, **kwargs) -> None:
     transaction.on_commit(
         partial(recompute_for_declarations.enqueue, school_id, sorted(set(person_ids)))
     )
+
+
+def on_policy_switched(sender, *, province_code, now, **kwargs) -> int:
+    """A scheduled switch of the province's pack is being applied: its statuses are
+    recomputed in the same transaction (apps.policy.services.policy_switches_apply_due)."""
+    from apps.status.services import status_recompute_for_policy_switch
+
+    return status_recompute_for_policy_switch(province_code=province_code, now=now)

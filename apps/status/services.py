@@ -25,14 +25,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import FieldError, ValidationFailed
+from apps.health.models import CheckIn
+from apps.orgs.models import School
 from apps.people.models import HouseholdMember, Person
 from apps.policy.engine import facts as engine
 from apps.policy.engine.evaluate import evaluate
 from apps.policy.models import PolicyOverride
-from apps.policy.selectors import effective_policies_for_schools, packs_all
+from apps.policy.selectors import effective_policies_for_schools, packs_all, rule_layers
 from apps.regions.models import Region
 from apps.risk.models import RiskArea
-from apps.status.facts import DEFAULT_LOOKBACK_DAYS, Window, load_facts_batch, risk_areas_in_window
+from apps.status.facts import (
+    CHECKIN_WARM_CELSIUS,
+    DEFAULT_LOOKBACK_DAYS,
+    Window,
+    load_facts_batch,
+    risk_areas_in_window,
+)
 from apps.status.models import Category, Cause, ClearedBy, PersonStatus, RegimenMark
 from apps.status.verdicts import followups_close, verdicts_store
 from apps.status.writer import changes_insert, statuses_upsert
@@ -95,6 +103,59 @@ def status_recompute_schools(*, school_ids: Iterable[int] | None = None,
     for chunk in _chunks(ids.iterator(chunk_size=BATCH * 10), BATCH * 10):
         total += _recompute(_grouped(chunk), cause=cause, now=now)
     return total
+
+
+def status_recompute_for_policy_switch(*, province_code: str, now: datetime | None = None
+                                       ) -> int:
+    """Recompute, after a switch of the province's pack (a new version, or a layer on or
+    off), everyone whose status the switch may change, found set-based in the database
+    (switch_candidates): no Python loop over the province's millions, most of whom have no
+    fact any rule acts on and are normal under every pack. Runs inside the caller's
+    transaction (the switch's). Returns how many persons were evaluated."""
+    window = _window(now, lookback_days=_switch_lookback())
+    return _recompute(switch_candidates(province_code=province_code, window=window),
+                      cause=CAUSE_POLICY, now=window.now)
+
+
+def switch_candidates(*, province_code: str, window: Window) -> dict[int, list[int]]:
+    """{school_id: [person_id, ...]} of the province's persons a change of its rules may
+    concern, in one query (a UNION): a stored status (every non-normal one, and those that
+    were), a trip leg of theirs or a co-resident's, an exposure or a warm or abnormal
+    check-in within the window, an open regimen mark, or a residence (theirs or a
+    co-resident's) inside a risk area designated or lifted within it. A person with none of
+    these is normal under every pack (apps/status/tests/test_policy_switch.py proves it for
+    the shipped packs), and keeps no stored row either way."""
+    schools = Q(school_id__in=School.objects.filter(province_code=province_code).values("pk"))
+    during = {"on__gte": window.since, "on__lte": window.today}
+    pairs = [
+        PersonStatus.objects.filter(schools),
+        RegimenMark.objects.filter(schools, cleared_at__isnull=True),
+        TripLeg.objects.filter(schools, arrive__gte=window.since, depart__lte=window.today),
+        Exposure.objects.filter(schools, **during),
+        CheckIn.objects.filter(schools, day__gte=window.since, day__lte=window.today).filter(
+            Q(abnormal=True) | Q(temperature__gte=CHECKIN_WARM_CELSIUS)),
+    ]
+    areas = [area.pk for area in RiskArea.objects.filter(start__lte=window.today).filter(
+        Q(end__isnull=True) | Q(end__gte=window.since)).only("pk")]
+    if areas:
+        inside = area_region_codes(areas)
+        pairs.append(HouseholdMember.objects.filter(schools, residence_region_id__in=inside))
+    queries = [q.order_by().values_list("school_id", "person_id") for q in pairs]
+    if areas:
+        queries.append(Person.objects.filter(schools, active=True, residence_region_id__in=inside)
+                       .order_by().values_list("school_id", "id"))
+    return _grouped(queries[0].union(*queries[1:]).order_by())
+
+
+def _switch_lookback() -> int:
+    """How far back a fact may still set a status under any pack there is, or any override
+    (which may only lengthen a period): the switch may go to any of them. How long records
+    are kept (retention_*_days) sets no status and is left out."""
+    values = [(name, value) for pack in packs_all() for name, value in pack.values().items()]
+    values += PolicyOverride.objects.values_list("param", "value")
+    return max([DEFAULT_LOOKBACK_DAYS, *(
+        value for name, value in values if name.endswith("_days")
+        and not name.startswith("retention_") and isinstance(value, int))])
 
 
 # ---- who a risk-area change concerns -----------------------------------------------------
@@ -179,6 +240,7 @@ def _write(statuses: dict, policies: Mapping[int, engine.Policy], *, cause: str,
         ).values_list("person_id", "category", "until", "compliant")
     }
     rows, changes = [], []
+    layers = {pack: rule_layers(pack) for pack in {p.pack for p in policies.values()}}
     for pk, (f, status) in statuses.items():
         key = (status.category, status.until, status.compliant)
         was = before.get(pk)
@@ -187,7 +249,7 @@ def _write(statuses: dict, policies: Mapping[int, engine.Policy], *, cause: str,
         policy = policies[f.school_id]
         rows.append(_status_row(f, status, policy, now))
         if key != (was or (Category.NORMAL, None, True)):
-            changes.append(_change_row(f, status, policy, cause, now))
+            changes.append(_change_row(f, status, policy, cause, now, layers[policy.pack]))
     statuses_upsert(rows)
     changes_insert(changes)
 
@@ -203,13 +265,15 @@ def _status_row(f, status: engine.Status, policy: engine.Policy, now) -> dict:
     }
 
 
-def _change_row(f, status: engine.Status, policy: engine.Policy, cause, now) -> dict:
+def _change_row(f, status: engine.Status, policy: engine.Policy, cause, now,
+                layers: Mapping[str, str]) -> dict:
+    deciding = status.reasons[0].rule if status.reasons else ""
     return {
         "school_id": f.school_id, "person_id": f.person_id, "category": status.category,
         "until": status.until, "compliant": status.compliant,
         "reasons": [reason_json(r) for r in status.reasons],
         "pack": policy.pack, "pack_version": str(policy.version), "cause": str(cause)[:40],
-        "changed_at": now,
+        "layer": layers.get(deciding, policy.pack), "changed_at": now,
     }
 
 

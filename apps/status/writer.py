@@ -18,7 +18,7 @@ from apps.status.models import PersonStatus, PersonStatusChange
 STATUS_COLUMNS = ("school_id", "person_id", "category", "until", "compliant", "actions",
                   "reasons", "pack", "pack_version", "next_due", "computed_at")
 CHANGE_COLUMNS = ("school_id", "person_id", "category", "until", "compliant", "reasons",
-                  "pack", "pack_version", "cause", "changed_at")
+                  "pack", "pack_version", "cause", "layer", "changed_at")
 _STAGE = "status_personstatus_stage"
 _NAMES = ", ".join(STATUS_COLUMNS)
 _STAGE_CREATE = (

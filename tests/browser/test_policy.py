@@ -29,3 +29,31 @@ def test_it_lets_a_school_admin_tighten_a_parameter(world, login_as, click_menu)
     expect(row.locator(".param-value")).to_contain_text("37.0")
     expect(row.locator(".param-from")).to_contain_text(school.name)
     expect(row.locator(".param-from")).to_contain_text("低龄学生多")
+
+
+def test_it_lets_the_province_admin_schedule_a_switch_and_cancel_it(world, login_as,
+                                                                     click_menu):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.policy.selectors import pack_get
+
+    version = pack_get("henan-2022").version
+    page = login_as("province")
+    click_menu(page, "/policy/")
+    page.click("#choose-link")
+    page.check(f"input[value='henan-2022@{version}']")
+    when = timezone.localtime(timezone.now() + timedelta(days=1))
+    page.fill("#id_effective_from", when.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_reason", "明日起执行两触发")
+    page.click("#choose-submit")
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("#scheduled-switch")).to_contain_text("henan-2022")
+    expect(page.locator("#scheduled-switch")).to_contain_text(when.strftime("%Y-%m-%d %H:%M"))
+    expect(page.locator("#active-pack-id")).to_have_text("routine")  # until then
+
+    page.click("#switch-cancel")
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("#scheduled-switch")).to_have_count(0)
+    expect(page.locator("#switch-history")).to_contain_text("明日起执行两触发")

@@ -85,6 +85,9 @@ EXEMPT = {
     # a transfer goes to any school of the province: the receiving one is outside the
     # sender's scope by design (apps.transfers.services.transfer_request)
     "/api/v1/transfers:to_school_id",
+    # a province's pack switch: the services let only that province's admin cancel one (404
+    # to anyone else, tested in apps/policy/tests/test_switches.py)
+    "policy:switch_cancel", "/api/v1/policy/switches/{switch_id}/cancel",
 }
 
 # Fields named like ids that name no row a scope covers, and why.
