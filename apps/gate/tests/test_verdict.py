@@ -161,9 +161,10 @@ def _riskier(facts: GateFacts, data) -> GateFacts:
     choice = data.draw(st.sampled_from(
         ["temperature", "category", "compliant", "current", "checkin", "mode", "online"]))
     if choice == "temperature":
-        base = facts.temperature if facts.temperature is not None else 34.0
+        # No reading is riskier than a normal one (referred) and safer than a fever (stopped).
+        base = facts.temperature if facts.temperature is not None else facts.fever_threshold
         return dataclasses.replace(facts, temperature=data.draw(
-            st.floats(min_value=base, max_value=43.0)))
+            st.floats(min_value=base, max_value=max(base, 43.0))))
     if choice == "category":
         at = CATEGORY_RISK.index(facts.category)
         return dataclasses.replace(facts, category=data.draw(st.sampled_from(CATEGORY_RISK[at:])))
