@@ -48,7 +48,8 @@ def _entries(user) -> list[MenuEntry]:
 SECTIONS = (
     ("people", _("People"), "people", ("web:org_tree", "orgs", "access:roles", "schoolyear",
                                        "web:person_list", "rosters", "families", "travel")),
-    ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups")),
+    ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups",
+                                               "reports")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
     ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list",
