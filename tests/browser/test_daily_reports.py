@@ -9,6 +9,7 @@ deadline is 10:00), so the walk is the same whatever hour the suite runs at (07:
 from datetime import datetime, time
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
 from apps.access.models import RoleAssignment
@@ -42,6 +43,7 @@ def test_it_walks_a_day_of_daily_reports(world, clock, login_as, click_menu, ass
     RoleAssignment.objects.create(user=_user(world, "reporter_d", "三中疫情报告人"),
                                   role="outbreak_reporter", school=d)
     assert reports_draft(day=SUITE_DAY)["drafted"] == 4
+    Client().get("/login/")  # the URLs and templates loaded before the browser's first page
 
     page = login_as("reporter_a")
     click_menu(page, "/reports/")
