@@ -117,6 +117,7 @@ api.add_router("/absence", "apps.absence.api.router")
 api.add_router("/", "apps.schoolyear.api.router")  # /rollover
 api.add_router("/transfers", "apps.transfers.api.router")
 api.add_router("/families", "apps.families.api.router")
+api.add_router("/reports", "apps.reports.api.router")
 
 
 NUL = "\x00"

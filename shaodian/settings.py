@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.schoolyear",
     "apps.transfers",
     "apps.testing",
+    "apps.reports",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -239,6 +240,9 @@ PERIODIC_TASKS = {
     "apps.health.tasks.send_checkin_reminders": env_int("SHAODIAN_CHECKIN_REMINDER_SECONDS", 300),
     # roster imports a dead worker left waiting queued again; old stored uploads and exports deleted
     "apps.rosters.tasks.roster_housekeeping": env_int("SHAODIAN_ROSTER_SWEEP_SECONDS", 600),
+    # every open school's daily report of today drafted or refreshed (set-based)
+    "apps.reports.tasks.draft_daily_reports": env_int("SHAODIAN_DAILY_REPORT_SWEEP_SECONDS",
+                                                      30 * 60),
     # roles whose last day has passed (the grants ignore them from midnight on) removed
     "apps.access.tasks.remove_ended_roles": env_int("SHAODIAN_ROLES_SWEEP_SECONDS", 3600),
     # scheduled switches of a province's policy pack whose time has come, applied once each

@@ -35,6 +35,7 @@ urlpatterns = [
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),
     path("status/", include("apps.status.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

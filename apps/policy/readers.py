@@ -90,4 +90,6 @@ READERS: dict[str, tuple[str, ...]] = {
     "retention_travel_days": (RETENTION,),
     "retention_status_history_days": (RETENTION,),
     "retention_tests_days": (RETENTION,),
+    # daily reports
+    "daily_report_deadline": ("apps.reports.drafting",),
 }

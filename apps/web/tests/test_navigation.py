@@ -16,7 +16,7 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.policy.menu", "apps.risk.menu", "apps.travel.menu",
         "apps.notifications.menu", "apps.followups.menu", "apps.emergency.menu",
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
-        "apps.transfers.menu", "apps.testing.menu",
+        "apps.transfers.menu", "apps.testing.menu", "apps.reports.menu",
         "apps.web.menu"]
 
 
@@ -30,7 +30,7 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
                                "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
-    assert links["daily"][-2:] == ["/followups/", "/followups/all/"]
+    assert links["daily"][-3:] == ["/followups/", "/followups/all/", "/reports/"]
     assert links["emergency"] == ["/risk-areas/", "/emergency/triggers/", "/emergency/modes/",
                                   "/emergency/plans/"]
     assert links["settings"] == ["/policy/", "/notifications/deliveries/", "/tokens/",

@@ -1,0 +1,132 @@
+"""Daily reports (日报): one per school per day, drafted from the school's data by a periodic
+set-based task and submitted by the school's epidemic office by the deadline of its policy
+(`daily_report_deadline`); a bureau's own report sums its schools' and its child bureaus'
+submitted reports and is submitted upward. A submitted report is frozen: each submission and
+each correction is a version row, never changed afterwards (docs/decisions.md says why the
+figures are one JSON object)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.scoping import ScopedQuerySet
+
+SCHOOL_SCOPE = {"region": "school__", "school": "school_id"}
+BUREAU_SCOPE = {"region": "bureau__"}
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Not submitted")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class DailyReport(models.Model):
+    """A school's report of one day: the live draft until submitted, then the figures of its
+    latest version (`version`)."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))  # Asia/Shanghai
+    figures = models.JSONField(_("figures"), default=dict)
+    drafted_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(_("due"))  # the day at the school's daily_report_deadline
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT, db_default=ReportStatus.DRAFT)
+    zero = models.BooleanField(_("zero report"), default=False, db_default=False)
+    version = models.PositiveSmallIntegerField(_("version"), default=0, db_default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    late = models.BooleanField(_("late"), default=False, db_default=False)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_SCOPE
+
+    class Meta:
+        ordering = ["-day", "school_id"]
+        constraints = [models.UniqueConstraint(fields=["school", "day"],
+                                               name="daily_report_once_per_school_day")]
+        indexes = [models.Index(fields=["day", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}@{self.day}"
+
+
+class DailyReportVersion(models.Model):
+    """One submission of a school's report (version 1) or a correction (2, 3, ... with a
+    reason), as submitted; never changed."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(DailyReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    figures = models.JSONField(_("figures"))
+    zero = models.BooleanField(_("zero report"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    late = models.BooleanField(_("late"), default=False)
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = SCHOOL_SCOPE
+
+    class Meta:
+        ordering = ["report_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["school", "report", "number"],
+                                               name="daily_report_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"
+
+
+class BureauReport(models.Model):
+    """A bureau's report of one day: the sums of its schools' and child bureaus' submitted
+    reports when it was last aggregated, frozen once submitted (versions as for schools)."""
+
+    bureau = models.ForeignKey("orgs.Bureau", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    figures = models.JSONField(_("figures"), default=dict)
+    # How many of its schools and child bureaus the sums include, of how many there are.
+    counts = models.JSONField(default=dict)
+    aggregated_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT, db_default=ReportStatus.DRAFT)
+    version = models.PositiveSmallIntegerField(_("version"), default=0, db_default=0)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = BUREAU_SCOPE
+
+    class Meta:
+        ordering = ["-day", "bureau_id"]
+        constraints = [models.UniqueConstraint(fields=["bureau", "day"],
+                                               name="bureau_report_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"bureau {self.bureau_id}@{self.day}"
+
+
+class BureauReportVersion(models.Model):
+    bureau = models.ForeignKey("orgs.Bureau", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(BureauReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    figures = models.JSONField(_("figures"))
+    counts = models.JSONField(default=dict)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = BUREAU_SCOPE
+
+    class Meta:
+        ordering = ["report_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"],
+                                               name="bureau_report_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"

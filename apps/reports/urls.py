@@ -1,0 +1,16 @@
+from django.urls import path
+
+from apps.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("school/<int:school_id>/", views.school_report, name="school"),
+    path("school/<int:school_id>/submit/", views.school_submit, name="school_submit"),
+    path("school/<int:school_id>/correct/", views.school_correct, name="school_correct"),
+    path("school/<int:school_id>/remind/", views.school_remind, name="school_remind"),
+    path("bureau/<int:bureau_id>/", views.bureau_page, name="bureau"),
+    path("bureau/<int:bureau_id>/aggregate/", views.bureau_aggregate, name="bureau_aggregate"),
+    path("bureau/<int:bureau_id>/submit/", views.bureau_submit, name="bureau_submit"),
+]
