@@ -71,7 +71,7 @@ PK_MODELS = {
     "families:member_": HouseholdMember, "families:school_settings": School,
     "status:mark": RegimenMark,
     "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
-    "access:teacher_revoke": SchoolClass,
+    "access:teacher_revoke": SchoolClass, "accounts:user_": User, "accounts:school": School,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.
