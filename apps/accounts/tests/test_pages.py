@@ -11,7 +11,7 @@ from django.test import Client
 
 from apps.access.models import ApiToken, LoginFailure, User
 from apps.access.services import api_token_create
-from apps.accounts.models import ActivationCode
+from apps.accounts.models import AccountEvent, ActivationCode
 from shaodian.testing.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +168,24 @@ def test_deactivation_ends_sessions_and_tokens_at_once(world):
     assert admin.post(f"/accounts/users/{user.pk}/reactivate/").status_code == 302
     assert Client().post("/login/", {"username": "teacher_a1",
                                      "password": PASSWORD}).status_code == 302
+
+
+def test_it_prints_new_codes_for_a_class_voiding_the_old(world, staff):
+    codes = create(world)
+    teacher = Client()
+    teacher.post("/accounts/activate/", {"username": "4101050001-t010",
+                                         "code": codes["4101050001-t010"]})
+    teacher.post("/accounts/password/", {"new_password1": NEW_PASSWORD,
+                                         "new_password2": NEW_PASSWORD})
+    admin = client_for(world, "school_a_admin")
+    url = f"/accounts/schools/{world.schools['a'].pk}/codes/"
+    answer = admin.post(url, {"klass": world.classes["a_c3"].pk})
+    again = dict(SLIP_RE.findall(answer.content.decode()))
+    assert list(again) == ["4101050001-t011"]  # T010 has chosen a password
+    old = Client().post("/accounts/activate/", {"username": "4101050001-t011",
+                                                "code": codes["4101050001-t011"]})
+    assert old.status_code == 400  # voided by the new one
+    other = admin.post(url, {"klass": world.classes["b_c1"].pk})
+    assert other.status_code == 400 and other.context["form"].errors["klass"]
+    events = list(AccountEvent.objects.values_list("action", flat=True))
+    assert sorted(events) == ["activated", "codes", "created"]
