@@ -112,10 +112,14 @@ def school_codes(request, pk: int):
 
 
 def _managed(request, pk: int):
+    """The account, or a 404 as for none; one's own account: None (told so, sent back)."""
     try:
         return services.account_managed(actor=request.user, pk=pk)
-    except ValidationFailed:
-        raise Http404 from None
+    except ValidationFailed as exc:
+        if exc.errors[0].reason != "self":
+            raise Http404 from None
+        errors_as_messages(request, exc)
+        return None
 
 
 def _change(request, change, done: str):
@@ -126,6 +130,8 @@ def _change(request, change, done: str):
 @require_POST
 def user_reset(request, pk: int):
     user = _managed(request, pk)
+    if user is None:
+        return redirect(back_url(request, "accounts:home"))
     try:
         issued = services.account_password_reset(actor=request.user, user=user)
     except ValidationFailed as exc:
@@ -138,6 +144,8 @@ def user_reset(request, pk: int):
 @require_POST
 def user_deactivate(request, pk: int):
     user = _managed(request, pk)
+    if user is None:
+        return redirect(back_url(request, "accounts:home"))
     return _change(request, lambda: services.account_deactivate(actor=request.user, user=user),
                    _("The account is deactivated: its sessions and tokens have ended."))
 
@@ -146,6 +154,8 @@ def user_deactivate(request, pk: int):
 @require_POST
 def user_reactivate(request, pk: int):
     user = _managed(request, pk)
+    if user is None:
+        return redirect(back_url(request, "accounts:home"))
     return _change(request, lambda: services.account_reactivate(actor=request.user, user=user),
                    _("The account is active again."))
 

@@ -57,7 +57,10 @@ def _all_below(actor, user) -> bool | None:
 def account_managed(*, actor, pk) -> User:
     """The account the actor may reset or deactivate, or ValidationFailed not_found."""
     user = User.objects.filter(pk=getattr(pk, "pk", pk), is_superuser=False).first()
-    if user is None or user.pk == actor.pk:
+    if user is not None and user.pk == actor.pk:
+        raise ValidationFailed([FieldError("user", "self", _(
+            "Not your own account: change your password on the password page."))])
+    if user is None:
         raise _not_found()
     below = _all_below(actor, user)
     if below is False or (below is None and _staff_record(actor, user.pk) is None):

@@ -48,3 +48,11 @@ def test_it_deactivates_and_reactivates(world):
     twice = client.post(f"/api/v1/accounts/{user.pk}/deactivate")
     assert twice.status_code == 422 and twice.json()["errors"][0]["reason"] == "inactive"
     assert client.post(f"/api/v1/accounts/{user.pk}/reactivate").json()["is_active"] is True
+
+
+def test_it_tells_an_admin_their_own_account_is_not_theirs_to_reset(world):
+    admin = world.users["school_a_admin"]
+    answer = client_for(world, "school_a_admin").post(f"/api/v1/accounts/{admin.pk}/reset")
+    assert [(e["field"], e["reason"]) for e in answer.json()["errors"]] == [("user", "self")]
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
