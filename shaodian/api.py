@@ -105,6 +105,7 @@ api.add_router("/regions", "apps.regions.api.router")
 api.add_router("/", "apps.orgs.api.router")  # /bureaus, /schools, /classes
 api.add_router("/", "apps.people.api.router")  # /persons
 api.add_router("/", "apps.access.api.router")  # /me, /tokens
+api.add_router("/", "apps.accounts.api.router")  # /schools/{id}/staff-accounts, /accounts/…
 api.add_router("/policy", "apps.policy.api.router")
 api.add_router("/risk-areas", "apps.risk.api.router")
 api.add_router("/", "apps.travel.api.router")  # /persons/{id}/trips, /persons/{id}/exposures

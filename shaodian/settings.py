@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.regions",
     "apps.orgs",
     "apps.access",
+    "apps.accounts",
     "apps.people",
     "apps.families",
     "apps.rosters",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.PasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,6 +155,8 @@ SHAODIAN_BINDING_CODE_DAYS = env_int("SHAODIAN_BINDING_CODE_DAYS", 14)
 SHAODIAN_GUARDIAN_MAX_CHILDREN = env_int("SHAODIAN_GUARDIAN_MAX_CHILDREN", 4)
 SHAODIAN_BINDING_MAX_FAILURES = env_int("SHAODIAN_BINDING_MAX_FAILURES", 10)
 SHAODIAN_BINDING_LOCKOUT_MINUTES = env_int("SHAODIAN_BINDING_LOCKOUT_MINUTES", 15)
+# Staff accounts' one-time activation codes (apps.accounts): days a printed code lasts.
+SHAODIAN_ACTIVATION_CODE_DAYS = env_int("SHAODIAN_ACTIVATION_CODE_DAYS", 14)
 
 SECURE_HTTPS = env_bool("SHAODIAN_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True

@@ -31,6 +31,7 @@ urlpatterns = [
     path("emergency/", include("apps.emergency.urls")),
     path("health/", include("apps.health.urls")),
     path("families/", include("apps.families.urls")),
+    path("accounts/", include("apps.accounts.urls")),
     path("gate/", include("apps.gate.urls")),
     path("absence/", include("apps.absence.urls")),
     path("testing/", include("apps.testing.urls")),

@@ -17,6 +17,11 @@ class User(AbstractUser):
     # cached in any process is checked against it at each request (apps.access.tokens).
     # db_default: a bulk writer (the demo generator's COPY) may leave the column out.
     access_version = models.BigIntegerField(default=0, db_default=0, editable=False)
+    # Set when the password was not chosen by its holder (an account made from the staff
+    # roster, an admin's reset): every page leads to the change-password page, and API
+    # tokens are refused, until they choose one (apps.accounts).
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False, db_default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

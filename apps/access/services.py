@@ -1,7 +1,6 @@
 """Writes for accounts: password login with lockout, API tokens. Roles: apps.access.appointments."""
 
 import hashlib
-import math
 import secrets
 import threading
 import time
@@ -15,12 +14,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from apps.access import lockout
 from apps.access.grants import grants_from_rows, grants_keep, grants_sql, role_grants
+from apps.access.lockout import LoginLocked  # noqa: F401 (the pages import it from here)
 from apps.access.models import ApiToken, LoginFailure, User
 from apps.core.db import model_columns, model_from_row, prepared_cursor
-from apps.core.errors import FieldError, ValidationFailed
+from apps.core.errors import ApiError, FieldError, ValidationFailed
 
 TOKEN_MAX_DAYS = 365
 TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
@@ -33,37 +33,7 @@ class LoginFailed(Exception):
         super().__init__(_("Wrong username or password."))
 
 
-class LoginLocked(Exception):
-    """Too many failures for this username: refused, even with the right password."""
-
-    def __init__(self, minutes_left: int):
-        self.minutes_left = minutes_left
-        super().__init__(ngettext(
-            "Too many failed attempts. Try again in %(minutes)d minute.",
-            "Too many failed attempts. Try again in %(minutes)d minutes.",
-            minutes_left,
-        ) % {"minutes": minutes_left})
-
-
 # --- login ------------------------------------------------------------------------------
-
-def _lockout_key(username: str) -> str:
-    # Case-folded so that "Admin" and "admin" share one counter: no way around the lockout.
-    return username.strip().lower()[:150]
-
-
-def _lockout_minutes_left(key: str, now) -> int:
-    window = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    recent = list(
-        LoginFailure.objects.filter(username=key, at__gt=now - window)
-        .order_by("-at").values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
-    )
-    if len(recent) < settings.LOGIN_MAX_FAILURES:
-        return 0
-    # Locked until the oldest of the last N failures leaves the window.
-    seconds = (recent[-1] + window - now).total_seconds()
-    return max(1, math.ceil(seconds / 60))
-
 
 def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
@@ -76,15 +46,12 @@ def login_attempt(*, request, username: str, password: str) -> User:
     attempt ends in an exception. While locked, the password is not even checked and the
     attempt is not counted, so the lock ends when the window passes.
     """
-    key = _lockout_key(username)
-    minutes_left = _lockout_minutes_left(key, timezone.now())
-    if minutes_left:
-        raise LoginLocked(minutes_left)
+    lockout.check(username)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginFailure.objects.create(username=key, ip=_client_ip(request))
+        lockout.fail(username, _client_ip(request))
         raise LoginFailed()
-    LoginFailure.objects.filter(username=key).delete()
+    lockout.clear(username)
     login(request, user)
     return user
 
@@ -199,6 +166,13 @@ def _columns(model, alias: str, names=None) -> list[str]:
     return model_columns(model, alias, names).split(", ")
 
 
+def password_change_required() -> ApiError:
+    """An account whose password was set by someone else (a new staff account, an admin's
+    reset) acts through nothing until its holder chooses one."""
+    return ApiError("password_change_required", _(
+        "Choose a new password (sign in on the website) before using the API."), 403)
+
+
 def api_token_authenticate(raw: str) -> User | None:
     """The active user a raw token stands for, or None (unknown, expired, revoked), with
     the user's grants already computed (narrowed to the token's permissions)."""
@@ -216,6 +190,8 @@ def api_token_authenticate(raw: str) -> User | None:
     now = timezone.now()
     if not token.is_usable(now) or not user.is_active:
         return None
+    if user.must_change_password:
+        raise password_change_required()
     _token_touch(token, now)
     # apps.access.grants narrows every grant to these (an empty list narrows nothing).
     user._shaodian_token_permissions = list(token.permissions)

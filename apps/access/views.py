@@ -10,9 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +18,7 @@ from apps.access import appointments, forms, selectors
 from apps.access.forms import LogFilterForm
 from apps.access.rules import has_org_perm
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.pages import back_url, change_and_back
 from apps.core.pagination import CappedPaginator
 
 EXPORT_ROWS = 100_000  # a longer log is narrowed by its filters first
@@ -157,22 +156,11 @@ def school_roles(request, pk: int):
 
 def _back(request) -> str:
     """Back to the roles page the form was on (only a page of this site's roles)."""
-    back = request.POST.get("back", "")
-    if back.startswith("/") and url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}):
-        return back
-    return reverse("access:roles")
+    return back_url(request, "access:roles")
 
 
 def _change(request, change, done: str):
-    try:
-        change()
-    except ValidationFailed as exc:
-        for error in exc.errors:
-            messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect(_back(request))
+    return change_and_back(request, change, done, "access:roles")
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.access import lockout
 from apps.access.models import User
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, age_on, normalize_phone
@@ -142,6 +143,19 @@ def _check_not_locked(keys: list[str]) -> None:
             % {"minutes": settings.SHAODIAN_BINDING_LOCKOUT_MINUTES})
 
 
+def _check_account_not_locked(phone: str) -> None:
+    """A sign-up is a way in: the one sign-in lockout (apps.access.lockout) of the account
+    name it would make (the phone number) applies, as on the login and activation pages."""
+    try:
+        name = normalize_phone(phone) if phone else ""
+    except DocumentError:
+        return
+    try:
+        lockout.check(name)
+    except lockout.LoginLocked as exc:
+        raise ValidationFailed([FieldError("code", "locked", str(exc))]) from None
+
+
 def binding_failures_prune(*, older_than: timedelta = timedelta(days=1)) -> int:
     """Delete failures no lockout window can still count; returns how many went."""
     keep = max(older_than, timedelta(minutes=settings.SHAODIAN_BINDING_LOCKOUT_MINUTES))
@@ -256,12 +270,15 @@ def guardian_sign_up(*, code: str, phone: str, name: str, relation: str, passwor
     child the code names. Every bad field is named at once; nothing is written then."""
     keys = _failure_keys(ip, phone)
     _check_not_locked(keys)
+    _check_account_not_locked(phone)
     relation = str(relation or "").strip()
     phone, name, errors = _clean_signup(phone=phone, name=name, relation=relation,
                                         password=password)
     try:
         row = _usable_code(code, keys)
     except ValidationFailed as exc:
+        if phone:  # the account this sign-up would make: the sign-in lockout counts it too
+            lockout.fail(phone, ip)
         raise ValidationFailed(errors + exc.errors) from None
     errors += _binding_errors(row.person, None, relation, consent)
     if errors:

@@ -46,9 +46,9 @@ def _entries(user) -> list[MenuEntry]:
 # from its URL name (or its app's namespace); a section with one entry shows as a plain link.
 # Inside a section, entries come in the order of its members (one app's in its own order).
 SECTIONS = (
-    ("people", _("People"), "people", ("web:org_tree", "orgs", "access:roles", "schoolyear",
-                                       "web:person_list", "transfers", "rosters", "families",
-                                       "travel")),
+    ("people", _("People"), "people", ("web:org_tree", "orgs", "access:roles", "accounts",
+                                       "schoolyear", "web:person_list", "transfers", "rosters",
+                                       "families", "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups",
                                                "reports")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),

@@ -73,6 +73,7 @@ PK_MODELS = {
     "status:mark": RegimenMark,
     "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
     "access:teacher_revoke": SchoolClass, "transfers:": Transfer,
+    "accounts:user_": User, "accounts:school": School,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -40,8 +40,9 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert not {"orgs.schools", "orgs.hospitals"} & PERMISSIONS[Role.SCHOOL_ADMIN]
     sizes = {str(role): len(perms) for role, perms in PERMISSIONS.items()}
     # status.clear_mark (a regimen mark cleared by decision) goes with followups.complete
-    # transfers.view (every admin) and transfers.manage (the school admin)
-    assert sizes == {"province_admin": 33, "bureau_admin": 28, "school_admin": 43,
+    # transfers.view (every admin) and transfers.manage (the school admin); accounts.manage
+    # (the three admins); reports.view and reports.submit or reports.supervise
+    assert sizes == {"province_admin": 34, "bureau_admin": 29, "school_admin": 44,
                      "unit_lead": 14, "class_teacher": 23, "outbreak_reporter": 24,
                      "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 9,
                      "guardian": 10}

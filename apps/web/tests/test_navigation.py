@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_it_finds_each_apps_menu_module_in_installed_order():
     assert [m.__name__ for m in _app_menus()] == [
-        "apps.orgs.menu", "apps.access.menu", "apps.families.menu", "apps.rosters.menu",
+        "apps.orgs.menu", "apps.access.menu", "apps.accounts.menu", "apps.families.menu",
+        "apps.rosters.menu",
         "apps.policy.menu", "apps.risk.menu", "apps.travel.menu",
         "apps.notifications.menu", "apps.followups.menu", "apps.emergency.menu",
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
@@ -25,8 +26,9 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
     links = {i.get("section") or i["url"]: [e["url"] for e in i.get("entries", [])]
              for i in items}
     assert list(links) == ["/", "people", "daily", "emergency", "testing", "settings"]
-    assert links["people"] == ["/orgs/", "/setup/schools/", "/roles/", "/setup/rollover/",
-                               "/people/", "/transfers/", "/rosters/import/", "/families/codes/",
+    assert links["people"] == ["/orgs/", "/setup/schools/", "/roles/", "/accounts/",
+                               "/setup/rollover/", "/people/", "/transfers/",
+                               "/rosters/import/", "/families/codes/",
                                "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]

@@ -1,0 +1,34 @@
+"""Small pieces pages of every app share, with no domain: going back to the page a form was
+posted from, and a change made from a button whose errors become messages."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from apps.core.errors import ValidationFailed
+
+
+def back_url(request, default: str) -> str:
+    """The form's `back` field when it is a page of this site, else the URL named `default`."""
+    back = request.POST.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse(default)
+
+
+def errors_as_messages(request, exc: ValidationFailed) -> None:
+    for error in exc.errors:
+        messages.error(request, error.message)
+
+
+def change_and_back(request, change, done: str, default: str):
+    """Run `change()`; its errors (or `done`) as messages, then back to the page."""
+    try:
+        change()
+    except ValidationFailed as exc:
+        errors_as_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(back_url(request, default))
