@@ -21,6 +21,7 @@ from apps.core.errors import ValidationFailed
 from apps.core.forms import BootstrapForm
 from apps.orgs.models import School, SchoolClass
 from apps.policy.selectors import PackMissing, PackOutdated, effective_policy_for_school
+from apps.schoolyear.grades import grade_order
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
 from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
 from apps.testing.services import rounds as services
@@ -64,6 +65,7 @@ class RoundForm(BootstrapForm):
         self.fields["school"].choices = [(s.pk, s.name) for s in schools]
         classes = (SchoolClass.objects.restrict(user, services.PERM).open()
                    .select_related("school").order_by("school_id", "name")[:500])
+        classes = sorted(classes, key=lambda c: (c.school_id, grade_order(c.name)))
         self.fields["klass_ids"].choices = [(c.pk, c.name) for c in classes]
         self.fields["drill"].widget.attrs["class"] = "form-check-input"
 

@@ -484,3 +484,12 @@ def test_it_says_more_than_the_cap_instead_of_counting_everyone(login, world, se
     settings.LIST_COUNT_CAP = 10
     page = login(world.users["province"]).get(reverse("web:person_list")).content.decode()
     assert "找到 5 人" in page
+
+
+def test_it_lists_a_schools_grades_by_rung(login, world):
+    from shaodian.testing.world import add_grades
+
+    add_grades(world, "a")
+    page = login(world.users["school_a_admin"]).get(reverse("web:home")).content.decode()
+    table = page[page.index("school-panel"):]
+    assert table.index(">七年级<") < table.index(">八年级<") < table.index(">九年级<")
