@@ -4,6 +4,7 @@ shown: known keys get a translated label, lists become lines, anything else is s
 from django.utils.translation import gettext_lazy as _
 
 LABELS = {
+    "alert": _("Alert"),
     "actions": _("Required actions"),
     "reasons": _("Reasons"),
     "reason": _("Reason"),

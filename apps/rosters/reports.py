@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core.identity import mask_document, mask_phone, resident_id_check_char
 from apps.people.models import PersonKind
 from apps.rosters.headers import GUARDIAN_FIELDS, TITLES
+from apps.rosters.messages import in_reader_language
 from apps.rosters.services import Plan
 
 TEXT_FIELDS = {"number", "doc_number", "phone"}  # Excel must not turn these into numbers
@@ -62,9 +63,9 @@ def roster_error_list_xlsx(record) -> bytes:
     sheet.write_row(0, 0, [_("Row"), _("Column"), _("Value"), _("Problem"), _("Reason code")],
                     bold)
     for line, error in enumerate(record.errors, start=1):
+        message = in_reader_language(error.get("message", ""))
         sheet.write_row(line, 0, [error.get("row") or "", error.get("column", ""),
-                                  error.get("value", ""), error.get("message", ""),
-                                  error.get("reason", "")])
+                                  error.get("value", ""), message, error.get("reason", "")])
     sheet.set_column(0, 2, 16)
     sheet.set_column(3, 3, 60)
     book.close()

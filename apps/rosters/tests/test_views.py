@@ -162,3 +162,15 @@ def test_a_file_over_the_limit_is_refused_before_it_is_stored(world, settings, r
         "refused", "too_large", "")
     assert not (roster_files / "uploads").exists() or not any(
         (roster_files / "uploads").iterdir())
+
+
+def test_an_english_reader_sees_the_errors_the_chinese_worker_wrote_in_english(world):
+    office = _client(world, "school_a_admin")
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    office.post(reverse("rosters:import"), _form(world, ROWS))
+    record = RosterImport.objects.get()
+    assert record.errors[0]["message"] == "本校没有此名称的班级。"
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = office.get(reverse("rosters:detail", args=[record.pk])).content.decode()
+    assert "This school has no class with this name." in page
+    assert "本校没有此名称的班级。" not in page

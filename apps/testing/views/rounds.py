@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
@@ -38,7 +38,7 @@ class RoundForm(BootstrapForm):
     school = forms.TypedChoiceField(label=gettext_lazy("School"), coerce=int)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Kind of test"), choices=RoundKind.choices)
-    scope = forms.ChoiceField(label=gettext_lazy("Who"), choices=RoundScope.choices)
+    scope = forms.ChoiceField(label=pgettext_lazy("round scope", "Who"), choices=RoundScope.choices)
     klass_ids = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Classes"), coerce=int, required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
