@@ -493,3 +493,13 @@ def test_it_lists_a_schools_grades_by_rung(login, world):
     page = login(world.users["school_a_admin"]).get(reverse("web:home")).content.decode()
     table = page[page.index("school-panel"):]
     assert table.index(">七年级<") < table.index(">八年级<") < table.index(">九年级<")
+
+
+@pytest.mark.parametrize(("username", "link"), [("gate_a", "/gate/kiosk/"),
+                                                ("sampler_a", "/testing/station/")])
+def test_a_duty_role_is_sent_to_its_working_page_not_told_it_comes_later(login, world,
+                                                                         username, link):
+    page = login(world.users[username]).get(reverse("web:home")).content.decode()
+    duty = page[page.index('class="mb-4 duty"'):]
+    assert f'href="{link}"' in duty[:duty.index("</section>")]
+    assert "将随" not in page and "届时" not in page
