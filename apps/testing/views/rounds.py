@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
-from apps.core.forms import BootstrapForm
+from apps.core.forms import BootstrapForm, DateInput
 from apps.orgs.models import School, SchoolClass
 from apps.policy.selectors import PackMissing, PackOutdated, effective_policy_for_school
 from apps.schoolyear.grades import grade_order
@@ -48,7 +48,7 @@ class RoundForm(BootstrapForm):
     share_percent = forms.IntegerField(label=gettext_lazy("Random share (%)"), required=False,
                                        min_value=1, max_value=100)
     day = forms.DateField(label=gettext_lazy("First day"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DateInput())
     days = forms.IntegerField(label=gettext_lazy("Days"), min_value=1, max_value=31, initial=1,
                               help_text=gettext_lazy("1 for a one-day round; 7 for a week's "
                                                      "rotation."))
