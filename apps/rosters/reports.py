@@ -95,7 +95,7 @@ TEMPLATE_TITLES = {
     "doc_type": ("证件类型", "Document type"),
     "doc_number": ("身份证件号码", "ID number"),
     "phone": ("联系电话", "Phone"),
-    "residence_region": ("户籍地", "Residence region"),
+    "residence_region": ("居住地", "Residence region"),
     "address": ("住址", "Address"),
     "unit": {PersonKind.STUDENT: ("年级", "Grade"), PersonKind.STAFF: ("部门", "Department")},
     "klass": ("班级", "Class"),
@@ -184,8 +184,9 @@ def _title(field: str, kind: str, zh: bool) -> str:
 
 
 def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
-    """An empty roster with Chinese (or English) headers, two fictitious sample rows and a
-    notes sheet explaining each column."""
+    """An empty roster with Chinese (or English) headers (no sample rows, which would be
+    imported if left in), and a notes sheet explaining each column with a fictitious
+    example."""
     zh = lang.lower().startswith("zh")
     fields = [f for f in TEMPLATE_TITLES
               if kind == PersonKind.STUDENT or f not in ("klass", *GUARDIAN_FIELDS)]
@@ -198,17 +199,17 @@ def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
             sheet.write_string(0, col, _title(name, kind, zh), bold)
             sheet.set_column(col, col, 20 if name in TEXT_FIELDS else 14,
                              text if name in TEXT_FIELDS else None)
-        for line, sample in enumerate(_samples(kind, zh), start=1):
-            for col, name in enumerate(fields):
-                if sample.get(name):
-                    sheet.write_string(line, col, sample[name])
         notes = book.add_worksheet(_("Notes"))
-        notes.write_row(0, 0, [_("Column"), _("Meaning"), _("Allowed values")], bold)
+        notes.write_row(0, 0, [_("Column"), _("Meaning"), _("Allowed values"), _("Example")],
+                        bold)
         explanations = _notes(kind)
+        example = _samples(kind, zh)[0]
         for line, name in enumerate(fields, start=1):
             notes.write_row(line, 0, [_title(name, kind, zh), str(TITLES[name]),
                                       explanations[name]])
+            notes.write_string(line, 3, example.get(name, ""))
         notes.set_column(0, 1, 20)
         notes.set_column(2, 2, 80)
+        notes.set_column(3, 3, 22)
         book.close()
     return buffer.getvalue()
