@@ -145,7 +145,28 @@ def home_context(user) -> dict:
         })
     if roles & STATUS_CHART_ROLES:
         _status_chart(user, context)
+    if context["school_panels"]:
+        context.update(_waiting_on_school(user))
     return context
+
+
+WAITING_SHOWN = 10
+
+
+def _waiting_on_school(user) -> dict:
+    """What the school must answer now: its triggers not yet acknowledged (with their
+    30-minute clock) and its cluster alerts not yet reported, soonest deadline first."""
+    from apps.absence.models import Cluster, ClusterStatus
+    from apps.emergency.models import SchoolTrigger
+
+    triggers = list(SchoolTrigger.objects.restrict(user, "emergency.view")
+                    .filter(acknowledged_at__isnull=True)
+                    .select_related("school", "alert__region")
+                    .order_by("deadline")[:WAITING_SHOWN])
+    clusters = list(Cluster.objects.restrict(user, "absence.view")
+                    .filter(status=ClusterStatus.OPEN).select_related("school")
+                    .order_by("report_due")[:WAITING_SHOWN])
+    return {"pending_triggers": triggers, "clusters_to_report": clusters}
 
 
 def _status_chart(user, context: dict) -> None:
