@@ -88,7 +88,7 @@ def _alert_for(report: CaseReport) -> tuple[Alert, bool]:
     return alert, False
 
 
-def _reached_schools(region_code: str, school_ids: Iterable[int] | None,
+def reached_schools(region_code: str, school_ids: Iterable[int] | None,
                      force: bool = False) -> dict[int, tuple]:
     """{school_id: (kind, policy)} of the schools the report's triggers reach under their
     effective policies (a pack without the trigger parameter reaches nobody, unless `force`:
@@ -411,7 +411,7 @@ def alert_fire(*, report_id: int, school_ids: Iterable[int] | None = None,
         if alert.drill_school_id:
             school_ids = [alert.drill_school_id]
         now = timezone.now()
-        reached = clock.run("reach", _reached_schools, report.region_id, school_ids, force_reach)
+        reached = clock.run("reach", reached_schools, report.region_id, school_ids, force_reach)
         triggers = clock.run("triggers", _write_triggers, alert, report, reached)
         since = min((t.trace_since for t in SchoolTrigger.objects.filter(alert=alert)
                      .only("trace_since").order_by("trace_since")[:1]), default=None)
