@@ -23,3 +23,13 @@ class BootstrapForm(forms.Form):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (2026-11-18), which is all
+    <input type="date"> takes, whatever the language's date format (zh-Hans: 2026/11/18)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -47,6 +47,15 @@ def _resolve(text: str):
     return region
 
 
+def report_reach(region: str) -> tuple:
+    """(the region, how many schools a report there reaches under their policies now): what
+    the form asks the reporter to confirm. Raises ValidationFailed for a region it refuses."""
+    from apps.emergency.triggers import reached_schools
+
+    found = _resolve(region)
+    return found, len(reached_schools(found.code, None))
+
+
 def _fire_on_commit(report_id: int) -> None:
     from apps.emergency.tasks import fire_alert
 

@@ -88,7 +88,7 @@ def _alert_for(report: CaseReport) -> tuple[Alert, bool]:
     return alert, False
 
 
-def _reached_schools(region_code: str, school_ids: Iterable[int] | None,
+def reached_schools(region_code: str, school_ids: Iterable[int] | None,
                      force: bool = False) -> dict[int, tuple]:
     """{school_id: (kind, policy)} of the schools the report's triggers reach under their
     effective policies (a pack without the trigger parameter reaches nobody, unless `force`:
@@ -268,6 +268,11 @@ def _mark_traced(alert: Alert, now: datetime) -> None:
     )
 
 
+# A school's staff open their own trigger from the notification (one school: its trigger's
+# page; several, as a hospital's liaison may have: the list).
+TRIGGER_LINK = "/emergency/triggers/"
+
+
 def _notify(alert: Alert, region: Region, now: datetime) -> int:
     """The task force, the epidemic office and the designated hospital of every reached
     school; the people responsible for traced persons; the persons and their guardians
@@ -275,21 +280,22 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
     trig, hit = _q(SchoolTrigger._meta.db_table), _q(TraceHit._meta.db_table)
     name = region.full_name or region.name
     staff = f"""
-        SELECT tf.user_id AS user_id, t.school_id AS school_id FROM emergency_taskforcemember tf
+        SELECT tf.user_id AS user_id, t.school_id AS school_id, t.id AS trigger_id
+          FROM emergency_taskforcemember tf
           JOIN {trig} t ON t.school_id = tf.school_id AND t.alert_id = %s
           WHERE tf.user_id IS NOT NULL
-        UNION SELECT ra.user_id, t.school_id FROM access_roleassignment ra
+        UNION SELECT ra.user_id, t.school_id, t.id FROM access_roleassignment ra
           JOIN {trig} t ON t.school_id = ra.school_id AND t.alert_id = %s
           WHERE ra.role IN ('school_admin', 'outbreak_reporter')
-        UNION SELECT ra.user_id, t.school_id FROM access_roleassignment ra
+        UNION SELECT ra.user_id, t.school_id, t.id FROM access_roleassignment ra
           JOIN orgs_school s ON s.hospital_id = ra.hospital_id
           JOIN {trig} t ON t.school_id = s.id AND t.alert_id = %s
           WHERE ra.role = 'hospital_liaison'"""
     traced = f"""
-        SELECT p.user_id AS user_id, h.school_id AS school_id FROM {hit} h
+        SELECT p.user_id AS user_id, h.school_id AS school_id, 0 AS trigger_id FROM {hit} h
           JOIN people_person p ON p.id = h.person_id AND p.school_id = h.school_id
           WHERE h.alert_id = %s AND p.user_id IS NOT NULL
-        UNION SELECT g.user_id, h.school_id FROM {hit} h
+        UNION SELECT g.user_id, h.school_id, 0 FROM {hit} h
           JOIN people_guardianship g ON g.person_id = h.person_id AND g.school_id = h.school_id
           WHERE h.alert_id = %s"""
     audiences = [
@@ -297,7 +303,8 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
          f"两触发：{name}报告本土病例，请在时限内响应",
          f"Trigger: local cases reported in {name}; respond before the deadline",
          "/emergency/triggers/"),
-        ("SELECT DISTINCT assignee_id AS user_id, school_id FROM followups_followup "
+        ("SELECT DISTINCT assignee_id AS user_id, school_id, 0 AS trigger_id "
+         "FROM followups_followup "
          "WHERE source = %s AND assignee_id IS NOT NULL", [f"alert:{alert.pk}"],
          "followup.trace_back", "warning", f"倒查名单：与{name}有关联的人员待跟进",
          f"Trace-back: people linked to {name} to follow up", "/followups/"),
@@ -314,10 +321,13 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
                 INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
                     subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
                     created_at)
-                SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '', %s, %s, %s, %s
+                SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '',
+                    CASE WHEN MIN(a.trigger_id) > 0 AND MIN(a.trigger_id) = MAX(a.trigger_id)
+                         THEN %s || CAST(MIN(a.trigger_id) AS TEXT) || '/' ELSE %s END,
+                    %s, %s, %s
                 FROM ({select}) a WHERE a.user_id IS NOT NULL GROUP BY a.user_id
                 ON CONFLICT DO NOTHING""",
-                [kind, severity, subject_zh[:200], subject_en[:200], link,
+                [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link,
                  f"alert:{alert.pk}:{kind}", alert.drill, now, *params])
             count += max(cursor.rowcount, 0)
     return count
@@ -401,7 +411,7 @@ def alert_fire(*, report_id: int, school_ids: Iterable[int] | None = None,
         if alert.drill_school_id:
             school_ids = [alert.drill_school_id]
         now = timezone.now()
-        reached = clock.run("reach", _reached_schools, report.region_id, school_ids, force_reach)
+        reached = clock.run("reach", reached_schools, report.region_id, school_ids, force_reach)
         triggers = clock.run("triggers", _write_triggers, alert, report, reached)
         since = min((t.trace_since for t in SchoolTrigger.objects.filter(alert=alert)
                      .only("trace_since").order_by("trace_since")[:1]), default=None)

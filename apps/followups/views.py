@@ -48,6 +48,20 @@ def school_list(request):
     return render(request, template, context)
 
 
+def _to_call(user, followup) -> list[tuple[str, str, str, bool]]:
+    """The person's guardians to call (the roster's guardian first, then the other household
+    members with a phone): name, relation, phone as this user may see it, whether in full."""
+    from apps.families.relations import relation_label
+    from apps.people import selectors as people_selectors
+
+    person = followup.person
+    shown = people_selectors.phones_shown(user=user, person=person)
+    members = sorted((m for m in people_selectors.person_household(user=user, person=person)
+                      if m.phone), key=lambda m: not m.guardian)
+    return [(m.name, relation_label(m.relation),
+             people_selectors.phone_as_shown(m.phone, shown=shown), shown) for m in members]
+
+
 def _detail_context(request, followup, *, complete_form=None, reassign_form=None) -> dict:
     may_assign = FollowUp.objects.restrict(request.user, "followups.assign") \
         .filter(pk=followup.pk).exists()
@@ -58,6 +72,7 @@ def _detail_context(request, followup, *, complete_form=None, reassign_form=None
             initial={"assignee": followup.assignee_id},
             candidates=selectors.assignee_candidates(followup=followup))
     return {"f": followup, "detail": detail_rows(followup.detail),
+            "to_call": _to_call(request.user, followup),
             "may_complete": may_complete and followup.status == FollowUpStatus.OPEN,
             "complete_form": complete_form or CompleteForm(), "reassign_form": reassign_form}
 

@@ -69,6 +69,8 @@ def _kiosk_texts() -> dict:
         "queued": _("waiting to upload"), "ready": _("Ready: scan the next code"),
         "error": _("Not recorded"), "temperature": _("Type the temperature and press Enter"),
         "not_found": _("Not a person of this school"),
+        "checking": _("Checking…"),
+        "bad_temperature": _("Not a temperature: type it again (e.g. 36.5)"),
         "snapshot": _("Snapshot: %(n)s people"),
     }
 

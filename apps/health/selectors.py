@@ -18,6 +18,7 @@ from apps.health.rules import rules_for_school
 from apps.orgs.models import School, SchoolClass
 from apps.people.models import Person, Residence
 from apps.policy.engine.facts import SYMPTOMS
+from apps.schoolyear.grades import grade_order
 
 TREND_DAYS = 14
 ABNORMAL_LIMIT = 500
@@ -191,7 +192,8 @@ def school_completion(*, user, school: School, day: date, slot: str) -> dict:
             .annotate(expected=Count("id"), done=Count("c__id"),
                       late=Count("c__id", filter=Q(c__submitted_at__gt=due)),
                       abnormal=Count("c__id", filter=Q(c__abnormal=True)))
-            .order_by("unit__name", "klass__name"))
+            .order_by())
+    rows = sorted(rows, key=lambda r: (grade_order(r["unit__name"]), grade_order(r["klass__name"])))
     classes, units = [], {}
     total = Completion(None, school.name)
     for row in rows:

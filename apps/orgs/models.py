@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.models import RegionCodes
@@ -83,7 +84,7 @@ class SchoolKind(models.TextChoices):
 
 class Boarding(models.TextChoices):
     BOARDING = "boarding", _("Boarding")
-    DAY = "day", _("Day")
+    DAY = "day", pgettext_lazy("boarding", "Day")
     MIXED = "mixed", _("Boarding and day")
 
 

@@ -8,6 +8,7 @@ school (Citus) without a rewrite.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.identity import DocumentType
@@ -34,7 +35,7 @@ class DocType(models.TextChoices):
 
 class Residence(models.TextChoices):
     BOARDER = "boarder", _("Boarder")
-    DAY = "day", _("Day")
+    DAY = "day", pgettext_lazy("residence", "Day")
 
 
 PERSON_SCOPE = {

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapForm
+from apps.core.forms import BootstrapForm, DateInput
 from apps.risk.models import RiskLevel
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class RiskAreaFilterForm(BootstrapForm):

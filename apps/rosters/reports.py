@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core.identity import mask_document, mask_phone, resident_id_check_char
 from apps.people.models import PersonKind
 from apps.rosters.headers import GUARDIAN_FIELDS, TITLES
+from apps.rosters.messages import in_reader_language
 from apps.rosters.services import Plan
 
 TEXT_FIELDS = {"number", "doc_number", "phone"}  # Excel must not turn these into numbers
@@ -62,9 +63,9 @@ def roster_error_list_xlsx(record) -> bytes:
     sheet.write_row(0, 0, [_("Row"), _("Column"), _("Value"), _("Problem"), _("Reason code")],
                     bold)
     for line, error in enumerate(record.errors, start=1):
+        message = in_reader_language(error.get("message", ""))
         sheet.write_row(line, 0, [error.get("row") or "", error.get("column", ""),
-                                  error.get("value", ""), error.get("message", ""),
-                                  error.get("reason", "")])
+                                  error.get("value", ""), message, error.get("reason", "")])
     sheet.set_column(0, 2, 16)
     sheet.set_column(3, 3, 60)
     book.close()
@@ -94,7 +95,7 @@ TEMPLATE_TITLES = {
     "doc_type": ("证件类型", "Document type"),
     "doc_number": ("身份证件号码", "ID number"),
     "phone": ("联系电话", "Phone"),
-    "residence_region": ("户籍地", "Residence region"),
+    "residence_region": ("居住地", "Residence region"),
     "address": ("住址", "Address"),
     "unit": {PersonKind.STUDENT: ("年级", "Grade"), PersonKind.STAFF: ("部门", "Department")},
     "klass": ("班级", "Class"),
@@ -183,8 +184,9 @@ def _title(field: str, kind: str, zh: bool) -> str:
 
 
 def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
-    """An empty roster with Chinese (or English) headers, two fictitious sample rows and a
-    notes sheet explaining each column."""
+    """An empty roster with Chinese (or English) headers (no sample rows, which would be
+    imported if left in), and a notes sheet explaining each column with a fictitious
+    example."""
     zh = lang.lower().startswith("zh")
     fields = [f for f in TEMPLATE_TITLES
               if kind == PersonKind.STUDENT or f not in ("klass", *GUARDIAN_FIELDS)]
@@ -197,17 +199,17 @@ def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
             sheet.write_string(0, col, _title(name, kind, zh), bold)
             sheet.set_column(col, col, 20 if name in TEXT_FIELDS else 14,
                              text if name in TEXT_FIELDS else None)
-        for line, sample in enumerate(_samples(kind, zh), start=1):
-            for col, name in enumerate(fields):
-                if sample.get(name):
-                    sheet.write_string(line, col, sample[name])
         notes = book.add_worksheet(_("Notes"))
-        notes.write_row(0, 0, [_("Column"), _("Meaning"), _("Allowed values")], bold)
+        notes.write_row(0, 0, [_("Column"), _("Meaning"), _("Allowed values"), _("Example")],
+                        bold)
         explanations = _notes(kind)
+        example = _samples(kind, zh)[0]
         for line, name in enumerate(fields, start=1):
             notes.write_row(line, 0, [_title(name, kind, zh), str(TITLES[name]),
                                       explanations[name]])
+            notes.write_string(line, 3, example.get(name, ""))
         notes.set_column(0, 1, 20)
         notes.set_column(2, 2, 80)
+        notes.set_column(3, 3, 22)
         book.close()
     return buffer.getvalue()

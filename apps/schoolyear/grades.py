@@ -96,3 +96,26 @@ def graduated_name(name: str, to_year: int) -> str:
     """A graduated grade or class keeps its name under its cohort's year (2027届九年级1班),
     which frees the name for the grade below."""
     return f"{to_year}届{name}"
+
+
+# Ladders in the order a school lists them: kindergarten, then the nine years, then senior.
+LADDER_ORDER = ("kindergarten", "nine_year", "senior")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple:
+    """Digits compared as numbers (七年级2班 before 七年级10班)."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def grade_order(name: str | None) -> tuple:
+    """A sort key for grade and class names by rung (七年级, 八年级, 九年级; 七年级2班 before
+    八年级1班), whatever their characters' order; a name on no ladder comes after, by name.
+    A class is placed by the longest grade spelling its name starts with."""
+    name = (name or "").strip()
+    for position_in_order, ladder in enumerate(LADDER_ORDER):
+        for position, spellings in enumerate(LADDERS[ladder]):
+            for spelling in sorted(spellings, key=len, reverse=True):
+                if len(spelling) > 1 and name.startswith(spelling):
+                    return (0, position_in_order, position, _natural(name[len(spelling):]))
+    return (1, 0, 0, _natural(name))

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapForm
+from apps.core.forms import BootstrapForm, DateInput
 from apps.travel.models import ExposureKind
 
 
 class ExposureForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Contact with"), choices=ExposureKind.choices)
     on = forms.DateField(label=_("Date of contact"),
-                         widget=forms.DateInput(attrs={"type": "date"}))
+                         widget=DateInput())
     region = forms.CharField(
         label=_("Where (optional)"), required=False, max_length=60,
         help_text=_("A region code or name, e.g. 410105 or 郑州市金水区."))

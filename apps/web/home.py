@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
@@ -27,6 +28,8 @@ class Duty:
     role: str
     place: str
     explanation: str
+    link: str
+    link_label: str
 
 
 @dataclass
@@ -37,16 +40,15 @@ class Card:
     status: status_selectors.StatusView | None = None
 
 
-def _duty_text(role: str) -> str:
+def _duty(role: str) -> tuple[str, str, str]:
+    """What the role does here, and the page it does it on (explanation, link, its label)."""
     if role == Role.GATE_OFFICER:
-        return _(
-            "The gate check page (scan, temperature, verdict) arrives with the gate "
-            "check feature; this account will open it from here."
-        )
-    return _(
-        "The sampling page (scan-based pooled-sample registration) arrives with the "
-        "testing feature; this account will open it from here."
-    )
+        return (_("Scan a person's code or type their number, take the temperature: the page "
+                  "says pass or stop, and keeps working when the network drops."),
+                reverse("gate:kiosk"), _("Open the gate check"))
+    return (_("Scan each person's code and the tube's barcode at your station while a "
+              "round is open; the school's office opens the rounds."),
+            reverse("testing:station_home"), _("Open the sampling station"))
 
 
 def _school_panels(user, grants) -> list[selectors.SchoolPanel]:
@@ -100,7 +102,7 @@ def home_context(user) -> dict:
     roles = {g.role for g in grants}
     context: dict = {
         "duties": [
-            Duty(Role(g.role).label, g.label, _duty_text(g.role))
+            Duty(Role(g.role).label, g.label, *_duty(g.role))
             for g in grants
             if g.role in DUTY_ROLES
         ],
@@ -143,7 +145,28 @@ def home_context(user) -> dict:
         })
     if roles & STATUS_CHART_ROLES:
         _status_chart(user, context)
+    if context["school_panels"]:
+        context.update(_waiting_on_school(user))
     return context
+
+
+WAITING_SHOWN = 10
+
+
+def _waiting_on_school(user) -> dict:
+    """What the school must answer now: its triggers not yet acknowledged (with their
+    30-minute clock) and its cluster alerts not yet reported, soonest deadline first."""
+    from apps.absence.models import Cluster, ClusterStatus
+    from apps.emergency.models import SchoolTrigger
+
+    triggers = list(SchoolTrigger.objects.restrict(user, "emergency.view")
+                    .filter(acknowledged_at__isnull=True)
+                    .select_related("school", "alert__region")
+                    .order_by("deadline")[:WAITING_SHOWN])
+    clusters = list(Cluster.objects.restrict(user, "absence.view")
+                    .filter(status=ClusterStatus.OPEN).select_related("school")
+                    .order_by("report_due")[:WAITING_SHOWN])
+    return {"pending_triggers": triggers, "clusters_to_report": clusters}
 
 
 def _status_chart(user, context: dict) -> None:

@@ -15,6 +15,7 @@ from apps.people.models import Person, PersonKind
 from apps.policy.presenters import param_title
 from apps.policy.selectors import instructions_for_school
 from apps.regions.models import Region
+from apps.schoolyear.grades import grade_order
 
 # What the dashboard's second chart groups by, under a bureau of each level: the level below.
 _CHART_LEVEL = {"province": "city", "city": "county", "county": "school"}
@@ -161,7 +162,7 @@ def school_panel(*, user, school: School, unit_ids: tuple[int, ...] = ()) -> Sch
     units = Unit.objects.restrict(user, "orgs.view").open().filter(school=school)
     if unit_ids:
         units = units.filter(pk__in=unit_ids)
-    units = list(units)
+    units = sorted(units, key=lambda u: grade_order(u.name))
     ids = [u.pk for u in units]
     class_counts = dict(
         SchoolClass.objects.restrict(user, "orgs.view").open()

@@ -209,3 +209,16 @@ def _people(w, a, b):
             school=a, person=w.persons[key], name=name, relation=relation,
             residence_region_id="410105",
         )
+
+
+def add_grades(world, school_key: str, names=("九年级", "八年级")) -> None:
+    """More grades for a school (after 七年级, created in character order to catch a list
+    sorted by name), each with a class `<grade>1班` and a student in it."""
+    from apps.orgs.models import SchoolClass, Unit
+
+    school = world.schools[school_key]
+    for n, grade in enumerate(names):
+        unit = Unit.objects.create(school=school, name=grade, kind="grade")
+        klass = SchoolClass.objects.create(school=school, unit=unit, name=f"{grade}1班")
+        _person(world, f"{school_key}_grade{n}", school, "student", f"G{school_key}{n}",
+                f"学生{grade}", klass=klass, seq=90 + n)

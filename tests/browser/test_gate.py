@@ -105,3 +105,41 @@ def test_it_charts_stops_and_lets_the_school_override_one(world, login_as):
     expect(page.locator(".alert-success")).to_be_visible()
     page.goto(page.base + "/gate/overrides/")
     expect(page.locator("#gate-overrides")).to_contain_text("复测36.7正常")
+
+
+def test_a_scan_clears_the_last_verdict_unknowns_go_at_once_codes_stay(world, login_as):
+    """A new scan clears the last verdict; an unknown code is refused before any temperature;
+    after a bad temperature the code stays."""
+    a1, a2 = world.persons["a1_student"], world.persons["a2_student"]
+    _checked_in(a1)
+    _checked_in(a2)
+    page = login_as("gate_a")
+    page.click("nav >> text=入校核验")
+    page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
+    verdict, person = page.locator("#verdict"), page.locator("#verdict-person")
+
+    _scan(page, "A2024002", "38.6")  # a fever: a red stop with the name
+    expect(verdict).to_have_attribute("data-verdict", "stop")
+    expect(person).not_to_have_text("")
+    page.locator("#scan-input").press_sequentially("A20")  # the next person's code arrives
+    expect(verdict).not_to_have_attribute("data-verdict", "stop")
+    expect(person).to_have_text("")
+    page.fill("#scan-input", "")
+
+    page.fill("#scan-input", "X9999999")  # nobody's number: refused before any temperature
+    page.press("#scan-input", "Enter")
+    expect(verdict).to_have_attribute("data-verdict", "stop")
+    expect(page.locator("#verdict-reason")).to_contain_text("查无此人")
+    expect(page.locator("#scan-input")).to_be_focused()
+
+    page.fill("#scan-input", personal_code_issue(person=a1))
+    page.press("#scan-input", "Enter")
+    page.fill("#temperature", "365")  # a slip: out of range
+    page.press("#temperature", "Enter")
+    expect(verdict).to_have_attribute("data-verdict", "error")
+    expect(page.locator("#temperature")).to_be_focused()
+    expect(page.locator("#scan-input")).not_to_have_value("")
+    page.fill("#temperature", "36.5")
+    page.press("#temperature", "Enter")
+    expect(verdict).to_have_attribute("data-verdict", "pass")
+    expect(person).to_contain_text("张小明")

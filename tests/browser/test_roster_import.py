@@ -34,7 +34,10 @@ def test_a_class_teacher_checks_then_imports_the_good_rows(world, login_as):
     page = login_as("teacher_a1")
     _upload(page, data)
     expect(page.locator("#import-errors tbody tr")).to_have_count(1)
-    expect(page.locator("#import-errors")).to_contain_text("out_of_scope")
+    error = page.locator("#import-errors tbody td[data-reason]")
+    expect(error).to_have_attribute("data-reason", "out_of_scope")
+    expect(error).to_contain_text("您无权向此班级或部门导入人员。")
+    expect(page.locator("#import-errors")).not_to_contain_text("out_of_scope")  # no code
     expect(page.locator("#import-preview tbody tr")).to_have_count(1)
     assert not Person.objects.filter(number="A2025001").exists()
     page.check("#id_valid_only")

@@ -30,6 +30,8 @@ def test_it_fires_answers_and_charts_a_trigger(henan, login_as, assets_loaded, i
     province.fill("#id_cases", "3")
     province.fill("#id_source", "上海市卫健委通报")
     province.click("#report-submit")
+    expect(province.locator("#report-confirmation")).to_contain_text("2 所学校")
+    province.click("#report-confirm")
     expect(province.locator("#report-events")).to_contain_text("录入")
     trigger = SchoolTrigger.objects.get(school=henan.schools["a"])
 

@@ -211,3 +211,14 @@ def test_it_shows_a_bureau_each_school_s_late_reports_with_a_chart(world, cluste
     assert "<td>金水区第一中学</td><td>1</td><td>1</td><td>0</td><td>0</td>" in row
     school = as_user("reporter_a").get(reverse("absence:clusters")).content.decode()
     assert 'id="cluster-chart"' not in school
+
+
+def test_the_school_home_lists_the_cluster_waiting_for_its_report(world, cluster, as_user):
+    page = as_user("school_a_admin").get(reverse("web:home")).content.decode()
+    waiting = page[page.index('id="clusters-to-report"'):]
+    assert reverse("absence:cluster", args=[cluster.pk]) in waiting
+    cluster.status = "reported"
+    cluster.reported_at = timezone.now()
+    cluster.save()
+    assert 'id="clusters-to-report"' not in as_user("school_a_admin").get(
+        reverse("web:home")).content.decode()

@@ -36,15 +36,22 @@ def test_it_records_a_report_from_the_page_and_fires_on_commit(henan, settings,
                                                                django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     client = client_for(henan, "province")
+    data = {"region": "上海市浦东新区", "sub_area": "某街道", "reported_on": TODAY.isoformat(),
+            "cases": 2, "source": "上海市卫健委"}
+    asked = client.post("/emergency/reports/", data)  # first: how many schools it reaches
+    assert asked.status_code == 200 and not CaseReport.objects.exists()
+    confirmation = asked.content.decode()
+    confirmation = confirmation[confirmation.index('id="report-confirmation"'):]
+    assert "上海市浦东新区" in confirmation and " 2 所学校" in confirmation
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/emergency/reports/", {
-            "region": "上海市浦东新区", "sub_area": "某街道", "reported_on": TODAY.isoformat(),
-            "cases": 2, "source": "上海市卫健委"})
+        response = client.post("/emergency/reports/", {**data, "confirmed": "1"})
     assert response.status_code == 302
     report = CaseReport.objects.get()
     assert report.alert_id and SchoolTrigger.objects.filter(alert_id=report.alert_id).count() == 2
     page = client.get(response.url).content.decode()
     assert "上海市卫健委" in page and 'id="report-events"' in page
+    reach = page[page.index('id="report-reach"'):]
+    assert f'href="/emergency/alerts/{report.alert_id}/"' in reach and "已触达 2 所学校" in reach
 
 
 def test_it_shows_each_bad_field_on_the_report_form(henan):

@@ -249,3 +249,14 @@ def test_it_queues_outside_copies_for_channels_hospital_and_outside_members(hena
     count = Delivery.objects.count()
     alert_fire(report_id=CaseReport.objects.get().pk)
     assert Delivery.objects.count() == count  # once per alert and address
+
+
+def test_a_schools_trigger_notification_opens_that_trigger(henan):
+    from apps.emergency.models import SchoolTrigger
+
+    leg(henan.persons["a1_student"], PUDONG, 5)
+    fire(henan)
+    trigger_a = SchoolTrigger.objects.get(school=henan.schools["a"])
+    links = dict(Notification.objects.values_list("recipient__username", "link"))
+    assert links["school_a_admin"] == f"/emergency/triggers/{trigger_a.pk}/"
+    assert links["teacher_a1"] == "/followups/" and links["guardian_a1"] == "/"

@@ -67,7 +67,15 @@ def report_list(request):
         raise Http404
     form = CaseReportForm(request.POST or None,
                           initial={"reported_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and not request.POST.get("confirmed"):
+        try:  # first say how many schools it reaches; record it once confirmed
+            region, schools = reports.report_reach(form.cleaned_data["region"])
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            confirm = {"region": region.full_name, "schools": schools}
+    elif request.method == "POST" and form.is_valid():
         try:
             report = reports.case_report_enter(actor=request.user, **form.cleaned_data)
         except ValidationFailed as exc:
@@ -78,9 +86,9 @@ def report_list(request):
     recent = Paginator(CaseReport.objects.filter(drill=False).select_related(
         "region", "entered_by", "alert"), PAGE).get_page(request.GET.get("page"))
     return render(request, "emergency/triggers/reports.html", {
-        "form": form, "page": recent, "import_form": ImportForm(),
+        "form": form, "page": recent, "import_form": ImportForm(), "confirm": confirm,
         "pack_without_triggers": _pack_without_triggers(request.user)},
-        status=400 if request.method == "POST" else 200)
+        status=200 if request.method == "GET" or confirm else 400)
 
 
 def _pack_without_triggers(user) -> str:
@@ -148,8 +156,11 @@ def report_detail(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return redirect("emergency:report_detail", pk=pk)
+    reach = (selectors.alert_summary(user=request.user, alert_id=report.alert_id,
+                                     now=timezone.now()) if report.alert_id else None)
     return render(request, "emergency/triggers/report.html", {
         "report": report, "events": report.events.select_related("by"), "form": form,
+        "reach": reach,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.followups.models import FollowUp
 
@@ -143,3 +144,32 @@ def test_it_shows_the_menu_entries_by_role(world, as_user):
     assert 'href="/followups/"' in admin and 'href="/followups/all/"' in admin
     assert 'href="/followups/all/"' in links("province")
     assert "/followups/" not in links("guardian_a1")
+
+
+def test_a_trace_back_shows_its_alert_area_actions_in_words_and_the_guardian_to_call(
+        world, as_user):
+    from apps.emergency.models import Alert
+    from apps.followups.services import followup_create_many
+    from apps.followups.tests.conftest import item
+    from apps.people.models import HouseholdMember
+
+    student = world.persons["a1_student"]
+    alert = Alert.objects.create(region_id="410105", merge_until=timezone.now())
+    HouseholdMember.objects.create(school=student.school, person=student, name="张爸爸",
+                                   relation="父亲", phone="13912345678", guardian=True)
+    followup_create_many(
+        school_id=student.school_id, kind="trace_back", source="trigger:1", notify=False,
+        items=[item(student, detail={
+            "alert": alert.pk, "region": "410105", "since": "2026-11-15",
+            "actions": [{"kind": "test", "count": 2, "within_days": 3},
+                        {"kind": "monitor", "days": 7}, {"kind": "report"}]})],
+        due_at=timezone.now() + timedelta(hours=2))
+    target = FollowUp.objects.get()
+    page = as_user("teacher_a1", "zh-hans").get(
+        reverse("followups:detail", args=[target.pk])).content.decode()
+    card = page[page.index('id="followup-card"'):]
+    assert f'href="/emergency/alerts/{alert.pk}/"' in card and "Alert" not in card
+    assert "金水区" in card and "kind: test" not in card
+    assert "3天内核酸检测2次" in card and "健康监测7天" in card and "向班主任报告" in card
+    guardians = card[card.index('id="followup-guardians"'):]
+    assert "张爸爸" in guardians and "父亲" in guardians and "139" in guardians

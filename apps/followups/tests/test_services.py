@@ -190,5 +190,5 @@ def test_it_shows_what_must_be_done_without_ids_or_numbers():
         rows = detail_rows({"actions": ["核酸检测", "居家观察"], "tube": "T001", "tube_id": 7,
                             "id_number": "11010519491231002X", "since": None,
                             "window": {"d": 7}})
-    assert [(str(k), v) for k, v in rows] == [
+    assert [(str(k), v) for k, v, _ in rows] == [
         ("Required actions", "核酸检测、居家观察"), ("Tube", "T001"), ("Window", "d: 7")]

@@ -175,3 +175,14 @@ def test_it_counts_the_trend_by_day_with_symptoms(world):
     assert t["symptoms"] == {"cough": [0] * 13 + [2], "rash": [0] * 13 + [1]}
     other = selectors.trend(user=world.users["luoyang_bureau"], today=at(7).date())
     assert sum(other["abnormal"]) == 0
+
+
+def test_it_lists_grades_and_classes_by_rung_not_by_character(world):
+    from shaodian.testing.world import add_grades
+
+    add_grades(world, "a")
+    c = selectors.school_completion(user=world.users["school_a_admin"], school=world.schools["a"],
+                                    day=at(7).date(), slot="morning")
+    assert [line.label for line in c["units"]] == ["七年级", "八年级", "九年级", "教务处"]
+    assert [line.label for line in c["classes"]] == ["七年级1班", "七年级2班", "八年级1班",
+                                                      "九年级1班"]

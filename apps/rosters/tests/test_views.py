@@ -36,7 +36,8 @@ def test_it_checks_then_imports_from_the_stored_file(world):
     assert checked.status_code == 302 and checked.url == reverse("rosters:detail",
                                                                  args=[record.pk])
     text = client.get(checked.url).content.decode()
-    assert 'id="import-errors"' in text and "unknown_class" in text and "A2025001" in text
+    assert 'id="import-errors"' in text and "A2025001" in text
+    assert 'data-reason="unknown_class"' in text and ">unknown_class<" not in text  # no code
     assert record.status == "checked" and record.stored_name
     assert not Person.objects.filter(number="A2025001").exists()
     apply = reverse("rosters:apply", args=[record.pk])
@@ -162,3 +163,15 @@ def test_a_file_over_the_limit_is_refused_before_it_is_stored(world, settings, r
         "refused", "too_large", "")
     assert not (roster_files / "uploads").exists() or not any(
         (roster_files / "uploads").iterdir())
+
+
+def test_an_english_reader_sees_the_errors_the_chinese_worker_wrote_in_english(world):
+    office = _client(world, "school_a_admin")
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    office.post(reverse("rosters:import"), _form(world, ROWS))
+    record = RosterImport.objects.get()
+    assert record.errors[0]["message"] == "本校没有此名称的班级。"
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = office.get(reverse("rosters:detail", args=[record.pk])).content.decode()
+    assert "This school has no class with this name." in page
+    assert "本校没有此名称的班级。" not in page

@@ -19,6 +19,7 @@ from apps.orgs.services.fields import CHANGE
 from apps.people.models import PersonKind
 from apps.rosters.files import progress_read
 from apps.rosters.forms import ImportForm
+from apps.rosters.messages import in_reader_language, shown
 from apps.rosters.models import IMPORT_PENDING, ImportStatus, RosterImport
 from apps.rosters.reading import RosterError
 from apps.rosters.reports import (
@@ -102,7 +103,7 @@ def roster_import(request):
         return render(request, "rosters/import.html", {"form": form})
     record.refresh_from_db()
     if record.status == ImportStatus.REFUSED:  # checked at once: say why on the form
-        form.add_error("file", record.errors[0]["message"])
+        form.add_error("file", in_reader_language(record.errors[0]["message"]))
         return render(request, "rosters/import.html", {"form": form})
     return redirect("rosters:detail", record.pk)
 
@@ -111,7 +112,7 @@ def roster_import(request):
 @require_GET
 def import_detail(request, pk: int):
     record = _record(request, pk)
-    context = {"record": record, "errors": record.errors[:ERRORS_SHOWN],
+    context = {"record": record, "errors": shown(record.errors[:ERRORS_SHOWN]),
                "pending": record.status in IMPORT_PENDING,
                "rows_valid": record.new + record.updated + record.unchanged}
     if context["pending"]:

@@ -65,3 +65,12 @@ def test_each_kind_of_school_takes_its_intake_and_graduates_on_its_ladder(kind, 
 
 def test_a_graduated_name_keeps_its_cohort_year():
     assert grades.graduated_name("九年级1班", 2027) == "2027届九年级1班"
+
+
+def test_grades_and_classes_sort_by_rung_not_by_character():
+    names = ["九年级", "高一年级", "八年级", "七年级", "教务处", "小班", "大班", "中班"]
+    assert sorted(names, key=grades.grade_order) == [
+        "小班", "中班", "大班", "七年级", "八年级", "九年级", "高一年级", "教务处"]
+    classes = ["九年级1班", "七年级10班", "八年级2班", "七年级2班", "初一(3)班", "火箭班"]
+    assert sorted(classes, key=grades.grade_order) == [
+        "七年级2班", "七年级10班", "初一(3)班", "八年级2班", "九年级1班", "火箭班"]

@@ -84,3 +84,12 @@ def test_it_lets_no_one_but_the_office_open_or_close(world):
     test_round.refresh_from_db()
     assert test_round.status == "open"
     assert client_for(world, "teacher_a1").get("/testing/rounds/new/").status_code == 404
+
+
+def test_it_offers_the_classes_by_grade_in_the_round_form(world):
+    from shaodian.testing.world import add_grades
+
+    add_grades(world, "a")
+    form = client_for(world, "school_a_admin").get("/testing/rounds/new/").context["form"]
+    names = [name for _, name in form.fields["klass_ids"].choices]
+    assert names[:4] == ["七年级1班", "七年级2班", "八年级1班", "九年级1班"]

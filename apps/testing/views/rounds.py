@@ -13,14 +13,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
-from apps.core.forms import BootstrapForm
+from apps.core.forms import BootstrapForm, DateInput
 from apps.orgs.models import School, SchoolClass
 from apps.policy.selectors import PackMissing, PackOutdated, effective_policy_for_school
+from apps.schoolyear.grades import grade_order
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
 from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
 from apps.testing.services import rounds as services
@@ -37,7 +38,7 @@ class RoundForm(BootstrapForm):
     school = forms.TypedChoiceField(label=gettext_lazy("School"), coerce=int)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     kind = forms.ChoiceField(label=gettext_lazy("Kind of test"), choices=RoundKind.choices)
-    scope = forms.ChoiceField(label=gettext_lazy("Who"), choices=RoundScope.choices)
+    scope = forms.ChoiceField(label=pgettext_lazy("round scope", "Who"), choices=RoundScope.choices)
     klass_ids = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Classes"), coerce=int, required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}))
@@ -47,7 +48,7 @@ class RoundForm(BootstrapForm):
     share_percent = forms.IntegerField(label=gettext_lazy("Random share (%)"), required=False,
                                        min_value=1, max_value=100)
     day = forms.DateField(label=gettext_lazy("First day"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DateInput())
     days = forms.IntegerField(label=gettext_lazy("Days"), min_value=1, max_value=31, initial=1,
                               help_text=gettext_lazy("1 for a one-day round; 7 for a week's "
                                                      "rotation."))
@@ -64,6 +65,7 @@ class RoundForm(BootstrapForm):
         self.fields["school"].choices = [(s.pk, s.name) for s in schools]
         classes = (SchoolClass.objects.restrict(user, services.PERM).open()
                    .select_related("school").order_by("school_id", "name")[:500])
+        classes = sorted(classes, key=lambda c: (c.school_id, grade_order(c.name)))
         self.fields["klass_ids"].choices = [(c.pk, c.name) for c in classes]
         self.fields["drill"].widget.attrs["class"] = "form-check-input"
 

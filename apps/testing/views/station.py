@@ -24,7 +24,8 @@ def station_home(request):
                   .order_by("-day", "-id")[:ROUNDS_SHOWN])
     if len(rounds) == 1 and "all" not in request.GET:
         return redirect("testing:station", round_id=rounds[0].pk)
-    return render(request, "testing/station/home.html", {"rounds": rounds})
+    return render(request, "testing/station/home.html", {
+        "rounds": rounds, "can_manage": has_perm_anywhere(request.user, "testing.manage")})
 
 
 @login_required

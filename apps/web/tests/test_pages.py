@@ -202,12 +202,12 @@ def test_it_shows_a_class_teacher_their_class_list(login, world):
     assert "张小明" not in page
 
 
-def test_it_explains_the_gate_page_to_a_gate_officer_without_buttons(client, login, world):
+def test_it_explains_the_gate_page_to_a_gate_officer_and_opens_it(client, login, world):
     english(client)
     page = login(world.users["gate_a"]).get(reverse("web:home")).content.decode()
     main = page[page.index("<main") :]
-    assert "金水区第一中学" in main and "gate check feature" in main
-    assert "<button" not in main and "btn" not in main
+    assert "金水区第一中学" in main and "take the temperature" in main
+    assert "Open the gate check" in main and "arrives with" not in main
 
 
 def test_it_shows_a_guardian_their_childs_card_with_todays_code(client, login, world):
@@ -484,3 +484,22 @@ def test_it_says_more_than_the_cap_instead_of_counting_everyone(login, world, se
     settings.LIST_COUNT_CAP = 10
     page = login(world.users["province"]).get(reverse("web:person_list")).content.decode()
     assert "找到 5 人" in page
+
+
+def test_it_lists_a_schools_grades_by_rung(login, world):
+    from shaodian.testing.world import add_grades
+
+    add_grades(world, "a")
+    page = login(world.users["school_a_admin"]).get(reverse("web:home")).content.decode()
+    table = page[page.index("school-panel"):]
+    assert table.index(">七年级<") < table.index(">八年级<") < table.index(">九年级<")
+
+
+@pytest.mark.parametrize(("username", "link"), [("gate_a", "/gate/kiosk/"),
+                                                ("sampler_a", "/testing/station/")])
+def test_a_duty_role_is_sent_to_its_working_page_not_told_it_comes_later(login, world,
+                                                                         username, link):
+    page = login(world.users[username]).get(reverse("web:home")).content.decode()
+    duty = page[page.index('class="mb-4 duty"'):]
+    assert f'href="{link}"' in duty[:duty.index("</section>")]
+    assert "将随" not in page and "届时" not in page

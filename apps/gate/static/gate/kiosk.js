@@ -60,6 +60,19 @@
     why.textContent = message;
     who.textContent = "";
   }
+  // A new code is being checked: the last person's verdict (and name) leaves the screen.
+  function clearVerdict(text) {
+    box.className = box.className.replace(/\bv-\w+\b/g, "") + " v-idle";
+    box.dataset.verdict = "checking";
+    word.textContent = "—";
+    why.textContent = text;
+    who.textContent = "";
+  }
+  // After a refused temperature the code stays; only the temperature is typed again.
+  function retryTemperature() {
+    temp.value = "";
+    temp.focus();
+  }
   function ready() {
     scan.value = ""; temp.value = "";
     scan.focus();
@@ -106,6 +119,15 @@
     try { localStorage.setItem(SNAP_KEY, JSON.stringify(snapshot)); } catch (e) { /* full */ }
     buildIndex();
     root.dataset.snapshot = String(items.length);
+  }
+
+  // Whether the snapshot knows the scanned code or number: true, false, or null (no
+  // snapshot yet, or a code it cannot vouch for: the server decides).
+  function knownLocally(scanned) {
+    if (!snapshot || !index) return null;
+    const code = /^SD1\.(\d+)\.(\d+)\.(\d{8})\.([A-Z2-7]{16})$/.exec(scanned);
+    if (code) return Number(code[1]) === school && index.byId.has(Number(code[2]));
+    return index.byNumber.has(scanned);
   }
 
   // ---- deciding offline -----------------------------------------------------------------
@@ -170,6 +192,11 @@
     const scanned = scan.value.trim();
     if (!scanned) return;
     const raw = temp.value.trim();
+    if (raw && isNaN(Number(raw))) {  // a typing slip: the server says why for a number
+      showError(texts.bad_temperature);
+      return retryTemperature();
+    }
+    clearVerdict(texts.checking);
     const body = { code_or_number: scanned, temperature: raw || null, direction: direction.value,
                    client_id: clientId(), school_id: school, gate_id: gate.value ? Number(gate.value) : null };
     let response = null;
@@ -189,7 +216,10 @@
       const answer = await response.json().catch(() => ({}));
       if (response.ok) show(answer.verdict, answer.text, answer.person, "");
       else if (response.status === 404) show("stop", texts.not_found, null, "");
-      else showError((answer.errors && answer.errors[0] && answer.errors[0].message) || answer.message || response.status);
+      else {
+        showError((answer.errors && answer.errors[0] && answer.errors[0].message) || answer.message || response.status);
+        if (answer.errors && answer.errors.some((e) => e.field === "temperature")) return retryTemperature();
+      }
       return ready();
     }
     if (!snapshot) { showError(texts.offline); return ready(); }
@@ -212,7 +242,8 @@
     event.preventDefault();
     if (!scan.value.trim()) return;
     if (direction.value === "in" && !temp.value.trim()) {
-      why.textContent = texts.temperature;
+      if (knownLocally(scan.value.trim()) === false) return check();  // refused at once
+      clearVerdict(texts.temperature);
       temp.focus();
       return;
     }
@@ -222,6 +253,9 @@
     if (event.key !== "Enter") return;
     event.preventDefault();
     if (scan.value.trim()) check(); else scan.focus();
+  });
+  scan.addEventListener("input", () => {
+    if (box.dataset.verdict && box.dataset.verdict !== "checking") clearVerdict(texts.ready);
   });
   $("scan-form").addEventListener("submit", (event) => { event.preventDefault(); check(); });
   window.addEventListener("online", () => { setNet(true); upload(); });

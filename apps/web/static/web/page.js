@@ -6,9 +6,19 @@
 //   <button data-remove-closest=".leg">            removes the enclosing element
 //   <input type=checkbox data-requires="#reason">  makes that field required while ticked
 //   <form data-copy-fields-from="#filters">        posts another form's fields with its own
+//   <div data-shown-when="#id_scope=klass">         shown only while that field has that value
+function showWhen() {
+  document.querySelectorAll("[data-shown-when]").forEach((element) => {
+    const [selector, value] = element.dataset.shownWhen.split("=");
+    const field = document.querySelector(selector);
+    if (field) element.hidden = field.value !== value;
+  });
+}
+document.addEventListener("DOMContentLoaded", showWhen);
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target.matches("[data-submit-on-change]") && target.form) target.form.submit();
+  showWhen();
   if (target.matches("[data-requires]")) {
     const field = document.querySelector(target.dataset.requires);
     if (field) field.required = target.checked;
