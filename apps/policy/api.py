@@ -178,7 +178,7 @@ def choose(request, payload: ChooseIn) -> ProvincePolicy:
 # ---- versions in force -----------------------------------------------------------------
 
 
-class SwitchIn(Schema):
+class PolicySwitchIn(Schema):
     province_code: str
     pack_id: str
     pack_version: str = Field(..., description="the version reviewed: refused when stale")
@@ -186,7 +186,7 @@ class SwitchIn(Schema):
     reason: str
 
 
-class SwitchOut(Schema):
+class PolicySwitchOut(Schema):
     id: int
     province_code: str
     pack_id: str
@@ -202,13 +202,13 @@ class SwitchOut(Schema):
     cancelled_at: datetime | None
 
 
-class InForceOut(Schema):
+class PolicyInForceOut(Schema):
     province_code: str
     pack: str
     version: str
     error: str = Field("", description="the choice needs review (its file changed)")
-    scheduled: SwitchOut | None
-    switches: list[SwitchOut] = Field(..., description="every switch, newest first (at most "
+    scheduled: PolicySwitchOut | None
+    switches: list[PolicySwitchOut] = Field(..., description="every switch, newest first (at most "
                                       "200)")
 
 
@@ -221,7 +221,7 @@ def _province(request, province_code: str) -> str:
     return province_code
 
 
-@router.get("/in-force", response=InForceOut,
+@router.get("/in-force", response=PolicyInForceOut,
             summary="The pack and version in force, a scheduled switch, and past switches")
 def in_force(request, province_code: str):
     province = _province(request, province_code)
@@ -242,9 +242,9 @@ def _active_or_error(province: str) -> dict:
     return {"pack": pack.id, "version": str(pack.version), "error": ""}
 
 
-@router.post("/switches", response={201: SwitchOut},
+@router.post("/switches", response={201: PolicySwitchOut},
              summary="Schedule a switch of the province's pack (province admin)")
-def switch_schedule(request, payload: SwitchIn):
+def switch_schedule(request, payload: PolicySwitchIn):
     switch = services.policy_switch_schedule(
         actor=request.user, province_code=payload.province_code, pack_id=payload.pack_id,
         pack_version=payload.pack_version, effective_from=payload.effective_from,
@@ -252,7 +252,7 @@ def switch_schedule(request, payload: SwitchIn):
     return Status(201, switch)
 
 
-@router.post("/switches/{switch_id}/cancel", response=SwitchOut,
+@router.post("/switches/{switch_id}/cancel", response=PolicySwitchOut,
              summary="Cancel a scheduled switch (province admin)")
 def switch_cancel(request, switch_id: Id) -> PolicySwitch:
     return services.policy_switch_cancel(actor=request.user, switch=switch_id)

@@ -15,7 +15,7 @@ from apps.reports import selectors, services
 router = Router(tags=["daily reports"])
 
 
-class VersionOut(Schema):
+class DailyVersionOut(Schema):
     number: int
     figures: dict
     zero: bool
@@ -24,7 +24,7 @@ class VersionOut(Schema):
     reason: str
 
 
-class ReportOut(Schema):
+class DailyReportOut(Schema):
     school_id: int
     day: date
     state: str = Field(..., description="submitted, late, due (before the deadline) or missing")
@@ -34,30 +34,30 @@ class ReportOut(Schema):
     version: int
     submitted_at: datetime | None
     reminded_at: datetime | None
-    versions: list[VersionOut]
+    versions: list[DailyVersionOut]
 
 
-class SubmitIn(Schema):
+class DailySubmitIn(Schema):
     day: date
     zero: bool = Field(False, description="a zero report: refused when there is something "
                                           "to report")
 
 
-class CorrectIn(Schema):
+class DailyCorrectIn(Schema):
     day: date
     reason: str
 
 
-class DayIn(Schema):
+class DailyDayIn(Schema):
     day: date
 
 
-class BureauSubmitIn(Schema):
+class DailyBureauSubmitIn(Schema):
     day: date
     reason: str = Field("", description="required to correct a report already submitted")
 
 
-class SchoolLineOut(Schema):
+class DailySchoolLineOut(Schema):
     school_id: int
     name: str
     state: str
@@ -65,7 +65,7 @@ class SchoolLineOut(Schema):
     missing_30: int
 
 
-class BureauReportOut(Schema):
+class DailyBureauReportOut(Schema):
     bureau_id: int
     day: date
     status: str
@@ -75,15 +75,15 @@ class BureauReportOut(Schema):
     submitted_at: datetime | None
 
 
-class BureauOut(Schema):
+class DailyBureauOut(Schema):
     bureau_id: int
     day: date
-    schools: list[SchoolLineOut]
-    report: BureauReportOut | None
-    children: list[BureauReportOut]
+    schools: list[DailySchoolLineOut]
+    report: DailyBureauReportOut | None
+    children: list[DailyBureauReportOut]
 
 
-class RemindOut(Schema):
+class DailyRemindOut(Schema):
     sent: int
 
 
@@ -96,7 +96,7 @@ def _report_out(school_id: int, day: date, report, versions) -> dict:
             "reminded_at": report.reminded_at if report else None, "versions": versions}
 
 
-@router.get("/schools/{school_id}", response=ReportOut,
+@router.get("/schools/{school_id}", response=DailyReportOut,
             summary="A school's daily report of a day (today if no day)")
 def reports_school(request, school_id: Id, day: date | None = None):
     day = day or timezone.localdate()
@@ -111,25 +111,25 @@ def _after(request, school_id: int, day: date) -> dict:
     return _report_out(school_id, day, report, versions)
 
 
-@router.post("/schools/{school_id}/submit", response=ReportOut,
+@router.post("/schools/{school_id}/submit", response=DailyReportOut,
              summary="Submit the school's daily report or a zero report (a repeat: unchanged)")
-def reports_submit(request, school_id: Id, payload: SubmitIn):
+def reports_submit(request, school_id: Id, payload: DailySubmitIn):
     services.report_submit(actor=request.user, school_id=school_id, day=payload.day,
                            zero=payload.zero)
     return _after(request, school_id, payload.day)
 
 
-@router.post("/schools/{school_id}/correct", response=ReportOut,
+@router.post("/schools/{school_id}/correct", response=DailyReportOut,
              summary="Correct a submitted report: a new version with a reason")
-def reports_correct(request, school_id: Id, payload: CorrectIn):
+def reports_correct(request, school_id: Id, payload: DailyCorrectIn):
     services.report_correct(actor=request.user, school_id=school_id, day=payload.day,
                             reason=payload.reason)
     return _after(request, school_id, payload.day)
 
 
-@router.post("/schools/{school_id}/remind", response=RemindOut,
+@router.post("/schools/{school_id}/remind", response=DailyRemindOut,
              summary="Remind a school that has not submitted (once a day)")
-def reports_remind(request, school_id: Id, payload: DayIn):
+def reports_remind(request, school_id: Id, payload: DailyDayIn):
     return {"sent": services.report_remind(actor=request.user, school_id=school_id,
                                            day=payload.day)}
 
@@ -153,22 +153,22 @@ def _bureau_out(request, bureau_id: int, day: date) -> dict:
                 user=request.user, bureau=bureau, day=day) if r is not None]}
 
 
-@router.get("/bureaus/{bureau_id}", response=BureauOut,
+@router.get("/bureaus/{bureau_id}", response=DailyBureauOut,
             summary="A bureau's schools' reports of a day, its own and its child bureaus'")
 def reports_bureau(request, bureau_id: Id, day: date | None = None):
     return _bureau_out(request, bureau_id, day or timezone.localdate())
 
 
-@router.post("/bureaus/{bureau_id}/aggregate", response=BureauOut,
+@router.post("/bureaus/{bureau_id}/aggregate", response=DailyBureauOut,
              summary="Aggregate the bureau's own report from what is submitted below it")
-def reports_bureau_aggregate(request, bureau_id: Id, payload: DayIn):
+def reports_bureau_aggregate(request, bureau_id: Id, payload: DailyDayIn):
     services.bureau_report_aggregate(actor=request.user, bureau_id=bureau_id, day=payload.day)
     return _bureau_out(request, bureau_id, payload.day)
 
 
-@router.post("/bureaus/{bureau_id}/submit", response=BureauOut,
+@router.post("/bureaus/{bureau_id}/submit", response=DailyBureauOut,
              summary="Submit the bureau's report upward (with a reason: a correction)")
-def reports_bureau_submit(request, bureau_id: Id, payload: BureauSubmitIn):
+def reports_bureau_submit(request, bureau_id: Id, payload: DailyBureauSubmitIn):
     services.bureau_report_submit(actor=request.user, bureau_id=bureau_id, day=payload.day,
                                   reason=payload.reason)
     return _bureau_out(request, bureau_id, payload.day)
