@@ -56,6 +56,19 @@ def staff_accounts_create(request, school_id: Id):
         "codes": [_code(i) for i in made.issued]})
 
 
+class AccountIn(Schema):
+    username: str
+    display_name: str
+
+
+@router.post("/accounts", response={201: AccountCodeOut},
+             summary="Make one account for someone on no roster (a bureau's or a new school's "
+                     "admin), with a one-time activation code (shown only in this answer); "
+                     "give it a role next (/schools/{id}/roles, /bureaus/{id}/roles)")
+def account_create(request, payload: AccountIn):
+    return Status(201, _code(services.account_create(actor=request.auth, **payload.dict())))
+
+
 @router.post("/accounts/{user_id}/reset", response=AccountCodeOut,
              summary="Reset an account's password: a new one-time code, a forced change")
 def account_reset(request, user_id: Id):

@@ -42,3 +42,9 @@ class ReissueForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["klass"].queryset = classes
         self.fields["unit"].queryset = units
+
+
+class NewAccountForm(BootstrapForm):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Letters, digits and @ . + - _; kept in lower case."))
+    display_name = forms.CharField(label=_("Name"), max_length=150)

@@ -5,6 +5,7 @@ from apps.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.account_new, name="new"),
     path("schools/<int:pk>/", views.school, name="school"),
     path("schools/<int:pk>/create/", views.school_create, name="school_create"),
     path("schools/<int:pk>/codes/", views.school_codes, name="school_codes"),

@@ -42,6 +42,27 @@ def home(request):
                                                    "more": len(schools) > 200})
 
 
+@login_required
+@require_http_methods(FORM_METHODS)
+def account_new(request):
+    """One account for someone on no roster (a bureau's admin, a new school's first admin):
+    its slip is printed once, then a role is given to it on the Roles page."""
+    _require(request.user)
+    form = forms.NewAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.account_create(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("The account %(username)s is made: print its slip, "
+                                        "then give it a role on the Roles page.")
+                             % {"username": issued.username})
+            return _sheet(request, [issued], issued.name)
+    return render(request, "accounts/new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
 def _reissue_form(request, school, data=None):
     classes, units = selectors.reissue_choices(school=school)
     return forms.ReissueForm(data, classes=classes, units=units)

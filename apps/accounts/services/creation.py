@@ -14,11 +14,13 @@ on PostgreSQL (core.db.write_rows)."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.models import User
+from apps.access.rules import has_org_perm
 from apps.accounts.models import AccountAction, AccountEvent
 from apps.accounts.services.codes import IssuedCode, codes_expire_at, codes_write
 from apps.core.db import IdPool, chunks, write_rows
@@ -187,3 +189,51 @@ def _history(actor, model, ids: list[int], now, reason: str) -> None:
     for chunk in chunks(ids):
         history_rows_insert(model.objects.filter(pk__in=chunk), user=actor, when=now,
                             reason=reason, kind=CHANGED)
+
+
+# One account, for a role to be given next ---------------------------------------------------
+
+
+def _new_account_errors(username: str, display_name: str) -> list[FieldError]:
+    errors = []
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        errors.append(FieldError("username", "invalid", _(
+            "Letters, digits and @ . + - _ only.")))
+    if not username:
+        errors = [FieldError("username", "required", _("This field is required."))]
+    elif len(username) > 150:
+        errors = [FieldError("username", "too_long", _("At most 150 characters."))]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.append(FieldError("username", "taken", _(
+            "An account with this username exists.")))
+    if not display_name:
+        errors.append(FieldError("display_name", "required", _("This field is required.")))
+    elif len(display_name) > 150:
+        errors.append(FieldError("display_name", "too_long", _("At most 150 characters.")))
+    return errors
+
+
+@transaction.atomic
+def account_create(*, actor, username: str, display_name: str) -> IssuedCode:
+    """A new account for someone who is on no roster (a bureau's or a new school's admin),
+    with a one-time code to print: it belongs to nothing until a role is granted to it on the
+    Roles page (apps.access.appointments: an account that belongs to nothing yet may be given
+    its first role by anyone in charge). Only an account manager may make one."""
+    if not has_org_perm(actor, MANAGE):
+        raise ValidationFailed([FieldError("user", "not_found", _(
+            "No such account in your scope."))])
+    username, display_name = (username or "").strip().lower(), (display_name or "").strip()
+    errors = _new_account_errors(username, display_name)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(username=username, display_name=display_name, must_change_password=True)
+    user.set_unusable_password()
+    user.save()
+    now = timezone.now()
+    plain = codes_write(actor=actor, rows=[(user.pk, None, display_name)], now=now,
+                        void=False)
+    AccountEvent.objects.create(at=now, actor=actor, user=user, action=AccountAction.CREATED)
+    return IssuedCode(user.pk, user.username, display_name, "", plain[user.pk],
+                      codes_expire_at(now))
