@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.access import selectors
 from apps.access.roles import Role
-from apps.core.forms import BootstrapForm
+from apps.core.forms import BootstrapForm, DateInput
 
 
 class LogFilterForm(BootstrapForm):
@@ -15,9 +15,9 @@ class LogFilterForm(BootstrapForm):
     action = forms.ChoiceField(required=False, label=gettext_lazy("What"))
     who = forms.CharField(required=False, max_length=50, label=gettext_lazy("Who"))
     since = forms.DateField(required=False, label=gettext_lazy("From"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     until = forms.DateField(required=False, label=gettext_lazy("To"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +52,7 @@ class RoleGrantForm(BootstrapForm):
     klass = forms.ModelChoiceField(queryset=None, required=False,
                                    label=gettext_lazy("Class (for a class teacher)"))
     ends_on = forms.DateField(required=False, label=gettext_lazy("Last day (empty: no end)"),
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DateInput())
 
     def __init__(self, *args, roles, choices: dict, **kwargs):
         """`choices`: field name -> the queryset it offers; a field not named is left out."""
@@ -75,4 +75,4 @@ class RoleGrantForm(BootstrapForm):
 
 class RoleEndForm(BootstrapForm):
     ends_on = forms.DateField(required=False, label=gettext_lazy("Last day"),
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DateInput())
