@@ -82,7 +82,7 @@ EXEMPT = {
     "risk:detail", "risk:update", "risk:lift", "/api/v1/risk-areas/{area_id}",
     "/api/v1/risk-areas/{area_id}/lift",
     # policy packs are reference data, public to every signed-in user
-    "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}",
+    "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}", "/api/v1/policy/switches:pack_id",
     # a transfer goes to any school of the province: the receiving one is outside the
     # sender's scope by design (apps.transfers.services.transfer_request)
     "/api/v1/transfers:to_school_id",
