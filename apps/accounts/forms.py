@@ -47,4 +47,4 @@ class ReissueForm(BootstrapForm):
 class NewAccountForm(BootstrapForm):
     username = forms.CharField(label=_("Username"), max_length=150,
                                help_text=_("Letters, digits and @ . + - _; kept in lower case."))
-    display_name = forms.CharField(label=_("Name"), max_length=150)
+    display_name = forms.CharField(label=_("Name"), max_length=50)

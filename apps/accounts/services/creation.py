@@ -28,6 +28,7 @@ from apps.core.errors import FieldError, ValidationFailed
 from apps.core.history import CHANGED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit
 from apps.people.models import Person, PersonKind
+from apps.people.validation import check_text
 
 MANAGE = "accounts.manage"
 _USER_COLUMNS = ("id", "password", "username", "display_name", "phone", "first_name",
@@ -194,25 +195,21 @@ def _history(actor, model, ids: list[int], now, reason: str) -> None:
 # One account, for a role to be given next ---------------------------------------------------
 
 
-def _new_account_errors(username: str, display_name: str) -> list[FieldError]:
-    errors = []
+def _username_errors(username: str) -> list[FieldError]:
     try:
         User.username_validator(username)
     except ValidationError:
-        errors.append(FieldError("username", "invalid", _(
-            "Letters, digits and @ . + - _ only.")))
-    if not username:
-        errors = [FieldError("username", "required", _("This field is required."))]
-    elif len(username) > 150:
-        errors = [FieldError("username", "too_long", _("At most 150 characters."))]
-    elif User.objects.filter(username__iexact=username).exists():
-        errors.append(FieldError("username", "taken", _(
-            "An account with this username exists.")))
-    if not display_name:
-        errors.append(FieldError("display_name", "required", _("This field is required.")))
-    elif len(display_name) > 150:
-        errors.append(FieldError("display_name", "too_long", _("At most 150 characters.")))
-    return errors
+        return [FieldError("username", "invalid", _("Letters, digits and @ . + - _ only."))]
+    if User.objects.filter(username__iexact=username).exists():
+        return [FieldError("username", "taken", _("An account with this username exists."))]
+    return []
+
+
+def _new_account_errors(username: str, display_name: str) -> list[FieldError]:
+    limit = User._meta.get_field("username").max_length
+    errors = check_text("username", username, limit, needed=True) or _username_errors(username)
+    return errors + check_text("display_name", display_name,
+                               User._meta.get_field("display_name").max_length, needed=True)
 
 
 @transaction.atomic

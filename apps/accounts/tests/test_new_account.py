@@ -49,6 +49,7 @@ def test_it_lets_the_bureau_appoint_the_new_account_school_admin(world):
     ("teacher_a1", "", {"username": "taken", "display_name": "required"}),
     ("TEACHER_A1", "周校长", {"username": "taken"}),
     ("x" * 151, "周" * 151, {"username": "too_long", "display_name": "too_long"}),
+    ("principal-long", "周" * 51, {"display_name": "too_long"}),  # the column holds 50
 ])
 def test_it_names_every_bad_field_and_makes_nothing(world, username, name, expected):
     before = User.objects.count()
