@@ -51,7 +51,11 @@ PERSON_ROW_SCOPE = {
 
 
 class Person(models.Model):
-    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="persons")
+    # Every index on this table is written again on each update that cannot stay on its page
+    # (HOT): a school alone is served by the indexes that start with it, a region by a plain
+    # index (not the LIKE twin Django adds to text keys), a dorm room by a partial one.
+    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="persons",
+                               db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=PersonKind.choices)
     number = models.CharField(_("student or staff number"), max_length=32)
     name = models.CharField(_("name"), max_length=50)
@@ -66,7 +70,7 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     residence_region = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-        verbose_name=_("residence region"),
+        verbose_name=_("residence region"), db_index=False,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT,
@@ -76,7 +80,7 @@ class Person(models.Model):
     residence = models.CharField(_("boarder or day"), max_length=10, choices=Residence.choices,
                                  default=Residence.DAY)
     dorm_room = models.ForeignKey("orgs.DormRoom", null=True, blank=True, on_delete=models.SET_NULL,
-                                  verbose_name=_("dorm room"))
+                                  verbose_name=_("dorm room"), db_index=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="person")
     active = models.BooleanField(_("active"), default=True)
@@ -109,6 +113,10 @@ class Person(models.Model):
             # (migration 0002).
             models.Index(fields=["number"], opclasses=["varchar_pattern_ops"],
                          name="person_number_prefix"),
+            models.Index(fields=["residence_region"], name="person_residence_region"),
+            # Most people have no dorm room: only boarders are in this index.
+            models.Index(fields=["dorm_room"], name="person_dorm_room",
+                         condition=models.Q(dorm_room__isnull=False)),
         ]
 
     def __str__(self) -> str:

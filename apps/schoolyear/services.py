@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.access.freshness import grants_changed
 from apps.access.models import User
-from apps.core.db import IdPool, chunks, write_rows
+from apps.core.db import IdPool, chunks, pk_in, write_rows
 from apps.core.history import CHANGED, CREATED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit, UnitKind
 from apps.orgs.services.fields import CHANGE, current_school_year
@@ -308,7 +308,6 @@ def _history(actor: User, todo: list[SchoolRollover], to_year: int, now) -> None
 
 
 def _with_history(actor: User, model, ids: list[int], now, reason: str, kind=CHANGED) -> None:
-    for chunk in chunks(ids):
-        history_rows_insert(model.objects.filter(pk__in=chunk), user=actor, when=now,
-                            reason=reason, kind=kind)
+    for rows in pk_in(model.objects.all(), ids):
+        history_rows_insert(rows, user=actor, when=now, reason=reason, kind=kind)
 
