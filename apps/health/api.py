@@ -52,6 +52,8 @@ class CheckInOut(Schema):
     fever: bool
     submitted_as: str
     submitted_at: datetime
+    late: bool = Field(False, description="first submitted after the slot was due: accepted, "
+                       "counted as late")
     client_id: str
     outcome: str = Field("", description="created, replayed (a retry) or corrected")
 
@@ -111,7 +113,7 @@ def checkin_body(row) -> dict:
         "household_symptoms": row.household_symptoms,
         "household_travel": row.household_travel, "abnormal": row.abnormal,
         "fever": row.fever, "submitted_as": row.submitted_as,
-        "submitted_at": row.submitted_at, "client_id": row.client_id,
+        "submitted_at": row.submitted_at, "late": row.late, "client_id": row.client_id,
         "outcome": getattr(row, "outcome", ""),
     }
 

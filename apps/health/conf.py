@@ -73,3 +73,15 @@ def slot_is_open(slot: str, now: datetime | None = None) -> bool:
 
 def due_at(day: date, slot: str) -> datetime:
     return at(day, slot_times()[slot].due)
+
+
+def opens_at(day: date, slot: str) -> datetime:
+    return at(day, slot_times()[slot].opens)
+
+
+def latest_open(slots, now: datetime | None = None) -> str | None:
+    """Of a person's slots, the latest that has opened by now: the one to answer now (a day
+    student's noon check stays it for the rest of the day, late after 13:00); None if none
+    has opened."""
+    opened = [s for s in slots if slot_is_open(s, now)]
+    return opened[-1] if opened else None

@@ -65,6 +65,9 @@ class CheckIn(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                      on_delete=models.SET_NULL, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
+    # First submitted after the slot was due (apps.health.conf.due_at): set once, when the
+    # slot is first answered; a correction later in the day does not make it late.
+    late = models.BooleanField(default=False)
     # A keyed hash of the submitting device (cookie), for "one device for many people".
     device = models.CharField(max_length=64, blank=True)
     # The client's id for the submission: a retry with it is the same check-in.
@@ -84,8 +87,8 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["school", "day", "slot"]),
             # A bureau's completion by school reads one day and slot across many schools;
-            # on PostgreSQL it also carries submitted_at and abnormal (migration 0002), so
-            # late and abnormal ones are counted from the index alone.
+            # on PostgreSQL it also carries submitted_at, abnormal and late (migrations 0002,
+            # 0003), so late and abnormal ones are counted from the index alone.
             models.Index(fields=["day", "slot", "school"], name="checkin_day_slot_school"),
             models.Index(fields=["school", "day"], condition=models.Q(abnormal=True),
                          name="checkin_abnormal_day"),

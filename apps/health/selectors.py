@@ -5,12 +5,13 @@ school of a bureau (grouped in SQL, one query per slot), today's abnormal check-
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from apps.health import conf
 from apps.health.models import CheckIn, Slot, SubmittedAs
@@ -66,19 +67,18 @@ def class_roll(*, user, klass: SchoolClass, day: date, slot: str, now) -> Roll:
                 overdue=now > conf.due_at(day, slot))
     if not roll.checked:
         return roll
-    due = conf.due_at(day, slot)
     persons = slot_expected(
         Person.objects.restrict(user, "health.view").filter(
             school_id=klass.school_id, klass_id=klass.pk, active=True), slot)
     rows = (persons.annotate(c=_checkin_of(klass.school_id, day, slot))
             .order_by("number", "pk")
             .values("id", "name", "number", "residence", "c__id", "c__submitted_at",
-                    "c__temperature", "c__abnormal", "c__submitted_as"))
+                    "c__temperature", "c__abnormal", "c__submitted_as", "c__late"))
     for row in rows:
         if row["c__id"] is None:
             roll.missing.append(row)
             continue
-        row["late"] = row["c__submitted_at"] > due
+        row["late"] = bool(row["c__late"])  # marked when submitted (services.checkin_submit)
         roll.done.append(row)
         if row["late"]:
             roll.late.append(row)
@@ -184,13 +184,12 @@ def school_completion(*, user, school: School, day: date, slot: str) -> dict:
     """Completion of one slot by class and by unit of a school: one grouped query."""
     if slot not in rules_for_school(school.pk).slots_for(Residence.BOARDER):
         return {"classes": [], "units": [], "total": Completion(None, school.name)}
-    due = conf.due_at(day, slot)
     persons = slot_expected(Person.objects.restrict(user, "health.view").filter(
         school_id=school.pk, active=True), slot)
     rows = (persons.annotate(c=_checkin_of(school.pk, day, slot))
             .values("unit_id", "unit__name", "klass_id", "klass__name")
             .annotate(expected=Count("id"), done=Count("c__id"),
-                      late=Count("c__id", filter=Q(c__submitted_at__gt=due)),
+                      late=Count("c__id", filter=Q(c__late=True)),
                       abnormal=Count("c__id", filter=Q(c__abnormal=True)))
             .order_by())
     rows = sorted(rows, key=lambda r: (grade_order(r["unit__name"]), grade_order(r["klass__name"])))
@@ -216,7 +215,7 @@ SELECT s.id, s.name, COALESCE(p.expected, 0), COALESCE(c.done, 0), COALESCE(c.la
          WHERE active {boarders} AND school_id IN ({scope}) GROUP BY school_id) p
     ON p.school_id = s.id
   LEFT JOIN (SELECT school_id, COUNT(*) AS done,
-                    SUM(CASE WHEN submitted_at > %s THEN 1 ELSE 0 END) AS late,
+                    SUM(CASE WHEN late THEN 1 ELSE 0 END) AS late,
                     SUM(CASE WHEN abnormal THEN 1 ELSE 0 END) AS abnormal
                FROM health_checkin
               WHERE day = %s AND slot = %s AND school_id IN ({scope}) GROUP BY school_id) c
@@ -235,7 +234,7 @@ def bureau_completion(*, user, day: date, slot: str, limit: int = BUREAU_LIMIT) 
         scope=scope_sql,
         boarders="AND residence = 'boarder'" if slot == Slot.EVENING else "")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scope_params, conf.due_at(day, slot), day, slot, *scope_params])
+        cursor.execute(sql, [*scope_params, day, slot, *scope_params])
         rows = cursor.fetchall()
     lines = []
     total = Completion(None, "")
@@ -291,3 +290,65 @@ def person_checkins(*, user, person: Person, today: date, days: int = 7,
     return (CheckIn.objects.restrict(user, perm).filter(
         school_id=person.school_id, person_id=person.pk,
         day__gt=today - timedelta(days=days)).order_by("-day", "-submitted_at"))
+
+
+# Today, for whoever checks in -------------------------------------------------------------
+
+DONE, DUE, MISSED, UPCOMING = "done", "due", "missed", "upcoming"
+
+
+@dataclass(frozen=True)
+class SlotToday:
+    """One of a person's checks today: done (its check-in, maybe late), due now (open, not
+    yet due), missed (due and not done: still accepted, as late) or upcoming (not open)."""
+
+    slot: str
+    state: str
+    opens: datetime
+    due: datetime
+    checkin: CheckIn | None = None
+
+    @property
+    def label(self) -> str:
+        return Slot(self.slot).label
+
+
+@dataclass(frozen=True)
+class PersonToday:
+    person: Person
+    slots: list[SlotToday]
+    current: SlotToday | None  # the check to answer now: the latest that has opened
+
+
+def persons_today(*, user, persons, now: datetime) -> list[PersonToday]:
+    """Today's checks of each person (the school's policy says which), for a guardian's or a
+    student's home: one query for all of their check-ins."""
+    ids = {p.pk for p in persons}
+    checkable = set(Person.objects.restrict(user, "health.checkin").filter(
+        pk__in=ids, active=True).values_list("pk", flat=True)) if ids else set()
+    persons = [p for p in persons if p.pk in checkable]
+    if not persons:
+        return []
+    day = timezone.localdate(now)
+    done = {(c.person_id, c.slot): c for c in CheckIn.objects.restrict(user, "health.checkin")
+            .filter(school_id__in={p.school_id for p in persons}, day=day,
+                    person_id__in=[p.pk for p in persons])}
+    found = []
+    for person in persons:
+        slots = rules_for_school(person.school_id).slots_for(person.residence)
+        states = [_slot_today(day, slot, done.get((person.pk, slot)), now) for slot in slots]
+        current = conf.latest_open(slots, now)
+        found.append(PersonToday(person, states,
+                                 next((s for s in states if s.slot == current), None)))
+    return found
+
+
+def _slot_today(day: date, slot: str, checkin, now: datetime) -> SlotToday:
+    opens, due = conf.opens_at(day, slot), conf.due_at(day, slot)
+    if checkin is not None:
+        state = DONE
+    elif now < opens:
+        state = UPCOMING
+    else:
+        state = DUE if now <= due else MISSED
+    return SlotToday(slot, state, opens, due, checkin)

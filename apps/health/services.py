@@ -13,6 +13,10 @@ Idempotence, by the client-generated id (`client_id`):
   answers and client id, the old answers go to a CheckInRevision with their client id, so a
   late retry of the superseded submission is recognised and changes nothing.
 
+A check-in first submitted after its slot was due (a noon check at 18:47) is accepted and
+marked `late`, on the page's path and the API's alike (both call `checkin_submit`); the mark
+belongs to the slot's first answer, so a correction neither adds nor removes it.
+
 A committed abnormal check-in (fever at the school's threshold, a symptom, or symptoms in a
 day student's household), or a correction of one, sends `checkins_changed`, which
 recomputes the person's status.
@@ -31,7 +35,7 @@ from apps.access.roles import Role
 from apps.core.db import insert_new, model_from_row, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.scoping import RowScope, grant_covers, permits
-from apps.health.conf import slot_is_open
+from apps.health.conf import due_at, slot_is_open
 from apps.health.models import CheckIn, CheckInRevision, Slot, SubmittedAs
 from apps.health.rules import rules_for_school
 from apps.health.signals import send_checkins_changed
@@ -266,7 +270,9 @@ def checkin_submit(
     now=None,
 ) -> CheckIn:
     """Today's check-in of the person for `slot`; returns the row with `.outcome` (created,
-    replayed or corrected). `device` is a keyed hash of the submitting device."""
+    replayed or corrected). `device` is a keyed hash of the submitting device. A check-in
+    first submitted after its slot was due is accepted and marked `late`; a retry or a
+    correction keeps the mark the slot's first answer got."""
     person = _checkable(actor, person)
     now = now or timezone.now()
     rules = rules_for_school(person.school_id)
@@ -274,9 +280,11 @@ def checkin_submit(
         "slot": slot, "temperature": temperature, "symptoms": symptoms, "region": region,
         "household_symptoms": household_symptoms, "household_travel": household_travel,
         "note": note, "client_id": client_id}, rules, now)
-    row = CheckIn(school_id=person.school_id, person_id=person.pk,
-                  day=timezone.localdate(now), submitted_as=submitted_as(actor, person),
-                  submitted_by=actor, submitted_at=now, device=str(device or "")[:64], **values)
+    day = timezone.localdate(now)
+    row = CheckIn(school_id=person.school_id, person_id=person.pk, day=day,
+                  submitted_as=submitted_as(actor, person), submitted_by=actor,
+                  submitted_at=now, late=now > due_at(day, values["slot"]),
+                  device=str(device or "")[:64], **values)
     if not _insert(row):
         return _resubmitted(actor, row)
     row.outcome = CREATED

@@ -107,7 +107,13 @@ def _checkin_post(request, person: Person):
         return _checkin_page(request, person, values, errors=exc.errors, status=400)
     messages.success(request, _("%(name)s: %(slot)s check recorded, %(temperature)s °C.") % {
         "name": person.name, "slot": Slot(row.slot).label, "temperature": row.temperature})
-    return redirect(f"{reverse('health:checkin')}?person={person.pk}")
+    if row.late:
+        messages.warning(request, _(
+            "Submitted at %(time)s, after the %(slot)s check was due at %(due)s: it is "
+            "recorded as late, and the class teacher sees it as late.") % {
+            "time": f"{timezone.localtime(row.submitted_at):%H:%M}", "slot": Slot(row.slot).label,
+            "due": f"{timezone.localtime(conf.due_at(row.day, row.slot)):%H:%M}"})
+    return redirect(f"{reverse('health:checkin')}?person={person.pk}&slot={row.slot}")
 
 
 def _healthy_no_change(values: dict, person: Person) -> dict:
@@ -129,15 +135,20 @@ def _checkin_page(request, person, values: dict, *, errors=None, status=200):
     today = timezone.localdate(now)
     rules = rules_for_school(person.school_id)
     slots = rules.slots_for(person.residence)
-    # The person's latest check that has opened (a day student's noon check in the evening).
-    opened = [s for s in slots if conf.slot_is_open(s, now)]
-    slot = values.get("slot") or (opened[-1] if opened else conf.current_slot(now))
+    # The check asked for (the home page's button names it) if it has opened, else the
+    # person's latest check that has opened (a day student's noon check in the evening).
+    asked = request.GET.get("slot", "")
+    if asked not in slots or not conf.slot_is_open(asked, now):
+        asked = ""
+    slot = values.get("slot") or asked or conf.latest_open(slots, now) or conf.current_slot(now)
     errors = errors or []
     done = {c.slot: c for c in selectors.person_checkins(user=request.user, person=person,
                                                          today=today, days=1)}
     return render(request, "health/checkin.html", {
         "person": person, "values": values, "slot": slot, "slot_label": Slot(slot).label,
         "slot_due": slot in slots, "today_slots": [(s, Slot(s).label, done.get(s)) for s in slots],
+        "late_now": slot in slots and slot not in done and now > conf.due_at(today, slot),
+        "due": conf.due_at(today, slot),
         "symptoms": list(SYMPTOM_LABELS.items()), "day_student": services.is_day_student(person),
         "client_id": uuid.uuid4().hex,
         "errors": {f: [e.message for e in errors if e.field.split(".")[0] == f]

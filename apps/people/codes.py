@@ -77,7 +77,8 @@ def personal_code_verify(code: str, *, now: datetime | None = None) -> tuple[int
     return int(school_id), int(person_id)
 
 
-def personal_code_svg(code: str) -> str:
-    """An inline SVG QR code (for an <img>-free page: the SVG goes straight into the HTML)."""
+def personal_code_svg(code: str, *, dark: str = "#000") -> str:
+    """An inline SVG QR code (for an <img>-free page: the SVG goes straight into the HTML),
+    its modules in `dark` (a status colour deep enough on white for a scanner)."""
     qr = segno.make_qr(code, error="m")
-    return qr.svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    return qr.svg_inline(scale=4, border=2, dark=dark, light="#fff")

@@ -15,24 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.people.models import Person
+from apps.status.colours import CATEGORY_COLOURS, CHART_COLOURS, CODE_LABELS, code_colour
 from apps.status.models import Category, PersonStatus, PersonStatusChange, RegimenMark
 
-# Bootstrap colours of the category badges, from least to most restrictive.
-CATEGORY_COLOURS = {
-    Category.NORMAL: "success",
-    Category.CLEARED: "info",
-    Category.REGIMEN_INCOMPLETE: "warning",
-    Category.KEY_POPULATION: "warning",
-    Category.HOME_MONITORING: "warning",
-    Category.HOME_QUARANTINE: "danger",
-    Category.CENTRAL_QUARANTINE: "danger",
-    Category.ISOLATION: "dark",
-}
-# The same, as chart colours (Bootstrap's palette), so the chart matches the badges.
-CHART_COLOURS = {
-    "success": "#198754", "info": "#0dcaf0", "warning": "#ffc107", "danger": "#dc3545",
-    "dark": "#212529",
-}
 ACTION_LABELS = {
     "test": _("Test"),
     "monitor": _("Daily health monitoring"),
@@ -83,6 +68,15 @@ class StatusView:
     @property
     def colour(self) -> str:
         return CATEGORY_COLOURS[self.category]
+
+    @property
+    def code_colour(self) -> str:
+        """The personal code's green, yellow or red (apps.status.colours)."""
+        return code_colour(self.category, self.compliant)
+
+    @property
+    def code_label(self) -> str:
+        return str(CODE_LABELS[self.code_colour])
 
 
 @dataclass(frozen=True)

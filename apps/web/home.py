@@ -3,16 +3,19 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
 from apps.access.roles import Role
 from apps.access.rules import has_org_perm
 from apps.families.selectors import pending_count
+from apps.health import selectors as health_selectors
 from apps.orgs.models import School, SchoolClass
 from apps.people.codes import personal_code_issue, personal_code_svg
 from apps.people.models import Person
 from apps.status import selectors as status_selectors
+from apps.status.colours import CODE_INK
 from apps.web import selectors
 
 REGION_ROLES = {Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN}
@@ -90,10 +93,11 @@ def _cards(user, grants) -> list[Card]:
             done.add(person.pk)
             relation = _("Me") if g.role == Role.SELF else _("My child")
             panel = status_selectors.status_panel(user=user, person=person, history_limit=0)
-            cards.append(
-                Card(person, relation, personal_code_svg(personal_code_issue(person=person)),
-                     panel.status if panel else None)
-            )
+            status = panel.status if panel else None
+            # The code in its status's colour (green, yellow, red), black if none is shown.
+            ink = CODE_INK[status.code_colour] if status else "#000"
+            code = personal_code_svg(personal_code_issue(person=person), dark=ink)
+            cards.append(Card(person, relation, code, status))
     return cards
 
 
@@ -108,7 +112,10 @@ def home_context(user) -> dict:
         ],
         "school_panels": _school_panels(user, grants),
         "class_rosters": _class_rosters(user, grants),
-        "cards": _cards(user, grants),
+        "cards": (cards := _cards(user, grants)),
+        # Today's check-ins of each card's person, at the top of the page.
+        "today": health_selectors.persons_today(
+            user=user, persons=[c.person for c in cards], now=timezone.now()),
         "hospital_schools": (
             list(
                 School.objects.restrict(user, "orgs.view")

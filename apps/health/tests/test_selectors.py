@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from apps.health import selectors
+from apps.health import conf, selectors
 from apps.health.models import CheckIn
 from apps.health.tests.conftest import at
 from apps.people.models import Person
@@ -26,7 +26,7 @@ def put(world, person, *, day_offset=0, slot="morning", temperature="36.5", symp
         temperature=temperature, symptoms=list(symptoms), fever=fever,
         abnormal=bool(symptoms) or fever if abnormal is None else abnormal,
         submitted_as=submitted_as, submitted_at=at(hour, 0, day), device=device,
-        client_id=f"{person.pk}-{day}-{slot}")
+        late=at(hour, 0, day) > conf.due_at(day, slot), client_id=f"{person.pk}-{day}-{slot}")
 
 
 def roll(world, user="teacher_a1", klass="a_c1", slot="morning", hour=9):
