@@ -6,8 +6,6 @@ the trigger; nothing written for anyone outside."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,16 +15,9 @@ from apps.emergency.reports import case_report_enter
 from apps.emergency.triggers import alert_fire
 from apps.people.models import HouseholdMember
 from apps.travel.models import Exposure, TripLeg
-from shaodian.testing.sheets import header_row, read_xlsx
+from shaodian.testing.outputs import client_for, header_row, read_xlsx, refused_unlogged
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(world, username, language="zh-hans") -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def fired(world) -> SchoolTrigger:
@@ -91,10 +82,9 @@ def test_it_prints_the_list_in_chinese_for_the_outbreak_reporter(world, henan):
                                      "guardian_a1", "school_b_admin", "hospital_a"])
 def test_it_keeps_the_list_from_those_who_do_not_hand_it_over(world, henan, persona):
     trigger = fired(world)
-    client = client_for(world, persona)
-    for name in ("emergency:trigger_trace_print", "emergency:trigger_trace_xlsx"):
-        assert client.get(reverse(name, args=[trigger.pk])).status_code == 404
-    assert not AccessLog.objects.exists()
+    assert refused_unlogged(client_for(world, persona), *(
+        (reverse(name, args=[trigger.pk]), None)
+        for name in ("emergency:trigger_trace_print", "emergency:trigger_trace_xlsx")))
 
 
 def test_the_county_above_the_school_may_export_it(world, henan):

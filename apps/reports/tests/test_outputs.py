@@ -2,24 +2,15 @@
 scoped as the pages are, each print and workbook one access-log row."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from apps.access.models import AccessLog
 from apps.reports import services
 from apps.reports.tests.conftest import DAY
-from shaodian.testing.sheets import header_row, read_xlsx
+from shaodian.testing.outputs import client_for, header_row, read_xlsx, refused_unlogged
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def client_for(world, username, language="zh-hans") -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def submitted(world):
@@ -73,10 +64,9 @@ def test_it_exports_a_schools_report_to_excel_in_english_and_chinese(world, morn
                                      "school_b_admin"])
 def test_it_keeps_a_schools_report_from_those_outside(world, morning, persona):
     a = submitted(world)
-    client = client_for(world, persona)
-    for name in ("reports:school_print", "reports:school_xlsx"):
-        assert client.get(reverse(name, args=[a.pk])).status_code == 404
-    assert not AccessLog.objects.exists()
+    assert refused_unlogged(client_for(world, persona),
+                            (reverse("reports:school_print", args=[a.pk]), None),
+                            (reverse("reports:school_xlsx", args=[a.pk]), None))
 
 
 def test_it_prints_and_exports_a_bureaus_aggregate_with_its_schools(world, morning):
