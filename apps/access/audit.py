@@ -79,3 +79,19 @@ def access_views(*, request, action: str, objs: list[models.Model], fields: str)
     AccessLog.objects.bulk_create([
         _entry(user=user, action=action, obj=obj, fields=fields, ip=ip)
         for obj in objs if str(obj.pk) not in seen])
+
+
+# A printed or exported list (daily report, check-in missing list, trace-back list): one row
+# per print page or workbook opened, naming the fields shown and the row count.
+OUTPUT_ACTIONS = {"print": "print_list", "xlsx": "export_list"}
+
+
+def access_output(*, request, output: str, obj: models.Model, fields: str | Iterable[str],
+                  rows: int | None = None, reason: str = "") -> AccessLog:
+    """Record that the signed-in user printed (`output` "print") or exported ("xlsx") a list
+    of `obj` (a school, a class, a report, a trigger): its fields and how many rows."""
+    names = fields if isinstance(fields, str) else ",".join(fields)
+    if rows is not None:
+        names = f"{names}; rows={rows}"
+    return access_record(user=request.user, action=OUTPUT_ACTIONS[output], obj=obj,
+                         fields=names, reason=reason, ip=request.META.get("REMOTE_ADDR"))

@@ -57,6 +57,8 @@ ACTIONS = {
     "gate_override": _("Gate verdict overridden"),
     "view_health": _("Health data viewed"),
     "view_travel": _("Travel data viewed"),
+    "print_list": _("List printed"),
+    "export_list": _("List exported to Excel"),
 }
 
 

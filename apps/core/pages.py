@@ -2,8 +2,9 @@
 posted from, and a change made from a button whose errors become messages."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from apps.core.errors import ValidationFailed
@@ -32,3 +33,11 @@ def change_and_back(request, change, done: str, default: str):
     else:
         messages.success(request, done)
     return redirect(back_url(request, default))
+
+
+def print_page(request, template: str, context: dict, *, meta: list[tuple], xlsx_url: str = "",
+               back_url: str = ""):
+    """A page extending web/print.html: its header's (label, value) pairs, the link to the
+    same list as a workbook, the page to go back to, and when it was printed."""
+    return render(request, template, {**context, "meta": meta, "xlsx_url": xlsx_url,
+                                      "back_url": back_url, "printed_at": timezone.now()})

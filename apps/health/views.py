@@ -13,17 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.access.audit import access_view
+from apps.access.audit import access_output, access_view
 from apps.access.rules import has_org_perm, has_perm_at
 from apps.core.crypto import keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.pages import print_page
+from apps.core.sheets import Sheet, xlsx_response
 from apps.health import conf, selectors, services
 from apps.health.models import SYMPTOM_LABELS, Slot
 from apps.health.rules import rules_for_school
 from apps.orgs.models import School
-from apps.people.models import Person
+from apps.people.models import Person, Residence
 from apps.people.selectors import search_filter
 
 DEVICE_COOKIE = "shaodian_device"
@@ -252,3 +255,98 @@ def abnormal(request):
     return render(request, "health/abnormal.html", {
         "rows": selectors.abnormal_checkins(user=request.user, day=today), "day": today,
         "chart": chart, "labels": SYMPTOM_LABELS})
+
+
+# The missing list, printed and exported ---------------------------------------------------
+
+
+def _missing_scope(request) -> tuple:
+    """The school and class (None: the whole school) the missing list is asked for: a class
+    of the user's (?klass=), a school of theirs (?school=, else their first), else their
+    first class; outside the user's scope, 404 as for nothing."""
+    chosen = request.GET.get("klass", "")
+    if chosen:
+        klass = selectors.class_get(user=request.user, pk=int(chosen)) if chosen.isdigit() \
+            else None
+        if klass is None:
+            raise Http404
+        return klass.school, klass
+    schools = School.objects.restrict(request.user, "health.view").order_by("name")
+    chosen = request.GET.get("school", "")
+    school = schools.filter(pk=int(chosen)).first() if chosen.isdigit() else (
+        None if chosen else schools.first())
+    if school is not None:
+        return school, None
+    klass = None if chosen else selectors.classes_for(request.user).first()
+    if klass is None:
+        raise Http404
+    return klass.school, klass
+
+
+MISSING_FIELDS = "checkins,name,number,residence"
+
+
+def _missing(request, output: str) -> dict:
+    school, klass = _missing_scope(request)
+    day, slot = timezone.localdate(), _slot_arg(request)
+    groups = selectors.missing_list(user=request.user, school=school, day=day, slot=slot,
+                                    klass=klass)
+    count = sum(len(g.rows) for g in groups)
+    access_output(request=request, output=output, obj=klass or school, fields=MISSING_FIELDS,
+                  rows=count)
+    return {"school": school, "klass": klass, "day": day, "slot": slot,
+            "slot_label": Slot(slot).label, "groups": groups, "count": count,
+            "overdue": timezone.now() > conf.due_at(day, slot)}
+
+
+def _missing_query(found: dict) -> str:
+    where = f"klass={found['klass'].pk}" if found["klass"] else f"school={found['school'].pk}"
+    return f"?{where}&slot={found['slot']}"
+
+
+def _missing_meta(found: dict) -> list[tuple]:
+    return [(_("School"), found["school"].name),
+            (_("Class"), found["klass"].name if found["klass"] else _("Whole school")),
+            (_("Date"), found["day"].isoformat()),
+            (pgettext("checkin", "Check"), found["slot_label"]),
+            (_("Due by"), timezone.localtime(conf.due_at(found["day"], found["slot"]))
+             .strftime("%H:%M")),
+            (_("Not checked in"), found["count"])]
+
+
+def _missing_row(n: int, row: dict) -> tuple:
+    return (n, row["number"], row["name"], str(Residence(row["residence"]).label))
+
+
+MISSING_HEADERS = ("#", gettext_lazy("Student or staff number"), pgettext_lazy("checkin", "Name"),
+                   gettext_lazy("Boarder or day"))
+
+
+@login_required
+@require_GET
+def missing_print(request):
+    found = _missing(request, "print")
+    back = (f"{reverse('health:teacher')}?klass={found['klass'].pk}&slot={found['slot']}"
+            if found["klass"] else f"{reverse('health:school')}?school={found['school'].pk}")
+    return print_page(request, "health/missing_print.html",
+                      {**found, "headers": MISSING_HEADERS, "lines": [
+                          (g.label, [_missing_row(n, r) for n, r in enumerate(g.rows, 1)])
+                          for g in found["groups"]]},
+                      meta=_missing_meta(found),
+                      xlsx_url=reverse("health:missing_xlsx") + _missing_query(found),
+                      back_url=back)
+
+
+@login_required
+@require_GET
+def missing_xlsx(request):
+    found = _missing(request, "xlsx")
+    lead = [f"{label}: {value}" for label, value in _missing_meta(found)]
+    sheets = [Sheet(group.label, [str(h) for h in MISSING_HEADERS],
+                    [_missing_row(n, r) for n, r in enumerate(group.rows, 1)],
+                    widths=(6, 18, 16, 12), lead=lead) for group in found["groups"]]
+    if not sheets:
+        sheets = [Sheet(_("Not checked in"), [str(h) for h in MISSING_HEADERS], lead=lead)]
+    name = f"class-{found['klass'].pk}" if found["klass"] else f"school-{found['school'].pk}"
+    return xlsx_response(filename=f"checkin-missing-{name}-{found['day'].isoformat()}-"
+                                  f"{found['slot']}", sheets=sheets)

@@ -12,10 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.access.audit import access_output
 from apps.access.rules import may
 from apps.core.errors import ValidationFailed
+from apps.core.pages import print_page
+from apps.core.sheets import Sheet, xlsx_response
 from apps.orgs.models import School
 from apps.reports import selectors, services
 from apps.reports.figures import LABELS, to_report
@@ -144,3 +148,129 @@ def bureau_submit(request, bureau_id: int):
     else:
         messages.success(request, _("The bureau's report is submitted upward."))
     return _back("reports:bureau", bureau_id, day)
+
+
+# Print and Excel ---------------------------------------------------------------------------
+# A school's or a bureau's report of a day as a print page (web/print.html) and a workbook,
+# each read through the same scoped selectors as the pages and recorded in the access log.
+
+STATE_LABELS = {"submitted": gettext_lazy("Submitted"), "late": gettext_lazy("Submitted late"),
+                "due": gettext_lazy("Not yet due"),
+                "missing": pgettext_lazy("report", "Missing")}
+
+
+def _stamp(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _who(user) -> str:
+    return str(user) if user else "—"
+
+
+def _school_meta(school, report, day: date, state: str) -> list[tuple]:
+    return [(_("School"), school.name), (_("Day"), day.isoformat()),
+            (_("Status"), STATE_LABELS[state]),
+            (_("Zero report"), _("yes") if report and report.zero else _("no")),
+            (_("Version"), report.version if report and report.version else "—"),
+            (pgettext("report", "Submitted by"), _who(report.submitted_by if report else None)),
+            (_("Submitted at"), _stamp(report.submitted_at if report else None)),
+            (_("Due"), _stamp(report.due_at if report else None))]
+
+
+def _school_output(request, school_id: int, output: str) -> tuple:
+    day = _day(request.GET.get("day"))
+    school, report, versions = selectors.school_report(user=request.user, school_id=school_id,
+                                                       day=day)
+    rows = _rows(report.figures if report else {})
+    access_output(request=request, output=output, obj=report or school, fields="figures",
+                  rows=len(rows))
+    return day, school, report, versions, rows
+
+
+@login_required
+@require_GET
+def school_print(request, school_id: int):
+    day, school, report, versions, rows = _school_output(request, school_id, "print")
+    query = f"?day={day.isoformat()}"
+    return print_page(request, "reports/school_print.html", {
+        "school": school, "report": report, "versions": versions, "rows": rows, "day": day},
+        meta=_school_meta(school, report, day, selectors.state(report, timezone.now())),
+        xlsx_url=reverse("reports:school_xlsx", args=[school.pk]) + query,
+        back_url=reverse("reports:school", args=[school.pk]) + query)
+
+
+@login_required
+@require_GET
+def school_xlsx(request, school_id: int):
+    day, school, report, versions, rows = _school_output(request, school_id, "xlsx")
+    meta = _school_meta(school, report, day, selectors.state(report, timezone.now()))
+    return xlsx_response(filename=f"daily-report-{school.pk}-{day.isoformat()}", sheets=[
+        Sheet(_("Daily report"), [_("Figure"), _("Value")],
+              [(str(label), value) for _name, label, value in rows], widths=(40, 12),
+              lead=[f"{label}: {value}" for label, value in meta]),
+        Sheet(_("Versions"), ["#", _("Submitted at"), pgettext("report", "Submitted by"),
+                              _("Zero report"), _("Late"), _("Reason for the correction")],
+              [(v.number, v.submitted_at, _who(v.submitted_by), _("yes") if v.zero else "",
+                _("yes") if v.late else "", v.reason) for v in versions],
+              widths=(6, 18, 20, 12, 8, 40))])
+
+
+def _bureau_output(request, bureau_id: int, output: str) -> tuple:
+    day = _day(request.GET.get("day"))
+    bureau = selectors.bureau_get(user=request.user, bureau_id=bureau_id)
+    report = selectors.bureau_report(user=request.user, bureau=bureau, day=day)
+    lines = selectors.bureau_schools(user=request.user, bureau=bureau, day=day)
+    access_output(request=request, output=output, obj=report or bureau, fields="figures,schools",
+                  rows=len(lines))
+    return day, bureau, report, lines
+
+
+def _bureau_meta(bureau, report, day: date, lines) -> list[tuple]:
+    counts = selectors.counts_of(lines)
+    return [(_("Bureau"), bureau.name), (_("Day"), day.isoformat()),
+            (_("Status"), STATE_LABELS["submitted"] if report and report.submitted_at
+             else _("Not submitted")),
+            (_("Version"), report.version if report and report.version else "—"),
+            (pgettext("report", "Submitted by"), _who(report.submitted_by if report else None)),
+            (_("Submitted at"), _stamp(report.submitted_at if report else None)),
+            (_("Schools submitted"), f"{counts['submitted'] + counts['late']} / {len(lines)}")]
+
+
+def _school_lines(lines) -> list[tuple]:
+    return [(line.school.name, str(STATE_LABELS[line.state]),
+             _("yes") if line.report and line.report.zero else "",
+             _stamp(line.report.submitted_at if line.report else None),
+             line.late_30, line.missing_30) for line in lines]
+
+
+SCHOOL_HEADERS = (gettext_lazy("School"), gettext_lazy("Status"), gettext_lazy("Zero report"),
+                  gettext_lazy("Submitted at"), gettext_lazy("Late (30 days)"),
+                  gettext_lazy("Missing (30 days)"))
+
+
+@login_required
+@require_GET
+def bureau_print(request, bureau_id: int):
+    day, bureau, report, lines = _bureau_output(request, bureau_id, "print")
+    query = f"?day={day.isoformat()}"
+    return print_page(request, "reports/bureau_print.html", {
+        "bureau": bureau, "report": report, "day": day,
+        "rows": _rows(report.figures) if report else [], "headers": SCHOOL_HEADERS,
+        "schools": _school_lines(lines)},
+        meta=_bureau_meta(bureau, report, day, lines),
+        xlsx_url=reverse("reports:bureau_xlsx", args=[bureau.pk]) + query,
+        back_url=reverse("reports:bureau", args=[bureau.pk]) + query)
+
+
+@login_required
+@require_GET
+def bureau_xlsx(request, bureau_id: int):
+    day, bureau, report, lines = _bureau_output(request, bureau_id, "xlsx")
+    meta = _bureau_meta(bureau, report, day, lines)
+    rows = _rows(report.figures) if report else []
+    return xlsx_response(filename=f"bureau-report-{bureau.pk}-{day.isoformat()}", sheets=[
+        Sheet(_("Daily report"), [_("Figure"), _("Value")],
+              [(str(label), value) for _name, label, value in rows], widths=(40, 12),
+              lead=[f"{label}: {value}" for label, value in meta]),
+        Sheet(_("Schools"), [str(h) for h in SCHOOL_HEADERS], _school_lines(lines),
+              widths=(30, 14, 10, 18, 14, 14))])

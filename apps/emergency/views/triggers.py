@@ -204,6 +204,8 @@ def _detail_context(request, trigger, form=None) -> dict:
         "form": form or DecideForm(initial={"mode": selectors.school_mode(
             school_id=trigger.school_id)}),
         "run": trigger.plan_runs.first(),
+        "may_print_trace": School.objects.restrict(request.user, "emergency.trace_list").filter(
+            pk=trigger.school_id).exists(),
     }
 
 
@@ -268,3 +270,46 @@ def trigger_start_plan(request, pk: int):
             messages.error(request, error.message)
         return redirect("emergency:trigger_detail", pk=pk)
     return redirect("emergency:plan_run", run_id=run.pk)
+
+
+# The trace-back list for the CDC, printed and exported ------------------------------------
+
+
+def _trace_output(request, pk: int, output: str) -> tuple:
+    from apps.access.audit import access_output
+    from apps.emergency import tracelist
+
+    trigger = tracelist.trigger_for_list(user=request.user, pk=pk)
+    rows = tracelist.trace_rows(user=request.user, trigger=trigger)
+    access_output(request=request, output=output, obj=trigger, fields=tracelist.FIELDS,
+                  rows=len(rows), reason="trace-back list for the CDC")
+    meta = [(_("School"), trigger.school.name), (_("Area"), trigger.alert.region.full_name),
+            (_("Fired"), timezone.localtime(trigger.fired_at).strftime("%Y-%m-%d %H:%M")),
+            (_("Traced since"), trigger.trace_since.isoformat() if trigger.trace_since else "—"),
+            (_("People"), len(rows))]
+    return trigger, rows, meta, tracelist.headers()
+
+
+@login_required
+@require_GET
+def trigger_trace_print(request, pk: int):
+    from django.urls import reverse
+
+    from apps.core.pages import print_page
+
+    trigger, rows, meta, headers = _trace_output(request, pk, "print")
+    return print_page(request, "emergency/triggers/trace_print.html", {
+        "trigger": trigger, "rows": rows, "headers": headers}, meta=meta,
+        xlsx_url=reverse("emergency:trigger_trace_xlsx", args=[pk]),
+        back_url=reverse("emergency:trigger_detail", args=[pk]))
+
+
+@login_required
+@require_GET
+def trigger_trace_xlsx(request, pk: int):
+    from apps.core.sheets import Sheet, xlsx_response
+
+    trigger, rows, meta, headers = _trace_output(request, pk, "xlsx")
+    return xlsx_response(filename=f"trace-back-{trigger.pk}", sheets=[Sheet(
+        _("Trace-back list"), headers, rows, widths=(5, 10, 8, 14, 14, 24, 60, 22, 18, 10, 12),
+        lead=[f"{label}: {value}" for label, value in meta])])
