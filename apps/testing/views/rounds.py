@@ -122,7 +122,8 @@ def _cycle(school_id: int) -> tuple[list[dict], dict]:
 
 
 def _origin(effective, name: str) -> str:
-    """"whole_school_testing_days = 2 · henan-2022 (inspection)", or the tightening node."""
+    """"whole_school_testing_days = 2 · henan-2022 (<the pack's citation>)", or the node that
+    tightened it with its reason: "… = 1 · 金水区教育局 (一天完成)"."""
     value, layer, source = effective.provenance[name]
     spec = effective.pack.parameters[name]
     where = (f"{spec.layer or effective.pack.id} ({source})" if layer == "pack"
