@@ -251,6 +251,9 @@ PERIODIC_TASKS = {
     "apps.access.tasks.remove_ended_roles": env_int("SHAODIAN_ROLES_SWEEP_SECONDS", 3600),
     # scheduled switches of a province's policy pack whose time has come, applied once each
     "apps.policy.tasks.apply_due_switches": env_int("SHAODIAN_POLICY_SWITCH_SECONDS", 60),
+    # the pack's testing cycle (whole school within N days, then P % a day): each day's
+    # automatic rounds, once per school and day however often it runs
+    "apps.testing.tasks.open_cycle_rounds": env_int("SHAODIAN_TESTING_CYCLE_SECONDS", 3600),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

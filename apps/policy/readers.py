@@ -18,6 +18,7 @@ CLUSTERS = "apps.policy.engine.clusters"
 TRIGGERS = "apps.emergency.triggers"
 RETENTION = "apps.operations.retention"
 STATION = "apps.testing.services.station"
+TESTING_CYCLE = "apps.testing.services.cycle"
 
 # Cluster detection reads a window and a count for each disease it follows.
 _DISEASES = ("chickenpox", "measles", "mumps", "norovirus", "rubella", "scarlet_fever", "ili")
@@ -78,8 +79,11 @@ READERS: dict[str, tuple[str, ...]] = {
     "closed_loop_boarders_may_not_leave": ("apps.policy.engine.rules.school",),
     "offline_training_suspended": ("apps.policy.selectors",),  # on every school's home page
     # testing
-    "whole_school_testing_days": ("apps.testing.views.rounds",),  # the new round's proposals
-    "daily_testing_percent": ("apps.testing.views.rounds",),
+    # the new round's proposals and defaults, and the automatic cycle of rounds
+    "whole_school_testing_days": (TESTING_CYCLE, "apps.testing.planner",
+                                  "apps.testing.views.rounds"),
+    "daily_testing_percent": (TESTING_CYCLE, "apps.testing.planner",
+                              "apps.testing.views.rounds"),
     "pool_size_default": (STATION,),
     "pool_size_max": (STATION,),
     "pool_close_contacts": (STATION,),

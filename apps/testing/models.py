@@ -43,6 +43,11 @@ class RoundScope(models.TextChoices):
     SHARE = "share", _("A random share")
 
 
+class RoundOpener(models.TextChoices):
+    PERSON = "person", _("By hand")
+    SYSTEM = "system", _("By the testing cycle")
+
+
 class RoundStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     OPEN = "open", _("Open")
@@ -94,6 +99,14 @@ class TestRound(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     drill = models.BooleanField(default=False)
+    # Who made the round: a person (created_by), or the automatic testing cycle of the pack
+    # (apps.testing.services.cycle), at most one such round per school and day.
+    opened_by = models.CharField(_("opened by"), max_length=8, choices=RoundOpener.choices,
+                                 default=RoundOpener.PERSON, db_default=RoundOpener.PERSON)
+    # Why the cycle opened it, naming the pack and parameter: "henan-2022:
+    # whole_school_testing_days=2". Blank for a round made by hand.
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="",
+                              db_default="")
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = SCHOOL_ROW_SCOPE
@@ -101,9 +114,17 @@ class TestRound(models.Model):
     class Meta:
         ordering = ["-day", "-id"]
         indexes = [models.Index(fields=["school", "status", "day"])]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day"], condition=Q(opened_by="system"),
+                                    name="round_cycle_once_a_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.day})"
+
+    @property
+    def automatic(self) -> bool:
+        return self.opened_by == RoundOpener.SYSTEM
 
     @property
     def pooled(self) -> bool:

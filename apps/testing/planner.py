@@ -15,6 +15,7 @@ Every split fills a day, so at most one class per day is split, and since the da
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 
 
 class PlanError(ValueError):
@@ -75,3 +76,63 @@ def _assign(people: list, day: int, room: list[int], plan: dict) -> None:
     for person in people:
         plan[person] = day
     room[day] -= len(people)
+
+
+# ---- the testing cycle a pack asks for --------------------------------------------------
+
+WHOLE_SCHOOL = "whole_school"
+DAILY_SHARE = "daily_share"
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """The whole school within N days, then at least P % a day" (henan-2022's
+    whole_school_testing_days and daily_testing_percent).
+
+    One cycle is the whole-school round (N days) and then the daily rounds that test everyone
+    once more (ceil(100 / P) days): 2 + 5 = 7 days for Henan, whose directive adds "everyone
+    every week". A school with no whole-school round begun within the last cycle starts a
+    new one; after that round's last day it gets one round of P % a day until the cycle ends.
+    The set-based service (apps.testing.services.cycle) writes this rule in SQL; the tests
+    hold the two together."""
+
+    whole_days: int
+    daily_percent: int
+
+    def __post_init__(self):
+        if self.whole_days < 1:
+            raise PlanError("days_too_few")
+        if not 1 <= self.daily_percent <= 100:
+            raise PlanError("share_out_of_range")
+
+    @property
+    def rotation_days(self) -> int:
+        """Days of P % that test everyone once: ceil(100 / P)."""
+        return -(-100 // self.daily_percent)
+
+    @property
+    def length(self) -> int:
+        return self.whole_days + self.rotation_days
+
+    def daily_count(self, headcount: int) -> int:
+        """People in a day's round: at least P % of the headcount, so rounded up (20 % of 11
+        is 3, not 2); none of none."""
+        return -(-max(headcount, 0) * self.daily_percent // 100)
+
+    def step(self, today, last_whole: tuple | None) -> str | None:
+        """What the school needs today: WHOLE_SCHOOL, DAILY_SHARE or None (its whole-school
+        round is still running). `last_whole`: (first day, days) of the latest whole-school
+        round, or None."""
+        if last_whole is None or (today - last_whole[0]).days >= self.length:
+            return WHOLE_SCHOOL
+        first, days = last_whole
+        return DAILY_SHARE if (today - first).days >= days else None
+
+
+def cycle_of(params: dict) -> Cycle | None:
+    """The cycle a school's effective parameters ask for; None unless both are set (routine
+    has neither)."""
+    days, share = params.get("whole_school_testing_days"), params.get("daily_testing_percent")
+    if not days or not share:
+        return None
+    return Cycle(int(days), int(share))

@@ -190,6 +190,10 @@ class RoundOut(Schema):
     status: str
     pooling: dict
     drill: bool
+    opened_by: str = Field(..., description="person, or system: the pack's testing cycle "
+                           "(whole_school_testing_days, daily_testing_percent) opened it")
+    reason: str = Field(..., description="why the testing cycle opened it, naming the pack "
+                        "and parameter; empty for a round made by hand")
     created_at: datetime
     opened_at: datetime | None
     closed_at: datetime | None

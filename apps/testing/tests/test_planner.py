@@ -2,12 +2,21 @@
 
 import math
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.testing.planner import PlanError, active_days, plan_rotation
+from apps.testing.planner import (
+    DAILY_SHARE,
+    WHOLE_SCHOOL,
+    Cycle,
+    PlanError,
+    active_days,
+    cycle_of,
+    plan_rotation,
+)
 
 
 def school(*class_sizes, loose=0):
@@ -96,3 +105,64 @@ def test_it_covers_everyone_once_with_days_near_the_share(rotation):
                 split[klass].add(day)
         # Each split fills a day, so at most one split class per day.
         assert sum(1 for d in split.values() if len(d) > 1) <= active
+
+
+# ---- the pack's testing cycle (whole school within N days, then P % a day) ----------------
+
+@pytest.mark.parametrize("params, expected", [
+    ({"whole_school_testing_days": 2, "daily_testing_percent": 20}, Cycle(2, 20)),
+    ({"whole_school_testing_days": 3, "daily_testing_percent": 30}, Cycle(3, 30)),
+    ({"whole_school_testing_days": 2}, None),  # a share is needed too
+    ({"daily_testing_percent": 20}, None),
+    ({}, None),  # routine
+    ({"whole_school_testing_days": 0, "daily_testing_percent": 20}, None),
+])
+def test_it_reads_the_cycle_from_the_parameters(params, expected):
+    assert cycle_of(params) == expected
+
+
+@pytest.mark.parametrize("days, share, rotation, length", [
+    (2, 20, 5, 7),  # Henan: two days, then five of 20 %: everyone every week
+    (2, 30, 4, 6),  # 30 % a day reaches everyone on the fourth day
+    (1, 100, 1, 2),
+    (3, 1, 100, 103),
+    (2, 33, 4, 6),
+])
+def test_it_sizes_the_cycle(days, share, rotation, length):
+    cycle = Cycle(days, share)
+    assert (cycle.rotation_days, cycle.length) == (rotation, length)
+
+
+@pytest.mark.parametrize("share, headcount, count", [
+    (20, 0, 0),  # nobody: no round
+    (20, 1, 1),  # at least 20 % of one is one
+    (20, 5, 1), (20, 10, 2),
+    (20, 11, 3),  # "at least" rounds up: 2.2 -> 3
+    (20, 1000, 200), (33, 100, 33), (33, 101, 34), (100, 7, 7), (1, 99, 1), (1, 101, 2),
+])
+def test_it_rounds_the_daily_share_of_the_headcount_up(share, headcount, count):
+    assert Cycle(2, share).daily_count(headcount) == count
+
+
+@pytest.mark.parametrize("share, days", [(0, 2), (101, 2), (20, 0)])
+def test_it_refuses_a_cycle_out_of_range(share, days):
+    with pytest.raises(PlanError):
+        Cycle(days, share)
+
+
+D = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize("today, last_whole, step", [
+    (D, None, WHOLE_SCHOOL),  # never tested as a whole: start
+    (D, (D, 2), None),  # the whole-school round's first day
+    (D + timedelta(days=1), (D, 2), None),  # its last day
+    (D + timedelta(days=2), (D, 2), DAILY_SHARE),  # then P % a day
+    (D + timedelta(days=6), (D, 2), DAILY_SHARE),  # the cycle's last day
+    (D + timedelta(days=7), (D, 2), WHOLE_SCHOOL),  # a new cycle
+    (D + timedelta(days=30), (D, 2), WHOLE_SCHOOL),  # the layer was off a while
+    (D + timedelta(days=1), (D, 1), DAILY_SHARE),  # a one-day round made by hand
+    (D - timedelta(days=1), (D, 2), None),  # a round planned for tomorrow
+])
+def test_it_says_what_a_school_needs_today(today, last_whole, step):
+    assert Cycle(2, 20).step(today, last_whole) == step

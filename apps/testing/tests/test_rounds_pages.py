@@ -56,7 +56,8 @@ def test_it_proposes_the_testing_cycle_of_the_schools_policy(world):
     assert (form["scope"].value(), form["days"].value(), form["daily_share"].value()) == (
         "school", "5", "20")
     odd = office.get("/testing/rounds/new/?days=5%3Cb%3E&daily_share=-3").context["form"]
-    assert (odd["days"].value(), odd["daily_share"].value()) == (1, None)  # not taken
+    # not taken: the pack's whole-school round over 2 days stays the default
+    assert (odd["days"].value(), odd["daily_share"].value()) == (2, None)
 
 
 def test_it_shows_a_bad_round_form_with_the_fields_reasons(world):

@@ -20,7 +20,7 @@ from apps.access.grants import has_perm_anywhere
 from apps.core.errors import ValidationFailed
 from apps.core.forms import BootstrapForm, DateInput
 from apps.orgs.models import School, SchoolClass
-from apps.policy.selectors import PackMissing, PackOutdated, effective_policy_for_school
+from apps.policy.selectors import PackMissing, PackOutdated, effective_for_school
 from apps.schoolyear.grades import grade_order
 from apps.testing.models import RoundKind, RoundMember, RoundScope, TestRound
 from apps.testing.selectors.station import READ_PERMS, round_for, round_progress, rounds_visible
@@ -94,25 +94,41 @@ def round_list(request):
 PROPOSED = ("scope", "days", "daily_share")
 
 
-def _cycle(school_id: int) -> list[dict]:
+def _cycle(school_id: int) -> tuple[list[dict], dict]:
     """The testing cycle the school's policy asks for, as links that fill the form: the whole
     school within `whole_school_testing_days`, then a rotation of `daily_testing_percent` a
-    day (everyone within 100 / P days). None when the pack has neither (routine)."""
+    day (everyone within 100 / P days), each saying where its value comes from (the pack
+    layer and its source, or the bureau or school that tightened it). With them the form's
+    defaults: a whole-school round over N days. Nothing when the pack has neither
+    (routine). The same parameters drive the automatic rounds (apps.testing.services.cycle)."""
     try:
-        params = effective_policy_for_school(school_id).policy.params
+        effective = effective_for_school(school_id)
     except (PackOutdated, PackMissing):
-        return []
+        return [], {}
+    params = effective.policy.params
     found = []
     days = params.get("whole_school_testing_days")
     if days:
         found.append({"label": _("The whole school within %(days)d days") % {"days": days},
-                      "query": urlencode({"scope": RoundScope.SCHOOL, "days": days})})
+                      "query": urlencode({"scope": RoundScope.SCHOOL, "days": days}),
+                      "origin": _origin(effective, "whole_school_testing_days")})
     share = params.get("daily_testing_percent")
     if share:
         found.append({"label": _("Then at least %(share)d%% a day") % {"share": share},
                       "query": urlencode({"scope": RoundScope.SCHOOL,
-                                          "days": ceil(100 / share), "daily_share": share})})
-    return found
+                                          "days": ceil(100 / share), "daily_share": share}),
+                      "origin": _origin(effective, "daily_testing_percent")})
+    return found, ({"scope": RoundScope.SCHOOL, "days": days} if days else {})
+
+
+def _origin(effective, name: str) -> str:
+    """"whole_school_testing_days = 2 · henan-2022 (<the pack's citation>)", or the node that
+    tightened it with its reason: "… = 1 · 金水区教育局 (一天完成)"."""
+    value, layer, source = effective.provenance[name]
+    spec = effective.pack.parameters[name]
+    where = (f"{spec.layer or effective.pack.id} ({source})" if layer == "pack"
+             else f"{layer} ({source})" if source != layer else layer)
+    return f"{name} = {value} · {where}"
 
 
 @login_required
@@ -122,8 +138,10 @@ def round_new(request):
         raise Http404
     proposed = {k: request.GET[k] for k in PROPOSED if request.GET.get(k, "").isalnum()}
     form = RoundForm(request.POST or None, user=request.user,
-                     initial={"day": timezone.localdate(), "kind": RoundKind.PCR_POOLED,
-                              **proposed})
+                     initial={"day": timezone.localdate(), "kind": RoundKind.PCR_POOLED})
+    schools = form.fields["school"].choices
+    cycle, defaults = _cycle(schools[0][0]) if schools else ([], {})
+    form.initial.update({**defaults, **proposed})  # the pack's proposal, then the link's
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,9 +158,7 @@ def round_new(request):
             messages.success(request, _("Round created: %(n)d people planned.")
                              % {"n": made.members.count()})
             return redirect("testing:round_detail", round_id=made.pk)
-    schools = form.fields["school"].choices
-    return render(request, "testing/rounds/new.html", {
-        "form": form, "cycle": _cycle(schools[0][0]) if schools else []})
+    return render(request, "testing/rounds/new.html", {"form": form, "cycle": cycle})
 
 
 @login_required
