@@ -192,8 +192,8 @@ def school_year_rollover(*, actor: User, school: School | int | None = None,
     claimed = _claim(actor, todo, plan.to_year, now)
     todo = [s for s in todo if s.school_id in claimed]
     released = _teachers_of([c[0] for s in todo for c in s.graduated_classes])
-    _rename(Unit, todo, ("units", "graduated_units"), now=now)
-    _rename(SchoolClass, todo, ("classes", "graduated_classes"), now=now)
+    _rename(Unit, todo, ("units", "graduated_units"), now=now, to_year=plan.to_year)
+    _rename(SchoolClass, todo, ("classes", "graduated_classes"), now=now, to_year=plan.to_year)
     grants_changed(released)  # a bulk UPDATE sends no signal: their cached grants end here
     _move_classes_on(plan.to_year, now)
     _graduate_people(actor, plan.to_year, now)
@@ -218,7 +218,8 @@ def _claimed(to_year: int, now):
     return Rollover.objects.filter(to_year=to_year, at=now)
 
 
-def _rename(model, todo: list[SchoolRollover], names: tuple[str, str], *, now) -> None:
+def _rename(model, todo: list[SchoolRollover], names: tuple[str, str], *, now,
+            to_year: int) -> None:
     """Set each row's new name, closing the graduated ones (`names`: the plan's lists of
     the promoted and the graduated rows): one statement per round, the top grade first,
     so that a grade's names are free when the grade below takes them (a name is unique in
@@ -231,14 +232,17 @@ def _rename(model, todo: list[SchoolRollover], names: tuple[str, str], *, now) -
             for pk, _old, new in getattr(s, name):
                 by_round[s.rounds[(kind, pk)]].append((pk, new, closed))
     for depth in sorted(by_round):
-        _set_names(model, by_round[depth], now)
+        _set_names(model, by_round[depth], now, to_year)
 
 
-def _set_names(model, rows: list[tuple[int, str, bool]], now) -> None:
+def _set_names(model, rows: list[tuple[int, str, bool]], now, to_year: int) -> None:
+    """A promoted class moves to the new school year in the same statement (it is not
+    written twice); a closed one keeps its last year and loses its teacher."""
     table = connection.ops.quote_name(model._meta.db_table)
     now = connection.ops.adapt_datetimefield_value(now)  # as the ORM stores it (SQLite)
-    teacher = ", teacher_id = CASE WHEN v.closed THEN NULL ELSE t.teacher_id END" \
-        if model is SchoolClass else ""
+    teacher = (", teacher_id = CASE WHEN v.closed THEN NULL ELSE t.teacher_id END, "
+               f"school_year = CASE WHEN v.closed THEN t.school_year ELSE {int(to_year)} END"
+               if model is SchoolClass else "")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, names, shut = zip(*rows, strict=True)
@@ -248,11 +252,12 @@ def _set_names(model, rows: list[tuple[int, str, bool]], now) -> None:
                 "FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS v(id, name, closed) "
                 "WHERE t.id = v.id", [now, list(ids), list(names), list(shut)])
             return
-        teacher = teacher.replace("v.closed", "%s").replace("t.teacher_id", "teacher_id")
+        teacher = teacher.replace("v.closed", "%s").replace("t.", "")
         cursor.executemany(
             f"UPDATE {table} SET name = %s, "  # noqa: S608
             f"closed_at = CASE WHEN %s THEN %s ELSE closed_at END{teacher} WHERE id = %s",
-            [(name, shut, now, *((shut,) if teacher else ()), pk) for pk, name, shut in rows])
+            [(name, shut, now, *((shut, shut) if teacher else ()), pk)
+             for pk, name, shut in rows])
 
 
 def _teachers_of(class_ids: list[int]) -> set[int]:
@@ -264,10 +269,11 @@ def _teachers_of(class_ids: list[int]) -> set[int]:
 
 
 def _move_classes_on(to_year: int, now) -> None:
-    """Every open class of the schools rolled over now belongs to the new school year."""
+    """Every open class of the schools rolled over now belongs to the new school year (the
+    promoted ones moved with their new names: these are the classes on no ladder)."""
     schools = _claimed(to_year, now).values("school_id")
     SchoolClass.objects.filter(school_id__in=schools, closed_at__isnull=True) \
-        .update(school_year=to_year)
+        .exclude(school_year=to_year).update(school_year=to_year)
 
 
 def _graduate_people(actor: User, to_year: int, now) -> int:
