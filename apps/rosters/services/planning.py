@@ -38,10 +38,13 @@ PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
 PARENT_SHARE = 0.53  # of a large file's rows, checked in this process (the rest forked)
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
-            "residence_region_id", "address", "unit_id", "klass_id", "residence", "dorm_room_id")
-# Roster field -> the stored fields it sets: a column absent from the file leaves them be.
+            "residence_region_id", "address", "unit_id", "klass_id", "teaches_class_id",
+            "residence", "dorm_room_id")
+# Roster field -> the stored fields it sets: a column absent from the file leaves them be
+# (an empty cell in a column the file has clears it).
 SETS = {"phone": ("phone",), "residence_region": ("residence_region_id",),
-        "address": ("address",), "residence": ("residence",), "dorm": ("dorm_room_id",)}
+        "address": ("address",), "residence": ("residence",), "dorm": ("dorm_room_id",),
+        "teaches_class": ("teaches_class_id",)}
 
 
 def _scope(actor, school: School, kind: str) -> Scope:
