@@ -267,7 +267,8 @@ def _classify(plan: Plan, planned: PlannedRow, person: Person, names: dict[int, 
 
 def _check_scope(plan: Plan, scope: Scope, existing: dict[str, Person]) -> None:
     """A row the actor may not write (another class, or moving someone out of another
-    teacher's class) is an error on its class or unit column."""
+    teacher's class; a staff member's unit, or the class they teach) is an error on its
+    class or unit column."""
     errors, bad = [], set()
     for planned in plan.rows:
         person = existing.get(planned.number)
@@ -277,6 +278,10 @@ def _check_scope(plan: Plan, scope: Scope, existing: dict[str, Person]) -> None:
         else:
             name, allowed = "unit", scope.units
             targets = {planned.values["unit_id"], person and person.unit_id} - {None}
+            taught = planned.values["teaches_class_id"]  # a class named anew is the actor's
+            if (not targets - allowed and taught not in (None, person and person.teaches_class_id)
+                    and taught not in scope.classes):
+                name, allowed, targets = "teaches_class", scope.classes, {taught}
         if targets - allowed:
             bad.add(planned.row)
             value = clean_text(plan.columns.value(_cells(plan, planned.row), name))
