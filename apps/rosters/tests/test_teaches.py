@@ -4,7 +4,6 @@ the checked import and by the plan applied at once (streamed on PostgreSQL) alik
 
 from datetime import date
 
-import pytest
 from django.db import connection
 
 from apps.accounts.services import staff_accounts_create
@@ -12,12 +11,9 @@ from apps.orgs.models import SchoolClass
 from apps.people.models import Person
 from apps.rosters.reading import read_table
 from apps.rosters.services import (
-    checker,
-    planning,
     roster_apply,
     roster_check,
     roster_plan,
-    streamed,
 )
 from apps.rosters.tests.files import xlsx
 from apps.rosters.tests.test_services import _id
@@ -106,15 +102,6 @@ def test_a_new_class_is_made_in_a_grade_when_asked_for(world):
     roster_apply(actor=world.users["school_a_admin"], plan=plan, valid_only=True)
     made = SchoolClass.objects.get(school=world.schools["a"], name="七年级5班")
     assert made.unit == world.units["a_grade"] and _taught("T2001") == made
-
-
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """Forked child, several COPY statements and child chunks, even for a few rows."""
-    monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
-    monkeypatch.setattr(streamed, "STREAM_BLOCK", 3)
-    monkeypatch.setattr(streamed, "STREAM_CHUNK", 4)
-    monkeypatch.setattr(checker, "CHILD_CHUNK", 5)
 
 
 def test_a_plan_applied_at_once_writes_the_class_taught(world, small_chunks):
