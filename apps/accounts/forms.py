@@ -35,7 +35,7 @@ class PasswordForm(BootstrapForm):
 
 
 class ReissueForm(BootstrapForm):
-    klass = forms.ModelChoiceField(queryset=None, required=False, label=_("Class"))
+    klass = forms.ModelChoiceField(queryset=None, required=False, label=_("Class taught"))
     unit = forms.ModelChoiceField(queryset=None, required=False, label=_("or a unit"))
 
     def __init__(self, *args, classes, units, **kwargs):

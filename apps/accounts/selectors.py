@@ -25,7 +25,7 @@ def staff_of(*, user, school: School) -> QuerySet[Person]:
     """The school's active staff, with their accounts (none yet, waiting, active, off)."""
     return (Person.objects.restrict(user, MANAGE)
             .filter(school=school, kind=PersonKind.STAFF, active=True)
-            .select_related("user", "klass", "unit").order_by("number"))
+            .select_related("user", "teaches_class", "unit").order_by("number"))
 
 
 def staff_counts(*, user, school: School) -> dict:

@@ -63,6 +63,7 @@ PERSON_COLUMNS = (
     "address",
     "unit_id",
     "klass_id",
+    "teaches_class_id",
     "residence",
     "dorm_room_id",
     "user_id",
@@ -224,8 +225,9 @@ class SchoolGenerator:
         self.rows.units.append((unit_id, self.school_id, name, kind))
         return unit_id
 
-    def _classes(self, groups: list[_Group]) -> list[tuple[int, int]]:
-        """Create every class with a teacher account; returns (teacher user id, unit id)."""
+    def _classes(self, groups: list[_Group]) -> list[tuple[int, int, int]]:
+        """Create every class with a teacher account; returns (teacher user id, unit id,
+        class id): the teacher's staff record names the class it teaches."""
         teachers = []
         for group in groups:
             count = math.ceil(group.students / self.spec.class_size)
@@ -238,7 +240,7 @@ class SchoolGenerator:
                 self.rows.classes.append(
                     (class_id, self.school_id, group.unit_id, name, teacher_id)
                 )
-                teachers.append((teacher_id, group.unit_id))
+                teachers.append((teacher_id, group.unit_id, class_id))
         return teachers
 
     def _class_name(self, group: _Group, n: int) -> str:
@@ -274,9 +276,11 @@ class SchoolGenerator:
 
     # -- people -------------------------------------------------------------------------
 
-    def _staff(self, teachers: list[tuple[int, int]], departments: list[int], others: int) -> None:
-        for n, (teacher_id, unit_id) in enumerate(teachers, start=1):
-            person = self._staff_person(n, unit_id, teacher_id)
+    def _staff(
+        self, teachers: list[tuple[int, int, int]], departments: list[int], others: int
+    ) -> None:
+        for n, (teacher_id, unit_id, class_id) in enumerate(teachers, start=1):
+            person = self._staff_person(n, unit_id, teacher_id, class_id)
             self.rows.users.append(
                 self._user_row(
                     teacher_id, f"t{self.plan.code}{n:04d}", person[_NAME], person[_PHONE]
@@ -285,7 +289,9 @@ class SchoolGenerator:
         for n in range(len(teachers) + 1, len(teachers) + others + 1):
             self._staff_person(n, self.rng.choice(departments), None)
 
-    def _staff_person(self, n: int, unit_id: int, user_id: int | None) -> tuple:
+    def _staff_person(
+        self, n: int, unit_id: int, user_id: int | None, class_id: int | None = None
+    ) -> tuple:
         sex = "F" if self.rng.random() < self.spec.female_staff else "M"
         born = self._birth_in_year(self.year - between(self.rng, 23, 59))
         return self._person(
@@ -295,6 +301,7 @@ class SchoolGenerator:
             born,
             unit_id=unit_id,
             klass_id=None,
+            teaches_class_id=class_id,
             phone=self._mobile(),
             boarder=False,
             user_id=user_id,
@@ -324,7 +331,8 @@ class SchoolGenerator:
             self._household(person, born, guardian)
 
     def _person(
-        self, kind, number, sex, born, *, unit_id, klass_id, phone, boarder, user_id
+        self, kind, number, sex, born, *, unit_id, klass_id, phone, boarder, user_id,
+        teaches_class_id=None,
     ) -> tuple:
         doc = self.ids.issue(born, sex)
         person_id = self.pools.persons.take()
@@ -346,6 +354,7 @@ class SchoolGenerator:
             self._address(),
             unit_id,
             klass_id,
+            teaches_class_id,
             "boarder" if boarder else "day",
             self._room(sex) if boarder else None,
             user_id,

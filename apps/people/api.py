@@ -60,6 +60,13 @@ class PersonDetailOut(PersonOut):
     address: str
     dorm_room_id: int | None
     dorm_room: str | None
+    teaches_class_id: int | None = Field(None, description="a staff member's class, as its "
+                                                           "class teacher")
+    teaches_class_name: str | None = None
+
+    @staticmethod
+    def resolve_teaches_class_name(obj: Person) -> str | None:
+        return obj.teaches_class.name if obj.teaches_class_id else None
 
     @staticmethod
     def resolve_phone(obj: Person, context) -> str:
@@ -95,6 +102,8 @@ class PersonIn(Schema):
     klass_id: Id | None = None
     residence: str = "day"
     dorm_room_id: Id | None = None
+    teaches_class_id: Id | None = Field(None, description="staff only: the class they are "
+                                                          "the class teacher of")
 
 
 class PersonPatch(Schema):
@@ -112,6 +121,7 @@ class PersonPatch(Schema):
     klass_id: Id | None = None
     residence: str | None = None
     dorm_room_id: Id | None = None
+    teaches_class_id: Id | None = None
     active: bool | None = None
 
 
@@ -155,7 +165,8 @@ class GuardianOut(Schema):
         return obj.consent_at.isoformat() if obj.consent_at else None
 
 
-CLEARABLE = {"residence_region_code", "unit_id", "klass_id", "dorm_room_id", "birth_date", "sex"}
+CLEARABLE = {"residence_region_code", "unit_id", "klass_id", "dorm_room_id", "birth_date", "sex",
+             "teaches_class_id"}
 
 # Ids in a request body become objects of the person's school; an id that names nothing
 # there is a field error, the same whether it names nothing at all or another school's
@@ -165,6 +176,7 @@ REFERENCES = {
     "unit_id": ("unit", Unit),
     "klass_id": ("klass", SchoolClass),
     "dorm_room_id": ("dorm_room", DormRoom),
+    "teaches_class_id": ("teaches_class", SchoolClass),
 }
 
 

@@ -77,6 +77,12 @@ class Person(models.Model):
                              related_name="persons", verbose_name=_("unit"))
     klass = models.ForeignKey("orgs.SchoolClass", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="persons", verbose_name=_("class"))
+    # The class a staff member teaches (its class teacher, from the staff roster's class
+    # column): staff sit in no class (`klass` is where a student sits). Read by school.
+    teaches_class = models.ForeignKey(
+        "orgs.SchoolClass", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="taught_by", verbose_name=_("class taught"), db_index=False,
+    )
     residence = models.CharField(_("boarder or day"), max_length=10, choices=Residence.choices,
                                  default=Residence.DAY)
     dorm_room = models.ForeignKey("orgs.DormRoom", null=True, blank=True, on_delete=models.SET_NULL,
@@ -88,7 +94,8 @@ class Person(models.Model):
     # foreign keys need no index, and history_user no checked constraint. A roster import
     # of a million students writes a million history rows; without these they cost half.
     history = HistoricalRecords(
-        no_db_index=["school", "residence_region", "unit", "klass", "dorm_room", "user"],
+        no_db_index=["school", "residence_region", "unit", "klass", "teaches_class", "dorm_room",
+                     "user"],
         user_db_constraint=False,
     )
     objects = ScopedQuerySet.as_manager()

@@ -87,7 +87,7 @@ def phone_for(*, user, person: Person, phone: str) -> str:
 def person_get(*, user, pk: int, perm: str = "people.view") -> Person:
     """One person in the user's scope for `perm`; 404 otherwise (never 403)."""
     persons = Person.objects.restrict(user, perm).select_related(
-        *LIST_RELATED, "dorm_room", "residence_region"
+        *LIST_RELATED, "dorm_room", "residence_region", "teaches_class"
     )
     return get_object_or_404(persons, pk=pk)
 

@@ -25,6 +25,7 @@ from apps.people.validation import (
     check_region,
     check_residence,
     check_sex,
+    check_teaches_class,
     check_text,
     check_unique,
     required,
@@ -44,6 +45,7 @@ PERSON_FIELDS = (
     "address",
     "unit",
     "klass",
+    "teaches_class",
     "residence",
     "dorm_room",
     "active",
@@ -97,6 +99,8 @@ def _clean_person(
         unit_given=unit_given,
     )
     errors += found
+    errors += check_teaches_class(school=school, kind=values["kind"],
+                                  teaches_class=values["teaches_class"])
     document, id_birth, id_sex, found = _clean_document(values, person, today)
     errors += found
     birth_date, sex, found = _clean_birth_and_sex(values, id_birth, id_sex, today)
@@ -161,6 +165,7 @@ def _model_values(values: dict, checked: dict, document) -> dict:
         "address": checked["address"],
         "unit": checked["unit"],
         "klass": values["klass"],
+        "teaches_class": values["teaches_class"],
         "residence": values["residence"],
         "dorm_room": values["dorm_room"],
         "active": bool(values.get("active", True)),
@@ -230,9 +235,11 @@ def person_create(
     klass=None,
     residence: str = Residence.DAY,
     dorm_room=None,
+    teaches_class=None,
 ) -> Person:
-    """A new student (in a class) or staff member (in a unit). For an ID, `birth_date` and
-    `sex` may be None: the ID says them; if given they must agree with it."""
+    """A new student (in a class) or staff member (in a unit, and the class they teach as
+    its class teacher, if any). For an ID, `birth_date` and `sex` may be None: the ID says
+    them; if given they must agree with it."""
     _require_change(actor, school=school, klass=klass)
     values = {
         "kind": kind,
@@ -247,6 +254,7 @@ def person_create(
         "address": address,
         "unit": unit,
         "klass": klass,
+        "teaches_class": teaches_class,
         "residence": residence,
         "dorm_room": dorm_room,
     }

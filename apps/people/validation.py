@@ -191,6 +191,18 @@ def check_placement(
     return unit, errors
 
 
+def check_teaches_class(*, school, kind: str, teaches_class) -> list[FieldError]:
+    """The class a staff member teaches (its class teacher's): a class of the school."""
+    if teaches_class is None:
+        return []
+    if teaches_class.school_id != school.pk:
+        return [wrong_school("teaches_class")]
+    if kind != PersonKind.STAFF:
+        return [FieldError("teaches_class", "not_for_students",
+                           _("Only a staff member teaches a class."))]
+    return []
+
+
 def check_residence(*, school, residence: str, dorm_room, person_pk) -> list[FieldError]:
     from apps.people.models import Person
 

@@ -29,6 +29,9 @@ ALIASES = {
     "address": ["住址", "家庭住址", "现住址", "地址", "address", "home address"],
     "unit": ["年级", "学院", "部门", "科室", "单位", "grade", "department", "unit", "college"],
     "klass": ["班级", "班", "class"],
+    # A staff member's class (as its class teacher): the students' class column's names too.
+    "teaches_class": ["任教班级", "班主任班级", "所带班级", "班级", "班", "class taught",
+                      "class"],
     "residence": ["住宿", "走读", "寄宿", "住宿情况", "走读住宿", "住校", "住宿方式",
                   "boarder or day", "residence", "boarding"],
     "dorm": ["宿舍", "宿舍号", "寝室", "dorm", "dorm room"],
@@ -40,7 +43,7 @@ ALIASES = {
                        "家长手机号", "guardian phone", "guardian mobile"],
 }
 GUARDIAN_FIELDS = ("guardian_name", "guardian_relation", "guardian_phone")
-STUDENT_FIELDS = list(ALIASES)
+STUDENT_FIELDS = [f for f in ALIASES if f != "teaches_class"]
 STAFF_FIELDS = [f for f in ALIASES if f != "klass" and f not in GUARDIAN_FIELDS]
 REQUIRED = {
     PersonKind.STUDENT: ("number", "name", "doc_number", "klass"),
@@ -59,6 +62,7 @@ TITLES = {
     "address": gettext_lazy("Address"),
     "unit": gettext_lazy("Grade or department"),
     "klass": gettext_lazy("Class"),
+    "teaches_class": gettext_lazy("Class taught"),
     "residence": gettext_lazy("Boarder or day"),
     "dorm": gettext_lazy("Dorm room"),
     "guardian_name": gettext_lazy("Guardian's name"),

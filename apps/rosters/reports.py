@@ -99,6 +99,7 @@ TEMPLATE_TITLES = {
     "address": ("住址", "Address"),
     "unit": {PersonKind.STUDENT: ("年级", "Grade"), PersonKind.STAFF: ("部门", "Department")},
     "klass": ("班级", "Class"),
+    "teaches_class": ("任教班级", "Class taught"),
     "residence": ("住宿", "Boarder or day"),
     "dorm": ("宿舍", "Dorm room"),
     "guardian_name": ("监护人姓名", "Guardian name"),
@@ -136,12 +137,12 @@ def _samples(kind: str, zh: bool) -> list[dict]:
          "birth_date": "1985-06-01", "doc_type": "居民身份证" if zh else "resident_id",
          "doc_number": _id("110101", date(1985, 6, 1), 21), "phone": "13900000000",
          "residence_region": "110101", "address": "", "unit": "教务处",
-         "residence": "走读" if zh else "day", "dorm": ""},
+         "teaches_class": "七年级1班", "residence": "走读" if zh else "day", "dorm": ""},
         {"number": "T002", "name": "赵六" if zh else "Zhao Liu", "sex": "女" if zh else "F",
          "birth_date": "1990-01-20", "doc_type": "居民身份证" if zh else "resident_id",
          "doc_number": _id("110101", date(1990, 1, 20), 22), "phone": "",
          "residence_region": "", "address": "", "unit": "总务处",
-         "residence": "走读" if zh else "day", "dorm": ""},
+         "teaches_class": "", "residence": "走读" if zh else "day", "dorm": ""},
     ]
 
 
@@ -166,6 +167,9 @@ def _notes(kind: str) -> dict:
                  if kind == PersonKind.STUDENT
                  else _("Required. The department exactly as set up in the system.")),
         "klass": class_or_unit,
+        "teaches_class": _("Class teachers only: the class they are the class teacher of, "
+                           "as set up in the system. Empty: none (the class's teacher is "
+                           "appointed when staff accounts are created)."),
         "residence": _("住校 (boarder) or 走读 (day). Empty: day."),
         "dorm": _("Boarders only: building and room as set up in the system, e.g. 1号楼101."),
         "guardian_name": _("The guardian to call about the student. Optional; with a name, "
@@ -188,8 +192,10 @@ def roster_template_xlsx(kind: str, lang: str = "zh-hans") -> bytes:
     imported if left in), and a notes sheet explaining each column with a fictitious
     example."""
     zh = lang.lower().startswith("zh")
+    staff_only = ("teaches_class",)
     fields = [f for f in TEMPLATE_TITLES
-              if kind == PersonKind.STUDENT or f not in ("klass", *GUARDIAN_FIELDS)]
+              if (kind == PersonKind.STUDENT and f not in staff_only)
+              or (kind == PersonKind.STAFF and f not in ("klass", *GUARDIAN_FIELDS))]
     buffer, book = _workbook()
     with translation.override("zh-hans" if zh else "en"):
         sheet = book.add_worksheet(_("Roster"))

@@ -60,7 +60,8 @@ def _user(world, username, display):
 
 
 def _person(
-    world, key, school, kind, number, name, *, klass=None, unit=None, seq=1, born=date(2010, 5, 4)
+    world, key, school, kind, number, name, *, klass=None, unit=None, seq=1, born=date(2010, 5, 4),
+    teaches_class=None,
 ):
     from apps.people.models import Person
 
@@ -79,6 +80,7 @@ def _person(
         phone="13800138000",
         residence_region_id="410105",
         klass=klass,
+        teaches_class=teaches_class,
         unit=unit or (klass.unit if klass else None),
         residence="day",
     )

@@ -40,7 +40,8 @@ from shaodian.api import api
 ID_MODELS = {
     "school_id": School, "school": School, "bureau_id": Bureau, "bureau": Bureau,
     "unit_id": Unit, "unit": Unit, "class_id": SchoolClass, "klass_id": SchoolClass,
-    "klass": SchoolClass, "dorm_room_id": DormRoom, "person_id": Person,
+    "klass": SchoolClass, "teaches_class_id": SchoolClass, "dorm_room_id": DormRoom,
+    "person_id": Person,
     "household_member_id": HouseholdMember, "check_id": GateCheck, "gate_id": Gate,
     "round_id": TestRound, "tube_id": Tube, "sample_id": Sample, "token_id": ApiToken,
     "override_id": PolicyOverride, "leg_id": TripLeg, "leg_pk": TripLeg,

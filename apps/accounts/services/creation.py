@@ -1,6 +1,8 @@
 """A school's staff accounts made from its staff roster, set-based: every active staff
 member without an account gets one, with a one-time activation code, and a staff member
-whose roster row names a class gets that class's teacher role where the class has none.
+whose roster row names a class (Person.teaches_class, the staff roster's class column) gets
+that class's teacher role where the class is open and has none. The codes are printed by
+the class taught, or else the unit.
 
 Usernames are `<school code>-<staff number>`, lower-cased ("4101050001-t001"): the same for
 the same person on every run, unique since a school code is unique and a staff number is
@@ -71,7 +73,7 @@ def _staff_without_accounts(school_ids: list[int]) -> list[tuple]:
         rows += Person.objects.filter(
             school_id__in=chunk, kind=PersonKind.STAFF, active=True, user__isnull=True,
         ).order_by("school_id", "number").values_list(
-            "id", "school_id", "number", "name", "phone", "klass_id", "unit_id")
+            "id", "school_id", "number", "name", "phone", "teaches_class_id", "unit_id")
     return rows
 
 
@@ -153,8 +155,8 @@ def _record(actor, schools: dict, counts: dict[int, int], now) -> None:
 
 
 def _class_teachers(actor, new: list[tuple], user_ids: list[int], now) -> int:
-    """Each class a new account's roster row names, with no teacher yet, gets the first of
-    them (by staff number) as its teacher."""
+    """Each open class a new account's roster row names as the class taught, with no
+    teacher yet, gets the first of them (by staff number) as its teacher."""
     wanted: dict[int, int] = {}
     for pk, row in zip(user_ids, new, strict=True):
         if row[5] is not None:

@@ -39,7 +39,7 @@ def _not_found(field: str = "user"):
 
 def _staff_record(actor, user_id: int):
     return (Person.objects.restrict(actor, MANAGE).filter(user_id=user_id, kind=PersonKind.STAFF)
-            .select_related("school", "klass", "unit").first())
+            .select_related("school", "teaches_class", "unit").first())
 
 
 def _all_below(actor, user) -> bool | None:
@@ -107,10 +107,10 @@ def account_password_reset(*, actor, user) -> IssuedCode:
 
 
 def _place(user) -> str:
-    person = Person.objects.filter(user=user).select_related("klass", "unit").first()
+    person = Person.objects.filter(user=user).select_related("teaches_class", "unit").first()
     if person is None:
         return ""
-    return str(person.klass or person.unit or "")
+    return str(person.teaches_class or person.unit or "")
 
 
 @transaction.atomic
@@ -156,14 +156,14 @@ def _staff_to_reissue(actor, school, klass_id, unit_id):
         if not SchoolClass.objects.filter(school=school, pk=klass_id).exists():
             raise ValidationFailed([FieldError("klass_id", "not_found", _("Nothing has this "
                                                                           "id."))])
-        staff = staff.filter(klass_id=klass_id)
+        staff = staff.filter(teaches_class_id=klass_id)
     elif unit_id is not None:
         if not Unit.objects.filter(school=school, pk=unit_id).exists():
             raise ValidationFailed([FieldError("unit_id", "not_found", _("Nothing has this "
                                                                          "id."))])
-        staff = staff.filter(unit_id=unit_id, klass__isnull=True)
-    return staff.select_related("user", "klass", "unit").order_by("klass_id", "unit_id",
-                                                                  "number")
+        staff = staff.filter(unit_id=unit_id, teaches_class__isnull=True)
+    return staff.select_related("user", "teaches_class", "unit").order_by(
+        "teaches_class_id", "unit_id", "number")
 
 
 @transaction.atomic
@@ -180,5 +180,6 @@ def activation_codes_reissue(*, actor, school, klass_id: int | None = None,
         AccountEvent.objects.create(at=now, actor=actor, school=school,
                                     action=AccountAction.CODES, count=len(staff))
     expires = codes_expire_at(now)
-    return [IssuedCode(p.user_id, p.user.username, p.name, str(p.klass or p.unit or ""),
+    return [IssuedCode(p.user_id, p.user.username, p.name,
+                       str(p.teaches_class or p.unit or ""),
                        plain[p.user_id], expires) for p in staff]

@@ -301,3 +301,18 @@ def test_it_shows_the_full_phone_only_to_those_who_must_call(world, api, client,
     client.force_login(world.users[who])
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert ("tel:13800138000" in page) is full and ("13800138000" in page) is full
+
+
+def test_a_staff_members_class_taught_is_set_shown_and_cleared(world, api):
+    staff = world.persons["a_staff"]
+    url = f"/persons/{staff.pk}"
+    changed = api("school_a_admin", "patch", url, {"teaches_class_id": world.classes["a_c2"].pk})
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert body["teaches_class_id"] == world.classes["a_c2"].pk
+    assert body["teaches_class_name"] == "七年级2班" and body["klass_id"] is None
+    other = api("school_a_admin", "patch", url, {"teaches_class_id": world.classes["b_c1"].pk})
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "teaches_class_id"
+    cleared = api("school_a_admin", "patch", url, {"teaches_class_id": None})
+    assert cleared.status_code == 200 and cleared.json()["teaches_class_id"] is None

@@ -330,3 +330,18 @@ def test_it_refuses_moves_out_of_scope_or_school(world):
     ) == {("klass", "not_for_staff")}
     person.refresh_from_db()
     assert person.klass == world.classes["a_c1"]
+
+
+def test_a_staff_member_teaches_a_class_of_the_school_and_a_student_none(world):
+    person = person_create(**staff_args(world, teaches_class=world.classes["a_c2"]))
+    assert person.teaches_class == world.classes["a_c2"] and person.klass is None
+    assert person.history.get().teaches_class_id == world.classes["a_c2"].pk
+    person_update(actor=world.users["school_a_admin"], person=person, teaches_class=None)
+    person.refresh_from_db()
+    assert person.teaches_class is None
+    assert person.history.first().history_change_reason == "updated: teaches_class"
+    person.delete()
+    assert errors_of(person_create, **staff_args(world, teaches_class=world.classes["b_c1"])) \
+        == {("teaches_class", "wrong_school")}
+    assert errors_of(person_create, **student_args(
+        world, teaches_class=world.classes["a_c1"])) == {("teaches_class", "not_for_students")}

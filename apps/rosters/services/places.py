@@ -69,24 +69,26 @@ def places_missing(plan: Plan, known: _School) -> NewPlaces:
     only the file."""
     found = NewPlaces()
     grades: dict[str, dict[str, list[int]]] = {}  # new class key -> unit key -> rows
+    student = plan.kind == PersonKind.STUDENT
+    class_field = "klass" if student else "teaches_class"
     for row in plan.table.rows:
         unit_text = clean_text(plan.columns.value(row.cells, "unit"))
         unit_key = _key(unit_text)
-        if plan.kind == PersonKind.STUDENT:
-            class_text = clean_text(plan.columns.value(row.cells, "klass"))
-            key = _key(class_text)
-            if not class_text or key in known.classes or len(class_text) > NAME_MAX:
-                continue  # a grade is made only for a new class: else a typo would be one
+        class_text = clean_text(plan.columns.value(row.cells, class_field))
+        key = _key(class_text)
+        new_class = bool(class_text) and key not in known.classes and len(class_text) <= NAME_MAX
+        if student and not new_class:
+            continue  # a grade is made only for a new class: else a typo would be one
         if unit_text and unit_key not in known.units and len(unit_text) <= NAME_MAX:
             found.units.setdefault(unit_key, unit_text)
-        if plan.kind == PersonKind.STUDENT:
+        if new_class:
             unit_name = found.units.get(unit_key) or getattr(known.units.get(unit_key),
                                                              "name", "")
             found.classes.setdefault(key, (class_text, unit_key, unit_name))
             grades.setdefault(key, {}).setdefault(unit_key, []).append(row.number)
     for key, by_unit in grades.items():
         _check_grade(plan, found, known, key, by_unit)
-    if plan.kind == PersonKind.STUDENT:  # a grade only for the classes still made
+    if student:  # a grade only for the classes still made
         used = {unit_key for _name, unit_key, _unit in found.classes.values()}
         found.units = {key: name for key, name in found.units.items() if key in used}
     return found
@@ -96,6 +98,7 @@ def _check_grade(plan: Plan, found: NewPlaces, known: _School, key: str,
                  by_unit: dict[str, list[int]]) -> None:
     """A new class sits in exactly one grade (or college), named on its rows."""
     name = found.classes[key][0]
+    class_field = "klass" if plan.kind == PersonKind.STUDENT else "teaches_class"
     unit_column = str(plan.columns.titles.get("unit") or TITLES["unit"])
     errors = []
     if "" in by_unit:
@@ -108,11 +111,17 @@ def _check_grade(plan: Plan, found: NewPlaces, known: _School, key: str,
         rows = sorted(r for group in named.values() for r in group)
         message = _("%(name)s is given more than one grade in this file (rows %(rows)s).") % {
             "name": name, "rows": ", ".join(map(str, rows))}
-        errors += [RowError(row, plan.columns.titles["klass"], name, "class_in_two_grades",
-                            message) for row in rows]
+        errors += [RowError(row, plan.columns.titles[class_field], name,
+                            "class_in_two_grades", message) for row in rows]
     for unit_key, rows in named.items():
         unit = known.units.get(unit_key)
-        if unit is not None and unit.kind not in CLASS_UNIT_KINDS:
+        if unit is None and plan.kind == PersonKind.STAFF:
+            # A staff row's new unit is a department, which holds no classes.
+            message = _("%(name)s is a new class: a staff row may create it only in a grade "
+                        "the school has (its grade or department column).") % {"name": name}
+            errors += [RowError(row, unit_column, found.units.get(unit_key, ""),
+                                "new_class_needs_grade", message) for row in rows]
+        elif unit is not None and unit.kind not in CLASS_UNIT_KINDS:
             message = _("%(unit)s holds no classes: a class belongs to a grade or a college.") \
                 % {"unit": unit.name}
             errors += [RowError(row, unit_column, unit.name, "not_a_grade", message)
@@ -173,7 +182,7 @@ def places_resolve(plan: Plan, created: dict[int, int]) -> None:
     if not created:
         return
     for planned in plan.rows:
-        for name in ("klass_id", "unit_id"):
+        for name in ("klass_id", "teaches_class_id", "unit_id"):
             value = planned.values.get(name)
             if value is not None and value < 0:
                 planned.values[name] = created[value]

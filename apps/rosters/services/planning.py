@@ -38,10 +38,13 @@ PARALLEL_ROWS = 50_000  # from this many rows the row checks use both cores
 PARENT_SHARE = 0.53  # of a large file's rows, checked in this process (the rest forked)
 # What a roster row sets on a person, compared field by field with the stored person.
 COMPARED = ("name", "sex", "birth_date", "doc_type", "doc_hash", "phone",
-            "residence_region_id", "address", "unit_id", "klass_id", "residence", "dorm_room_id")
-# Roster field -> the stored fields it sets: a column absent from the file leaves them be.
+            "residence_region_id", "address", "unit_id", "klass_id", "teaches_class_id",
+            "residence", "dorm_room_id")
+# Roster field -> the stored fields it sets: a column absent from the file leaves them be
+# (an empty cell in a column the file has clears it).
 SETS = {"phone": ("phone",), "residence_region": ("residence_region_id",),
-        "address": ("address",), "residence": ("residence",), "dorm": ("dorm_room_id",)}
+        "address": ("address",), "residence": ("residence",), "dorm": ("dorm_room_id",),
+        "teaches_class": ("teaches_class_id",)}
 
 
 def _scope(actor, school: School, kind: str) -> Scope:
@@ -264,7 +267,8 @@ def _classify(plan: Plan, planned: PlannedRow, person: Person, names: dict[int, 
 
 def _check_scope(plan: Plan, scope: Scope, existing: dict[str, Person]) -> None:
     """A row the actor may not write (another class, or moving someone out of another
-    teacher's class) is an error on its class or unit column."""
+    teacher's class; a staff member's unit, or the class they teach) is an error on its
+    class or unit column."""
     errors, bad = [], set()
     for planned in plan.rows:
         person = existing.get(planned.number)
@@ -274,6 +278,10 @@ def _check_scope(plan: Plan, scope: Scope, existing: dict[str, Person]) -> None:
         else:
             name, allowed = "unit", scope.units
             targets = {planned.values["unit_id"], person and person.unit_id} - {None}
+            taught = planned.values["teaches_class_id"]  # a class named anew is the actor's
+            if (not targets - allowed and taught not in (None, person and person.teaches_class_id)
+                    and taught not in scope.classes):
+                name, allowed, targets = "teaches_class", scope.classes, {taught}
         if targets - allowed:
             bad.add(planned.row)
             value = clean_text(plan.columns.value(_cells(plan, planned.row), name))

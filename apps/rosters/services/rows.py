@@ -128,7 +128,8 @@ def _lookup(row: _Row, name: str, found: dict, reason: str, message: str):
         return None
     item = found.get(_key(text))
     if item is None:
-        nearest = _nearest(_key(text), found) if name in ("klass", "unit") else None
+        nearest = (_nearest(_key(text), found) if name in ("klass", "teaches_class", "unit")
+                   else None)
         if nearest is not None:
             hint = _("Did you mean %(name)s?") % {"name": nearest}
             message = f"{message} {hint}"
@@ -178,9 +179,11 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     row.add(check_text("name", name, Person._meta.get_field("name").max_length, needed=True))
     row.add(check_text("address", address, Person._meta.get_field("address").max_length,
                        needed=False))
-    klass = unit = None
+    klass = unit = teaches = None
     if kind == PersonKind.STUDENT:
         klass = _lookup(row, "klass", known.classes, "unknown_class", UNKNOWN_CLASS)
+    else:  # a class teacher's class (people.Person.teaches_class)
+        teaches = _lookup(row, "teaches_class", known.classes, "unknown_class", UNKNOWN_CLASS)
     unit = _lookup(row, "unit", known.units, "unknown_unit", UNKNOWN_UNIT)
     if not any(e.reason in ("unknown_class", "unknown_unit") for e in row.errors):
         unit, found = check_placement(school=row.plan.school, kind=kind, klass=klass, unit=unit,
@@ -200,7 +203,8 @@ def _read_row(row: _Row, kind: str, known: _School, today: date) -> PlannedRow |
     values = {"number": number, "name": name, "sex": sex, "birth_date": birth_date,
               "doc_type": document[0], "doc_hash": row.hashes[0], "phone": phone,
               "residence_region_id": region, "address": address, "unit_id": unit and unit.pk,
-              "klass_id": klass and klass.pk, "residence": residence,
+              "klass_id": klass and klass.pk, "teaches_class_id": teaches and teaches.pk,
+              "residence": residence,
               "dorm_room_id": room and room.pk}
     planned = PlannedRow(row.number, number, values, document[1], row.hashes)
     planned.guardian = guardian

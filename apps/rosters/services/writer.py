@@ -21,7 +21,8 @@ from apps.rosters.services.plans import PROGRESS_ROWS, Plan, PlannedRow, _chunks
 
 PERSON_COLUMNS = ("id", "school_id", "kind", "number", "name", "sex", "birth_date", "doc_type",
                   "doc_cipher", "doc_hash", "doc_masked", "phone", "residence_region_id",
-                  "address", "unit_id", "klass_id", "residence", "dorm_room_id", "active")
+                  "address", "unit_id", "klass_id", "teaches_class_id", "residence", "dorm_room_id",
+                  "active")
 HISTORY_COLUMNS = (*PERSON_COLUMNS, "history_date", "history_change_reason", "history_type",
                    "history_user_id")
 
@@ -158,7 +159,8 @@ def _person_row(planned: PlannedRow, person_id: int, school_id: int, kind: str) 
     planned.sealed = None
     return (person_id, school_id, kind, v["number"], v["name"], v["sex"], v["birth_date"],
             v["doc_type"], cipher, v["doc_hash"], masked, v["phone"], v["residence_region_id"],
-            v["address"], v["unit_id"], v["klass_id"], v["residence"], v["dorm_room_id"], True)
+            v["address"], v["unit_id"], v["klass_id"], v["teaches_class_id"], v["residence"],
+            v["dorm_room_id"], True)
 
 
 def _update(actor, plan: Plan) -> None:

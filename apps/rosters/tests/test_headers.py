@@ -26,9 +26,14 @@ def test_it_matches_english_headers_for_staff():
     assert set(columns.positions) == {"number", "name", "doc_number", "unit"}
 
 
-def test_a_class_column_is_extra_for_staff():
+def test_a_staff_class_column_is_the_class_taught():
     columns = match_columns("staff", ["工号", "姓名", "身份证号", "部门", "班级"])
-    assert columns.ignored == ["班级"]
+    assert columns.ignored == [] and columns.positions["teaches_class"] == 4
+    columns = match_columns("staff", ["工号", "姓名", "身份证号", "部门", "任教班级"])
+    assert columns.positions["teaches_class"] == 4
+    # A student has no class taught: 任教班级 is an extra column there.
+    columns = match_columns("student", ["学号", "姓名", "身份证号", "班级", "任教班级"])
+    assert columns.positions["klass"] == 3 and columns.ignored == ["任教班级"]
 
 
 def test_it_names_every_missing_required_column():

@@ -48,3 +48,15 @@ def test_the_templates_residence_header_says_what_its_note_says():
     roster, notes = _sheets(roster_template_xlsx("student", "zh-hans")).values()
     line = next(line for line in notes[1:] if line[1] == "居住地")
     assert line[0] == "居住地" and "户籍地" not in roster[0]
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh-hans", "任教班级"), ("en", "Class taught")])
+def test_the_staff_template_has_the_class_taught_and_the_student_one_does_not(lang, title):
+    roster, notes = _sheets(roster_template_xlsx("staff", lang)).values()
+    assert title in roster[0]
+    assert match_columns("staff", roster[0]).positions["teaches_class"] == \
+        roster[0].index(title)
+    note = next(line for line in notes[1:] if line[0] == title)
+    assert note[3] == "七年级1班"  # the example
+    students, _notes = _sheets(roster_template_xlsx("student", lang)).values()
+    assert title not in students[0]

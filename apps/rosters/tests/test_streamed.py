@@ -18,15 +18,6 @@ from apps.rosters.tests.test_services import HEADER, _id, _student
 POSTGRES = connection.vendor == "postgresql"
 
 
-@pytest.fixture
-def small_chunks(monkeypatch):
-    """Forked child, several COPY statements and child chunks, even for a few rows."""
-    monkeypatch.setattr(planning, "PARALLEL_ROWS", 10)
-    monkeypatch.setattr(streamed, "STREAM_BLOCK", 3)
-    monkeypatch.setattr(streamed, "STREAM_CHUNK", 4)
-    monkeypatch.setattr(checker, "CHILD_CHUNK", 5)
-
-
 def _plan(world, rows, user="school_a_admin"):
     table = read_table("名单.xlsx", xlsx([HEADER, *rows]))
     return roster_plan(actor=world.users[user], school=world.schools["a"], kind="student",
