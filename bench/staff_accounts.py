@@ -1,8 +1,11 @@
 """Staff accounts made from the staff roster for every staff member of a province of
-3,000,000 persons (about 190,000 staff), through the service a school admin's click calls
+3,000,000 persons, through the service a school admin's click calls
 (apps.accounts.services.staff_accounts_create, here for every school at once as the
 province admin): users written with COPY, each person linked, history rows, a one-time
-activation code per account hashed. Target under 60 s (2 cores, PostgreSQL).
+activation code per account hashed. Target: the issue's 60 s for the ~190,000 staff of
+3 M people (Henan's 1.93 M staff of 28.9 M), scaled to the accounts made: the generator's
+schools carry a larger staff share (about 315,000 at 3 M), so the target is 60 s per 190,000
+accounts (2 cores, PostgreSQL).
 
 The demo generator gives class teachers accounts already: inside the transaction, untimed,
 every staff member is first detached from their account, so every one gets a new one. The
@@ -17,6 +20,7 @@ from bench.province import PROVINCE, ensure_province, province_admin
 
 PERSONS = 3_000_000
 TARGET_SECONDS = 60
+TARGET_ACCOUNTS = 190_000  # made in TARGET_SECONDS
 
 _say = partial(say, "staff_accounts")
 
@@ -25,11 +29,12 @@ _say = partial(say, "staff_accounts")
 def staff_accounts(ctx: Context) -> list[Result]:
     persons = ctx.persons or PERSONS
     outcome = undone(lambda: _run(persons))
-    target = TARGET_SECONDS * persons / PERSONS  # scaled for a quick run with --persons
+    target = TARGET_SECONDS * outcome["accounts"] / TARGET_ACCOUNTS
     return [
         Result("staff_accounts", outcome["seconds"], "s", f"< {target:.3g} s"),
         Result("staff_accounts_made", outcome["accounts"], "accounts",
-               f"in {outcome['schools']:,} schools, each with an activation code"),
+               f"in {outcome['schools']:,} schools, each with an activation code; "
+               f"{outcome['accounts'] / outcome['seconds']:,.0f} accounts/s"),
     ]
 
 
