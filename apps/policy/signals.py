@@ -25,7 +25,7 @@ def schools_under(node) -> list[int]:
 
 def send_policy_changed(*, sender, node) -> None:
     transaction.on_commit(
-        lambda: policy_changed.send(sender=sender, school_ids=schools_under(node))
+        lambda: policy_changed.send(sender=sender, school_ids=schools_under(node), node=node)
     )
 
 

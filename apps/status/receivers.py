@@ -15,12 +15,17 @@ def on_risk_areas_changed(sender, *, area_ids, **kwargs) -> None:
     transaction.on_commit(partial(recompute_for_risk_change.enqueue, list(area_ids)))
 
 
-def on_policy_changed(sender, *, school_ids, **kwargs) -> None:
-    from apps.policy.models import PolicySwitch
-    from apps.status.tasks import recompute_for_schools
+def on_policy_changed(sender, *, school_ids, node=None, **kwargs) -> None:
+    from apps.policy.models import PolicySwitch, ProvincePolicy
+    from apps.status.tasks import recompute_for_pack_choice, recompute_for_schools
 
     if sender is PolicySwitch:
         return  # a scheduled switch recomputed its statuses in its own transaction
+    if sender is ProvincePolicy and isinstance(node, str):
+        # A pack chosen now: the same persons a scheduled switch recomputes, found set-based,
+        # not every person of every school.
+        transaction.on_commit(partial(recompute_for_pack_choice.enqueue, node))
+        return
     if school_ids:
         transaction.on_commit(partial(recompute_for_schools.enqueue, list(school_ids)))
 

@@ -4,12 +4,14 @@ Receivers of the risk and travel signals enqueue these with transaction.on_commi
 (apps/status/receivers.py), so a task never runs before the change it reacts to is visible.
 """
 
+from django.db import transaction
 from django.tasks import task
 
 from apps.status.services import (
     CAUSE_DECLARATION,
     CAUSE_POLICY,
     status_recompute_expiring,
+    status_recompute_for_policy_switch,
     status_recompute_for_risk_change,
     status_recompute_persons,
     status_recompute_schools,
@@ -26,9 +28,17 @@ def recompute_for_declarations(school_id: int, person_ids: list[int]) -> int:
 
 @task()
 def recompute_for_schools(school_ids: list[int], cause: str = CAUSE_POLICY) -> int:
-    """After the province's pack choice or an override changed these schools' policy, or
+    """After an override changed these schools' policy, or
     their mode was switched."""
     return status_recompute_schools(school_ids=school_ids, cause=cause)
+
+
+@task()
+def recompute_for_pack_choice(province_code: str) -> int:
+    """After the province admin chose a pack to take effect at once: everyone the change
+    may concern, as a scheduled switch does (in one transaction, as it does)."""
+    with transaction.atomic():
+        return status_recompute_for_policy_switch(province_code=province_code)
 
 
 @task()

@@ -86,3 +86,28 @@ def test_it_recomputes_only_the_schools_under_an_override(
         policy_override_set(actor=henan.users["luoyang_bureau"], node=henan.bureaus["luoyang"],
                             param="key_population_monitoring_days", value=10, reason="从严")
     assert recomputed == [[henan.schools["b"].pk]]
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_it_recomputes_only_whom_a_pack_chosen_now_may_concern(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from apps.policy.services import policy_choose_pack
+    from apps.status import services, tasks
+    from apps.status.tests.conftest import trip
+
+    every_school = []
+    monkeypatch.setattr(tasks, "status_recompute_schools",
+                        lambda **kwargs: every_school.append(kwargs) or 0)
+    evaluated = []
+    real = services._recompute
+    monkeypatch.setattr(services, "_recompute", lambda persons, **kwargs: evaluated.append(
+        sorted(p for ids in persons.values() for p in ids)) or real(persons, **kwargs))
+    a1 = world.persons["a1_student"]
+    trip(a1, SHANGHAI_PUDONG, back_days_ago=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_choose_pack(actor=world.users["province"], province_code="410000",
+                           pack_id="henan-2022", reason="两触发机制启动")
+    assert every_school == []  # not every person of every school
+    assert evaluated == [[a1.pk]]  # the one with a fact a rule acts on
+    assert status_of(a1)[0] == "key_population"
