@@ -105,6 +105,18 @@ def round_coverage(*, user, round_: TestRound) -> Coverage:
     )
 
 
+def round_unsampled(*, user, round_: TestRound) -> list[dict]:
+    """The planned members of the round not sampled yet that the user may see (class or unit,
+    number, name, planned day), in class order: the list a school office chases."""
+    return list(RoundMember.objects.restrict(user, VIEW)
+                .filter(school_id=round_.school_id, round=round_)
+                .exclude(Exists(_sampled_in_round()))
+                .values("person__klass__name", "person__unit__name", "person__number",
+                        "person__name", "planned_day")
+                .order_by("person__klass__name", "person__unit__name", "person__number",
+                          "person_id"))
+
+
 def sampled_by_day(*, user, round_: TestRound) -> list[tuple[date, int]]:
     """Persons sampled in the round each day (Asia/Shanghai), planned or not."""
     rows = (Sample.objects.restrict(user, VIEW)
