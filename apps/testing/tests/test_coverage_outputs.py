@@ -84,4 +84,27 @@ def test_it_keeps_a_rounds_coverage_from_those_outside(world, sampled, persona):
     assert refused_unlogged(client_for(world, persona), *(
         (reverse(name), query)
         for name in ("testing:coverage_print", "testing:coverage_xlsx")
-        for query in ({"round": sampled.pk}, {"round": "x"})))
+        for query in ({"round": sampled.pk}, {"round": "x"}, {"school": sampled.school_id},
+                      {"school": ""})))
+
+
+def test_it_prints_and_exports_a_schools_rounds_with_their_coverage(world, sampled):
+    a_round(world.schools["a"], days_ago=3, name="上周核酸")
+    school = world.schools["a"]
+    client = client_for(world, "jinshui_bureau", "en")
+    sheets = read_xlsx(client.get(reverse("testing:coverage_xlsx"), {"school": school.pk}))
+    rows = sheets["By round"]
+    top = header_row(rows, "Round")
+    assert rows[top] == ["Round", "First day", "Days", "Planned", "Sampled", "Not sampled", "%"]
+    assert [row[0] for row in rows[top + 1:]] == [sampled.name, "上周核酸"]
+    assert rows[top + 1][3:6] == [4, 3, 1] and rows[top + 2][3:6] == [0, 0, 0]
+    printed = client_for(world, "school_a_admin").get(reverse("testing:coverage_print"),
+                                                      {"school": school.pk})
+    assert "上周核酸" in printed.content.decode().split('id="print-rounds"')[1]
+    logs = AccessLog.objects.order_by("at")
+    assert [(g.action, g.object_type, g.fields) for g in logs] == [
+        ("export_list", "orgs.school", "coverage; rows=2"),
+        ("print_list", "orgs.school", "coverage; rows=2")]
+    outside = client_for(world, "school_b_admin")
+    assert outside.get(reverse("testing:coverage_xlsx"), {"school": school.pk}).status_code == 404
+    assert AccessLog.objects.count() == 2

@@ -30,11 +30,33 @@ def _counts(rows) -> list[tuple]:
     return [(r.key, r.planned, r.sampled, r.planned - r.sampled, r.percent) for r in rows]
 
 
+ROUND_HEADERS = (gettext_lazy("Round"), gettext_lazy("First day"), gettext_lazy("Days"),
+                 gettext_lazy("Planned"), gettext_lazy("Sampled"), gettext_lazy("Not sampled"),
+                 "%")
+
+
+def _school_found(request, output: str, chosen: str) -> dict:
+    """A school's rounds (?school=), each with its coverage; outside the user's scope: 404."""
+    school = (selectors.schools_in_scope(user=request.user).filter(pk=int(chosen)).first()
+              if chosen.isdigit() else None)
+    if school is None:
+        raise Http404
+    rounds = [(r.name, r.day.isoformat(), r.days, c.planned, c.sampled, c.planned - c.sampled,
+               c.percent) for r, c in selectors.school_rounds_coverage(user=request.user,
+                                                                      school=school)]
+    access_output(request=request, output=output, obj=school, fields="coverage",
+                  rows=len(rounds))
+    return {"school": school, "rounds": rounds, "query": f"?school={school.pk}",
+            "meta": [(_("School"), school.name), (_("Rounds"), len(rounds))]}
+
+
 def _found(request, output: str) -> dict:
     """The round asked for (?round=, else the newest the user sees), its coverage and who was
     not sampled; a round outside the user's scope, or none at all: 404, nothing logged."""
     if not has_perm_anywhere(request.user, selectors.VIEW):
         raise Http404
+    if "school" in request.GET:
+        return _school_found(request, output, request.GET.get("school", ""))
     rounds = selectors.rounds_in_scope(user=request.user)
     chosen = request.GET.get("round", "")
     round_ = (rounds.filter(pk=int(chosen)) if chosen.isdigit() else rounds.none() if chosen
@@ -57,7 +79,8 @@ def _found(request, output: str) -> dict:
     sections: dict[str, list] = {}
     for row in missing:
         sections.setdefault(row[1], []).append(row)
-    return {"round": round_, "coverage": coverage, "classes": _counts(coverage.classes),
+    return {"round": round_, "school": round_.school, "query": f"?round={round_.pk}",
+            "coverage": coverage, "classes": _counts(coverage.classes),
             "days": _counts(coverage.days), "missing": missing,
             "sections": list(sections.items()), "meta": meta}
 
@@ -66,12 +89,12 @@ def _found(request, output: str) -> dict:
 @require_GET
 def coverage_print(request):
     found = _found(request, "print")
-    query = f"?round={found['round'].pk}"
     return print_page(request, "testing/results/coverage_print.html", {
         **found, "class_headers": CLASS_HEADERS, "day_headers": DAY_HEADERS,
-        "missing_headers": MISSING_HEADERS}, meta=found["meta"],
-        xlsx_url=reverse("testing:coverage_xlsx") + query,
-        back_url=reverse("testing:results_coverage") + query)
+        "missing_headers": MISSING_HEADERS, "round_headers": ROUND_HEADERS}, meta=found["meta"],
+        xlsx_url=reverse("testing:coverage_xlsx") + found["query"],
+        back_url=reverse("testing:results_coverage") + (
+            found["query"] if "round" in found else ""))
 
 
 @login_required
@@ -79,6 +102,11 @@ def coverage_print(request):
 def coverage_xlsx(request):
     found = _found(request, "xlsx")
     lead = [f"{label}: {value}" for label, value in found["meta"]]
+    if "round" not in found:
+        return xlsx_response(
+            filename=f"testing-coverage-school-{found['school'].pk}", sheets=[Sheet(
+                _("By round"), [str(h) for h in ROUND_HEADERS], found["rounds"],
+                widths=(20, 12, 6, 10, 10, 10, 8), lead=lead)])
     return xlsx_response(filename=f"testing-coverage-round-{found['round'].pk}", sheets=[
         Sheet(_("By class"), [str(h) for h in CLASS_HEADERS], found["classes"],
               widths=(18, 10, 10, 10, 8), lead=lead),
