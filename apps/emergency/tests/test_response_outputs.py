@@ -108,3 +108,15 @@ def test_it_keeps_an_alert_from_those_who_see_none_of_its_schools(world, henan, 
         (reverse(name), query)
         for name in ("emergency:trigger_responses_print", "emergency:trigger_responses_xlsx")
         for query in ({"alert": trigger.alert_id}, None, {"alert": "x"})))
+
+
+def test_an_alert_with_a_school_outside_is_refused_not_widened(world, henan):
+    trigger = fired(world)
+    client = client_for(world, "luoyang_bureau")
+    url = reverse("emergency:trigger_responses_xlsx")
+    assert client.get(url, {"alert": trigger.alert_id,
+                            "school": world.schools["a"].pk}).status_code == 404
+    assert not AccessLog.objects.exists()
+    mine = read_xlsx(client.get(url, {"alert": trigger.alert_id,
+                                      "school": world.schools["b"].pk}))["响应用时"]
+    assert [row[1] for row in mine[header_row(mine, "#") + 1:]] == [world.schools["b"].name]

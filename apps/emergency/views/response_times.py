@@ -51,18 +51,21 @@ def _found(request, output: str) -> dict:
     """The alert (?alert=) or the school (?school=) asked for, its triggers the user sees and
     their rows; nothing the user may see (or neither asked): 404, before anything is logged."""
     alert_id, school_id = request.GET.get("alert", ""), request.GET.get("school", "")
-    if alert_id.isdigit():
-        obj = Alert.objects.select_related("region").filter(pk=int(alert_id)).first()
-        triggers = selectors.alert_schools(user=request.user, alert_id=int(alert_id))
-        query = f"?alert={alert_id}"
-    elif school_id.isdigit():
-        obj = School.objects.restrict(request.user, "emergency.view").filter(
-            pk=int(school_id)).first()
-        triggers = selectors.trigger_list(user=request.user).filter(school_id=int(school_id))
-        query = f"?school={school_id}"
-    else:
+    if not (alert_id or school_id) or any(v and not v.isdigit() for v in (alert_id, school_id)):
         raise Http404
-    triggers = list(triggers.select_related("acknowledged_by")) if obj is not None else []
+    triggers = (selectors.alert_schools(user=request.user, alert_id=int(alert_id)) if alert_id
+                else selectors.trigger_list(user=request.user))
+    obj = school = None
+    if school_id:  # a school asked for must be one the user sees, alone or within the alert
+        school = obj = School.objects.restrict(request.user, "emergency.view").filter(
+            pk=int(school_id)).first()
+        triggers = triggers.filter(school_id=int(school_id))
+    if alert_id:
+        obj = Alert.objects.select_related("region").filter(pk=int(alert_id)).first()
+    query = "?" + "&".join(f"{k}={v}" for k, v in (("alert", alert_id), ("school", school_id))
+                           if v)
+    triggers = (list(triggers.select_related("acknowledged_by"))
+                if obj is not None and (school is not None or not school_id) else [])
     if not triggers:
         raise Http404
     now = timezone.now()

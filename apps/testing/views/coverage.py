@@ -55,9 +55,13 @@ def _found(request, output: str) -> dict:
     not sampled; a round outside the user's scope, or none at all: 404, nothing logged."""
     if not has_perm_anywhere(request.user, selectors.VIEW):
         raise Http404
-    if "school" in request.GET:
+    if "school" in request.GET and "round" not in request.GET:
         return _school_found(request, output, request.GET.get("school", ""))
     rounds = selectors.rounds_in_scope(user=request.user)
+    if "school" in request.GET:  # both: the round must be of that school, one the user sees
+        school = request.GET.get("school", "")
+        rounds = rounds.filter(school__in=selectors.schools_in_scope(user=request.user).filter(
+            pk=int(school))) if school.isdigit() else rounds.none()
     chosen = request.GET.get("round", "")
     round_ = (rounds.filter(pk=int(chosen)) if chosen.isdigit() else rounds.none() if chosen
               else rounds).first()
