@@ -2,6 +2,7 @@ from django.urls import path
 
 from apps.emergency.views import modes
 from apps.emergency.views import plans as v_plans
+from apps.emergency.views import response_times as v_responses
 from apps.emergency.views import triggers as v_triggers
 
 app_name = "emergency"
@@ -33,6 +34,9 @@ urlpatterns = [
     path("reports/import/", v_triggers.report_import, name="report_import"),
     path("reports/<int:pk>/", v_triggers.report_detail, name="report_detail"),
     path("triggers/", v_triggers.trigger_list, name="triggers"),
+    path("triggers/responses/print/", v_responses.responses_print,
+         name="trigger_responses_print"),
+    path("triggers/responses.xlsx", v_responses.responses_xlsx, name="trigger_responses_xlsx"),
     path("triggers/<int:pk>/", v_triggers.trigger_detail, name="trigger_detail"),
     path("triggers/<int:pk>/trace/print/", v_triggers.trigger_trace_print,
          name="trigger_trace_print"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from apps.testing.views import coverage as views_coverage
 from apps.testing.views import results as views_results
 from apps.testing.views import rounds as views_rounds
 from apps.testing.views import station as views_station
@@ -10,6 +11,8 @@ urlpatterns = [
     path("results/", views_results.results_home, name="results"),
     path("results/import/", views_results.results_import_page, name="results_import"),
     path("results/coverage/", views_results.results_coverage, name="results_coverage"),
+    path("results/coverage/print/", views_coverage.coverage_print, name="coverage_print"),
+    path("results/coverage.xlsx", views_coverage.coverage_xlsx, name="coverage_xlsx"),
     path("results/turnaround/", views_results.results_turnaround, name="results_turnaround"),
     path("results/positives/", views_results.results_positives, name="results_positives"),
     path("results/overdue/", views_results.results_overdue, name="results_overdue"),

@@ -47,7 +47,7 @@ ID_MODELS = {
     "override_id": PolicyOverride, "leg_id": TripLeg, "leg_pk": TripLeg,
     "exposure_id": Exposure, "exposure_pk": Exposure, "import_id": RosterImport,
     "export_id": RosterExport, "notification_id": Notification, "followup_id": FollowUp,
-    "report_id": CaseReport, "trigger_id": SchoolTrigger, "alert_id": Alert,
+    "report_id": CaseReport, "trigger_id": SchoolTrigger, "alert_id": Alert, "alert": Alert,
     "member_id": TaskForceMember, "run_id": PlanRun, "task_id": PlanTask, "drill_id": Drill,
     "absence_id": SickAbsence, "person": Person, "round": TestRound,
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,

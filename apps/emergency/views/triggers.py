@@ -175,10 +175,12 @@ def trigger_list(request):
         "-opened_at")
     page = Paginator(triggers, PAGE).get_page(request.GET.get("page"))
     rows = [(t, selectors.trigger_state(t, now)) for t in page]
+    many_schools = triggers.values("school_id").distinct().count() > 1
     return render(request, "emergency/triggers/list.html", {
         "page": page, "rows": rows, "alerts": alerts, "now": now,
         "may_report": has_perm_anywhere(request.user, "emergency.report"),
-        "many_schools": triggers.values("school_id").distinct().count() > 1,
+        "many_schools": many_schools,
+        "one_school": None if many_schools or not rows else rows[0][0].school_id,
     })
 
 

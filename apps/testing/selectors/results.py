@@ -105,6 +105,31 @@ def round_coverage(*, user, round_: TestRound) -> Coverage:
     )
 
 
+def school_rounds_coverage(*, user, school: School) -> list[tuple[TestRound, CoverageRow]]:
+    """Each round of the school the user sees, newest first, with its planned members and
+    how many were sampled (only the members the user may see): one grouped query."""
+    counts = {r["round_id"]: r for r in (
+        RoundMember.objects.restrict(user, VIEW).filter(school_id=school.pk)
+        .annotate(was_sampled=Exists(_sampled_in_round())).values("round_id")
+        .annotate(planned=Count("id"), sampled=Count("id", filter=Q(was_sampled=True)))
+        .order_by())}
+    rounds = rounds_in_scope(user=user).filter(school_id=school.pk).order_by("-day", "-pk")
+    return [(r, CoverageRow(r.name, counts.get(r.pk, {}).get("planned", 0),
+                            counts.get(r.pk, {}).get("sampled", 0))) for r in rounds]
+
+
+def round_unsampled(*, user, round_: TestRound) -> list[dict]:
+    """The planned members of the round not sampled yet that the user may see (class or unit,
+    number, name, planned day), in class order: the list a school office chases."""
+    return list(RoundMember.objects.restrict(user, VIEW)
+                .filter(school_id=round_.school_id, round=round_)
+                .exclude(Exists(_sampled_in_round()))
+                .values("person__klass__name", "person__unit__name", "person__number",
+                        "person__name", "planned_day")
+                .order_by("person__klass__name", "person__unit__name", "person__number",
+                          "person_id"))
+
+
 def sampled_by_day(*, user, round_: TestRound) -> list[tuple[date, int]]:
     """Persons sampled in the round each day (Asia/Shanghai), planned or not."""
     rows = (Sample.objects.restrict(user, VIEW)
