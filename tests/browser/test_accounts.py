@@ -18,7 +18,8 @@ def _roster(world):
 
     klass = SchoolClass.objects.create(school=world.schools["a"], unit=world.units["a_grade"],
                                        name="七年级3班")
-    _person(world, "t020", world.schools["a"], "staff", "T020", "周老师", klass=klass, seq=31)
+    _person(world, "t020", world.schools["a"], "staff", "T020", "周老师", teaches_class=klass,
+            unit=world.units["a_grade"], seq=31)
     _person(world, "t021", world.schools["a"], "staff", "T021", "冯老师",
             unit=world.units["a_office"], seq=32)
 
