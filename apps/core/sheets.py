@@ -23,10 +23,15 @@ _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 @dataclass
 class Sheet:
     title: str
-    headers: Sequence[str]
+    headers: Sequence[str]  # lazy translations too: written as str()
     rows: Iterable[Sequence] = ()
     widths: Sequence[int] = field(default_factory=tuple)  # per column; 16 when not given
     lead: Sequence[str] = ()  # lines above the titles (school, day, version …)
+
+
+def meta_lines(meta: Iterable[tuple]) -> list[str]:
+    """A print page's header pairs (label, value) as a sheet's lead lines."""
+    return [f"{label}: {value}" for label, value in meta]
 
 
 def _title(title: str, used: set[str]) -> str:

@@ -21,7 +21,7 @@ from apps.access.rules import has_org_perm, has_perm_at
 from apps.core.crypto import keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.pages import print_page
-from apps.core.sheets import Sheet, xlsx_response
+from apps.core.sheets import Sheet, meta_lines, xlsx_response
 from apps.health import conf, selectors, services
 from apps.health.models import SYMPTOM_LABELS, Slot
 from apps.health.rules import rules_for_school
@@ -341,12 +341,12 @@ def missing_print(request):
 @require_GET
 def missing_xlsx(request):
     found = _missing(request, "xlsx")
-    lead = [f"{label}: {value}" for label, value in _missing_meta(found)]
-    sheets = [Sheet(group.label, [str(h) for h in MISSING_HEADERS],
+    lead = meta_lines(_missing_meta(found))
+    sheets = [Sheet(group.label, MISSING_HEADERS,
                     [_missing_row(n, r) for n, r in enumerate(group.rows, 1)],
                     widths=(6, 18, 16, 12), lead=lead) for group in found["groups"]]
     if not sheets:
-        sheets = [Sheet(_("Not checked in"), [str(h) for h in MISSING_HEADERS], lead=lead)]
+        sheets = [Sheet(_("Not checked in"), MISSING_HEADERS, lead=lead)]
     name = f"class-{found['klass'].pk}" if found["klass"] else f"school-{found['school'].pk}"
     return xlsx_response(filename=f"checkin-missing-{name}-{found['day'].isoformat()}-"
                                   f"{found['slot']}", sheets=sheets)

@@ -19,7 +19,7 @@ from apps.access.audit import access_output
 from apps.access.rules import may
 from apps.core.errors import ValidationFailed
 from apps.core.pages import print_page
-from apps.core.sheets import Sheet, xlsx_response
+from apps.core.sheets import Sheet, meta_lines, xlsx_response
 from apps.orgs.models import School
 from apps.reports import selectors, services
 from apps.reports.figures import LABELS, to_report
@@ -207,7 +207,7 @@ def school_xlsx(request, school_id: int):
     return xlsx_response(filename=f"daily-report-{school.pk}-{day.isoformat()}", sheets=[
         Sheet(_("Daily report"), [_("Figure"), _("Value")],
               [(str(label), value) for _name, label, value in rows], widths=(40, 12),
-              lead=[f"{label}: {value}" for label, value in meta]),
+              lead=meta_lines(meta)),
         Sheet(_("Versions"), ["#", _("Submitted at"), pgettext("report", "Submitted by"),
                               _("Zero report"), _("Late"), _("Reason for the correction")],
               [(v.number, v.submitted_at, _who(v.submitted_by), _("yes") if v.zero else "",
@@ -271,6 +271,6 @@ def bureau_xlsx(request, bureau_id: int):
     return xlsx_response(filename=f"bureau-report-{bureau.pk}-{day.isoformat()}", sheets=[
         Sheet(_("Daily report"), [_("Figure"), _("Value")],
               [(str(label), value) for _name, label, value in rows], widths=(40, 12),
-              lead=[f"{label}: {value}" for label, value in meta]),
-        Sheet(_("Schools"), [str(h) for h in SCHOOL_HEADERS], _school_lines(lines),
+              lead=meta_lines(meta)),
+        Sheet(_("Schools"), SCHOOL_HEADERS, _school_lines(lines),
               widths=(30, 14, 10, 18, 14, 14))])

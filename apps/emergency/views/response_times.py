@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from apps.access.audit import access_output
 from apps.core.pages import print_page
-from apps.core.sheets import Sheet, xlsx_response
+from apps.core.sheets import Sheet, meta_lines, xlsx_response
 from apps.emergency import selectors
 from apps.emergency.models import Alert
 from apps.emergency.selectors import TriggerState
@@ -103,6 +103,6 @@ def responses_xlsx(request):
     found = _found(request, "xlsx")
     name = (f"alert-{found['obj'].pk}" if found["alert"] else f"school-{found['obj'].pk}")
     return xlsx_response(filename=f"trigger-response-times-{name}", sheets=[Sheet(
-        _("Response times"), [str(h) for h in HEADERS], found["rows"],
+        _("Response times"), HEADERS, found["rows"],
         widths=(5, 24, 22, 22, 16, 16, 16, 10, 12, 12, 12, 8),
-        lead=[f"{label}: {value}" for label, value in found["meta"]])])
+        lead=meta_lines(found["meta"]))])

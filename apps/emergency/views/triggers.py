@@ -309,9 +309,9 @@ def trigger_trace_print(request, pk: int):
 @login_required
 @require_GET
 def trigger_trace_xlsx(request, pk: int):
-    from apps.core.sheets import Sheet, xlsx_response
+    from apps.core.sheets import Sheet, meta_lines, xlsx_response
 
     trigger, rows, meta, headers = _trace_output(request, pk, "xlsx")
     return xlsx_response(filename=f"trace-back-{trigger.pk}", sheets=[Sheet(
         _("Trace-back list"), headers, rows, widths=(5, 10, 8, 14, 14, 24, 60, 22, 18, 10, 12),
-        lead=[f"{label}: {value}" for label, value in meta])])
+        lead=meta_lines(meta))])

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from apps.access.audit import access_output
 from apps.access.grants import has_perm_anywhere
 from apps.core.pages import print_page
-from apps.core.sheets import Sheet, xlsx_response
+from apps.core.sheets import Sheet, meta_lines, xlsx_response
 from apps.testing.selectors import results as selectors
 
 FIELDS = "coverage,class,number,name,planned_day"
@@ -105,17 +105,17 @@ def coverage_print(request):
 @require_GET
 def coverage_xlsx(request):
     found = _found(request, "xlsx")
-    lead = [f"{label}: {value}" for label, value in found["meta"]]
+    lead = meta_lines(found["meta"])
     if "round" not in found:
         return xlsx_response(
             filename=f"testing-coverage-school-{found['school'].pk}", sheets=[Sheet(
-                _("By round"), [str(h) for h in ROUND_HEADERS], found["rounds"],
+                _("By round"), ROUND_HEADERS, found["rounds"],
                 widths=(20, 12, 6, 10, 10, 10, 8), lead=lead)])
     return xlsx_response(filename=f"testing-coverage-round-{found['round'].pk}", sheets=[
-        Sheet(_("By class"), [str(h) for h in CLASS_HEADERS], found["classes"],
+        Sheet(_("By class"), CLASS_HEADERS, found["classes"],
               widths=(18, 10, 10, 10, 8), lead=lead),
-        Sheet(_("By planned day"), [str(h) for h in DAY_HEADERS], found["days"],
+        Sheet(_("By planned day"), DAY_HEADERS, found["days"],
               widths=(14, 10, 10, 10, 8), lead=lead),
-        Sheet(_("Not sampled"), [str(h) for h in MISSING_HEADERS], found["missing"],
+        Sheet(_("Not sampled"), MISSING_HEADERS, found["missing"],
               widths=(6, 18, 18, 16, 14), lead=lead),
     ])
