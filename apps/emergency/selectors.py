@@ -160,13 +160,17 @@ def _count_of(model, **filters):
                     .values("school").annotate(n=Count("id")).values("n")[:1])
 
 
+def readiness_year_ago(now: datetime | None = None) -> datetime:
+    """A drill before this is no longer recent: the readiness counts' one-year window."""
+    return (now or timezone.now()) - timedelta(days=365)
+
+
 def schools_readiness(*, user, limit: int | None = 500, now: datetime | None = None):
     """The user's schools with their task force size, plan version and last finished drill
     (one query, capped at `limit`; None: all of them), and how many of all of them lack a
     task force, a plan, or a drill in the last year (three counts)."""
-    now = now or timezone.now()
     schools = School.objects.restrict(user, VIEW)
-    year_ago = now - timedelta(days=365)
+    year_ago = readiness_year_ago(now)
     rows = (schools.select_related("hospital").annotate(
         members=Coalesce(_count_of(TaskForceMember), 0),
         plan_version=Subquery(SchoolPlan.objects.filter(school=OuterRef("pk"))

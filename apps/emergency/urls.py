@@ -2,6 +2,7 @@ from django.urls import path
 
 from apps.emergency.views import modes
 from apps.emergency.views import plans as v_plans
+from apps.emergency.views import readiness as v_readiness
 from apps.emergency.views import response_times as v_responses
 from apps.emergency.views import triggers as v_triggers
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("modes/<int:school_id>/", modes.school_modes, name="school_modes"),
     # plans, the task force, plan runs and drills
     path("plans/", v_plans.plans_home, name="plans"),
+    path("plans/readiness/print/", v_readiness.readiness_print, name="readiness_print"),
+    path("plans/readiness.xlsx", v_readiness.readiness_xlsx, name="readiness_xlsx"),
     path("plans/<int:school_id>/", v_plans.plan, name="plan"),
     path("plans/<int:school_id>/create/", v_plans.plan_create, name="plan_create"),
     path("plans/<int:school_id>/edit/", v_plans.plan_edit, name="plan_edit"),
