@@ -16,7 +16,7 @@ from apps.people.codes import personal_code_issue, personal_code_svg
 from apps.people.models import Person
 from apps.status import selectors as status_selectors
 from apps.status.colours import CODE_INK
-from apps.web import selectors
+from apps.web import selectors, urgent
 
 REGION_ROLES = {Role.PROVINCE_ADMIN, Role.BUREAU_ADMIN}
 SCHOOL_ROLES = {Role.SCHOOL_ADMIN, Role.OUTBREAK_REPORTER, Role.UNIT_LEAD}
@@ -134,6 +134,7 @@ def home_context(user) -> dict:
         "pending_bindings": (pending_count(user=user)
                              if has_org_perm(user, "families.confirm") else 0),
     }
+    context["now"] = timezone.now()
     context["chart_data"] = {}
     if roles & REGION_ROLES:
         dashboard = selectors.region_dashboard(user=user)
@@ -154,6 +155,11 @@ def home_context(user) -> dict:
         _status_chart(user, context)
     if context["school_panels"]:
         context.update(_waiting_on_school(user))
+        context["reports_due"] = urgent.reports_due(user=user)
+    if context["school_panels"] or context["class_rosters"]:
+        context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
+    if roles & REGION_ROLES:
+        context["late_schools"] = urgent.late_schools(user=user)
     return context
 
 

@@ -1,0 +1,87 @@
+"""What is late or due now, for the top of the home page: a school's overdue follow-ups and
+its daily report still to submit; a bureau's schools ranked by what they have let run late.
+
+Every count here reads tables that grow with events (triggers, reports, follow-ups,
+clusters), never the people table, grouped by school in one query each, so a province's
+home costs the same whatever its headcount."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+
+from apps.absence.models import Cluster, ClusterStatus
+from apps.emergency.models import SchoolTrigger
+from apps.followups.models import FollowUp, FollowUpStatus
+from apps.orgs.models import School
+from apps.reports.models import DailyReport
+
+SHOWN = 10
+
+
+def overdue_followups(*, user, now=None) -> tuple[list[FollowUp], int]:
+    """The user's open follow-ups past due (the first SHOWN, oldest first) and how many."""
+    rows = (FollowUp.objects.restrict(user, "followups.view")
+            .filter(status=FollowUpStatus.OPEN, drill=False, due_at__lt=now or timezone.now()))
+    return (list(rows.select_related("person", "school").order_by("due_at")[:SHOWN]),
+            rows.count())
+
+
+def reports_due(*, user, now=None) -> list[DailyReport]:
+    """Today's daily reports of the user's schools not yet submitted, soonest due first."""
+    today = timezone.localdate(now or timezone.now())
+    return list(DailyReport.objects.restrict(user, "reports.submit")
+                .filter(day=today, submitted_at__isnull=True)
+                .select_related("school").order_by("due_at")[:SHOWN])
+
+
+@dataclass
+class LateSchool:
+    school_id: int
+    triggers: int = 0  # not acknowledged by their deadline
+    clusters: int = 0  # cluster alerts not reported by their due time
+    report: bool = False  # today's daily report not submitted by its deadline
+    followups: int = 0  # open follow-ups past due
+
+    school: School | None = None
+
+    def rank(self) -> tuple:
+        return (self.triggers, self.clusters, self.report, self.followups)
+
+
+@dataclass
+class LateSchools:
+    shown: list[LateSchool]
+    total: int  # schools with anything late, shown or not
+
+
+def _per_school(rows) -> dict[int, int]:
+    return {r["school_id"]: r["n"]
+            for r in rows.values("school_id").annotate(n=Count("pk")).order_by()}
+
+
+def late_schools(*, user, now=None) -> LateSchools:
+    """The bureau's schools with anything late, most urgent first (a trigger outranks a
+    cluster, a cluster a report, a report follow-ups), the first SHOWN."""
+    now = now or timezone.now()
+    counts = {
+        "triggers": _per_school(SchoolTrigger.objects.restrict(user, "emergency.view").filter(
+            acknowledged_at__isnull=True, deadline__lt=now, drill=False)),
+        "clusters": _per_school(Cluster.objects.restrict(user, "absence.view").filter(
+            status=ClusterStatus.OPEN, report_due__lt=now)),
+        "report": _per_school(DailyReport.objects.restrict(user, "reports.view").filter(
+            day=timezone.localdate(now), submitted_at__isnull=True, due_at__lt=now)),
+        "followups": _per_school(FollowUp.objects.restrict(user, "followups.view").filter(
+            status=FollowUpStatus.OPEN, drill=False, due_at__lt=now)),
+    }
+    ids = set().union(*counts.values())
+    found = [LateSchool(i, triggers=counts["triggers"].get(i, 0),
+                        clusters=counts["clusters"].get(i, 0), report=i in counts["report"],
+                        followups=counts["followups"].get(i, 0)) for i in ids]
+    # Ranked on ids and counts (a province may have thousands late); names for the shown.
+    found.sort(key=lambda s: (*(-int(v) for v in s.rank()), s.school_id))
+    shown = found[:SHOWN]
+    schools = School.objects.in_bulk([s.school_id for s in shown])
+    for line in shown:
+        line.school = schools.get(line.school_id)
+    return LateSchools([s for s in shown if s.school is not None], len(found))
