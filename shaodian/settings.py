@@ -254,6 +254,9 @@ PERIODIC_TASKS = {
     # the pack's testing cycle (whole school within N days, then P % a day): each day's
     # automatic rounds, once per school and day however often it runs
     "apps.testing.tasks.open_cycle_rounds": env_int("SHAODIAN_TESTING_CYCLE_SECONDS", 3600),
+    # every school's headcount recounted in one statement, under the recounts each write
+    # makes for its schools (the dashboards read these, never a count of people)
+    "apps.people.tasks.recount_headcounts": env_int("SHAODIAN_HEADCOUNT_SWEEP_SECONDS", 3600),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

@@ -43,6 +43,7 @@ from apps.orgs.models import (
     SchoolClass,
     Unit,
 )
+from apps.people.headcounts import headcounts_refresh
 from apps.people.models import Guardianship, HouseholdMember, Person
 from apps.regions.models import Region, RegionLevel
 
@@ -166,6 +167,7 @@ def province_generate(
         defer = persons >= max(DEFER_INDEXES_FROM, Person.objects.count())
         with secondary_indexes_deferred([model for _n, model, _c in TABLES], enabled=defer):
             result = _people(plans, school_ids, today, persons, progress)
+        headcounts_refresh(school_ids=school_ids.values())
     result.schools = len(plans)
     result.rows.update(schools=len(plans), hospitals=len(hospitals))
     demo = next((p for p in plans if p.county == regions.demo_county), plans[0])

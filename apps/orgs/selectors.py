@@ -8,7 +8,17 @@ subquery, never a query per row.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -39,12 +49,6 @@ def visible_persons(user) -> QuerySet:
     return person.objects.restrict(user, "people.view").filter(active=True)
 
 
-def _count_by(user, field: str, values) -> dict:
-    rows = (visible_persons(user).filter(**{f"{field}__in": list(values)}).order_by()
-            .values(field).annotate(n=Count("pk")).values_list(field, "n"))
-    return dict(rows)
-
-
 def persons_count(user, field: str) -> Coalesce:
     """An annotation: the visible active persons whose `field` is the row's pk."""
     counted = (visible_persons(user).filter(**{field: OuterRef("pk")}).order_by()
@@ -52,11 +56,23 @@ def persons_count(user, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _headcounts_by(user, field: str, values) -> dict:
+    """Active people per value of the school's `field`, summed from the schools' headcounts
+    (apps.people.headcounts): a province's cities cost one row a school, not a person.
+    The headcounts answer only grants that see whole schools, as a bureau's do."""
+    headcount = apps.get_model("people", "SchoolHeadcount")
+    rows = (headcount.objects.restrict(user, "people.view")
+            .filter(**{f"school__{field}__in": list(values)}).order_by()
+            .values(f"school__{field}").annotate(n=Sum(F("students") + F("staff")))
+            .values_list(f"school__{field}", "n"))
+    return dict(rows)
+
+
 def _bureau_nodes(user, bureaus: list[Bureau]) -> list[OrgNode]:
     counts: dict[str, int] = {}
     for level in {b.level for b in bureaus}:  # at most three grouped queries
         codes = [getattr(b, f"{level}_code") for b in bureaus if b.level == level]
-        counts.update(_count_by(user, f"school__{level}_code", codes))
+        counts.update(_headcounts_by(user, f"{level}_code", codes))
     return [OrgNode("bureau", b.pk, b.name, b.level, b.region_id,
                     counts.get(getattr(b, f"{b.level}_code"), 0)) for b in bureaus]
 

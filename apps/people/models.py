@@ -180,3 +180,23 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relation})"
+
+
+class SchoolHeadcount(models.Model):
+    """A school's active students and staff as last counted (`counted_at`): what dashboards
+    and rankings over many schools sum, so a bureau's or the province's page reads one row
+    per school and never counts people. Kept by `apps.people.headcounts.headcounts_refresh`
+    (one set-based statement) after each write that adds, moves or ends people, and by a
+    periodic sweep."""
+
+    school = models.OneToOneField("orgs.School", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    students = models.IntegerField(default=0)
+    staff = models.IntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "school__", "school": "school_id"}
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.students}+{self.staff}"

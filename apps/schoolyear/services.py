@@ -29,6 +29,7 @@ from apps.core.db import IdPool, chunks, pk_in, write_rows
 from apps.core.history import CHANGED, CREATED, history_rows_insert
 from apps.orgs.models import School, SchoolClass, Unit, UnitKind
 from apps.orgs.services.fields import CHANGE, current_school_year
+from apps.people.headcounts import headcounts_refresh_on_commit
 from apps.people.models import Person
 from apps.schoolyear import grades
 from apps.schoolyear.models import Rollover
@@ -197,6 +198,7 @@ def school_year_rollover(*, actor: User, school: School | int | None = None,
     grants_changed(released)  # a bulk UPDATE sends no signal: their cached grants end here
     _move_classes_on(plan.to_year, now)
     _graduate_people(actor, plan.to_year, now)
+    headcounts_refresh_on_commit([s.school_id for s in todo if s.graduates])
     _open_intakes(actor, todo, plan.to_year, now)
     _history(actor, todo, plan.to_year, now)
     for s in todo:

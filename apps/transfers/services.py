@@ -156,6 +156,7 @@ def _move(person: Person, transfer: Transfer, klass: SchoolClass, number: str, a
     receiving school (with the history it needs, apps.status.facts)."""
     from apps.access.freshness import grants_changed
     from apps.followups.selectors import responsible_for
+    from apps.people.headcounts import headcounts_refresh_on_commit
     from apps.status.services import CAUSE_MANUAL, status_recompute_persons
 
     old, new = transfer.from_school_id, transfer.to_school_id
@@ -163,7 +164,8 @@ def _move(person: Person, transfer: Transfer, klass: SchoolClass, number: str, a
     person.number, person.dorm_room = number, None
     person._history_user = actor
     person._change_reason = f"transfer {transfer.pk}"
-    person.save()
+    person.save()  # recounts the receiving school's headcount; the sending one's here
+    headcounts_refresh_on_commit([old])
     for label, rule in PERSON_ROWS.items():
         if rule.what not in (MOVES, ENDS):
             continue

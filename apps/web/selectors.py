@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.access.grants import grants_for
 from apps.orgs import selectors as orgs_selectors
 from apps.orgs.models import BureauLevel, School, SchoolClass, SchoolKind, Unit
-from apps.people.models import Person, PersonKind
+from apps.people.models import Person, PersonKind, SchoolHeadcount
 from apps.policy.presenters import param_title
 from apps.policy.selectors import instructions_for_school
 from apps.regions.models import Region
@@ -68,28 +68,14 @@ class SchoolCount:
 
 
 def counts_by_school(user) -> list[SchoolCount]:
-    """Students and staff per school in one pass over persons (GROUP BY school, kind);
-    every dashboard figure is summed from these rows, not from another scan."""
-    per_school: dict[int, dict[str, int]] = {}
-    for school_id, kind, n in (
-        _people(user).order_by().values_list("school_id", "kind").annotate(n=Count("pk"))
-    ):
-        per_school.setdefault(school_id, {})[kind] = n
-    schools = School.objects.filter(pk__in=per_school).values_list(
-        "pk", "kind", "city_code", "county_code", "name"
-    )
-    return [
-        SchoolCount(
-            pk,
-            kind,
-            city,
-            county,
-            name,
-            per_school[pk].get(PersonKind.STUDENT, 0),
-            per_school[pk].get(PersonKind.STAFF, 0),
-        )
-        for pk, kind, city, county, name in schools
-    ]
+    """Students and staff per school from the schools' headcounts (one row a school, kept by
+    apps.people.headcounts), never a count of people: a province's dashboard reads 51,000
+    rows whether it holds 3 or 30 million people. Schools with nobody are left out."""
+    rows = (SchoolHeadcount.objects.restrict(user, "people.view")
+            .filter(Q(students__gt=0) | Q(staff__gt=0)).order_by()
+            .values_list("school_id", "school__kind", "school__city_code",
+                         "school__county_code", "school__name", "students", "staff"))
+    return [SchoolCount(*row) for row in rows]
 
 
 def _sum_by(rows: list[SchoolCount], key) -> dict[str, int]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.orgs.models import School
+from apps.people.headcounts import headcounts_refresh_on_commit
 from apps.rosters.models import ImportStatus, RosterImport
 from apps.rosters.reading import RosterError, gc_paused, read_table
 from apps.rosters.services.guardians import guardians_write
@@ -115,6 +116,7 @@ def roster_apply(*, actor, plan: Plan, valid_only: bool = False) -> ImportResult
             _update(actor, plan)
             plan.timings["update"] = time.perf_counter() - started
             guardians_write(actor, plan)
+            headcounts_refresh_on_commit([plan.school.pk])
     except (IntegrityError, psycopg.IntegrityError):  # COPY raises psycopg's own
         raise RosterError(
             "conflict",
