@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.absence.models import CauseOutcome, Disease, Symptom
 from apps.core.forms import BootstrapForm
@@ -38,7 +39,8 @@ class AbsenceForm(ToggleChecks, BootstrapForm):
 
 
 class CauseForm(ToggleChecks, BootstrapForm):
-    outcome = forms.ChoiceField(label=_("Cause"), choices=CauseOutcome.choices)
+    outcome = forms.ChoiceField(label=pgettext_lazy("absence", "Cause"),
+                                choices=CauseOutcome.choices)
     diagnosis = forms.CharField(label=_("Diagnosis"), required=False, max_length=100)
     hospital = forms.CharField(label=_("Hospital"), required=False, max_length=100)
     diseases = forms.MultipleChoiceField(label=_("Suspected disease"), choices=Disease.choices,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.scoping import ScopedQuerySet
 from apps.people.models import PERSON_ROW_SCOPE
@@ -78,8 +79,8 @@ class SickAbsence(models.Model):
     client_id = models.CharField(max_length=64, blank=True)
     # Cause follow-up (病因追查), due by cause_due_at.
     cause_due_at = models.DateTimeField(_("cause due"), null=True, blank=True)
-    cause_outcome = models.CharField(_("cause"), max_length=20, choices=CauseOutcome.choices,
-                                     blank=True)
+    cause_outcome = models.CharField(pgettext_lazy("absence", "cause"), max_length=20,
+                                     choices=CauseOutcome.choices, blank=True)
     cause_diagnosis = models.CharField(_("diagnosis"), max_length=100, blank=True)
     cause_hospital = models.CharField(_("hospital"), max_length=100, blank=True)
     cause_recorded_at = models.DateTimeField(null=True, blank=True)

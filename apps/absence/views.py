@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.absence import selectors, services
@@ -78,7 +79,7 @@ def absence_list(request):
     return render(request, "absence/list.html", {
         "absences": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT, "show": show,
         "now": now, "filters": [
-            ("open", _("Open")), ("cause_overdue", _("Cause overdue")),
+            ("open", pgettext("absence", "Open")), ("cause_overdue", _("Cause overdue")),
             ("returning_today", _("Returning today")), ("all", _("All"))],
         "may_report": has_perm_anywhere(request.user, "absence.report")})
 

@@ -3,6 +3,7 @@ which class's or unit's codes to print again (choices from the school's own)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import BootstrapForm
 
@@ -47,4 +48,4 @@ class ReissueForm(BootstrapForm):
 class NewAccountForm(BootstrapForm):
     username = forms.CharField(label=_("Username"), max_length=150,
                                help_text=_("Letters, digits and @ . + - _; kept in lower case."))
-    display_name = forms.CharField(label=_("Name"), max_length=50)
+    display_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from apps.core.scoping import ScopedQuerySet
@@ -16,8 +17,8 @@ from apps.people.models import PERSON_ROW_SCOPE
 
 
 class Mode(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    EMERGENCY = "emergency", _("Emergency")
+    NORMAL = "normal", pgettext_lazy("mode", "Normal")
+    EMERGENCY = "emergency", pgettext_lazy("mode", "Emergency")
     CLOSED_LOOP = "closed_loop", _("Closed loop")
     ONLINE = "online", _("Online teaching")
 
@@ -265,7 +266,7 @@ class TaskForceMember(models.Model):
                                related_name="task_force")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     duty = models.CharField(_("duty"), max_length=50)  # 组长, 副组长, 信息报送, 疾控联络 …
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -3,6 +3,7 @@ scope layer, so a row out of scope is "not a valid choice", like one that does n
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import BootstrapForm
 from apps.people.services import HOUSEHOLD_FIELDS
@@ -49,7 +50,7 @@ class RejectForm(BootstrapForm):
 
 
 class HouseholdForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     relation = forms.CharField(label=_("Relation to the child"), max_length=20)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     occupation = forms.CharField(label=_("Occupation"), max_length=50, required=False)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.scoping import ScopedQuerySet
 from apps.people.models import PERSON_ROW_SCOPE
@@ -52,7 +53,7 @@ class CheckIn(models.Model):
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     region = models.ForeignKey("regions.Region", null=True, blank=True, db_index=False,
                                on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("where"))
+                               verbose_name=pgettext_lazy("checkin", "where"))
     # A day student's co-residents: any symptoms, any travel since the last check-in.
     household_symptoms = models.BooleanField(null=True, blank=True)
     household_travel = models.BooleanField(null=True, blank=True)

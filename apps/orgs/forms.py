@@ -97,7 +97,7 @@ class HospitalEditForm(HospitalForm):
 
 
 class ContactForm(BootstrapForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     role = forms.CharField(label=pgettext_lazy("orgs", "Role"), max_length=50,
                            help_text=_("e.g. liaison (联络员), infection department head."))
     phone = forms.CharField(label=_("Phone"), max_length=20)

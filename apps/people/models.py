@@ -58,7 +58,7 @@ class Person(models.Model):
                                db_index=False)
     kind = models.CharField(_("kind"), max_length=10, choices=PersonKind.choices)
     number = models.CharField(_("student or staff number"), max_length=32)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     doc_type = models.CharField(_("document type"), max_length=20, choices=DocType.choices)
@@ -89,7 +89,7 @@ class Person(models.Model):
                                   verbose_name=_("dorm room"), db_index=False)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="person")
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     # History is read per person (by id), never by school, class or region: the copied
     # foreign keys need no index, and history_user no checked constraint. A roster import
     # of a million students writes a million history rows; without these they cost half.
@@ -159,7 +159,7 @@ class HouseholdMember(models.Model):
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     occupation = models.CharField(_("occupation"), max_length=50, blank=True)

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.scoping import ScopedQuerySet
 from apps.people.models import PERSON_ROW_SCOPE
@@ -50,12 +51,12 @@ class RoundOpener(models.TextChoices):
 
 class RoundStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("testing status", "Open")
     CLOSED = "closed", _("Closed")
 
 
 class TubeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("testing status", "Open")
     CLOSED = "closed", _("Closed")
     RESULTED = "resulted", _("Resulted")
 
@@ -83,7 +84,7 @@ class TestRound(models.Model):
     scope_detail = models.JSONField(default=dict, blank=True)
     day = models.DateField(_("first day"))  # Asia/Shanghai
     # Length of the rotation in days; 1 for a one-day round.
-    days = models.PositiveSmallIntegerField(_("days"), default=1)
+    days = models.PositiveSmallIntegerField(pgettext_lazy("count", "days"), default=1)
     # Percent of the members planned per day (e.g. 20 = "at least 20% a day"); null: even.
     daily_share = models.PositiveSmallIntegerField(_("daily share (%)"), null=True, blank=True)
     stations = models.JSONField(_("stations"), default=list, blank=True)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.emergency.plan_versions import MAX_DUE_MINUTES
 from apps.emergency.plans import Duty
@@ -30,7 +31,7 @@ class InternalMemberForm(forms.Form):
 
 
 class ExternalMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50, widget=_text())
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, widget=_text())
     organisation = forms.CharField(label=_("Organisation"), max_length=100, widget=_text(
         placeholder=_("e.g. the county CDC")))
     duty = forms.ChoiceField(label=_("Duty"), choices=Duty.choices, initial=Duty.CDC,

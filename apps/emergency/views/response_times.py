@@ -26,7 +26,8 @@ HEADERS = ("#", gettext_lazy("School"), gettext_lazy("Trigger"), gettext_lazy("A
            gettext_lazy("Minutes to acknowledge"), gettext_lazy("State"),
            gettext_lazy("Acknowledged by"), pgettext_lazy("trigger", "Decision"),
            gettext_lazy("Traced"))
-STATES = {TriggerState.WAITING: gettext_lazy("Waiting"), TriggerState.LATE: gettext_lazy("Late"),
+STATES = {TriggerState.WAITING: gettext_lazy("Waiting"),
+          TriggerState.LATE: pgettext_lazy("response", "Late"),
           TriggerState.ON_TIME: gettext_lazy("On time"),
           TriggerState.ACK_LATE: gettext_lazy("Acknowledged late")}
 

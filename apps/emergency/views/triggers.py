@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.access.rules import has_perm_anywhere, may_in_region
@@ -29,7 +29,7 @@ class CaseReportForm(forms.Form):
                                required=False)
     reported_on = forms.DateField(label=gettext_lazy("Reported on"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    cases = forms.IntegerField(label=gettext_lazy("Cases"), min_value=0, initial=1)
+    cases = forms.IntegerField(label=pgettext_lazy("count", "Cases"), min_value=0, initial=1)
     source = forms.CharField(label=gettext_lazy("Source"), max_length=300,
                              help_text=gettext_lazy("The health commission's notice."))
 
@@ -48,7 +48,7 @@ class ImportForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    cases = forms.IntegerField(label=gettext_lazy("Cases"), min_value=0, required=False,
+    cases = forms.IntegerField(label=pgettext_lazy("count", "Cases"), min_value=0, required=False,
                                widget=forms.NumberInput(attrs={"class": "form-control"}))
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from apps.access.grants import has_perm_anywhere
 from apps.testing.models import RoundStatus, TestRound
@@ -66,7 +67,7 @@ def _strings() -> dict:
         "tube_single": _("Single tube"),
         "no_barcode": _("barcode not scanned yet"),
         "pending": _("waiting to upload"),
-        "added": _("added"),
+        "added": pgettext("tube", "added"),
         "duplicate": _("already in this tube"),
         "undone": _("undone"),
         "undo": _("Undo"),
