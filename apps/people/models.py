@@ -191,6 +191,7 @@ class SchoolHeadcount(models.Model):
 
     school = models.OneToOneField("orgs.School", primary_key=True, on_delete=models.CASCADE,
                                   related_name="+")
+    classes = models.IntegerField(default=0)  # open classes
     students = models.IntegerField(default=0)
     staff = models.IntegerField(default=0)
     counted_at = models.DateTimeField()
@@ -200,3 +201,29 @@ class SchoolHeadcount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.students}+{self.staff}"
+
+
+class RegionHeadcount(models.Model):
+    """The schools' headcounts rolled up per county, city and province and per school kind
+    (recounted with them, from the county rows up): a province's dashboard reads a few
+    hundred rows, whatever its number of schools or people. A row carries the codes of its
+    region at each level, so the scope layer narrows it as it does a school."""
+
+    pk = models.CompositePrimaryKey("level", "code", "school_kind")
+    level = models.CharField(max_length=8)  # province | city | county
+    code = models.CharField(max_length=6)
+    province_code = models.CharField(max_length=6)
+    city_code = models.CharField(max_length=6, blank=True)
+    county_code = models.CharField(max_length=6, blank=True)
+    school_kind = models.CharField(max_length=16)
+    schools = models.IntegerField(default=0)
+    classes = models.IntegerField(default=0)
+    students = models.IntegerField(default=0)
+    staff = models.IntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": ""}
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code} {self.school_kind}: {self.students}+{self.staff}"

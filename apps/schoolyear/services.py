@@ -198,7 +198,7 @@ def school_year_rollover(*, actor: User, school: School | int | None = None,
     grants_changed(released)  # a bulk UPDATE sends no signal: their cached grants end here
     _move_classes_on(plan.to_year, now)
     _graduate_people(actor, plan.to_year, now)
-    headcounts_refresh_on_commit([s.school_id for s in todo if s.graduates])
+    headcounts_refresh_on_commit([s.school_id for s in todo])  # classes closed and opened
     _open_intakes(actor, todo, plan.to_year, now)
     _history(actor, todo, plan.to_year, now)
     for s in todo:

@@ -3,15 +3,16 @@ rows. Every query goes through the scoped layer and counts with one GROUP BY, ne
 query per row."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.access.grants import grants_for
 from apps.orgs import selectors as orgs_selectors
 from apps.orgs.models import BureauLevel, School, SchoolClass, SchoolKind, Unit
-from apps.people.models import Person, PersonKind, SchoolHeadcount
+from apps.people.models import Person, PersonKind, RegionHeadcount, SchoolHeadcount
 from apps.policy.presenters import param_title
 from apps.policy.selectors import instructions_for_school
 from apps.regions.models import Region
@@ -42,6 +43,7 @@ class RegionDashboard:
     by_kind: list[tuple[str, int]]
     by_area: list[tuple[str, int]]
     area_title: str
+    counted_at: datetime | None = None  # the oldest count the figures sum
 
 
 def _broadest_region_level(user) -> str:
@@ -52,52 +54,49 @@ def _broadest_region_level(user) -> str:
     return "county"
 
 
-@dataclass(frozen=True)
-class SchoolCount:
-    school_id: int
-    kind: str  # the school's kind
-    city_code: str
-    county_code: str
-    name: str
-    students: int
-    staff: int
-
-    @property
-    def persons(self) -> int:
-        return self.students + self.staff
+def _region_nodes(user) -> list[tuple[str, str]]:
+    """(level, code) of the regions the user sees people in, leaving out any inside another
+    one of them (a province admin who also holds a county counts the province once)."""
+    nodes = {(g.region_level, g.region_code) for g in grants_for(user)
+             if g.level == "region" and "people.view" in g.permissions}
+    prefix = {"province": 2, "city": 4, "county": 6}
+    return sorted((level, code) for level, code in nodes if not any(
+        (other_level, other) != (level, code) and prefix[other_level] < prefix[level]
+        and code.startswith(other[:prefix[other_level]]) for other_level, other in nodes))
 
 
-def counts_by_school(user) -> list[SchoolCount]:
-    """Students and staff per school from the schools' headcounts (one row a school, kept by
-    apps.people.headcounts), never a count of people: a province's dashboard reads 51,000
-    rows whether it holds 3 or 30 million people. Schools with nobody are left out."""
-    rows = (SchoolHeadcount.objects.restrict(user, "people.view")
-            .filter(Q(students__gt=0) | Q(staff__gt=0)).order_by()
-            .values_list("school_id", "school__kind", "school__city_code",
-                         "school__county_code", "school__name", "students", "staff"))
-    return [SchoolCount(*row) for row in rows]
+def _headcount_rows(user, nodes, level_of) -> list:
+    """The user's region headcount rows at `level_of(node level)` within each node."""
+    if not nodes:
+        return []
+    query = Q()
+    for level, code in nodes:
+        query |= Q(level=level_of(level), **{f"{level}_code": code})
+    return list(RegionHeadcount.objects.restrict(user, "people.view").filter(query))
 
 
-def _sum_by(rows: list[SchoolCount], key) -> dict[str, int]:
+def persons_by_school_kind(rows) -> list[tuple[str, int]]:
+    labels = dict(SchoolKind.choices)
     totals: dict[str, int] = {}
     for row in rows:
-        totals[key(row)] = totals.get(key(row), 0) + row.persons
-    return totals
+        totals[row.school_kind] = totals.get(row.school_kind, 0) + row.students + row.staff
+    return [(str(labels.get(kind, kind)), n)
+            for kind, n in sorted(totals.items(), key=lambda kv: -kv[1])]
 
 
-def persons_by_school_kind(rows: list[SchoolCount]) -> list[tuple[str, int]]:
-    labels = dict(SchoolKind.choices)
-    totals = sorted(_sum_by(rows, lambda r: r.kind).items(), key=lambda kv: -kv[1])
-    return [(str(labels.get(kind, kind)), n) for kind, n in totals]
-
-
-def persons_by_area(user, rows: list[SchoolCount]) -> list[tuple[str, int]]:
-    """Persons per city (province admin), county (city bureau) or largest school (county)."""
+def persons_by_area(user, nodes) -> list[tuple[str, int]]:
+    """Persons per city (province admin), county (city bureau) or largest school (county),
+    from the county rows (a county outside any city shows as "—") or the schools' rows."""
     level = _CHART_LEVEL[_broadest_region_level(user)]
     if level == "school":
-        largest = sorted(rows, key=lambda r: -r.persons)[:CHART_SCHOOLS]
-        return [(r.name, r.persons) for r in largest]
-    totals = _sum_by(rows, lambda r: getattr(r, f"{level}_code"))
+        largest = (SchoolHeadcount.objects.restrict(user, "people.view")
+                   .annotate(persons=F("students") + F("staff")).filter(persons__gt=0)
+                   .order_by("-persons").values_list("school__name", "persons")[:CHART_SCHOOLS])
+        return list(largest)
+    totals: dict[str, int] = {}
+    for row in _headcount_rows(user, nodes, lambda _level: "county"):
+        key = getattr(row, f"{level}_code") or (row.code if level == "county" else "")
+        totals[key] = totals.get(key, 0) + row.students + row.staff
     names = dict(Region.objects.filter(code__in=totals).values_list("code", "name"))
     return [(names.get(code, code or "—"), totals[code]) for code in sorted(totals)]
 
@@ -112,15 +111,19 @@ def area_title(user) -> str:
 
 
 def region_dashboard(*, user) -> RegionDashboard:
-    rows = counts_by_school(user)
+    """The region's figures from its headcount rows (apps.people.headcounts): a few hundred
+    rows at most, the same at 1 or 30 million people."""
+    nodes = _region_nodes(user)
+    rows = _headcount_rows(user, nodes, lambda level: level)
     return RegionDashboard(
-        schools=School.objects.restrict(user, "orgs.view").count(),
-        classes=SchoolClass.objects.restrict(user, "orgs.view").open().count(),
+        schools=sum(r.schools for r in rows),
+        classes=sum(r.classes for r in rows),
         students=sum(r.students for r in rows),
         staff=sum(r.staff for r in rows),
         by_kind=persons_by_school_kind(rows),
-        by_area=persons_by_area(user, rows),
+        by_area=persons_by_area(user, nodes),
         area_title=area_title(user),
+        counted_at=min((r.counted_at for r in rows), default=None),
     )
 
 

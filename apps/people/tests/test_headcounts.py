@@ -68,7 +68,8 @@ def test_many_saves_in_one_transaction_make_one_recount(world, django_capture_on
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    recounts = [q for q in queries.captured_queries if "people_schoolheadcount" in q["sql"]]
+    recounts = [q for q in queries.captured_queries
+                if "INSERT INTO people_schoolheadcount" in q["sql"]]
     assert len(callbacks) == len(people) >= 2 and len(recounts) == 1
     assert counts(world)["a"] == (0, truth(world)["a"][1])
 
@@ -115,16 +116,39 @@ def test_the_rollover_recounts_the_schools_whose_last_grade_graduated(
     assert counts(world)["a"][0] == 0 == truth(world)["a"][0]
 
 
-def test_the_dashboard_sums_the_headcounts_and_counts_no_people(world):
-    SchoolHeadcount.objects.filter(school=world.schools["a"]).update(students=1000, staff=70)
+def test_the_regions_roll_up_from_their_schools(world):
+    from apps.people.models import RegionHeadcount
+
+    rows = {(r.level, r.code): r for r in RegionHeadcount.objects.all()}
+    a, b = truth(world)["a"], truth(world)["b"]
+    assert (rows["county", "410105"].students, rows["county", "410105"].staff) == a
+    assert (rows["city", "410100"].students, rows["city", "410300"].students) == (a[0], b[0])
+    province = rows["province", "410000"]
+    assert (province.schools, province.classes, province.students, province.staff) == (
+        2, 4, a[0] + b[0], a[1] + b[1])
+
+
+def test_the_dashboard_sums_the_region_rows_and_counts_no_people(world):
     region_dashboard(user=world.users["province"])  # the user's grants read and cached
     with CaptureQueriesContext(connection) as queries:
         dashboard = region_dashboard(user=world.users["province"])
-    assert dashboard.students == 1000 + truth(world)["b"][0]
-    assert dashboard.staff == 70 + truth(world)["b"][1]
-    assert not [q for q in queries.captured_queries if "people_person" in q["sql"]]
+    a, b = truth(world)["a"], truth(world)["b"]
+    assert (dashboard.schools, dashboard.classes) == (2, 4)
+    assert (dashboard.students, dashboard.staff) == (a[0] + b[0], a[1] + b[1])
+    assert dict(dashboard.by_area) == {"郑州市": sum(a), "洛阳市": sum(b)}
+    assert not [q for q in queries.captured_queries
+                if "people_person" in q["sql"] or "people_schoolheadcount" in q["sql"]]
     county = region_dashboard(user=world.users["luoyang_bureau"])
-    assert (county.students, county.staff) == truth(world)["b"]
+    assert (county.students, county.staff) == b
+    assert region_dashboard(user=world.users["zhongyuan_bureau"]).students == 0
+
+
+def test_a_figure_changed_in_the_rows_is_what_the_dashboard_shows(world):
+    from apps.people.models import RegionHeadcount
+
+    RegionHeadcount.objects.filter(level="province").update(students=1_000_000)
+    kinds = RegionHeadcount.objects.filter(level="province").count()
+    assert region_dashboard(user=world.users["province"]).students == 1_000_000 * kinds
 
 
 def test_a_person_added_through_the_service_shows_on_the_dashboard_after_the_commit(
