@@ -59,22 +59,25 @@ class TaskRecord:
     value: object = None  # what the task returned, once done
 
 
-def task_record(task_path: str, args: list, *, since=None) -> TaskRecord | None:
+def task_record(task_path: str, args: list | None = None, *, since=None,
+                match=None) -> TaskRecord | None:
     """The state (and return value) of the latest task `task_path` queued with these
-    arguments (after `since`, when given), as the worker recorded it; None when there is
-    none (it ran elsewhere, or its record was pruned)."""
+    arguments (or whose arguments `match(args)` accepts; after `since`, when given), as the
+    worker recorded it; None when there is none (it ran elsewhere, or its record was
+    pruned)."""
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     rows = DBTaskResult.objects.filter(task_path=task_path)
     if since is not None:
         rows = rows.filter(enqueued_at__gte=since)
-    wanted = {"args": list(args), "kwargs": {}}
+    wanted = list(args or [])
+    accepts = match or (lambda given: given == wanted)
     states = {TaskResultStatus.READY: QUEUED, TaskResultStatus.RUNNING: RUNNING,
               TaskResultStatus.FAILED: FAILED, TaskResultStatus.SUCCESSFUL: DONE}
     for status, args_kwargs, value in rows.order_by("-enqueued_at").values_list(
             "status", "args_kwargs", "return_value")[:RECENT_TASKS]:
-        if args_kwargs == wanted:
+        if not args_kwargs.get("kwargs") and accepts(args_kwargs.get("args", [])):
             return TaskRecord(states[status], value)
     return None
 

@@ -144,7 +144,8 @@ def switch_progress(switch: PolicySwitch, now):
     from django.urls import reverse
     from django.utils.translation import ngettext
 
-    from apps.core.progress import DONE, FAILED, QUEUED, RUNNING, Progress, task_record
+    from apps.core.progress import DONE, QUEUED, RUNNING, Progress
+    from apps.status.progress import recompute_progress
 
     history = {"result_url": reverse("policy:history"), "result_label": _("Change history")}
     schools = School.objects.filter(province_code=switch.province_code).count()
@@ -157,28 +158,25 @@ def switch_progress(switch: PolicySwitch, now):
             schools) % {"n": schools})
     if switch.state != SwitchState.APPLIED:
         return Progress(DONE, label=switch.get_state_display(), **history)
-    persons = switch.recomputed
-    if persons is None:  # chosen for now: the worker's recompute after it
-        record = task_record("apps.status.tasks.recompute_for_pack_choice",
-                             [switch.province_code], since=switch.applied_at)
-        if record is not None and record.state != DONE:
-            labels = {QUEUED: _("Waiting for the worker to recompute the statuses."),
-                      RUNNING: ngettext(
-                          "Recomputing the statuses of the people of %(n)d school.",
-                          "Recomputing the statuses of the people of %(n)d schools.",
-                          schools) % {"n": schools},
-                      FAILED: _("The recompute of the statuses failed: they stay as they "
-                                "were until the pack is chosen again.")}
-            return Progress(record.state, failed=schools if record.state == FAILED else 0,
-                            total=schools if record.state == FAILED else 0,
-                            label=labels[record.state], **history)
-        persons = record.value if record is not None and isinstance(record.value, int) else None
     label = (ngettext("In force in %(n)d school.", "In force in %(n)d schools.", schools)
              % {"n": schools})
-    if persons is not None:
+    if switch.recomputed is not None:
         label += " " + ngettext("%(n)d person's status recomputed.",
-                                "%(n)d persons' statuses recomputed.", persons) % {"n": persons}
-    return Progress(DONE, done=schools, total=schools, label=label, **history)
+                                "%(n)d persons' statuses recomputed.",
+                                switch.recomputed) % {"n": switch.recomputed}
+        return Progress(DONE, done=schools, total=schools, label=label, **history)
+    # chosen for now: the worker's recompute after it
+    recompute = recompute_progress(
+        "recompute_for_pack_choice", since=switch.applied_at, args=[switch.province_code],
+        running=ngettext("Recomputing the statuses of the people of %(n)d school.",
+                         "Recomputing the statuses of the people of %(n)d schools.",
+                         schools) % {"n": schools}, **history)
+    if recompute is None:
+        return Progress(DONE, done=schools, total=schools, label=label, **history)
+    if recompute.state == DONE:
+        return Progress(DONE, done=schools, total=schools,
+                        label=f"{label} {recompute.label}", **history)
+    return recompute
 
 
 # ---- layers ----------------------------------------------------------------------------
