@@ -179,6 +179,20 @@ def switch_progress(switch: PolicySwitch, now):
     return recompute
 
 
+def override_progress(kind: str, node):
+    """The bar of the statuses' recompute that the node's last tightening (or removal of
+    one) started in the worker, for the node's schools; None once it is an hour old."""
+    from apps.policy.signals import schools_under
+    from apps.status.progress import recompute_progress
+
+    last = (PolicyOverride.history.filter(**{f"{kind}_id": node.pk})
+            .order_by("-history_date").values_list("history_date", flat=True).first())
+    schools = schools_under(node)
+    return recompute_progress(
+        "recompute_for_schools", since=last, args=[schools],
+        running=_("Recomputing the statuses of the people of the schools below."))
+
+
 # ---- layers ----------------------------------------------------------------------------
 
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("switches/<int:pk>/progress/", views.switch_progress, name="switch_progress"),
     path("<str:kind>/<int:pk>/", views.effective, name="effective"),
     path("<str:kind>/<int:pk>/tighten/", views.tighten, name="tighten"),
+    path("<str:kind>/<int:pk>/progress/", views.effective_progress, name="effective_progress"),
     path("overrides/<int:pk>/remove/", views.override_remove, name="override_remove"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import may, may_in_region
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.progress import progress_response
+from apps.core.progress import DONE, Progress, progress_response
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
 from apps.policy.forms import ChooseForm, TightenForm, parse_value
@@ -125,6 +125,7 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
     return {
         "kind": kind,
         "node": node,
+        "progress": selectors.override_progress(kind, node),
         "effective": effective,
         "rows": provenance_rows(effective, selectors.own_overrides(effective.pack, own)),
         "may_tighten": may_tighten,
@@ -139,6 +140,16 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
 def effective(request, kind: str, pk: int):
     node = _node(request.user, kind, pk)
     return render(request, "policy/effective.html", _effective_context(request, kind, node))
+
+
+@login_required
+@require_GET
+def effective_progress(request, kind: str, pk: int):
+    """The bar of the recompute after the node's last tightening (apps.core.progress)."""
+    node = _node(request.user, kind, pk)
+    progress = selectors.override_progress(kind, node) or Progress(DONE)
+    return progress_response(request, progress, url=request.path,
+                             element_id="override-progress")
 
 
 @login_required

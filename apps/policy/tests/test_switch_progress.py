@@ -96,3 +96,26 @@ def test_it_answers_404_for_another_provinces_switch_as_for_a_missing_one(world,
     assert admin.get(reverse("policy:switch_progress", args=[other.pk + 1])).status_code == 404
     client.force_login(world.users["guardian_a1"])
     assert client.get(reverse("policy:switch_progress", args=[other.pk])).status_code == 404
+
+
+def test_a_bureaus_tightening_shows_the_recompute_of_its_schools_to_done(
+        world, client, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    bureau = world.bureaus["jinshui"]
+    client.force_login(world.users["jinshui_bureau"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("policy:tighten", args=["bureau", bureau.pk]), {
+            "param": "fever_threshold_celsius", "value": "37.0", "reason": "低龄学生多"})
+    assert response.status_code == 302
+    url = reverse("policy:effective_progress", args=["bureau", bureau.pk])
+    page = client.get(response.url).content.decode()
+    assert f'hx-get="{url}"' in page and 'data-state="queued"' in page
+    record = worker.claim("apps.status.tasks.recompute_for_schools")
+    assert 'data-state="running"' in client.get(url).content.decode()
+    persons = worker.finish(record)
+    done = client.get(url).content.decode()
+    assert 'data-state="done"' in done and f"已重新计算 {persons} 人的状态" in done
+    client.force_login(world.users["teacher_a1"])  # sees its school, not the bureau
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("policy:effective_progress", args=["bureau", 99999])
+                      ).status_code == 404
