@@ -10,13 +10,7 @@ from apps.core.progress import (
     QUEUED,
     RUNNING,
     Progress,
-    TaskRecord,
-    task_record,
 )
-from apps.status.tasks import recompute_for_pack_choice
-from shaodian.testing import worker
-
-PATH = "apps.status.tasks.recompute_for_pack_choice"
 
 
 def test_it_counts_done_and_failed_towards_the_bar():
@@ -61,20 +55,3 @@ def test_the_bar_polls_every_second_until_the_work_is_finished():
 def test_the_bar_says_what_failed():
     failed = _render(Progress(FAILED, total=5, failed=5))
     assert "hx-get" not in failed and "bg-danger" in failed and "5 项失败" in failed
-
-
-@pytest.mark.django_db
-def test_it_reads_the_workers_record_of_a_task_with_these_arguments(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert task_record(PATH, ["410000"]) is None
-    recompute_for_pack_choice.enqueue("420000")  # another province's: not this one
-    recompute_for_pack_choice.enqueue("410000")
-    assert task_record(PATH, ["410000"]).state == QUEUED
-    record = worker.claim(PATH)
-    assert task_record(PATH, ["420000"]).state == RUNNING
-    worker.finish(record, fail=True)
-    assert task_record(PATH, ["420000"]).state == FAILED
-    record = worker.claim(PATH)
-    value = worker.finish(record)
-    assert task_record(PATH, ["410000"]) == TaskRecord(DONE, value)
-    assert task_record(PATH, ["410000"], since=record.finished_at) is None
