@@ -17,6 +17,18 @@ def db_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+def play_the_worker(page, bar, task_path: str) -> None:
+    """Queued, then running once the worker claims the task, then done once it finished:
+    each seen by the page's own polling, the page never reloaded."""
+    expect(bar).to_have_attribute("data-state", "queued")
+    page.evaluate("window.notReloaded = true")
+    record = worker.claim(task_path)
+    expect(bar).to_have_attribute("data-state", "running")
+    worker.finish(record)
+    expect(bar).to_have_attribute("data-state", "done")
+    assert page.evaluate("window.notReloaded") is True  # the bar moved, the page stayed
+
+
 def test_a_case_reports_fan_out_moves_to_its_schools_without_a_reload(henan, login_as,
                                                                        db_tasks):
     page = login_as("province")
@@ -27,14 +39,8 @@ def test_a_case_reports_fan_out_moves_to_its_schools_without_a_reload(henan, log
     page.click("#report-submit")
     page.click("#report-confirm")
     bar = page.locator("#report-progress")
-    expect(bar).to_have_attribute("data-state", "queued")
-    page.evaluate("window.notReloaded = true")
-    record = worker.claim("apps.emergency.tasks.fire_alert")
-    expect(bar).to_have_attribute("data-state", "running")
-    worker.finish(record)
-    expect(bar).to_have_attribute("data-state", "done")
+    play_the_worker(page, bar, "apps.emergency.tasks.fire_alert")
     expect(bar).to_contain_text("已触达 2 所学校")
-    assert page.evaluate("window.notReloaded") is True  # the bar moved, the page stayed
     page.click("#report-progress .progress-result")
     expect(page.locator("#alert-schools")).to_be_visible()
 
@@ -52,11 +58,5 @@ def test_a_pack_switch_says_its_reach_then_its_recompute_moves_to_done(world, lo
     expect(page.locator("#choose-confirmation")).to_contain_text(f"触达 {schools} 所学校")
     page.click("#choose-confirm")
     bar = page.locator("#switch-progress")
-    expect(bar).to_have_attribute("data-state", "queued")
-    page.evaluate("window.notReloaded = true")
-    record = worker.claim("apps.status.tasks.recompute_for_pack_choice")
-    expect(bar).to_have_attribute("data-state", "running")
-    worker.finish(record)
-    expect(bar).to_have_attribute("data-state", "done")
+    play_the_worker(page, bar, "apps.status.tasks.recompute_for_pack_choice")
     expect(bar).to_contain_text(f"已在 {schools} 所学校生效")
-    assert page.evaluate("window.notReloaded") is True

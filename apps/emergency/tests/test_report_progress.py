@@ -4,22 +4,16 @@ alert is not written, from the schools' trigger rows once it is; out of scope is
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.emergency.reports import case_report_enter
 from apps.travel.models import TripLeg
 from shaodian.testing import worker
+from shaodian.testing.outputs import client_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 FIRE = "apps.emergency.tasks.fire_alert"
-
-
-def client_for(world, username) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 @pytest.fixture

@@ -4,21 +4,15 @@ from the worker's record (apps.core.progress) until it is done; out of scope is 
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.risk.models import RiskArea
 from shaodian.testing import worker
+from shaodian.testing.outputs import client_for
 
 pytestmark = pytest.mark.django_db
 RECOMPUTE = "apps.status.tasks.recompute_for_risk_change"
-
-
-def client_for(world, username) -> Client:
-    client = Client()
-    client.force_login(world.users[username])
-    return client
 
 
 @pytest.fixture
