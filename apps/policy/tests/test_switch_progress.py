@@ -119,3 +119,13 @@ def test_a_bureaus_tightening_shows_the_recompute_of_its_schools_to_done(
     assert client.get(url).status_code == 404
     assert client.get(reverse("policy:effective_progress", args=["bureau", 99999])
                       ).status_code == 404
+
+
+def test_it_asks_in_english_too(world, admin):
+    from django.conf import settings
+
+    admin.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    schools = School.objects.filter(province_code="410000").count()
+    text = choose(admin).content.decode()
+    assert f"Choosing henan-2022 now reaches {schools} schools (" in text
+    assert "Confirm: switch now" in text
