@@ -113,6 +113,35 @@ def alert_summary(*, user, alert_id: int, now) -> dict:
     return counts
 
 
+def report_progress(*, user, report):
+    """How far the fan-out of a case report is (apps.core.progress), from what the worker
+    committed: once the alert is written its schools' triggers are written with it (one
+    transaction), so the schools reached are the triggers of the alert the user may see;
+    before that, the state of the worker's fire_alert task."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from apps.core.progress import DONE, QUEUED, Progress, task_record
+
+    if report.alert_id:
+        counts = alert_summary(user=user, alert_id=report.alert_id, now=timezone.now())
+        n = counts["total"]
+        return Progress(
+            DONE, done=n, total=n,
+            label=ngettext("Reached %(n)d school.", "Reached %(n)d schools.", n) % {"n": n},
+            result_url=reverse("emergency:alert_detail", args=[report.alert_id]),
+            result_label=_("The triggered schools and their progress"))
+    if report.status != "active":
+        return Progress(DONE, label=_("Withdrawn before it fired."))
+    record = task_record("apps.emergency.tasks.fire_alert", [report.pk],
+                         since=report.entered_at)
+    # Done without an alert read here: the task's commit is not visible yet; look again.
+    state = record.state if record and record.state != DONE else QUEUED
+    return Progress(state, label=_("Finding the schools the report reaches and firing their "
+                                   "triggers."))
+
+
 RESPONSE_BUCKETS = (5, 10, 15, 20, 25, 30, 45, 60)
 
 

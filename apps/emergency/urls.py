@@ -36,6 +36,7 @@ urlpatterns = [
     path("reports/", v_triggers.report_list, name="reports"),
     path("reports/import/", v_triggers.report_import, name="report_import"),
     path("reports/<int:pk>/", v_triggers.report_detail, name="report_detail"),
+    path("reports/<int:pk>/progress/", v_triggers.report_progress, name="report_progress"),
     path("triggers/", v_triggers.trigger_list, name="triggers"),
     path("triggers/responses/print/", v_responses.responses_print,
          name="trigger_responses_print"),

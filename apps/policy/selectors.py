@@ -9,6 +9,7 @@ process and file version; only the choice and the overrides are in the database.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 
 from django.db.models import Q
@@ -24,7 +25,7 @@ from apps.policy.engine.packs import (
     check_override,
     load_pack,
 )
-from apps.policy.models import PolicyOverride, PolicySwitch, ProvincePolicy
+from apps.policy.models import PolicyOverride, PolicySwitch, ProvincePolicy, SwitchState
 
 # The law today (学校和托幼机构传染病疫情报告工作规范 2006, GB 28932-2012, WS/T 772-2020):
 # a province that has chosen nothing runs routine surveillance, not the 2022 directive.
@@ -108,6 +109,88 @@ def switches_for(province_code: str) -> list[PolicySwitch]:
     """The province's switches, newest first: the one scheduled, and the history."""
     return list(PolicySwitch.objects.filter(province_code=province_code)
                 .select_related("scheduled_by", "cancelled_by")[:SWITCHES_SHOWN])
+
+
+def switch_reach(province_code: str) -> dict:
+    """How many schools (and active people in them) a switch of the province's pack reaches:
+    every school of the province (what the choose page asks the admin to confirm)."""
+    from apps.people.models import Person
+
+    return {"schools": School.objects.filter(province_code=province_code).count(),
+            "people": Person.objects.filter(school__province_code=province_code,
+                                            active=True).count()}
+
+
+PROGRESS_SHOWN = timedelta(hours=1)  # an applied switch's bar stays on the page this long
+
+
+def switch_showing_progress(switches: list[PolicySwitch], now) -> PolicySwitch | None:
+    """The switch whose bar the policy page shows: one due and not applied yet, or one
+    applied within the last hour (the admin who just chose sees it finish)."""
+    for switch in switches:
+        if switch.state == SwitchState.SCHEDULED and switch.effective_from <= now:
+            return switch
+        if switch.state == SwitchState.APPLIED and switch.applied_at \
+                and now - switch.applied_at <= PROGRESS_SHOWN:
+            return switch
+    return None
+
+
+def switch_progress(switch: PolicySwitch, now):
+    """How far a switch is (apps.core.progress), from what the worker committed: a scheduled
+    switch is applied and its statuses recomputed in one transaction (its row says applied,
+    with the persons recomputed); a choice made for now is recorded applied at once and the
+    worker's recompute_for_pack_choice task recomputes the statuses (its task record)."""
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from apps.core.progress import DONE, QUEUED, RUNNING, Progress
+    from apps.status.progress import recompute_progress
+
+    history = {"result_url": reverse("policy:history"), "result_label": _("Change history")}
+    schools = School.objects.filter(province_code=switch.province_code).count()
+    if switch.state == SwitchState.SCHEDULED:
+        if switch.effective_from > now:
+            return Progress(QUEUED, label=_("Scheduled: nothing is done before its time."))
+        return Progress(RUNNING, label=ngettext(
+            "Applying the switch to %(n)d school and recomputing its people's statuses.",
+            "Applying the switch to %(n)d schools and recomputing their people's statuses.",
+            schools) % {"n": schools})
+    if switch.state != SwitchState.APPLIED:
+        return Progress(DONE, label=switch.get_state_display(), **history)
+    label = (ngettext("In force in %(n)d school.", "In force in %(n)d schools.", schools)
+             % {"n": schools})
+    if switch.recomputed is not None:
+        label += " " + ngettext("%(n)d person's status recomputed.",
+                                "%(n)d persons' statuses recomputed.",
+                                switch.recomputed) % {"n": switch.recomputed}
+        return Progress(DONE, done=schools, total=schools, label=label, **history)
+    # chosen for now: the worker's recompute after it
+    recompute = recompute_progress(
+        "recompute_for_pack_choice", since=switch.applied_at, args=[switch.province_code],
+        running=ngettext("Recomputing the statuses of the people of %(n)d school.",
+                         "Recomputing the statuses of the people of %(n)d schools.",
+                         schools) % {"n": schools}, **history)
+    if recompute is None:
+        return Progress(DONE, done=schools, total=schools, label=label, **history)
+    if recompute.state == DONE:
+        return Progress(DONE, done=schools, total=schools,
+                        label=f"{label} {recompute.label}", **history)
+    return recompute
+
+
+def override_progress(kind: str, node):
+    """The bar of the statuses' recompute that the node's last tightening (or removal of
+    one) started in the worker, for the node's schools; None once it is an hour old."""
+    from apps.policy.signals import schools_under
+    from apps.status.progress import recompute_progress
+
+    last = (PolicyOverride.history.filter(**{f"{kind}_id": node.pk})
+            .order_by("-history_date").values_list("history_date", flat=True).first())
+    schools = schools_under(node)
+    return recompute_progress(
+        "recompute_for_schools", since=last, args=[schools],
+        running=_("Recomputing the statuses of the people of the schools below."))
 
 
 # ---- layers ----------------------------------------------------------------------------

@@ -10,7 +10,9 @@ urlpatterns = [
     path("choose/", views.choose, name="choose"),
     path("history/", views.history, name="history"),
     path("switches/<int:pk>/cancel/", views.switch_cancel, name="switch_cancel"),
+    path("switches/<int:pk>/progress/", views.switch_progress, name="switch_progress"),
     path("<str:kind>/<int:pk>/", views.effective, name="effective"),
     path("<str:kind>/<int:pk>/tighten/", views.tighten, name="tighten"),
+    path("<str:kind>/<int:pk>/progress/", views.effective_progress, name="effective_progress"),
     path("overrides/<int:pk>/remove/", views.override_remove, name="override_remove"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import may, may_in_region
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.progress import DONE, Progress, progress_response
 from apps.orgs.models import Bureau, School
 from apps.policy import selectors, services
 from apps.policy.forms import ChooseForm, TightenForm, parse_value
@@ -61,11 +62,15 @@ def index(request):
     scheduled = next((s for s in switches if s.state == SwitchState.SCHEDULED), None)
     if scheduled is not None and scheduled.effective_from <= timezone.now():
         _apply_soon()  # past its time and the worker has not got to it yet
+    progress_switch = selectors.switch_showing_progress(switches, timezone.now())
     context = {
         "packs": selectors.packs_all(),
         "choice": selectors.province_choice(province),
         "switches": switches,
         "scheduled": scheduled,
+        "progress_switch": progress_switch,
+        "progress": progress_switch and selectors.switch_progress(progress_switch,
+                                                                  timezone.now()),
         "active": _active_or_error(province),
         "default_pack": selectors.DEFAULT_PACK,
         "bureaus": Bureau.objects.restrict(user, VIEW).order_by("region_id")[:LIST_LIMIT],
@@ -120,6 +125,7 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
     return {
         "kind": kind,
         "node": node,
+        "progress": selectors.override_progress(kind, node),
         "effective": effective,
         "rows": provenance_rows(effective, selectors.own_overrides(effective.pack, own)),
         "may_tighten": may_tighten,
@@ -134,6 +140,16 @@ def _effective_context(request, kind: str, node, form=None) -> dict:
 def effective(request, kind: str, pk: int):
     node = _node(request.user, kind, pk)
     return render(request, "policy/effective.html", _effective_context(request, kind, node))
+
+
+@login_required
+@require_GET
+def effective_progress(request, kind: str, pk: int):
+    """The bar of the recompute after the node's last tightening (apps.core.progress)."""
+    node = _node(request.user, kind, pk)
+    progress = selectors.override_progress(kind, node) or Progress(DONE)
+    return progress_response(request, progress, url=request.path,
+                             element_id="override-progress")
 
 
 @login_required
@@ -192,7 +208,12 @@ def choose(request):
     packs = selectors.packs_all()
     choices = [(f"{p.id}@{p.version}", p.id) for p in packs]
     form = ChooseForm(request.POST or None, packs=choices)
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and not request.POST.get("confirmed"):
+        # first say how many schools (and people) the switch reaches; apply it once confirmed
+        confirm = {**selectors.switch_reach(province), "pack": form.pack_and_version()[0],
+                   "when": form.cleaned_data["effective_from"]}
+    elif request.method == "POST" and form.is_valid():
         pack_id, version = form.pack_and_version()
         when = form.cleaned_data["effective_from"]
         try:
@@ -213,9 +234,10 @@ def choose(request):
                 else _("The switch to %(pack)s is scheduled for %(when)s.") % {
                     "pack": pack_id, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")})
             return redirect("policy:index")
-    context = {"form": form, "packs": packs, "choice": selectors.province_choice(province)}
+    context = {"form": form, "packs": packs, "choice": selectors.province_choice(province),
+               "confirm": confirm}
     return render(request, "policy/choose.html", context,
-                  status=400 if request.method == "POST" else 200)
+                  status=400 if request.method == "POST" and not confirm else 200)
 
 
 @login_required
@@ -231,6 +253,18 @@ def switch_cancel(request, pk: int):
     else:
         messages.success(request, _("The scheduled switch is cancelled."))
     return redirect("policy:index")
+
+
+@login_required
+@require_GET
+def switch_progress(request, pk: int):
+    """The switch's bar (apps.core.progress), polled by the policy page; a switch of another
+    province is a 404, as a missing one."""
+    switch = PolicySwitch.objects.filter(pk=pk).first()
+    if switch is None or switch.province_code != user_province(request.user):
+        raise Http404
+    return progress_response(request, selectors.switch_progress(switch, timezone.now()),
+                             url=request.path, element_id="switch-progress")
 
 
 # ---- history ---------------------------------------------------------------------------

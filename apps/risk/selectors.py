@@ -60,3 +60,16 @@ def risk_area_get(*, user, pk: int, perm: str = "risk.view") -> RiskArea:
 def risk_area_history(area: RiskArea):
     """Every recorded version, newest first, with who made it."""
     return area.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def risk_area_progress(area: RiskArea):
+    """The bar of the recompute the area's last change (designated, changed, lifted, or
+    imported with others) started in the worker; None once it is an hour old."""
+    from django.utils.translation import gettext as _
+
+    from apps.status.progress import recompute_progress
+
+    last = risk_area_history(area).values_list("history_date", flat=True).first()
+    return recompute_progress(
+        "recompute_for_risk_change", since=last, match=lambda args: area.pk in args[0],
+        running=_("Recomputing the statuses of the people this designation may concern."))

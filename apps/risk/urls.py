@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.area_detail, name="detail"),
     path("<int:pk>/edit/", views.area_update, name="update"),
     path("<int:pk>/lift/", views.area_lift, name="lift"),
+    path("<int:pk>/progress/", views.area_progress, name="progress"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.access.rules import has_perm_anywhere, may
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
+from apps.core.progress import DONE, Progress, progress_response
 from apps.risk import selectors, services
 from apps.risk.forms import ImportForm, LiftForm, RiskAreaFilterForm, RiskAreaForm
 from apps.risk.imports import MAX_BYTES
@@ -93,6 +94,7 @@ def area_update(request, pk: int):
 def _detail(request, area, lift_form, status=200):
     return render(request, "risk/detail.html", {
         "area": area, "history": selectors.risk_area_history(area)[:100],
+        "progress": selectors.risk_area_progress(area),
         "may_change": may(request.user, "risk.change", RiskArea, area.pk),
         "lift_form": lift_form}, status=status)
 
@@ -102,6 +104,17 @@ def _detail(request, area, lift_form, status=200):
 def area_detail(request, pk: int):
     area = selectors.risk_area_get(user=request.user, pk=pk)
     return _detail(request, area, LiftForm(initial={"lifted_on": timezone.localdate()}))
+
+
+@login_required
+@require_GET
+def area_progress(request, pk: int):
+    """The bar of the recompute after the area's last change (apps.core.progress)."""
+    area = selectors.risk_area_get(user=request.user, pk=pk)
+    progress = selectors.risk_area_progress(area)
+    if progress is None:  # an hour old, or its record pruned: nothing is running
+        progress = Progress(DONE)
+    return progress_response(request, progress, url=request.path, element_id="area-progress")
 
 
 @login_required

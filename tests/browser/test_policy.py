@@ -48,6 +48,8 @@ def test_it_lets_the_province_admin_schedule_a_switch_and_cancel_it(world, login
     page.fill("#id_effective_from", when.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_reason", "明日起执行两触发")
     page.click("#choose-submit")
+    expect(page.locator("#choose-confirmation")).to_contain_text("所学校")  # first: its reach
+    page.click("#choose-confirm")
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("#scheduled-switch")).to_contain_text("henan-2022")
     expect(page.locator("#scheduled-switch")).to_contain_text(when.strftime("%Y-%m-%d %H:%M"))

@@ -58,7 +58,7 @@ def test_a_large_file_shows_its_progress_until_it_is_imported(world, login_as, s
     record = RosterImport.objects.get()
     Progress(f"import-{record.pk}", "check", 4).write(2)  # the worker's report half-way
     expect(bar).to_have_attribute("aria-valuenow", "50")
-    expect(page.locator("#job-phase")).to_contain_text("2 / 4")
+    expect(page.locator("#job-progress .progress-count")).to_contain_text("2 / 4")
     assert tasks.check_import.call(record.pk) == "checked"  # as `manage.py worker` runs it
     expect(page.locator("#import-summary")).to_be_visible()  # the page reloaded by itself
     expect(page.locator("#job-progress")).to_have_count(0)

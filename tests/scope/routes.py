@@ -80,7 +80,7 @@ PK_MODELS = {
 # Routes whose id is of a model the scope rule does not cover, and why.
 EXEMPT = {
     # risk areas are the province's published list, the same for everyone who may read it
-    "risk:detail", "risk:update", "risk:lift", "/api/v1/risk-areas/{area_id}",
+    "risk:detail", "risk:update", "risk:lift", "risk:progress", "/api/v1/risk-areas/{area_id}",
     "/api/v1/risk-areas/{area_id}/lift",
     # policy packs are reference data, public to every signed-in user
     "/api/v1/policy/choose", "/api/v1/policy/packs/{pack_id}", "/api/v1/policy/switches:pack_id",
@@ -90,6 +90,8 @@ EXEMPT = {
     # a province's pack switch: the services let only that province's admin cancel one (404
     # to anyone else, tested in apps/policy/tests/test_switches.py)
     "policy:switch_cancel", "/api/v1/policy/switches/{switch_id}/cancel",
+    # its bar: the same rule, 404 to anyone outside the province (test_switch_progress.py)
+    "policy:switch_progress",
 }
 
 # Fields named like ids that name no row a scope covers, and why.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import has_perm_anywhere, may_in_region
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.progress import progress_response
 from apps.emergency import reports, response, selectors
 from apps.emergency.models import Alert, CaseReport, Mode
 
@@ -133,13 +134,20 @@ def report_import(request):
         "import_form": form, "result": result}, status=400)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_detail(request, pk: int):
+def _report(request, pk: int) -> CaseReport:
+    """The report, when the user may record reports in its region; 404 otherwise, as for a
+    missing id."""
     report = CaseReport.objects.select_related("region", "alert").filter(pk=pk).first()
     if report is None or not may_in_region(request.user, reports.REPORT, report.region_id,
                                            **reports.IN_AREA):
         raise Http404
+    return report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk: int):
+    report = _report(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
@@ -158,10 +166,22 @@ def report_detail(request, pk: int):
             return redirect("emergency:report_detail", pk=pk)
     reach = (selectors.alert_summary(user=request.user, alert_id=report.alert_id,
                                      now=timezone.now()) if report.alert_id else None)
+    progress = (selectors.report_progress(user=request.user, report=report)
+                if reach is None and report.status == "active" else None)
     return render(request, "emergency/triggers/report.html", {
         "report": report, "events": report.events.select_related("by"), "form": form,
-        "reach": reach,
+        "reach": reach, "progress": progress,
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def report_progress(request, pk: int):
+    """The fan-out's bar (apps.core.progress), polled by the report's page."""
+    report = _report(request, pk)
+    return progress_response(request, selectors.report_progress(user=request.user,
+                                                                report=report),
+                             url=request.path, element_id="report-progress")
 
 
 @login_required

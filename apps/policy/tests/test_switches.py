@@ -191,7 +191,8 @@ def test_the_choose_page_schedules_a_switch_for_a_time_given(world, client):
     client.force_login(world.users["province"])
     when = timezone.localtime(later(24)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("policy:choose"), {
-        "pack": f"henan-2022@{pack.version}", "effective_from": when, "reason": "明日起"})
+        "pack": f"henan-2022@{pack.version}", "effective_from": when, "reason": "明日起",
+        "confirmed": "1"})
     assert response.status_code == 302
     switch = PolicySwitch.objects.get()
     assert (switch.state, timezone.localtime(switch.effective_from).strftime(

@@ -130,10 +130,11 @@ def test_it_lets_the_province_admin_choose_the_pack(world, login):
     assert 'id="choose-link"' in client.get(reverse("policy:index")).content.decode()
     version = pack_get("henan-2022").version
     response = client.post(reverse("policy:choose"), {"pack": f"henan-2022@{version}",
-                                                      "reason": "两触发"})
+                                                      "reason": "两触发", "confirmed": "1"})
     assert response.status_code == 302
     assert ProvincePolicy.objects.get().pack_id == "henan-2022"
-    stale = client.post(reverse("policy:choose"), {"pack": "routine@0.0.1", "reason": "换"})
+    stale = client.post(reverse("policy:choose"), {"pack": "routine@0.0.1", "reason": "换",
+                                                   "confirmed": "1"})
     assert stale.status_code == 400 and "0.0.1" in stale.content.decode()
     assert login(world.users["jinshui_bureau"]).get(reverse("policy:choose")).status_code == 404
 

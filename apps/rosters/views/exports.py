@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ValidationFailed
+from apps.core.progress import progress_response
 from apps.rosters.files import export_path
 from apps.rosters.models import ExportStatus
 from apps.rosters.services import exports
@@ -84,7 +84,7 @@ def job(request, pk: int):
     record = roster_export_for(user=request.user, export_id=pk)
     context = {"record": record}
     if record.status == ExportStatus.QUEUED:
-        context["progress"] = progress_context(f"export-{pk}", _("Waiting for the worker"))
+        context["progress"] = progress_context(f"export-{pk}", "")
     return render(request, "rosters/export_job.html", context)
 
 
@@ -94,9 +94,8 @@ def job_progress(request, pk: int):
     record = roster_export_for(user=request.user, export_id=pk)
     if record.status != ExportStatus.QUEUED:
         return finished(request, "rosters_export:job", pk)
-    context = {"url": request.path,
-               **progress_context(f"export-{pk}", _("Waiting for the worker"))}
-    return render(request, "rosters/_progress.html", context)
+    return progress_response(request, progress_context(f"export-{pk}", ""), url=request.path,
+                             element_id="job-progress")
 
 
 @login_required

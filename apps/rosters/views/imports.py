@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.pagination import CappedPaginator
+from apps.core.progress import QUEUED, RUNNING, Progress, progress_response
 from apps.orgs.models import School
 from apps.orgs.services.fields import CHANGE
 from apps.people.models import PersonKind
@@ -66,16 +67,16 @@ def _record(request, pk: int) -> RosterImport:
     return record
 
 
-def progress_context(key: str, waiting: str) -> dict:
-    """The bar: the worker's last report, or 0 % while the job waits for a worker."""
+def progress_context(key: str, waiting: str) -> Progress:
+    """The bar (apps.core.progress): the worker's last report, or queued while the job
+    waits for a worker. Reading the file has no size yet: the bar is indeterminate."""
     found = progress_read(key)
     if not found:
-        return {"percent": 0, "label": waiting, "done": 0, "total": 0}
-    total, phase = found.get("total") or 0, found["phase"]
-    percent = int(100 * found["done"] / total) if total and phase != "read" else 0
-    counted = phase in ("check", "export")  # an import's steps are not rows: no count
-    return {"percent": min(percent, 100), "label": PHASES.get(phase, ""),
-            "done": found["done"] if counted else 0, "total": total if counted else 0}
+        return Progress(QUEUED, label=waiting)
+    phase = found["phase"]
+    total = (found.get("total") or 0) if phase != "read" else 0
+    return Progress(RUNNING, done=min(found["done"], total), total=total,
+                    label=PHASES.get(phase, ""))
 
 
 @login_required
@@ -132,8 +133,8 @@ def import_progress(request, pk: int):
     record = _record(request, pk)
     if record.status not in IMPORT_PENDING:
         return finished(request, "rosters:detail", pk)
-    context = {"url": request.path, **progress_context(f"import-{pk}", _waiting(record))}
-    return render(request, "rosters/_progress.html", context)
+    return progress_response(request, progress_context(f"import-{pk}", _waiting(record)),
+                             url=request.path, element_id="job-progress")
 
 
 def finished(request, detail: str, pk: int) -> HttpResponse:
