@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "shaodian.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shaodian.middleware.StaticFilesMiddleware",  # WhiteNoise's
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
