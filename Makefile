@@ -34,9 +34,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Copy the few front-end files the pages load from node_modules into build/static/vendor.
-assets: node_modules/.installed
+# Build the few front-end files the pages load from node_modules into build/static/vendor
+# (shaodian/assets.py), then collect every static file into build/collected with a hashed
+# name and its gzip and brotli versions, as the server serves them.
+assets: $(VENV)/.installed node_modules/.installed
 	$(PY) -m shaodian.assets
+	$(PY) manage.py collectstatic --no-input -v 0
 
 messages: $(VENV)/.installed
 	$(PY) -m shaodian.messages

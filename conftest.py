@@ -9,6 +9,15 @@ _SUITE_CLOCK = time_machine.travel(suite_now(), tick=True)
 _SUITE_CLOCK.start()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_collected():
+    """Pages name their static files by the hashed names of collectstatic's manifest, as in
+    production (shaodian/testing/static.py): collected again first if a file changed."""
+    from shaodian.testing.static import collect_static_if_stale
+
+    collect_static_if_stale()
+
+
 @pytest.fixture
 def world(db):
     """The test province with a persona for every role (shaodian/testing/world.py)."""

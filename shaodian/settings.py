@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 from shaodian.env import dev_secrets, env_bool, env_int, env_key, env_keys, env_list, env_str
 
@@ -70,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "shaodian.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shaodian.middleware.StaticFilesMiddleware",  # WhiteNoise's
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,18 +206,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"  # filled by collectstatic; made here so whitenoise finds it
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Front-end packages come from the npm registry (package.json); `make assets` copies the
-# few files the pages use from node_modules into build/static/vendor. Nothing third-party
-# is committed and nothing is loaded from a CDN.
+# Front-end packages come from the npm registry (package.json); `make assets` builds the few
+# files the pages use from node_modules into build/static/vendor (shaodian/assets.py) and
+# runs collectstatic into STATIC_ROOT, a build product like them. Nothing third-party is
+# committed and nothing is loaded from a CDN.
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+STATIC_ROOT = BASE_DIR / "build" / "collected"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (pages name `bootstrap.min.<hash>.css` through {% static %} and the
+    # manifest), each with its gzip and brotli version made at collectstatic. WhiteNoise
+    # answers a hashed name with a year's `Cache-Control: max-age=31536000, immutable` and
+    # the smallest encoding the browser accepts.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Only the collected files are served (the finders and re-scanning are for development with
+# SHAODIAN_DEBUG=1, where {% static %} names files without their hash).
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Pages name hashed files only: the unhashed copies are not kept (nor compressed), and
+# source maps (ninja's, some 5 MB, fetched only by a browser's developer tools) are not
+# compressed, which keeps collectstatic short.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 TASKS = {
     "default": {

@@ -1,6 +1,7 @@
 """Playwright (sync API) driving Debian's chromium, headless, against pytest-django's
-live_server (which serves the static files through Django's finders, so the pages load the
-same local Bootstrap, htmx and Chart.js as in production)."""
+live_server, whose static files are answered as in production: by WhiteNoise from the
+collected files (hashed names, compressed, cached for a year), not by Django's development
+static handler."""
 
 import os
 import shutil
@@ -33,10 +34,31 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server (same address rules) with its development static handler
+    taken out: a static URL goes through the project's middleware, where WhiteNoise answers
+    it from STATIC_ROOT as it does behind gunicorn."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (request.config.getvalue("liveserver")
+            or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _the_project_itself
+    server.start()
+    yield server
+    server.stop()
+
+
+def _the_project_itself(application):
+    return application
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """A fresh browser context (no cookies) per call, with a browser locale of zh-CN as in
-    China (the UI is Chinese by default whatever the locale); `viewport` for phone widths.
+    China (the UI is Chinese by default whatever the locale); `viewport` for phone widths;
+    `storage_state` (a context's cookies) for a signed-in browser with a cold cache.
     The page's clock starts at the server's (the suite's fixed "now"), so a countdown in the
     page and the server agree. Under that clock animation frames may not come, so the page's
     `wait_for_function` polls by time (every 100 ms) instead of by frame."""
@@ -44,9 +66,9 @@ def open_page(browser, live_server):
 
     contexts, violations = [], []
 
-    def _open(*, locale="zh-CN", viewport=DESKTOP):
+    def _open(*, locale="zh-CN", viewport=DESKTOP, storage_state=None):
         context = browser.new_context(locale=locale, viewport=viewport, reduced_motion="reduce",
-                                      device_scale_factor=1)
+                                      device_scale_factor=1, storage_state=storage_state)
         context.set_default_timeout(10_000)
         context.clock.install(time=timezone.now())
         context.on("console", lambda message: _note_csp_violation(message, violations))
