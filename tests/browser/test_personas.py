@@ -17,6 +17,10 @@ SCREENSHOTS = (_ROOT / "docs" / "screenshots" if os.environ.get("SHAODIAN_UPDATE
                else _ROOT / "test-results" / "screenshots")
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 PHONE = {"width": 390, "height": 844}  # a common phone's CSS width
+TABLET = {"width": 820, "height": 1180}  # the gate's tablet, upright
+# Who uses Shaodian on what: a phone for those who check in or sample, a tablet at the gate;
+# the offices' desktops otherwise (the browser fixture's default).
+DEVICES = {"guardian": PHONE, "self": PHONE, "sampler": PHONE, "gate_officer": TABLET}
 
 # role -> (persona, what their home page shows, what it must not show)
 PERSONAS = {
@@ -39,7 +43,7 @@ REGION_SCHOOLS = {"province_admin": "2", "bureau_admin": "1"}  # Jinshui has one
 @pytest.mark.parametrize("role", PERSONAS)
 def test_it_shows_each_role_its_home_page(role, world, login_as, assets_loaded):
     username, shown, hidden = PERSONAS[role]
-    page = login_as(username)
+    page = login_as(username, **({"viewport": DEVICES[role]} if role in DEVICES else {}))
     assert assets_loaded(page)
     main = page.locator("main")
     for text in shown:
@@ -47,7 +51,7 @@ def test_it_shows_each_role_its_home_page(role, world, login_as, assets_loaded):
     body = main.inner_text()
     for text in hidden:
         assert text not in body
-    assert "退出登录" in page.locator("nav").inner_text()  # Chinese by default
+    assert "退出登录" in page.locator("nav").text_content()  # Chinese (folded on a phone)
     if role in ("self", "guardian"):
         expect(page.locator(".personal-code svg")).to_have_count(1)
     if role in REGION_SCHOOLS:  # the counts of the region's schools, and the charts drawn
