@@ -132,3 +132,28 @@ def counts_of(lines: list[SchoolLine]) -> dict:
     for line in lines:
         found[line.state] += 1
     return found
+
+
+TREND_DAYS = 14
+# The figures a home page's trend draws, summed over the schools: (figure, its label key).
+TREND_FIGURES = ("checkin_morning_done", "abnormal", "absent")
+
+
+def schools_trend(*, user, school_ids, today: date | None = None) -> dict | None:
+    """The last TREND_DAYS days of these schools' daily reports (the user's to see), summed
+    per day: {"days": [...], figure: [...] for each of TREND_FIGURES}; None when no report
+    exists. A day without a report counts as nothing (a gap the school can see)."""
+    today = today or timezone.localdate()
+    days = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+    reports = (DailyReport.objects.restrict(user, "reports.view")
+               .filter(school_id__in=list(school_ids), day__gte=days[0], day__lte=today)
+               .values_list("day", "figures"))
+    sums = {day: dict.fromkeys(TREND_FIGURES, 0) for day in days}
+    found = False
+    for day, figures in reports:
+        found = True
+        for name in TREND_FIGURES:
+            sums[day][name] += int((figures or {}).get(name) or 0)
+    if not found:
+        return None
+    return {"days": days, **{name: [sums[d][name] for d in days] for name in TREND_FIGURES}}

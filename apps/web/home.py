@@ -156,6 +156,7 @@ def home_context(user) -> dict:
     if context["school_panels"]:
         context.update(_waiting_on_school(user))
         context["reports_due"] = urgent.reports_due(user=user)
+        _trend_chart(user, context)
     if context["school_panels"] or context["class_rosters"]:
         context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
     if roles & REGION_ROLES:
@@ -180,6 +181,23 @@ def _waiting_on_school(user) -> dict:
                     .filter(status=ClusterStatus.OPEN).select_related("school")
                     .order_by("report_due")[:WAITING_SHOWN])
     return {"pending_triggers": triggers, "clusters_to_report": clusters}
+
+
+def _trend_chart(user, context: dict) -> None:
+    """The last 14 days of the school's daily reports (morning checks done, abnormal,
+    absent through illness), drawn as lines under the day's figures."""
+    from apps.reports.figures import LABELS
+    from apps.reports.selectors import TREND_FIGURES, schools_trend
+
+    trend = schools_trend(user=user, school_ids={p.school.pk for p in context["school_panels"]})
+    if trend is None:
+        return
+    context["chart_data"]["trend"] = {
+        "labels": [d.strftime("%m-%d") for d in trend["days"]],
+        "title": _("The last 14 days"),
+        "datasets": [{"label": str(LABELS[name]), "values": trend[name]}
+                     for name in TREND_FIGURES],
+    }
 
 
 def _status_chart(user, context: dict) -> None:

@@ -109,3 +109,31 @@ def test_a_report_submitted_or_not_yet_due_is_not_late(world):
                   day=timezone.localdate(), zero=True)
     assert urgent.late_schools(user=world.users["province"]).total == 0
     assert 'id="late-schools"' not in home(world, "province")
+
+
+def test_the_school_home_draws_the_last_14_days_of_its_reports(world):
+    import json
+
+    from apps.reports.selectors import schools_trend
+
+    today = timezone.localdate()
+    a, b = world.schools["a"], world.schools["b"]
+    for school, ago, abnormal in ((a, 0, 2), (a, 3, 5), (a, 20, 9), (b, 0, 7)):
+        DailyReport.objects.create(school=school, day=today - timedelta(days=ago),
+                                   figures={"abnormal": abnormal, "absent": 1,
+                                            "checkin_morning_done": 30},
+                                   due_at=timezone.now())
+    trend = schools_trend(user=world.users["school_a_admin"], school_ids=[a.pk, b.pk])
+    assert len(trend["days"]) == 14 and trend["days"][-1] == today
+    assert trend["abnormal"][-1] == 2 and trend["abnormal"][-4] == 5  # b's and day -20 not
+    assert sum(trend["absent"]) == 2
+    page = home(world, "school_a_admin")
+    data = json.loads(page.split('id="chart-data" type="application/json">')[1]
+                      .split("</script>")[0])
+    assert data["trend"]["labels"][-1] == today.strftime("%m-%d")
+    assert [d["values"][-1] for d in data["trend"]["datasets"]] == [30, 2, 1]
+    assert 'id="chart-trend"' in page and "近14天" in page
+
+
+def test_a_school_without_reports_draws_no_trend(world):
+    assert 'id="chart-trend"' not in home(world, "school_a_admin")

@@ -13,14 +13,17 @@ document.addEventListener("DOMContentLoaded", () => {
       type,
       data: {
         labels: series.labels,
-        // A series may bring its own colours (status categories match their badges).
-        datasets: [{ label: series.title, data: series.values,
-                     ...(series.colors ? { backgroundColor: series.colors } : {}) }],
+        // A series may bring its own colours (status categories match their badges), or
+        // several lines of its own (a trend).
+        datasets: series.datasets
+          ? series.datasets.map((d) => ({ label: d.label, data: d.values, tension: 0.2 }))
+          : [{ label: series.title, data: series.values,
+               ...(series.colors ? { backgroundColor: series.colors } : {}) }],
       },
       options: {
         maintainAspectRatio: false,
         plugins: { legend: { display: type !== "bar" } },
-        ...(type === "bar" ? { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } : {}),
+        ...(type !== "doughnut" ? { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } : {}),
         ...(still ? { animation: false } : {}),
       },
     });
@@ -28,4 +31,5 @@ document.addEventListener("DOMContentLoaded", () => {
   draw("chart-region", data.region, "bar");
   draw("chart-kind", data.kind, "doughnut");
   draw("chart-status", data.status, "bar");
+  draw("chart-trend", data.trend, "line");
 });
