@@ -107,14 +107,17 @@ def assignee_candidates(*, school_id: int) -> QuerySet[User]:
 
 
 def photo_get(*, user, pk: int) -> Photo:
-    """A photo the user may see: of an inspection in their scope, or evidence of a
-    rectification on them."""
-    photo = Photo.objects.filter(pk=pk).select_related("rectification").first()
+    """A photo the user may see: of an inspection in their scope, or of a rectification on
+    them (its evidence, and the inspector's photos of its item)."""
+    photo = Photo.objects.filter(pk=pk).first()
     if photo is None:
         raise Http404
     if Photo.objects.restrict(user, VIEW).filter(pk=pk).exists():
         return photo
-    if photo.rectification_id and photo.rectification.assignee_id == user.pk:
+    mine = Rectification.objects.filter(school_id=photo.school_id, assignee_id=user.pk,
+                                        assignee__is_active=True)
+    if (photo.rectification_id and mine.filter(pk=photo.rectification_id).exists()) or (
+            photo.item_id and mine.filter(item_id=photo.item_id).exists()):
         return photo
     raise Http404
 

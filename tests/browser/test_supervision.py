@@ -43,6 +43,12 @@ def _inspect(page, world) -> str:
     return url
 
 
+def _menu(page, href: str) -> None:
+    """On a phone the menu is folded: the link is there; follow it."""
+    expect(page.locator(f"nav a[href='{href}']")).to_have_count(1)
+    page.goto(page.base + href)
+
+
 def _answer(page, text: str, name: str) -> None:
     page.fill("#id_answer", text)
     page.set_input_files("#rect-photos", [_photo(name)])
@@ -52,7 +58,7 @@ def _answer(page, text: str, name: str) -> None:
 
 
 def test_an_inspection_with_two_failures_is_rectified_with_photos_and_verified(
-        world, login_as, click_menu, assets_loaded):
+        world, login_as, assets_loaded):
     inspector = login_as("jinshui_bureau", viewport=PHONE)
     assert assets_loaded(inspector)
     url = _inspect(inspector, world)
@@ -60,7 +66,7 @@ def test_an_inspection_with_two_failures_is_rectified_with_photos_and_verified(
     assert len(rects) == 2
 
     school = login_as("school_a_admin", viewport=PHONE)
-    click_menu(school, "/supervision/rectifications/")
+    _menu(school, "/supervision/rectifications/")
     expect(school.locator("#rectification-list tr[data-rectification]")).to_have_count(2)
     school.goto(f"{school.base}/supervision/rectifications/{rects[0]}/")
     school.select_option("#id_assignee", str(world.users["teacher_a1"].pk))
@@ -70,11 +76,12 @@ def test_an_inspection_with_two_failures_is_rectified_with_photos_and_verified(
     _answer(school, "已开窗通风并记录", "window.png")
 
     teacher = login_as("teacher_a1", viewport=PHONE)
-    click_menu(teacher, "/supervision/rectifications/")
+    _menu(teacher, "/supervision/rectifications/")
     teacher.locator("#rectification-list a").first.click()
     _answer(teacher, "已补足两周口罩", "masks.png")
-    assert teacher.evaluate("""() => [...document.querySelectorAll('#rect-evidence img')]
-                                .every(i => i.complete && i.naturalWidth === 1)""")
+    teacher.wait_for_function("""() => [...document.querySelectorAll('.photo-strip img')]
+                                 .every(i => i.complete && i.naturalWidth === 1)""")
+    expect(teacher.locator(".photo-strip img")).to_have_count(2)  # the item's, the evidence
 
     for pk in rects:
         inspector.goto(f"{inspector.base}/supervision/rectifications/{pk}/")

@@ -40,13 +40,15 @@ FAILED = {"supplies": "口罩储备不足三天", "ventilation": "教室未按�
 
 
 def performed(world, *, inspector="jinshui_bureau", school="a", failed=FAILED):
-    """An inspection completed with the given items failed, every other passed."""
+    """An inspection completed with the given items failed (each with a photo), every other
+    passed."""
     inspection = planned(world, inspector=inspector, school=school)
     actor = world.users[inspector]
     for item in inspection.items.all():
         note = failed.get(item.code, "")
         services.inspection_record(actor=actor, inspection_id=inspection.pk, code=item.code,
-                                   result="fail" if note else "pass", note=note)
+                                   result="fail" if note else "pass", note=note,
+                                   photos=[photo()] if note else [])
     return services.inspection_complete(actor=actor, inspection_id=inspection.pk)
 
 

@@ -55,6 +55,12 @@ def test_the_photo_is_served_only_to_those_who_see_it(world):
     for username in ("teacher_a2", "zhongyuan_bureau", "school_b_admin", "guardian_a1"):
         assert client_for(world, username).get(url).status_code == 404
     assert "/media/" not in url and not url.startswith("/static/")
+    seen = Photo.objects.get(item=rect.item)  # the inspector's photo of the item
+    assert client_for(world, "teacher_a1").get(
+        reverse("supervision:photo", args=[seen.pk])).status_code == 200
+    other = Photo.objects.exclude(item=rect.item).exclude(rectification=rect).first()
+    assert client_for(world, "teacher_a1").get(
+        reverse("supervision:photo", args=[other.pk])).status_code == 404
 
 
 def test_a_wrong_file_is_refused_on_the_answer_form(world):
