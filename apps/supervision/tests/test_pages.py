@@ -69,7 +69,9 @@ def test_a_wrong_file_is_refused_on_the_answer_form(world):
         reverse("supervision:rectification_answer", args=[rect.pk]),
         {"answer": "已补足", "photos": [photo("x.png", b"<svg onload=alert(1)>")]})
     assert page.status_code == 400 and "只能上传 JPEG、PNG 或 WebP 照片" in page.content.decode()
-    assert not Photo.objects.exists()
+    assert not Photo.objects.filter(rectification=rect).exists()
+    rect.refresh_from_db()
+    assert rect.state == "open"
 
 
 def test_it_prints_and_exports_the_findings_and_logs_each(world):
