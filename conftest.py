@@ -18,6 +18,15 @@ def _static_files_collected():
     collect_static_if_stale()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _supervision_photos_dir(tmp_path_factory):
+    """Inspection photos uploaded by any test (scope data, browser tests) land in a directory
+    of the run, never in the data directory."""
+    from django.conf import settings
+
+    settings.SUPERVISION_FILES_DIR = tmp_path_factory.mktemp("supervision")
+
+
 @pytest.fixture
 def world(db):
     """The test province with a persona for every role (shaodian/testing/world.py)."""

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.transfers",
     "apps.testing",
     "apps.reports",
+    "apps.supervision",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -296,6 +297,11 @@ ROSTER_SYNC_MAX_BYTES = env_int("SHAODIAN_ROSTER_SYNC_MAX_BYTES", 1024 * 1024)
 ROSTER_EXPORT_SYNC_ROWS = env_int("SHAODIAN_ROSTER_EXPORT_SYNC_ROWS", 20_000)
 # Stored uploads and exports are deleted this long after they were last needed.
 ROSTER_FILES_KEEP_HOURS = env_int("SHAODIAN_ROSTER_FILES_KEEP_HOURS", 24)
+# Inspection photos (apps/supervision/photos.py): stored here, never served as static files,
+# only through the scoped photo page; larger ones are refused.
+SUPERVISION_FILES_DIR = Path(env_str("SHAODIAN_SUPERVISION_FILES_DIR",
+                                     str(DATA_DIR / "supervision")))
+SUPERVISION_PHOTO_MAX_BYTES = env_int("SHAODIAN_SUPERVISION_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Lists count at most this many rows (apps/core/pagination.py).
 LIST_COUNT_CAP = env_int("SHAODIAN_LIST_COUNT_CAP", 10_000)
 PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)

@@ -37,6 +37,7 @@ urlpatterns = [
     path("testing/", include("apps.testing.urls")),
     path("status/", include("apps.status.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("supervision/", include("apps.supervision.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

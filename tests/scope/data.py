@@ -18,6 +18,7 @@ def build_rows(world) -> None:
     _user_rows(world)
     _hospital_rows(world)
     _transfer_rows(world)
+    _supervision_rows(world)
 
 
 def _transfer_rows(world):
@@ -27,6 +28,33 @@ def _transfer_rows(world):
     for key, person, to in (("a", "a1_student2", "b"), ("b", "b1_student", "a")):
         transfer_request(actor=world.users[f"school_{key}_admin"],
                          person_id=world.persons[person].pk, to_school_id=world.schools[to].pk)
+
+
+def _supervision_rows(world):
+    """An inspection of each school by its bureau, done with two failed items: one
+    rectification waiting for the school, one answered with a photo (the inspector's to
+    verify), each with a photo of the item."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.supervision import services
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    for key, inspector in (("a", "jinshui_bureau"), ("b", "luoyang_bureau")):
+        actor, admin = world.users[inspector], world.users[f"school_{key}_admin"]
+        inspection = services.inspection_plan(actor=actor, school_id=world.schools[key].pk,
+                                              planned_on=TODAY)
+        for item in inspection.items.all():
+            failed = item.code in ("supplies", "ventilation")
+            services.inspection_record(
+                actor=actor, inspection_id=inspection.pk, code=item.code,
+                result="fail" if failed else "pass", note="不足" if failed else "",
+                photos=[SimpleUploadedFile("p.png", png)] if failed else [])
+        services.inspection_complete(actor=actor, inspection_id=inspection.pk)
+        rect = inspection.rectifications.order_by("id").first()
+        services.rectification_answer(actor=admin, rectification_id=rect.pk, answer="已整改",
+                                      photos=[SimpleUploadedFile("e.png", png)])
+        services.inspection_plan(actor=actor, school_id=world.schools[key].pk,
+                                 planned_on=TODAY)  # one still to perform
 
 
 def _hospital_rows(world):

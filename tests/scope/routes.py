@@ -31,6 +31,7 @@ from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
 from apps.rosters.models import RosterExport, RosterImport
 from apps.status.models import RegimenMark
+from apps.supervision.models import Inspection, Photo, Rectification
 from apps.testing.models import Sample, TestRound, Tube
 from apps.transfers.models import Transfer
 from apps.travel.models import Exposure, TripLeg
@@ -53,6 +54,7 @@ ID_MODELS = {
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
     "assignment_id": RoleAssignment, "transfer_id": Transfer, "to_class_id": SchoolClass,
+    "inspection_id": Inspection, "rectification_id": Rectification,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -75,6 +77,8 @@ PK_MODELS = {
     "access:role_": RoleAssignment, "access:bureau_roles": Bureau, "access:school_roles": School,
     "access:teacher_revoke": SchoolClass, "transfers:": Transfer,
     "accounts:user_": User, "accounts:school": School,
+    "supervision:rectification_": Rectification, "supervision:photo": Photo,
+    "supervision:": Inspection,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -33,6 +33,9 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
     assert {"emergency.report", "risk.change"} <= PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"notifications.channels", "followups.assign"} <= PERMISSIONS[Role.SCHOOL_ADMIN]
+    assert "supervision.inspect" in PERMISSIONS[Role.BUREAU_ADMIN]
+    assert "supervision.inspect" not in PERMISSIONS[Role.SCHOOL_ADMIN]
+    assert not any(p.startswith("supervision.") for p in PERMISSIONS[Role.CLASS_TEACHER])
     # Each level keeps its own part of the org tree (apps/orgs/permissions.py).
     assert {"orgs.bureaus", "orgs.schools", "orgs.hospitals"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
     assert {"orgs.schools", "orgs.hospitals"} <= PERMISSIONS[Role.BUREAU_ADMIN]
@@ -42,8 +45,10 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # status.clear_mark (a regimen mark cleared by decision) goes with followups.complete
     # transfers.view (every admin) and transfers.manage (the school admin); accounts.manage
     # (the three admins); reports.view and reports.submit or reports.supervise;
-    # emergency.trace_list (the three admins and the outbreak reporter: the CDC list)
-    assert sizes == {"province_admin": 35, "bureau_admin": 30, "school_admin": 45,
+    # emergency.trace_list (the three admins and the outbreak reporter: the CDC list);
+    # supervision.view (the three admins), supervision.inspect (province and bureaus: the
+    # inspectors) and supervision.rectify (the school admin)
+    assert sizes == {"province_admin": 37, "bureau_admin": 32, "school_admin": 47,
                      "unit_lead": 14, "class_teacher": 23, "outbreak_reporter": 25,
                      "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 9,
                      "guardian": 10}

@@ -1,4 +1,4 @@
-// The home page's charts, drawn by Chart.js (served locally) from the figures the server
+// The home page's charts (and the supervision overview's), drawn by Chart.js (served locally) from the figures the server
 // rendered into <script id="chart-data">.
 document.addEventListener("DOMContentLoaded", () => {
   const source = document.getElementById("chart-data");
@@ -32,4 +32,5 @@ document.addEventListener("DOMContentLoaded", () => {
   draw("chart-kind", data.kind, "doughnut");
   draw("chart-status", data.status, "bar");
   draw("chart-trend", data.trend, "line");
+  draw("chart-items", data.items, "bar");  // supervision overview: failed items
 });
