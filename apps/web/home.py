@@ -137,20 +137,7 @@ def home_context(user) -> dict:
     context["now"] = timezone.now()
     context["chart_data"] = {}
     if roles & REGION_ROLES:
-        dashboard = selectors.region_dashboard(user=user)
-        context["region"] = dashboard
-        context["chart_data"].update({
-            "kind": {
-                "labels": [k for k, _n in dashboard.by_kind],
-                "values": [n for _k, n in dashboard.by_kind],
-                "title": _("Persons by school kind"),
-            },
-            "region": {
-                "labels": [k for k, _n in dashboard.by_area],
-                "values": [n for _k, n in dashboard.by_area],
-                "title": dashboard.area_title,
-            },
-        })
+        _region_charts(user, context)
     if roles & STATUS_CHART_ROLES:
         _status_chart(user, context)
     if context["school_panels"]:
@@ -162,6 +149,24 @@ def home_context(user) -> dict:
     if roles & REGION_ROLES:
         context["late_schools"] = urgent.late_schools(user=user)
     return context
+
+
+def _region_charts(user, context: dict) -> None:
+    """The region's figures (from its headcount rows) and their two charts."""
+    dashboard = selectors.region_dashboard(user=user)
+    context["region"] = dashboard
+    context["chart_data"].update({
+        "kind": {
+            "labels": [k for k, _n in dashboard.by_kind],
+            "values": [n for _k, n in dashboard.by_kind],
+            "title": _("Persons by school kind"),
+        },
+        "region": {
+            "labels": [k for k, _n in dashboard.by_area],
+            "values": [n for _k, n in dashboard.by_area],
+            "title": dashboard.area_title,
+        },
+    })
 
 
 WAITING_SHOWN = 10
