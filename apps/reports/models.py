@@ -47,7 +47,10 @@ class DailyReport(models.Model):
         ordering = ["-day", "school_id"]
         constraints = [models.UniqueConstraint(fields=["school", "day"],
                                                name="daily_report_once_per_school_day")]
-        indexes = [models.Index(fields=["day", "status"])]
+        indexes = [models.Index(fields=["day", "status"]),
+                   # The reports still to submit (a home page's "late"): a tenth of a day's.
+                   models.Index(fields=["day", "due_at"], name="daily_report_unsubmitted",
+                                condition=models.Q(submitted_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.school_id}@{self.day}"

@@ -5,6 +5,7 @@ Every count here reads tables that grow with events (triggers, reports, follow-u
 clusters), never the people table, grouped by school in one query each, so a province's
 home costs the same whatever its headcount."""
 
+import heapq
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -45,9 +46,6 @@ class LateSchool:
 
     school: School | None = None
 
-    def rank(self) -> tuple:
-        return (self.triggers, self.clusters, self.report, self.followups)
-
 
 @dataclass
 class LateSchools:
@@ -74,14 +72,15 @@ def late_schools(*, user, now=None) -> LateSchools:
         "followups": _per_school(FollowUp.objects.restrict(user, "followups.view").filter(
             status=FollowUpStatus.OPEN, drill=False, due_at__lt=now)),
     }
+    triggers, clusters, report, followups = (counts["triggers"], counts["clusters"],
+                                             counts["report"], counts["followups"])
     ids = set().union(*counts.values())
-    found = [LateSchool(i, triggers=counts["triggers"].get(i, 0),
-                        clusters=counts["clusters"].get(i, 0), report=i in counts["report"],
-                        followups=counts["followups"].get(i, 0)) for i in ids]
-    # Ranked on ids and counts (a province may have thousands late); names for the shown.
-    found.sort(key=lambda s: (*(-int(v) for v in s.rank()), s.school_id))
-    shown = found[:SHOWN]
-    schools = School.objects.in_bulk([s.school_id for s in shown])
-    for line in shown:
-        line.school = schools.get(line.school_id)
-    return LateSchools([s for s in shown if s.school is not None], len(found))
+    # Ranked on ids and counts (a province may have thousands late): only the shown become
+    # objects and get their names.
+    top = heapq.nsmallest(SHOWN, ids, key=lambda i: (
+        -triggers.get(i, 0), -clusters.get(i, 0), -(i in report), -followups.get(i, 0), i))
+    schools = School.objects.in_bulk(top)
+    shown = [LateSchool(i, triggers=triggers.get(i, 0), clusters=clusters.get(i, 0),
+                        report=i in report, followups=followups.get(i, 0),
+                        school=schools[i]) for i in top if i in schools]
+    return LateSchools(shown, len(ids))
