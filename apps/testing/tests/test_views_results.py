@@ -117,7 +117,7 @@ def test_coverage_per_class_and_day_for_the_school_admin(world, tested):
     assert {r.key: (r.planned, r.sampled) for r in coverage.classes} == {
         "七年级1班": (2, 2), "七年级2班": (1, 0), "教务处": (1, 1)}
     assert [(r.planned, r.sampled) for r in coverage.days] == [(4, 3)]
-    assert 'id="chart-classes"' in body and "chart.umd.min.js" in body
+    assert 'id="chart-classes"' in body and "/static/vendor/chart.umd.min." in body
 
 
 def test_a_class_teacher_sees_their_class_only(world, tested):
