@@ -64,6 +64,8 @@ def headcounts_refresh(*, school_ids: Iterable[int] | None = None,
     now = connection.ops.adapt_datetimefield_value(now or timezone.now())
     counted, counties = 0, set()
     with transaction.atomic(), connection.cursor() as cursor:
+        if school_ids is None:  # every region again: none left from a county emptied since
+            cursor.execute("DELETE FROM people_regionheadcount")
         groups = [None] if school_ids is None else _id_groups(sorted(set(school_ids)))
         for group in groups:
             where = "true" if group is None else _in("s.id", group)

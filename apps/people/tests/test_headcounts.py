@@ -166,3 +166,15 @@ def test_a_person_added_through_the_service_shows_on_the_dashboard_after_the_com
                       doc_number=make_id_number("410105", born, 77),
                       klass=world.classes["a_c1"])
     assert region_dashboard(user=world.users["province"]).students == before + 1
+
+
+def test_the_sweep_drops_the_rows_of_a_region_left_without_schools(world):
+    from apps.people.models import RegionHeadcount
+
+    RegionHeadcount.objects.create(level="county", code="410102", province_code="410000",
+                                   city_code="410100", county_code="410102",
+                                   school_kind="junior", schools=3, students=900,
+                                   counted_at=world.schools["a"].history.first().history_date)
+    recount_headcounts.call()
+    assert not RegionHeadcount.objects.filter(code="410102").exists()
+    assert RegionHeadcount.objects.filter(level="county", code="410105").exists()
