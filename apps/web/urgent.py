@@ -2,8 +2,9 @@
 its daily report still to submit; a bureau's schools ranked by what they have let run late.
 
 Every count here reads tables that grow with events (triggers, reports, follow-ups,
-clusters), never the people table, grouped by school in one query each, so a province's
-home costs the same whatever its headcount."""
+clusters), never the people table, grouped by school in one query each: a province's home
+costs what its late events and its schools cost (the region's scope joins the schools),
+never what its headcount does (docs/decisions.md, issue 16 item 4)."""
 
 import heapq
 from dataclasses import dataclass
