@@ -1,5 +1,6 @@
 """Small pieces pages of every app share, with no domain: going back to the page a form was
-posted from, and a change made from a button whose errors become messages."""
+posted from, a change made from a button whose errors become messages, and a form posted on
+an object's page whose errors land on the form's fields."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ValidationFailed, form_add_errors
 
 
 def back_url(request, default: str) -> str:
@@ -33,6 +34,24 @@ def change_and_back(request, change, done: str, default: str):
     else:
         messages.success(request, done)
     return redirect(back_url(request, default))
+
+
+def form_submit(request, *, form, call, done: str, success_url: str, page, rename=None):
+    """A form posted on an object's page: when it is valid, `call(cleaned_data)`; the
+    service's refusals land on the form's fields (`rename`: service field -> form field).
+    Success: `done` as a message and a redirect to `success_url`; otherwise `page(form)`,
+    the page again with the form and its errors, answered 400."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationFailed as exc:
+            form_add_errors(form, exc, rename=rename)
+        else:
+            messages.success(request, done)
+            return redirect(success_url)
+    response = page(form)
+    response.status_code = 400
+    return response
 
 
 def print_page(request, template: str, context: dict, *, meta: list[tuple], xlsx_url: str = "",

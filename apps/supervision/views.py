@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import has_org_perm
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import errors_as_messages
+from apps.core.pages import errors_as_messages, form_submit
 from apps.core.pagination import CappedPaginator
 from apps.supervision import checklist, forms, photos, selectors, services
 from apps.supervision.models import InspectionState, ItemResult, RectificationState
@@ -233,16 +233,11 @@ def rectification_detail(request, pk: int):
 
 def _act(request, pk: int, key: str, form, call, done: str):
     rect = selectors.rectification_get(user=request.user, pk=pk)
-    if form.is_valid():
-        try:
-            call(rect, form.cleaned_data)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc, rename=RENAME)
-        else:
-            messages.success(request, done)
-            return redirect("supervision:rectification_detail", pk=pk)
-    return render(request, "supervision/rectification.html",
-                  _rect_context(request, rect, **{key: form}), status=400)
+    return form_submit(
+        request, form=form, call=lambda data: call(rect, data), done=done, rename=RENAME,
+        success_url=reverse("supervision:rectification_detail", args=[pk]),
+        page=lambda f: render(request, "supervision/rectification.html",
+                              _rect_context(request, rect, **{key: f})))
 
 
 @login_required

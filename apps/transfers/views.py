@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.rules import has_org_perm
 from apps.core.errors import FieldError, ValidationFailed, form_add_errors
+from apps.core.pages import form_submit
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School
 from apps.people.models import Person, PersonKind
@@ -99,16 +101,11 @@ def transfer_detail(request, pk: int):
 def _decide(request, pk: int, key: str, form, call, message: str):
     _require(request.user, MANAGE)
     transfer = selectors.transfer_get(user=request.user, pk=pk)
-    if form.is_valid():
-        try:
-            call(transfer, form.cleaned_data)
-        except ValidationFailed as exc:
-            form_add_errors(form, exc, rename=RENAME)
-        else:
-            messages.success(request, message)
-            return redirect("transfers:detail", pk=pk)
-    return render(request, "transfers/detail.html",
-                  _detail_context(request, transfer, **{key: form}), status=400)
+    return form_submit(
+        request, form=form, call=lambda data: call(transfer, data), done=message, rename=RENAME,
+        success_url=reverse("transfers:detail", args=[pk]),
+        page=lambda f: render(request, "transfers/detail.html",
+                              _detail_context(request, transfer, **{key: f})))
 
 
 @login_required
