@@ -133,3 +133,30 @@ class BureauReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
+
+
+class RegionDay(models.Model):
+    """One day of the daily reports of a county's, city's or province's schools, summed (the
+    figures a home page's 14-day trend draws), rolled up set-based by apps.reports.rollup: a
+    bureau's or the province's trend reads fourteen rows, whatever its number of schools. A
+    row carries the codes of its region at each level, so the scope layer narrows it as it
+    does a school."""
+
+    pk = models.CompositePrimaryKey("level", "code", "day")
+    level = models.CharField(max_length=8)  # province | city | county
+    code = models.CharField(max_length=6)
+    day = models.DateField()
+    province_code = models.CharField(max_length=6)
+    city_code = models.CharField(max_length=6, blank=True)
+    county_code = models.CharField(max_length=6, blank=True)
+    reports = models.IntegerField(default=0)  # the schools' reports the sums include
+    checkin_morning_done = models.IntegerField(default=0)
+    abnormal = models.IntegerField(default=0)
+    absent = models.IntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": ""}
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code}@{self.day}: {self.reports} reports"

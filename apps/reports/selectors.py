@@ -10,7 +10,13 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from apps.reports.models import BureauReport, DailyReport, DailyReportVersion, ReportStatus
+from apps.reports.models import (
+    BureauReport,
+    DailyReport,
+    DailyReportVersion,
+    RegionDay,
+    ReportStatus,
+)
 
 WINDOW_DAYS = 30
 SCHOOLS_LIMIT = 500  # schools listed on one bureau's page
@@ -139,21 +145,46 @@ TREND_DAYS = 14
 TREND_FIGURES = ("checkin_morning_done", "abnormal", "absent")
 
 
-def schools_trend(*, user, school_ids, today: date | None = None) -> dict | None:
-    """The last TREND_DAYS days of these schools' daily reports (the user's to see), summed
-    per day: {"days": [...], figure: [...] for each of TREND_FIGURES}; None when no report
-    exists. A day without a report counts as nothing (a gap the school can see)."""
+def _trend_days(today: date | None) -> list[date]:
     today = today or timezone.localdate()
-    days = [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
-    reports = (DailyReport.objects.restrict(user, "reports.view")
-               .filter(school_id__in=list(school_ids), day__gte=days[0], day__lte=today)
-               .values_list("day", "figures"))
+    return [today - timedelta(days=n) for n in range(TREND_DAYS - 1, -1, -1)]
+
+
+def _trend(days: list[date], rows) -> dict | None:
+    """{"days": days, figure: [its sum per day] for each of TREND_FIGURES} from (day,
+    {figure: n}) rows; None without any row. A day without a row counts as nothing (a gap
+    the reader can see)."""
     sums = {day: dict.fromkeys(TREND_FIGURES, 0) for day in days}
     found = False
-    for day, figures in reports:
+    for day, figures in rows:
         found = True
         for name in TREND_FIGURES:
             sums[day][name] += int((figures or {}).get(name) or 0)
     if not found:
         return None
     return {"days": days, **{name: [sums[d][name] for d in days] for name in TREND_FIGURES}}
+
+
+def schools_trend(*, user, school_ids, today: date | None = None) -> dict | None:
+    """The last TREND_DAYS days of these schools' daily reports (the user's to see), summed
+    per day (see _trend)."""
+    days = _trend_days(today)
+    reports = (DailyReport.objects.restrict(user, "reports.view")
+               .filter(school_id__in=list(school_ids), day__gte=days[0], day__lte=days[-1])
+               .values_list("day", "figures"))
+    return _trend(days, reports)
+
+
+def regions_trend(*, user, regions, today: date | None = None) -> dict | None:
+    """The last TREND_DAYS days of the daily reports of the schools in these regions
+    ((level, code) pairs, none inside another), from their RegionDay rows (the user's to
+    see): TREND_DAYS rows a region, whatever its number of schools (apps.reports.rollup)."""
+    if not regions:
+        return None
+    days = _trend_days(today)
+    wanted = Q()
+    for level, code in regions:
+        wanted |= Q(level=level, code=code)
+    rows = (RegionDay.objects.restrict(user, "reports.view").filter(wanted)
+            .filter(day__gte=days[0], day__lte=days[-1]).values("day", *TREND_FIGURES))
+    return _trend(days, ((row["day"], row) for row in rows))

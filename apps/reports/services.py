@@ -4,6 +4,7 @@ submitted, aggregates its schools' and child bureaus' submitted reports into its
 submits it upward. Each is one transaction and raises ValidationFailed naming the field."""
 
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.http import Http404
@@ -74,6 +75,7 @@ def report_submit(*, actor, school_id: int, day: date, zero: bool = False) -> Da
     DailyReportVersion.objects.create(school_id=school_id, report=report, number=1,
                                       figures=figures, zero=zero, submitted_at=now,
                                       submitted_by=actor, late=late)
+    _roll_up_if_past(day)
     return report
 
 
@@ -106,7 +108,17 @@ def report_correct(*, actor, school_id: int, day: date, reason: str) -> DailyRep
                                       figures=report.figures, submitted_at=now,
                                       submitted_by=actor, late=now > report.due_at,
                                       reason=reason)
+    _roll_up_if_past(day)
     return report
+
+
+def _roll_up_if_past(day: date) -> None:
+    """An earlier day's regional sums (the trends) summed again once this commits; today's
+    are the drafting sweep's (one roll-up for the province, not one per submission)."""
+    if day < timezone.localdate():
+        from apps.reports.tasks import roll_up_region_day
+
+        transaction.on_commit(partial(roll_up_region_day.enqueue, day.isoformat()))
 
 
 @transaction.atomic

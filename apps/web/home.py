@@ -143,7 +143,8 @@ def home_context(user) -> dict:
     if context["school_panels"]:
         context.update(_waiting_on_school(user))
         context["reports_due"] = urgent.reports_due(user=user)
-        _trend_chart(user, context)
+    if roles & REGION_ROLES or context["school_panels"]:
+        _trend_chart(user, context, regions=roles & REGION_ROLES)
     if context["school_panels"] or context["class_rosters"]:
         context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
     if roles & REGION_ROLES:
@@ -188,13 +189,18 @@ def _waiting_on_school(user) -> dict:
     return {"pending_triggers": triggers, "clusters_to_report": clusters}
 
 
-def _trend_chart(user, context: dict) -> None:
-    """The last 14 days of the school's daily reports (morning checks done, abnormal,
-    absent through illness), drawn as lines under the day's figures."""
+def _trend_chart(user, context: dict, *, regions: bool) -> None:
+    """The last 14 days of the daily reports (morning checks done, abnormal, absent through
+    illness) of the user's regions (a bureau, the province: their daily sums) or else of
+    the user's schools, drawn as lines under the day's figures."""
     from apps.reports.figures import LABELS
-    from apps.reports.selectors import TREND_FIGURES, schools_trend
+    from apps.reports.selectors import TREND_FIGURES, regions_trend, schools_trend
 
-    trend = schools_trend(user=user, school_ids={p.school.pk for p in context["school_panels"]})
+    if regions:
+        trend = regions_trend(user=user, regions=selectors.region_nodes(user))
+    else:
+        trend = schools_trend(user=user,
+                              school_ids={p.school.pk for p in context["school_panels"]})
     if trend is None:
         return
     context["chart_data"]["trend"] = {

@@ -54,7 +54,7 @@ def _broadest_region_level(user) -> str:
     return "county"
 
 
-def _region_nodes(user) -> list[tuple[str, str]]:
+def region_nodes(user) -> list[tuple[str, str]]:
     """(level, code) of the regions the user sees people in, leaving out any inside another
     one of them (a province admin who also holds a county counts the province once)."""
     nodes = {(g.region_level, g.region_code) for g in grants_for(user)
@@ -113,7 +113,7 @@ def area_title(user) -> str:
 def region_dashboard(*, user) -> RegionDashboard:
     """The region's figures from its headcount rows (apps.people.headcounts): a few hundred
     rows at most, the same at 1 or 30 million people."""
-    nodes = _region_nodes(user)
+    nodes = region_nodes(user)
     rows = _headcount_rows(user, nodes, lambda level: level)
     return RegionDashboard(
         schools=sum(r.schools for r in rows),
