@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.access.models import AccessLog
+from apps.emergency import readiness
 from apps.emergency.drills import drill_finish, drill_schedule, drill_start
 from apps.emergency.models import Drill
 from apps.emergency.taskforce import task_force_member_add
-from apps.emergency import readiness
 from apps.reports import tasks
 from apps.reports.models import ExportJob
 from shaodian.testing.outputs import client_for, header_row, read_xlsx, refused_unlogged
