@@ -32,6 +32,7 @@ from apps.reports.models import ExportJob, ExportState
 
 BUILDERS = {
     "emergency_readiness": "apps.emergency.readiness",
+    "emergency_response_times": "apps.emergency.response_list",
 }
 UNFINISHED = (ExportState.QUEUED, ExportState.RUNNING)
 PROGRESS_SECONDS = 0.5  # the worker commits its progress at most this often

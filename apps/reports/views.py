@@ -284,7 +284,8 @@ def bureau_xlsx(request, bureau_id: int):
 # Workbooks the worker writes (apps.reports.exports): the job's page, its bar, its file ----
 
 
-EXPORT_TITLES = {"emergency_readiness": gettext_lazy("Emergency readiness of the schools")}
+EXPORT_TITLES = {"emergency_readiness": gettext_lazy("Emergency readiness of the schools"),
+                 "emergency_response_times": gettext_lazy("Trigger response times")}
 
 
 def _export_progress(job) -> Progress:
