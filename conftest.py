@@ -20,11 +20,12 @@ def _static_files_collected():
 
 @pytest.fixture(autouse=True, scope="session")
 def _supervision_photos_dir(tmp_path_factory):
-    """Inspection photos uploaded by any test (scope data, browser tests) land in a directory
-    of the run, never in the data directory."""
+    """Inspection photos uploaded by any test (scope data, browser tests), and workbooks the
+    worker writes, land in a directory of the run, never in the data directory."""
     from django.conf import settings
 
     settings.SUPERVISION_FILES_DIR = tmp_path_factory.mktemp("supervision")
+    settings.EXPORT_FILES_DIR = tmp_path_factory.mktemp("exports")
 
 
 @pytest.fixture

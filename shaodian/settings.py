@@ -261,6 +261,8 @@ PERIODIC_TASKS = {
     # every open school's daily report of today drafted or refreshed (set-based)
     "apps.reports.tasks.draft_daily_reports": env_int("SHAODIAN_DAILY_REPORT_SWEEP_SECONDS",
                                                       30 * 60),
+    # workbooks the worker wrote (apps.reports.exports) deleted, with their jobs, once old
+    "apps.reports.tasks.prune_exports": env_int("SHAODIAN_EXPORT_SWEEP_SECONDS", 3600),
     # roles whose last day has passed (the grants ignore them from midnight on) removed
     "apps.access.tasks.remove_ended_roles": env_int("SHAODIAN_ROLES_SWEEP_SECONDS", 3600),
     # scheduled switches of a province's policy pack whose time has come, applied once each
@@ -302,6 +304,13 @@ ROSTER_FILES_KEEP_HOURS = env_int("SHAODIAN_ROSTER_FILES_KEEP_HOURS", 24)
 SUPERVISION_FILES_DIR = Path(env_str("SHAODIAN_SUPERVISION_FILES_DIR",
                                      str(DATA_DIR / "supervision")))
 SUPERVISION_PHOTO_MAX_BYTES = env_int("SHAODIAN_SUPERVISION_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Inspection photos are deleted (files and rows) this many days after they were taken
+# (apps/operations/retention.py); 0 keeps them.
+SUPERVISION_PHOTO_RETENTION_DAYS = env_int("SHAODIAN_SUPERVISION_PHOTO_RETENTION_DAYS", 3 * 365)
+# Workbooks too large for a request (apps/reports/exports.py), written by the worker, wait
+# here for their requester for EXPORT_FILES_KEEP_HOURS; the worker and the web server share it.
+EXPORT_FILES_DIR = Path(env_str("SHAODIAN_EXPORT_FILES_DIR", str(DATA_DIR / "exports")))
+EXPORT_FILES_KEEP_HOURS = env_int("SHAODIAN_EXPORT_FILES_KEEP_HOURS", 24)
 # Lists count at most this many rows (apps/core/pagination.py).
 LIST_COUNT_CAP = env_int("SHAODIAN_LIST_COUNT_CAP", 10_000)
 PERSONAL_CODE_GRACE_HOURS = env_int("SHAODIAN_PERSONAL_CODE_GRACE_HOURS", 2)

@@ -9,6 +9,13 @@ must remain, the record is anonymised instead of deleted: a test sample loses it
 (one UPDATE), so a round still counts its samples and each tube keeps its result. Rows that
 hang on a deleted row (a check-in's revisions) go first. Models are named by label so that
 this module imports no app at import time.
+
+Inspection photos (apps.supervision: files under settings.SUPERVISION_FILES_DIR and their
+rows) are kept settings.SUPERVISION_PHOTO_RETENTION_DAYS from their upload, the same for
+every school (0 keeps them), and never while a finding of their inspection is still open or
+answered but not verified: its evidence. Their files are deleted first, then their rows, in
+chunks: a run stopped between the two leaves rows whose files are gone, which the next run
+deletes (a file already gone is no error), never a file without its row.
 """
 
 from collections import defaultdict
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,7 +73,45 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> dict
             counts[kind.name] = sum(
                 _purge(kind, school_ids, _cutoff(kind, today, days), dry_run=dry_run)
                 for days, school_ids in groups[kind.parameter].items())
+    counts["supervision_photos"] = _purge_photos(dry_run=dry_run)
     return counts
+
+
+PHOTO_CHUNK = 5000  # photos whose files are deleted, then rows, at a time
+
+
+def _old_photos():
+    """The photos past their keeping time that no open finding needs (a queryset)."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.supervision.models import Photo, Rectification, RectificationState
+
+    days = settings.SUPERVISION_PHOTO_RETENTION_DAYS
+    if not days:
+        return Photo.objects.none()
+    open_findings = Rectification.objects.filter(
+        inspection_id=OuterRef("inspection_id")).exclude(state=RectificationState.VERIFIED)
+    return Photo.objects.filter(uploaded_at__lt=timezone.now() - timedelta(days=days)).exclude(
+        Exists(open_findings))
+
+
+def _purge_photos(*, dry_run: bool) -> int:
+    """Delete the old photos' files, then their rows, a chunk at a time; returns how many."""
+    from apps.supervision.models import Photo
+    from apps.supervision.photos import full_path
+
+    if dry_run:
+        return _old_photos().count()
+    removed = 0
+    while chunk := list(_old_photos().order_by("pk").values_list("pk", "path")[:PHOTO_CHUNK]):
+        for _pk, path in chunk:
+            try:
+                full_path(path).unlink(missing_ok=True)
+            except FileNotFoundError:  # a path outside the directory: no file of ours
+                pass
+        rows = Photo.objects.filter(pk__in=[pk for pk, _path in chunk])
+        removed += rows._raw_delete(rows.db)  # nothing hangs on a photo
+    return removed
 
 
 def _schools_by_days() -> dict[str, dict[int, list[int]]]:

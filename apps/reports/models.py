@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.scoping import ScopedQuerySet
 
@@ -160,3 +161,41 @@ class RegionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.code}@{self.day}: {self.reports} reports"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("export", "Waiting")
+    RUNNING = "running", pgettext_lazy("export", "Being written")
+    DONE = "done", pgettext_lazy("export", "Ready")
+    FAILED = "failed", pgettext_lazy("export", "Failed")
+
+
+class ExportJob(models.Model):
+    """A workbook too large for a request (a province's list), written by the worker to a
+    file under settings.EXPORT_FILES_DIR that only its requester downloads, until it
+    expires (settings.EXPORT_FILES_KEEP_HOURS). `kind` names its builder
+    (apps.reports.exports.BUILDERS); `params` what it was asked with (never personal data);
+    `done` of `total` the worker's progress, committed as it goes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+", verbose_name=_("by"))
+    kind = models.CharField(_("list"), max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=ExportState.choices,
+                             default=ExportState.QUEUED)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(_("file"), max_length=100, blank=True)
+    failure = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "-created_at"],
+                                name="reports_export_user_kind"),
+                   models.Index(fields=["created_at"], name="reports_export_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_state_display()})"

@@ -17,4 +17,7 @@ urlpatterns = [
     path("bureau/<int:bureau_id>/export.xlsx", views.bureau_xlsx, name="bureau_xlsx"),
     path("bureau/<int:bureau_id>/aggregate/", views.bureau_aggregate, name="bureau_aggregate"),
     path("bureau/<int:bureau_id>/submit/", views.bureau_submit, name="bureau_submit"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]

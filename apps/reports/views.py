@@ -5,12 +5,15 @@ and submitted upward). Views validate, call a service or selector, render."""
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +22,12 @@ from apps.access.audit import access_output
 from apps.access.rules import may
 from apps.core.errors import ValidationFailed
 from apps.core.pages import print_page
-from apps.core.sheets import Sheet, meta_lines, xlsx_response
+from apps.core.progress import DONE, FAILED, QUEUED, RUNNING, Progress, progress_response
+from apps.core.sheets import XLSX, Sheet, meta_lines, xlsx_response
 from apps.orgs.models import School
-from apps.reports import selectors, services
+from apps.reports import exports, selectors, services
 from apps.reports.figures import LABELS, to_report
+from apps.reports.models import ExportState
 
 
 def _day(value: str | None) -> date:
@@ -274,3 +279,55 @@ def bureau_xlsx(request, bureau_id: int):
               lead=meta_lines(meta)),
         Sheet(_("Schools"), SCHOOL_HEADERS, _school_lines(lines),
               widths=(30, 14, 10, 18, 14, 14))])
+
+
+# Workbooks the worker writes (apps.reports.exports): the job's page, its bar, its file ----
+
+
+EXPORT_TITLES = {"emergency_readiness": gettext_lazy("Emergency readiness of the schools"),
+                 "emergency_response_times": gettext_lazy("Trigger response times")}
+
+
+def _export_progress(job) -> Progress:
+    """The bar from what the worker committed: its state and its rows done of total."""
+    if job.state == ExportState.DONE:
+        return Progress(DONE, done=job.done, total=job.total,
+                        result_url=reverse("reports:export_file", args=[job.pk]),
+                        result_label=_("Download"))
+    if job.state == ExportState.FAILED:
+        return Progress(FAILED, label=_("The workbook could not be written: you may no "
+                                        "longer export this list, or the server failed."))
+    if job.state == ExportState.QUEUED:
+        return Progress(QUEUED)
+    return Progress(RUNNING, done=min(job.done, job.total), total=job.total)
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    job = exports.export_for(user=request.user, job_id=pk)
+    return render(request, "reports/export_job.html", {
+        "job": job, "title": EXPORT_TITLES.get(job.kind, job.kind),
+        "progress": _export_progress(job), "keep_hours": settings.EXPORT_FILES_KEEP_HOURS})
+
+
+@login_required
+@require_GET
+def export_progress(request, pk: int):
+    job = exports.export_for(user=request.user, job_id=pk)
+    return progress_response(request, _export_progress(job), url=request.path,
+                             element_id="export-progress")
+
+
+@login_required
+@require_GET
+def export_file(request, pk: int):
+    """The finished workbook, for its requester only, until it expires."""
+    job = exports.export_for(user=request.user, job_id=pk)
+    path = exports.export_path(job.pk)
+    if job.state != ExportState.DONE or not path.exists():
+        raise Http404
+    response = FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
+                            filename=job.file_name, content_type=XLSX)
+    add_never_cache_headers(response)
+    return response

@@ -6,11 +6,13 @@ through the pages (a phone's camera), not here."""
 from datetime import date, datetime
 
 from django.conf import settings
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from apps.core.pagination import CappedPageNumberPagination
 from apps.core.schema_types import Count, Id
+from apps.supervision import photos as photo_files
 from apps.supervision import selectors, services
 from apps.supervision.models import InspectionState, ItemResult, RectificationState
 
@@ -53,6 +55,11 @@ class SupervisionItemOut(Schema):
     result: str
     note: str
     recorded_at: datetime | None
+    photo_ids: list[int] = Field(description="GET /supervision/photos/{photo_id}")
+
+    @staticmethod
+    def resolve_photo_ids(obj) -> list[int]:
+        return [photo.pk for photo in obj.photos.all()]
 
 
 class SupervisionInspectionOut(Schema):
@@ -87,10 +94,15 @@ class SupervisionRectificationOut(Schema):
     verified_at: datetime | None
     reopen_reason: str
     photos: int
+    photo_ids: list[int] = Field(description="the evidence: GET /supervision/photos/{photo_id}")
 
     @staticmethod
     def resolve_photos(obj) -> int:
         return obj.photos.count()
+
+    @staticmethod
+    def resolve_photo_ids(obj) -> list[int]:
+        return list(obj.photos.values_list("pk", flat=True))
 
 
 class SupervisionAssignIn(Schema):
@@ -162,6 +174,17 @@ def supervision_item_record(request, inspection_id: Id, code: str, payload: Supe
                                       code=code[:40], result=payload.result, note=payload.note)
 
 
+@router.post("/inspections/{inspection_id}/items/{code}/with-photos", response=SupervisionItemOut,
+             summary="Record one item with photos of what was seen (multipart form data: "
+                     "result, note, photos: JPEG, PNG or WebP, at most 5 MB and 6 each)")
+def supervision_item_record_photos(request, inspection_id: Id, code: str,
+                                   payload: Form[SupervisionItemIn],
+                                   photos: File[list[UploadedFile]]):
+    return services.inspection_record(actor=request.user, inspection_id=inspection_id,
+                                      code=code[:40], result=payload.result, note=payload.note,
+                                      photos=photos)
+
+
 @router.post("/inspections/{inspection_id}/complete", response=SupervisionInspectionDetailOut,
              summary="Complete the inspection: each failed item becomes a rectification")
 def supervision_inspection_complete(request, inspection_id: Id):
@@ -194,12 +217,36 @@ def supervision_rectification_assign(request, rectification_id: Id,
 
 
 @router.post("/rectifications/{rectification_id}/answer", response=SupervisionRectificationOut,
-             summary="The school answers (photos of evidence are sent from the page)")
+             summary="The school answers (with photos: …/answer/with-photos)")
 def supervision_rectification_answer(request, rectification_id: Id,
                                      payload: SupervisionAnswerIn):
     services.rectification_answer(actor=request.user, rectification_id=rectification_id,
                                   answer=payload.answer)
     return selectors.rectification_get(user=request.user, pk=rectification_id)
+
+
+@router.post("/rectifications/{rectification_id}/answer/with-photos",
+             response=SupervisionRectificationOut,
+             summary="The school answers with photos of evidence (multipart form data: answer, "
+                     "photos: JPEG, PNG or WebP, at most 5 MB and 6 each)")
+def supervision_rectification_answer_photos(request, rectification_id: Id,
+                                            payload: Form[SupervisionAnswerIn],
+                                            photos: File[list[UploadedFile]]):
+    services.rectification_answer(actor=request.user, rectification_id=rectification_id,
+                                  answer=payload.answer, photos=photos)
+    return selectors.rectification_get(user=request.user, pk=rectification_id)
+
+
+PHOTO = {200: {"description": "The photo, of the type its content was checked to be",
+               "content": {ctype: {"schema": {"type": "string", "format": "binary"}}
+                           for ctype in ("image/jpeg", "image/png", "image/webp")}}}
+
+
+@router.get("/photos/{photo_id}", openapi_extra={"responses": PHOTO},
+            summary="One photo, to those who see its inspection or whose rectification it "
+                    "belongs to")
+def supervision_photo(request, photo_id: Id):
+    return photo_files.response(selectors.photo_get(user=request.user, pk=photo_id))
 
 
 @router.post("/rectifications/{rectification_id}/verify", response=SupervisionRectificationOut,

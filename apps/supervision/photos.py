@@ -1,11 +1,12 @@
 """Inspection photos: checked (size, and the type read from the file's first bytes, never from
 its name or the browser's word) and stored under settings.SUPERVISION_FILES_DIR, one
-directory per school; read back only by the scoped photo page."""
+directory per school; read back only by the scoped photo page and API endpoint."""
 
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from apps.core.errors import FieldError
@@ -62,3 +63,16 @@ def full_path(relative: str) -> Path:
     if root not in path.parents:
         raise FileNotFoundError(relative)
     return path
+
+
+def response(photo) -> FileResponse:
+    """The photo's file, for the page and the API alike: never kept by a shared cache, never
+    sniffed as anything but its checked type; 404 when its file is gone."""
+    try:
+        handle = full_path(photo.path).open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    answer = FileResponse(handle, content_type=photo.content_type)
+    answer["Cache-Control"] = "private, max-age=3600"
+    answer["X-Content-Type-Options"] = "nosniff"
+    return answer

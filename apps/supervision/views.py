@@ -9,7 +9,7 @@ exist."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
@@ -289,12 +289,4 @@ def rectification_reopen(request, pk: int):
 def photo(request, pk: int):
     """One photo, to those who see its inspection or the rectification it is evidence of;
     never cached by a shared cache, never sniffed as anything but its checked type."""
-    found = selectors.photo_get(user=request.user, pk=pk)
-    try:
-        handle = photos.full_path(found.path).open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=found.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photos.response(selectors.photo_get(user=request.user, pk=pk))

@@ -33,3 +33,20 @@ def refused_unlogged(client: Client, *requests) -> bool:
 
     statuses = [client.get(url, query or {}).status_code for url, query in requests]
     return statuses == [404] * len(requests) and not AccessLog.objects.exists()
+
+
+def worker_xlsx(client: Client, url: str, query: dict | None = None) -> dict[str, list[list]]:
+    """A workbook written by the worker (apps.reports.exports): asked for (the page sends
+    the user to the job's page), written as `manage.py worker` writes it, downloaded."""
+    from django.urls import reverse
+
+    from apps.reports import tasks
+    from apps.reports.models import ExportJob
+
+    asked = client.get(url, query or {})
+    job = ExportJob.objects.order_by("-pk").first()
+    assert asked.status_code == 302 and asked.url == reverse("reports:export_job", args=[job.pk])
+    assert tasks.run_export.call(job.pk) == "done"
+    response = client.get(reverse("reports:export_file", args=[job.pk]))
+    assert response.status_code == 200
+    return read_xlsx(b"".join(response.streaming_content))

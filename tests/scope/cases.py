@@ -17,12 +17,14 @@ from apps.emergency.models import Alert, CaseReport, SchoolTrigger
 from apps.notifications.models import Notification
 from apps.orgs.models import School, SchoolClass
 from apps.people.models import Guardianship, Person
+from apps.reports.models import ExportJob
 from apps.rosters.models import RosterExport
 
 from .routes import body_schema, resolve
 
 # Rows that belong to one account rather than to the org tree: the owner's field.
-OWNED = {Notification: "recipient", ApiToken: "user", RosterExport: "user"}
+OWNED = {Notification: "recipient", ApiToken: "user", RosterExport: "user",
+         ExportJob: "user"}
 
 
 def permissions(user) -> set:

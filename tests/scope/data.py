@@ -154,12 +154,14 @@ def _binding_rows(world, key):
 
 
 def _user_rows(world):
-    """Rows owned by one account: every user has an inbox message, a token and an export."""
+    """Rows owned by one account: every user has an inbox message, a token and two exports."""
     from apps.access.services import api_token_create
     from apps.notifications.models import Notification
+    from apps.reports.models import ExportJob
     from apps.rosters.models import RosterExport
 
     for user in world.users.values():
+        ExportJob.objects.create(user=user, kind="emergency_readiness")
         Notification.objects.create(recipient=user, kind="test", subject_zh="通知",
                                     subject_en="note")
         api_token_create(user=user, name="scope", permissions=None)

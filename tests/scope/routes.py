@@ -29,6 +29,7 @@ from apps.notifications.models import Channel, Notification
 from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
+from apps.reports.models import ExportJob
 from apps.rosters.models import RosterExport, RosterImport
 from apps.status.models import RegimenMark
 from apps.supervision.models import Inspection, Photo, Rectification
@@ -54,7 +55,7 @@ ID_MODELS = {
     "notification": Notification, "hospital_id": Hospital, "contact_id": HospitalContact,
     "parent_id": Bureau, "binding_id": BindingRequest, "mark_id": RegimenMark,
     "assignment_id": RoleAssignment, "transfer_id": Transfer, "to_class_id": SchoolClass,
-    "inspection_id": Inspection, "rectification_id": Rectification,
+    "inspection_id": Inspection, "rectification_id": Rectification, "photo_id": Photo,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -78,7 +79,7 @@ PK_MODELS = {
     "access:teacher_revoke": SchoolClass, "transfers:": Transfer,
     "accounts:user_": User, "accounts:school": School,
     "supervision:rectification_": Rectification, "supervision:photo": Photo,
-    "supervision:": Inspection,
+    "supervision:": Inspection, "reports:export_": ExportJob,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -1,7 +1,8 @@
 """The schools' emergency readiness printed and exported: each school the user sees with its
 task force, plan version, last drill and hospital, what it lacks, and the three counts;
 scoped as the readiness page is, each print and workbook one access-log row naming the
-user's bureau."""
+user's bureau. The workbook is written by the worker (apps.reports.exports), called here as
+`manage.py worker` calls it."""
 
 from datetime import timedelta
 
@@ -10,9 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.access.models import AccessLog
+from apps.emergency import readiness
 from apps.emergency.drills import drill_finish, drill_schedule, drill_start
 from apps.emergency.models import Drill
 from apps.emergency.taskforce import task_force_member_add
+from apps.reports import tasks
+from apps.reports.models import ExportJob
 from shaodian.testing.outputs import client_for, header_row, read_xlsx, refused_unlogged
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +35,20 @@ def school_a_ready(world, *, drilled_days_ago: int = 3):
         finished_at=timezone.now() - timedelta(days=drilled_days_ago))
 
 
+def workbook(client) -> dict:
+    """Ask for the workbook, run the worker's task, download the file."""
+    asked = client.get(reverse("emergency:readiness_xlsx"))
+    job = ExportJob.objects.get(kind="emergency_readiness")
+    assert asked.status_code == 302 and asked.url == reverse("reports:export_job", args=[job.pk])
+    assert tasks.run_export.call(job.pk) == "done"
+    response = client.get(reverse("reports:export_file", args=[job.pk]))
+    assert response.status_code == 200
+    return read_xlsx(b"".join(response.streaming_content))
+
+
 def test_it_exports_every_school_the_province_sees_with_what_each_lacks(world):
     school_a_ready(world)
-    response = client_for(world, "province", "en").get(reverse("emergency:readiness_xlsx"))
-    assert response.status_code == 200
-    rows = read_xlsx(response)["Readiness"]
+    rows = workbook(client_for(world, "province", "en"))["Readiness"]
     top = header_row(rows, "#")
     assert rows[top] == HEADERS
     by_name = {row[1]: row for row in rows[top + 1:]}
@@ -55,8 +68,7 @@ def test_it_exports_every_school_the_province_sees_with_what_each_lacks(world):
 
 def test_a_drill_over_a_year_ago_counts_as_missing(world):
     school_a_ready(world, drilled_days_ago=400)
-    rows = read_xlsx(client_for(world, "province", "en").get(
-        reverse("emergency:readiness_xlsx")))["Readiness"]
+    rows = workbook(client_for(world, "province", "en"))["Readiness"]
     a = next(r for r in rows if r[1] == world.schools["a"].name)
     assert a[5] and a[7] == "drill in the last year"
 
@@ -75,6 +87,26 @@ def test_a_city_prints_only_its_own_schools_in_chinese(world):
     assert world.bureaus["luoyang"].name in meta
     log = AccessLog.objects.get()
     assert (log.action, log.object_id) == ("print_list", str(world.bureaus["luoyang"].pk))
+    assert 'id="print-cut"' not in text
+
+
+def test_a_print_longer_than_its_limit_says_so_and_points_to_the_workbook(world, monkeypatch):
+    monkeypatch.setattr(readiness, "PRINT_LIMIT", 1)
+    text = client_for(world, "province", "en").get(
+        reverse("emergency:readiness_print")).content.decode()
+    table = text.split('id="print-readiness"')[1]
+    assert table.count("<tr>") == 2  # the titles and one school
+    cut = text.split('id="print-cut"')[1].split("</div>")[0]
+    assert "Only the first 1 of 2 schools are printed" in cut
+    assert reverse("emergency:readiness_xlsx") in cut
+    assert AccessLog.objects.get().fields.endswith("rows=1")
+
+
+def test_the_workbook_is_asked_for_once_while_it_is_written(world):
+    client = client_for(world, "province")
+    first = client.get(reverse("emergency:readiness_xlsx"))
+    assert client.get(reverse("emergency:readiness_xlsx")).url == first.url
+    assert ExportJob.objects.count() == 1 and not AccessLog.objects.exists()
 
 
 def test_the_readiness_page_links_its_print_and_workbook(world):

@@ -12,7 +12,7 @@ from apps.access.models import AccessLog
 from apps.emergency.models import SchoolTrigger
 from apps.emergency.reports import case_report_enter
 from apps.emergency.triggers import alert_fire
-from shaodian.testing.outputs import client_for, header_row, read_xlsx, refused_unlogged
+from shaodian.testing.outputs import client_for, header_row, refused_unlogged, worker_xlsx
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["#", "School", "Trigger", "Area", "Fired", "Deadline", "Acknowledged",
@@ -33,10 +33,9 @@ def fired(world) -> SchoolTrigger:
 
 def test_it_exports_an_alerts_response_times_in_english_and_logs_the_alert(world, henan):
     trigger = fired(world)
-    response = client_for(world, "province", "en").get(
-        reverse("emergency:trigger_responses_xlsx"), {"alert": trigger.alert_id})
-    assert response.status_code == 200
-    rows = read_xlsx(response)["Response times"]
+    rows = worker_xlsx(client_for(world, "province", "en"),
+                       reverse("emergency:trigger_responses_xlsx"),
+                       {"alert": trigger.alert_id})["Response times"]
     top = header_row(rows, "#")
     assert rows[top] == HEADERS
     schools = {row[1]: row for row in rows[top + 1:]}
@@ -79,8 +78,8 @@ def test_a_school_prints_and_exports_its_own_triggers(world, henan):
     page = client.get(reverse("emergency:trigger_responses_print"), {"school": school.pk})
     meta = page.content.decode().split('id="print-meta"')[1].split("</dl>")[0]
     assert school.name in meta and "触发" in meta
-    sheets = read_xlsx(client.get(reverse("emergency:trigger_responses_xlsx"),
-                                  {"school": school.pk}))
+    sheets = worker_xlsx(client, reverse("emergency:trigger_responses_xlsx"),
+                         {"school": school.pk})
     rows = sheets["响应用时"]
     top = header_row(rows, "#")
     assert rows[top][:3] == ["#", "学校", "触发"] and len(rows) == top + 2
@@ -117,6 +116,22 @@ def test_an_alert_with_a_school_outside_is_refused_not_widened(world, henan):
     assert client.get(url, {"alert": trigger.alert_id,
                             "school": world.schools["a"].pk}).status_code == 404
     assert not AccessLog.objects.exists()
-    mine = read_xlsx(client.get(url, {"alert": trigger.alert_id,
-                                      "school": world.schools["b"].pk}))["响应用时"]
+    mine = worker_xlsx(client, url, {"alert": trigger.alert_id,
+                                     "school": world.schools["b"].pk})["响应用时"]
     assert [row[1] for row in mine[header_row(mine, "#") + 1:]] == [world.schools["b"].name]
+
+
+def test_a_print_longer_than_its_limit_says_so_and_counts_every_trigger(world, henan,
+                                                                       monkeypatch):
+    from apps.emergency import response_list
+
+    trigger = fired(world)
+    total = SchoolTrigger.objects.filter(alert_id=trigger.alert_id).count()
+    monkeypatch.setattr(response_list, "PRINT_LIMIT", 1)
+    text = client_for(world, "province", "en").get(
+        reverse("emergency:trigger_responses_print"), {"alert": trigger.alert_id}
+    ).content.decode()
+    assert text.split('id="print-responses"')[1].count("<tr>") == 2
+    assert f"Only the first 1 of {total} triggers are printed" in text
+    meta = text.split('id="print-meta"')[1].split("</dl>")[0]
+    assert f"<dd>{total}</dd>" in meta and "<dd>12.0</dd>" in meta

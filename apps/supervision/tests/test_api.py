@@ -5,7 +5,8 @@ were there."""
 import pytest
 from django.utils import timezone
 
-from apps.supervision.tests.conftest import performed
+from apps.supervision.models import Photo, Rectification
+from apps.supervision.tests.conftest import performed, photo, planned, png_bytes
 from shaodian.testing.outputs import client_for
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,74 @@ def test_others_are_answered_as_if_nothing_were_there(world, username):
     assert _post(client, f"/rectifications/{rect.pk}/answer", {"answer": "x"}).status_code == 404
     overview = client.get(f"{BASE}/overview").json()
     assert (overview["inspections"], overview["open"], overview["failed_by_item"]) == (0, 0, {})
+
+
+def _multipart(client, path, data):
+    return client.post(f"{BASE}{path}", data)  # the test client sends multipart form data
+
+
+def test_photos_go_with_a_record_and_an_answer_and_come_back_by_id(world):
+    bureau = client_for(world, "jinshui_bureau")
+    inspection = planned(world)
+    path = f"/inspections/{inspection.pk}/items/ventilation/with-photos"
+    item = _multipart(bureau, path, {"result": "fail", "note": "未通风",
+                                     "photos": [photo("a.png"), photo("b.png")]})
+    assert item.status_code == 200, item.content
+    ids = item.json()["photo_ids"]
+    assert len(ids) == 2
+    got = bureau.get(f"{BASE}/photos/{ids[0]}")
+    assert got.status_code == 200 and got["Content-Type"] == "image/png"
+    assert b"".join(got.streaming_content) == png_bytes()
+    assert got["X-Content-Type-Options"] == "nosniff"
+    detail = bureau.get(f"{BASE}/inspections/{inspection.pk}").json()
+    assert next(i for i in detail["items"] if i["code"] == "ventilation")["photo_ids"] == ids
+    rect = performed(world).rectifications.first()
+    school = client_for(world, "school_a_admin")
+    answered = _multipart(school, f"/rectifications/{rect.pk}/answer/with-photos",
+                          {"answer": "已整改", "photos": [photo("c.png")]})
+    assert answered.status_code == 200, answered.content
+    body = answered.json()
+    assert (body["state"], body["photos"], len(body["photo_ids"])) == ("answered", 1, 1)
+    assert school.get(f"{BASE}/photos/{body['photo_ids'][0]}").status_code == 200
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"GIF89a" + b"\0" * 40, "bad_type"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 2048, "too_large"),
+])
+def test_a_photo_is_checked_by_its_content_and_size_as_on_the_pages(world, settings, data,
+                                                                    reason):
+    settings.SUPERVISION_PHOTO_MAX_BYTES = 1024
+    inspection = planned(world)
+    answer = _multipart(client_for(world, "jinshui_bureau"),
+                        f"/inspections/{inspection.pk}/items/ventilation/with-photos",
+                        {"result": "pass", "photos": [photo("x.png", data)]})
+    assert answer.status_code == 422
+    assert (answer.json()["errors"][0]["field"], answer.json()["errors"][0]["reason"]) == (
+        "photos", reason)
+    assert not Photo.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["zhongyuan_bureau", "teacher_a2", "school_b_admin",
+                                      "guardian_a1"])
+def test_others_neither_fetch_nor_send_photos(world, username):
+    inspection = performed(world)
+    rect = inspection.rectifications.first()
+    client = client_for(world, username)
+    for one in Photo.objects.all():
+        assert client.get(f"{BASE}/photos/{one.pk}").status_code == 404
+    answer = _multipart(client, f"/rectifications/{rect.pk}/answer/with-photos",
+                        {"answer": "x", "photos": [photo()]})
+    assert answer.status_code == 404
+    assert Photo.objects.count() == 2
+
+
+def test_the_person_named_fetches_the_findings_photos_a_teacher_unnamed_does_not(world):
+    rect = performed(world).rectifications.first()
+    named = world.users["teacher_a1"]
+    Rectification.objects.filter(pk=rect.pk).update(assignee=named)
+    item_photo = Photo.objects.filter(item_id=rect.item_id).first()
+    assert client_for(world, "teacher_a1").get(
+        f"{BASE}/photos/{item_photo.pk}").status_code == 200
+    assert client_for(world, "teacher_a2").get(
+        f"{BASE}/photos/{item_photo.pk}").status_code == 404

@@ -21,7 +21,7 @@ def roll_up_recent_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_unsubmitted_index'),
+        ('reports', '0003_export_jobs'),
     ]
 
     operations = [
