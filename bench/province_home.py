@@ -105,13 +105,15 @@ def _seed_reports(code: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2022)")
         cursor.execute("""
-            INSERT INTO reports_dailyreport (school_id, day, figures, drafted_at, due_at,
+            INSERT INTO reports_dailyreport (school_id, province_code, city_code, county_code,
+                                             day, figures, drafted_at, due_at,
                                              status, zero, version, submitted_at, late)
-            SELECT s.id, %s, '{}'::jsonb, %s, %s,
+            SELECT s.id, s.province_code, s.city_code, s.county_code, %s, '{}'::jsonb, %s, %s,
                    CASE WHEN r < %s THEN 'submitted' ELSE 'draft' END, false,
                    CASE WHEN r < %s THEN 1 ELSE 0 END,
                    CASE WHEN r < %s THEN %s END, false
-              FROM (SELECT id, random() AS r FROM orgs_school WHERE province_code = %s) s
+              FROM (SELECT id, province_code, city_code, county_code, random() AS r
+                      FROM orgs_school WHERE province_code = %s) s
             ON CONFLICT DO NOTHING""",
             [timezone.localdate(now), now, now - timedelta(hours=1), SUBMITTED_SHARE,
              SUBMITTED_SHARE, SUBMITTED_SHARE, now - timedelta(hours=2), code])

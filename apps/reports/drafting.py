@@ -32,13 +32,15 @@ def _deadlines(day: date, school_ids: list[int]) -> dict[int, datetime]:
             for pk, policy in policies.items()}
 
 
-def _open_schools(school_ids) -> list[int]:
+def _open_schools(school_ids) -> dict[int, tuple[str, str, str]]:
+    """The open schools (of those named), each with its (province, city, county) codes."""
     from apps.orgs.models import School
 
     schools = School.objects.filter(active=True)
     if school_ids is not None:
         schools = schools.filter(pk__in=list(school_ids))
-    return list(schools.order_by("pk").values_list("pk", flat=True))
+    rows = schools.order_by("pk").values_list("pk", "province_code", "city_code", "county_code")
+    return {pk: tuple(codes) for pk, *codes in rows}
 
 
 def reports_draft(*, day: date, school_ids=None, now: datetime | None = None) -> dict:
@@ -47,7 +49,7 @@ def reports_draft(*, day: date, school_ids=None, now: datetime | None = None) ->
     now = now or timezone.now()
     schools = _open_schools(school_ids)
     existing = dict(DailyReport.objects.filter(day=day).filter(
-        **({"school_id__in": schools} if school_ids is not None else {}))
+        **({"school_id__in": list(schools)} if school_ids is not None else {}))
         .values_list("school_id", "status"))
     drafts = [pk for pk in schools if existing.get(pk) != ReportStatus.SUBMITTED]
     counts = {"drafted": 0, "refreshed": 0, "frozen": len(schools) - len(drafts)}
@@ -58,7 +60,7 @@ def reports_draft(*, day: date, school_ids=None, now: datetime | None = None) ->
         new = [pk for pk in batch if pk not in existing]
         with transaction.atomic():
             counts["refreshed"] += _update(day, old, figures, due, now)
-            counts["drafted"] += _insert(day, new, figures, due, now)
+            counts["drafted"] += _insert(day, new, figures, due, now, codes=schools)
     return counts
 
 
@@ -88,12 +90,15 @@ def _update(day: date, school_ids: list[int], figures: dict, due: dict, now) -> 
         return cursor.rowcount
 
 
-def _insert(day: date, school_ids: list[int], figures: dict, due: dict, now) -> int:
+def _insert(day: date, school_ids: list[int], figures: dict, due: dict, now, *,
+            codes: dict[int, tuple[str, str, str]]) -> int:
     if not school_ids:
         return 0
     ids = IdPool(DailyReport).take_many(len(school_ids))
     rows = [DailyReport(pk=pk, school_id=school_id, day=day, figures=figures[school_id],
-                        due_at=due[school_id], drafted_at=now)
+                        due_at=due[school_id], drafted_at=now,
+                        **dict(zip(("province_code", "city_code", "county_code"),
+                                   codes[school_id], strict=True)))
             for pk, school_id in zip(ids, school_ids, strict=True)]
     # A report a concurrent drafter or submitter made first is kept (the school and day are
     # unique): this run's row for it is skipped.

@@ -27,6 +27,12 @@ class DailyReport(models.Model):
     latest version (`version`)."""
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="+")
+    # The school's region codes, copied when the report is drafted: a bureau's or the
+    # province's late list narrows the reports by them without joining its schools (the
+    # join read every school of the province: docs/decisions.md).
+    province_code = models.CharField(max_length=6, blank=True, default="", db_default="")
+    city_code = models.CharField(max_length=6, blank=True, default="", db_default="")
+    county_code = models.CharField(max_length=6, blank=True, default="", db_default="")
     day = models.DateField(_("day"))  # Asia/Shanghai
     figures = models.JSONField(_("figures"), default=dict)
     drafted_at = models.DateTimeField(default=timezone.now)
@@ -42,7 +48,7 @@ class DailyReport(models.Model):
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_SCOPE
+    scope_fields = {"region": "", "school": "school_id"}
 
     class Meta:
         ordering = ["-day", "school_id"]
@@ -55,6 +61,19 @@ class DailyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}@{self.day}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.province_code:
+            self.province_code, self.city_code, self.county_code = region_codes(self.school_id)
+        super().save(*args, **kwargs)
+
+
+def region_codes(school_id: int) -> tuple[str, str, str]:
+    """(province, city, county) codes of a school, as its reports carry them."""
+    from apps.orgs.models import School
+
+    return (School.objects.filter(pk=school_id)
+            .values_list("province_code", "city_code", "county_code").get())
 
 
 class DailyReportVersion(models.Model):
