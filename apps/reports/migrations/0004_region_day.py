@@ -14,7 +14,8 @@ def roll_up_recent_days(apps, schema_editor):
 
     DailyReport = apps.get_model("reports", "DailyReport")
     since = timezone.localdate() - timedelta(days=13)
-    for day in DailyReport.objects.filter(day__gte=since).values_list("day", flat=True).distinct():
+    days = DailyReport.objects.filter(day__gte=since).order_by("day").values_list("day", flat=True)
+    for day in days.distinct():
         region_days_refresh(day=day)
 
 
