@@ -2,14 +2,14 @@
 its daily report still to submit; a bureau's schools ranked by what they have let run late.
 
 Every count here reads tables that grow with events (triggers, reports, follow-ups,
-clusters), never the people table, grouped by school in one query each: a province's home
-costs what its late events and its schools cost (the region's scope joins the schools),
-never what its headcount does (docs/decisions.md, issue 16 item 4)."""
+clusters), never the people table. A bureau's ranking is one statement: the database counts
+each school's late rows of every kind, ranks the schools and sends the ten shown with the
+number of schools late, so the page handles ten rows whether a thousand or ten thousand
+schools are late (docs/decisions.md, issue 16 item 4)."""
 
-import heapq
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
 from django.utils import timezone
 
 from apps.absence.models import Cluster, ClusterStatus
@@ -54,34 +54,56 @@ class LateSchools:
     total: int  # schools with anything late, shown or not
 
 
-def _per_school(rows) -> dict[int, int]:
-    return {r["school_id"]: r["n"]
-            for r in rows.values("school_id").annotate(n=Count("pk")).order_by()}
+# The ranking's kinds, most urgent first, each with its late rows (the user's to see).
+KINDS = ("triggers", "clusters", "report", "followups")
+
+
+def _late_rows(user, now) -> dict:
+    return {
+        "triggers": SchoolTrigger.objects.restrict(user, "emergency.view").filter(
+            acknowledged_at__isnull=True, deadline__lt=now, drill=False),
+        "clusters": Cluster.objects.restrict(user, "absence.view").filter(
+            status=ClusterStatus.OPEN, report_due__lt=now),
+        "report": DailyReport.objects.restrict(user, "reports.view").filter(
+            day=timezone.localdate(now), submitted_at__isnull=True, due_at__lt=now),
+        "followups": FollowUp.objects.restrict(user, "followups.view").filter(
+            status=FollowUpStatus.OPEN, drill=False, due_at__lt=now),
+    }
+
+
+def _ranking_sql(rows: dict) -> tuple[str, list]:
+    """One statement that counts each school's late rows of every kind, ranks the schools
+    and keeps the first SHOWN, with how many schools have anything late: the database
+    ranks a province's thousands of late rows, the page receives ten."""
+    parts, params = [], []
+    for kind, queryset in rows.items():
+        if queryset.query.is_empty():  # no grant for this kind: nothing of it is shown
+            continue
+        sql, kind_params = queryset.order_by().values("school_id").query.sql_with_params()
+        flags = ", ".join(f"{int(k == kind)} AS {k}" for k in KINDS)
+        parts.append(f"SELECT u.school_id, {flags} FROM ({sql}) u")  # noqa: S608
+        params.extend(kind_params)
+    if not parts:
+        return "", []
+    sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
+    order = ", ".join(f"SUM({k}) DESC" for k in KINDS)
+    return (f"SELECT school_id, {sums}, COUNT(*) OVER () FROM ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + f") late GROUP BY school_id ORDER BY {order}, school_id LIMIT {SHOWN}", params)
 
 
 def late_schools(*, user, now=None) -> LateSchools:
     """The bureau's schools with anything late, most urgent first (a trigger outranks a
     cluster, a cluster a report, a report follow-ups), the first SHOWN."""
-    now = now or timezone.now()
-    counts = {
-        "triggers": _per_school(SchoolTrigger.objects.restrict(user, "emergency.view").filter(
-            acknowledged_at__isnull=True, deadline__lt=now, drill=False)),
-        "clusters": _per_school(Cluster.objects.restrict(user, "absence.view").filter(
-            status=ClusterStatus.OPEN, report_due__lt=now)),
-        "report": _per_school(DailyReport.objects.restrict(user, "reports.view").filter(
-            day=timezone.localdate(now), submitted_at__isnull=True, due_at__lt=now)),
-        "followups": _per_school(FollowUp.objects.restrict(user, "followups.view").filter(
-            status=FollowUpStatus.OPEN, drill=False, due_at__lt=now)),
-    }
-    triggers, clusters, report, followups = (counts["triggers"], counts["clusters"],
-                                             counts["report"], counts["followups"])
-    ids = set().union(*counts.values())
-    # Ranked on ids and counts (a province may have thousands late): only the shown become
-    # objects and get their names.
-    top = heapq.nsmallest(SHOWN, ids, key=lambda i: (
-        -triggers.get(i, 0), -clusters.get(i, 0), -(i in report), -followups.get(i, 0), i))
-    schools = School.objects.in_bulk(top)
-    shown = [LateSchool(i, triggers=triggers.get(i, 0), clusters=clusters.get(i, 0),
-                        report=i in report, followups=followups.get(i, 0),
-                        school=schools[i]) for i in top if i in schools]
-    return LateSchools(shown, len(ids))
+    sql, params = _ranking_sql(_late_rows(user, now or timezone.now()))
+    if not sql:
+        return LateSchools([], 0)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ranked = cursor.fetchall()
+    schools = School.objects.in_bulk([row[0] for row in ranked])
+    shown = [LateSchool(school_id, triggers=triggers, clusters=clusters, report=bool(report),
+                        followups=followups, school=schools[school_id])
+             for school_id, triggers, clusters, report, followups, _total in ranked
+             if school_id in schools]
+    return LateSchools(shown, ranked[0][-1] if ranked else 0)

@@ -137,3 +137,8 @@ def test_the_school_home_draws_the_last_14_days_of_its_reports(world):
 
 def test_a_school_without_reports_draws_no_trend(world):
     assert 'id="chart-trend"' not in home(world, "school_a_admin")
+
+
+def test_an_account_without_a_grant_to_see_late_rows_gets_an_empty_ranking(world):
+    found = urgent.late_schools(user=world.users["guardian_a1"])
+    assert found.shown == [] and found.total == 0
