@@ -85,3 +85,14 @@ def late_schools(*, user, now=None) -> LateSchools:
                         report=i in report, followups=followups.get(i, 0),
                         school=schools[i]) for i in top if i in schools]
     return LateSchools(shown, len(ids))
+
+
+def late_concerns(*, user, now=None) -> tuple[list, int]:
+    """Concerns (诉求) of the user's schools still unanswered past their deadline, the most
+    late first (the first SHOWN), and how many."""
+    from apps.concerns.models import Concern, ConcernState
+
+    rows = (Concern.objects.restrict(user, "concerns.view")
+            .filter(state=ConcernState.OPEN, due_at__lt=now or timezone.now()))
+    return (list(rows.select_related("person", "school").order_by("due_at", "id")[:SHOWN]),
+            rows.count())
