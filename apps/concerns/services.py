@@ -28,26 +28,14 @@ from apps.concerns.models import (
     EventKind,
 )
 from apps.concerns.selectors import ASSIGN, RAISE
-from apps.core.errors import FieldError, ValidationFailed
-from apps.people.validation import check_text
+from apps.core.errors import refuse as _fail
+from apps.people.validation import text_checked as _text
 
 TEXT_LIMIT = 1000
 DEFAULT_RESPONSE_HOURS = 48  # should a pack not give concern_response_hours
 NOT_RESTRICTED = gettext_lazy(
     "A concern is raised for someone under a restriction (quarantine, isolation, health "
     "monitoring, or a closed-loop school): this person is under none.")
-
-
-def _fail(field: str, reason: str, message) -> None:
-    raise ValidationFailed([FieldError(field, reason, str(message))])
-
-
-def _text(field: str, value, limit: int, *, needed: bool) -> str:
-    value = str(value or "").strip()
-    errors = check_text(field, value, limit, needed=needed)
-    if errors:
-        raise ValidationFailed(errors)
-    return value
 
 
 def response_hours(school_id: int) -> int:
