@@ -8,6 +8,7 @@ from django.conf import settings
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from apps.access.audit import access_view
 from apps.concerns import selectors, services
 from apps.concerns.models import ConcernCategory, ConcernState
 from apps.core.pagination import CappedPageNumberPagination
@@ -74,7 +75,10 @@ def concerns_raise(request, payload: ConcernIn):
 
 @router.get("/{concern_id}", response=ConcernOut, summary="One concern")
 def concerns_get(request, concern_id: Id):
-    return selectors.concern_get(user=request.user, pk=concern_id)
+    concern = selectors.concern_get(user=request.user, pk=concern_id)
+    if not selectors.is_requester(request.user, concern):
+        access_view(request=request, action="view_health", obj=concern.person, fields="concern")
+    return concern
 
 
 @router.post("/{concern_id}/assign", response=ConcernOut,

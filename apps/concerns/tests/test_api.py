@@ -43,6 +43,10 @@ def test_it_raises_assigns_answers_and_reopens_through_the_api(world):
     reporter = client_for(world, "reporter_a")
     answered = _post(reporter, f"{path}/answer", {"answer": "校医已送药"})
     assert answered.status_code == 200, answered.content
+    assert not AccessLog.objects.filter(action="view_health").exists()
+    admin.get(path)
+    assert AccessLog.objects.filter(user=world.users["school_a_admin"],
+                                    action="view_health").count() == 1
     seen = guardian.get(path).json()
     assert (seen["state"], seen["answer"]) == ("answered", "校医已送药")
     reopened = _post(guardian, f"{path}/reopen", {"reason": "药不对"})
