@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.testing",
     "apps.reports",
     "apps.supervision",
+    "apps.concerns",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -273,6 +274,8 @@ PERIODIC_TASKS = {
     # every school's headcount recounted in one statement, under the recounts each write
     # makes for its schools (the dashboards read these, never a count of people)
     "apps.people.tasks.recount_headcounts": env_int("SHAODIAN_HEADCOUNT_SWEEP_SECONDS", 3600),
+    # concerns (诉求) past their deadline escalated to the school's admins, then the bureau
+    "apps.concerns.tasks.escalate_late_concerns": env_int("SHAODIAN_CONCERN_SWEEP_SECONDS", 300),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

@@ -2,6 +2,7 @@
 renders them as JSON `{"code", "message", "errors": [{"field", "reason", "message"}]}`."""
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,11 @@ class ValidationFailed(Exception):
     def __init__(self, errors: list[FieldError]):
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
         self.errors = errors
+
+
+def refuse(field: str, reason: str, message) -> NoReturn:
+    """Refuse one field: a ValidationFailed with that one error (message lazy or not)."""
+    raise ValidationFailed([FieldError(field, reason, str(message))])
 
 
 class ApiError(Exception):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.crypto import document_hashes
-from apps.core.errors import FieldError
+from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, DocumentType, normalize_phone, validate_document
 from apps.people.models import PersonKind, Residence, Sex
 
@@ -73,6 +73,15 @@ def check_text(field: str, value: str, limit: int, *, needed: bool) -> list[Fiel
     if needed and not value:
         return [required(field)]
     return [too_long(field, limit)] if len(value) > limit else []
+
+
+def text_checked(field: str, value, limit: int, *, needed: bool) -> str:
+    """A free-text field stripped, or a ValidationFailed naming it (missing, too long)."""
+    value = str(value or "").strip()
+    errors = check_text(field, value, limit, needed=needed)
+    if errors:
+        raise ValidationFailed(errors)
+    return value
 
 
 def check_phone(field: str, value: str) -> tuple[str, list[FieldError]]:

@@ -96,4 +96,6 @@ READERS: dict[str, tuple[str, ...]] = {
     "retention_tests_days": (RETENTION,),
     # daily reports
     "daily_report_deadline": ("apps.reports.drafting",),
+    # concerns (诉求) of people under a restriction
+    "concern_response_hours": ("apps.concerns.services",),
 }

@@ -17,8 +17,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.errors import FieldError, ValidationFailed
-from apps.people.validation import check_text
+from apps.core.errors import ValidationFailed
+from apps.core.errors import refuse as _fail
+from apps.people.validation import text_checked as _text
 from apps.supervision import checklist as checklists
 from apps.supervision import photos as photo_files
 from apps.supervision.models import (
@@ -43,18 +44,6 @@ from apps.supervision.selectors import (
 NOT_INSPECTOR = gettext_lazy("Only the bureaus above the school inspect it.")
 NOTE_LIMIT = 1000
 REASON_LIMIT = 200
-
-
-def _fail(field: str, reason: str, message) -> None:
-    raise ValidationFailed([FieldError(field, reason, str(message))])
-
-
-def _text(field: str, value, limit: int, *, needed: bool) -> str:
-    value = str(value or "").strip()
-    errors = check_text(field, value, limit, needed=needed)
-    if errors:
-        raise ValidationFailed(errors)
-    return value
 
 
 def _photos(field: str, files) -> list:

@@ -149,6 +149,8 @@ def home_context(user) -> dict:
         context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
     if roles & REGION_ROLES:
         context["late_schools"] = urgent.late_schools(user=user)
+    if context["school_panels"] or roles & REGION_ROLES:
+        context["late_concerns"], context["late_concerns_count"] = urgent.late_concerns(user=user)
     return context
 
 

@@ -107,3 +107,14 @@ def late_schools(*, user, now=None) -> LateSchools:
              for school_id, triggers, clusters, report, followups, _total in ranked
              if school_id in schools]
     return LateSchools(shown, ranked[0][-1] if ranked else 0)
+
+
+def late_concerns(*, user, now=None) -> tuple[list, int]:
+    """Concerns (诉求) of the user's schools still unanswered past their deadline, the most
+    late first (the first SHOWN), and how many."""
+    from apps.concerns.models import Concern, ConcernState
+
+    rows = (Concern.objects.restrict(user, "concerns.view")
+            .filter(state=ConcernState.OPEN, due_at__lt=now or timezone.now()))
+    return (list(rows.select_related("person", "school").order_by("due_at", "id")[:SHOWN]),
+            rows.count())

@@ -19,6 +19,7 @@ def build_rows(world) -> None:
     _hospital_rows(world)
     _transfer_rows(world)
     _supervision_rows(world)
+    _concern_rows(world)
 
 
 def _transfer_rows(world):
@@ -55,6 +56,35 @@ def _supervision_rows(world):
                                       photos=[SimpleUploadedFile("e.png", png)])
         services.inspection_plan(actor=actor, school_id=world.schools[key].pk,
                                  planned_on=TODAY)  # one still to perform
+
+
+def _concern_rows(world):
+    """A concern in each school: one waiting for its answer (a's, raised by the guardian),
+    one answered (b's, raised by the student, reopenable)."""
+    from apps.concerns import services
+    from apps.status.models import PersonStatus
+
+    for key in ("a1_student", "b1_student"):
+        person = world.persons[key]
+        PersonStatus.objects.update_or_create(
+            school_id=person.school_id, person=person,
+            defaults={"category": "isolation", "pack": "routine", "pack_version": "test"})
+    concern = services.concern_raise(actor=world.users["guardian_a1"],
+                                     person_id=world.persons["a1_student"].pk,
+                                     category="food", text="需要送饭")
+    services.concern_assign(actor=world.users["school_a_admin"], concern_id=concern.pk,
+                            assignee_id=world.users["reporter_a"].pk)
+    from apps.access.models import User
+
+    b_student = world.persons["b1_student"]
+    if b_student.user_id is None:
+        b_student.user = User.objects.create_user(username="student_b1", password="x",
+                                                  display_name=b_student.name)
+        b_student.save(update_fields=["user"])
+    done = services.concern_raise(actor=b_student.user, person_id=world.persons["b1_student"].pk,
+                                  category="study", text="需要课本")
+    services.concern_answer(actor=world.users["school_b_admin"], concern_id=done.pk,
+                            answer="已送达")
 
 
 def _hospital_rows(world):

@@ -46,6 +46,7 @@ HENAN = {  # the brief's "Rules (policy packs)", henan-2022
     "closed_loop_boarders_may_not_leave": True,
     "pool_close_contacts": False,
     "pool_symptomatic": False,
+    "concern_response_hours": 24,
 }
 ROUTINE = {
     "morning_check": True,
@@ -72,6 +73,7 @@ ROUTINE = {
     "pool_size_max": 20,
     "pool_close_contacts": False,
     "pool_symptomatic": False,
+    "concern_response_hours": 48,
 }
 HENAN_RULES = {
     "two_triggers", "trace_back", "returned_from_other_province",
