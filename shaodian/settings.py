@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.testing",
     "apps.reports",
     "apps.supervision",
+    "apps.supplies",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -271,6 +272,8 @@ PERIODIC_TASKS = {
     # every school's headcount recounted in one statement, under the recounts each write
     # makes for its schools (the dashboards read these, never a count of people)
     "apps.people.tasks.recount_headcounts": env_int("SHAODIAN_HEADCOUNT_SWEEP_SECONDS", 3600),
+    # every school's days of cover of each supply, kept per day for its chart (one statement)
+    "apps.supplies.tasks.snapshot_cover": env_int("SHAODIAN_SUPPLIES_SNAPSHOT_SECONDS", 6 * 3600),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

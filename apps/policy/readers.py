@@ -96,4 +96,6 @@ READERS: dict[str, tuple[str, ...]] = {
     "retention_tests_days": (RETENTION,),
     # daily reports
     "daily_report_deadline": ("apps.reports.drafting",),
+    # supplies: a school below it is flagged (its home, its bureau's list)
+    "supplies_min_days_cover": ("apps.supplies.selectors",),
 }

@@ -148,6 +148,8 @@ def home_context(user) -> dict:
         context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
     if roles & REGION_ROLES:
         context["late_schools"] = urgent.late_schools(user=user)
+    context.update(urgent.supplies_urgent(user=user, schools=bool(context["school_panels"]),
+                                          region=bool(roles & REGION_ROLES)))
     return context
 
 

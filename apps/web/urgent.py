@@ -85,3 +85,20 @@ def late_schools(*, user, now=None) -> LateSchools:
                         report=i in report, followups=followups.get(i, 0),
                         school=schools[i]) for i in top if i in schools]
     return LateSchools(shown, len(ids))
+
+
+def supplies_urgent(*, user, schools: bool, region: bool) -> dict:
+    """Supplies below cover: a school's short items (live, one school's cover), and for a
+    bureau how many of its schools were short at the last daily snapshot, with a link to
+    the list."""
+    from apps.access.rules import has_org_perm
+    from apps.supplies import selectors as supplies
+
+    if not has_org_perm(user, supplies.VIEW):
+        return {}
+    found: dict = {}
+    if schools:
+        found["supplies_short"] = supplies.items_below(user=user)
+    if region:
+        found["supplies_schools_below"] = supplies.schools_below_count(user=user)
+    return found

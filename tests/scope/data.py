@@ -19,6 +19,7 @@ def build_rows(world) -> None:
     _hospital_rows(world)
     _transfer_rows(world)
     _supervision_rows(world)
+    _supplies_rows(world)
 
 
 def _transfer_rows(world):
@@ -55,6 +56,19 @@ def _supervision_rows(world):
                                       photos=[SimpleUploadedFile("e.png", png)])
         services.inspection_plan(actor=actor, school_id=world.schools[key].pk,
                                  planned_on=TODAY)  # one still to perform
+
+
+def _supplies_rows(world):
+    """Each school's stock counted and some used (a stock row, a ledger), and the day's
+    snapshot of every school's cover."""
+    from apps.supplies import services
+
+    for key in ("a", "b"):
+        for kind, quantity in (("counted", 50), ("used", 10)):
+            services.movement_record(actor=world.users[f"school_{key}_admin"],
+                                     school_id=world.schools[key].pk, item="masks", kind=kind,
+                                     quantity=quantity, client_id=f"scope-{key}-{kind}")
+    services.cover_snapshot_take()
 
 
 def _hospital_rows(world):
