@@ -13,6 +13,7 @@ catalogue items, their stock, their use in the window (grouped once), their head
 their least days of cover (the pack's value, with the schools whose effective policy
 differs as a short list)."""
 
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from apps.orgs.models import School
 from apps.supplies import catalogue
 from apps.supplies.models import CoverSnapshot, Movement, MovementKind, Stock
 
+logger = logging.getLogger(__name__)
 VIEW, MANAGE = "supplies.view", "supplies.manage"
 HISTORY_DAYS = 14  # the window daily use is averaged over
 REORDER_DAYS = 14  # a reorder brings an item back to this many days (or the least, if more)
@@ -101,10 +103,16 @@ def _least_sql(least: dict[int, int | None]) -> tuple[str, list, int | None]:
 
 def least_days(school_ids) -> dict[int, int | None]:
     """Each school's `supplies_min_days_cover` from its effective policy (the pack, then
-    the bureaus' and the school's tightening), None where its pack has none."""
-    from apps.policy.selectors import effective_policies_for_schools
+    the bureaus' and the school's tightening), None where its pack has none, or while the
+    province's pack choice is outdated or its file missing (the Policy page says so; the
+    supplies pages still show stock and cover, flagging nothing)."""
+    from apps.policy.selectors import PackMissing, PackOutdated, effective_policies_for_schools
 
-    policies = effective_policies_for_schools(school_ids)
+    try:
+        policies = effective_policies_for_schools(school_ids)
+    except (PackMissing, PackOutdated) as exc:
+        logger.warning("supplies: no least days of cover (%s)", exc)
+        return dict.fromkeys(school_ids)
     return {pk: policy.params.get(PARAM) for pk, policy in policies.items()}
 
 

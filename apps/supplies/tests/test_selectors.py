@@ -88,3 +88,11 @@ def test_the_cover_arithmetic():
 def test_no_school_is_no_row(world):
     assert cover_rows(schools=School.objects.filter(pk__in=[])) == []
     assert selectors.schools_below_detail(ids=[]) == []
+
+
+def test_an_outdated_pack_choice_flags_nothing_and_breaks_no_page(counted):
+    from apps.policy.models import ProvincePolicy
+
+    ProvincePolicy.objects.filter(province_code="410000").update(pack_version="1999.1.0")
+    row = cover_of(counted)
+    assert row.min_days is None and not row.below
