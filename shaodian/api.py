@@ -121,6 +121,7 @@ api.add_router("/families", "apps.families.api.router")
 api.add_router("/reports", "apps.reports.api.router")
 api.add_router("/supervision", "apps.supervision.api.router")
 api.add_router("/concerns", "apps.concerns.api.router")
+api.add_router("/supplies", "apps.supplies.api.router")
 
 
 NUL = "\x00"

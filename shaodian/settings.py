@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.supervision",
     "apps.concerns",
+    "apps.supplies",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -276,6 +277,8 @@ PERIODIC_TASKS = {
     "apps.people.tasks.recount_headcounts": env_int("SHAODIAN_HEADCOUNT_SWEEP_SECONDS", 3600),
     # concerns (诉求) past their deadline escalated to the school's admins, then the bureau
     "apps.concerns.tasks.escalate_late_concerns": env_int("SHAODIAN_CONCERN_SWEEP_SECONDS", 300),
+    # every school's days of cover of each supply, kept per day for its chart (one statement)
+    "apps.supplies.tasks.snapshot_cover": env_int("SHAODIAN_SUPPLIES_SNAPSHOT_SECONDS", 6 * 3600),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

@@ -39,6 +39,7 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("supervision/", include("apps.supervision.urls")),
     path("concerns/", include("apps.concerns.urls")),
+    path("supplies/", include("apps.supplies.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

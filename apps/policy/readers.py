@@ -98,4 +98,6 @@ READERS: dict[str, tuple[str, ...]] = {
     "daily_report_deadline": ("apps.reports.drafting",),
     # concerns (诉求) of people under a restriction
     "concern_response_hours": ("apps.concerns.services",),
+    # supplies: a school below it is flagged (its home, its bureau's list)
+    "supplies_min_days_cover": ("apps.supplies.selectors",),
 }

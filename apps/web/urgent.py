@@ -118,3 +118,20 @@ def late_concerns(*, user, now=None) -> tuple[list, int]:
             .filter(state=ConcernState.OPEN, due_at__lt=now or timezone.now()))
     return (list(rows.select_related("person", "school").order_by("due_at", "id")[:SHOWN]),
             rows.count())
+
+
+def supplies_urgent(*, user, schools: bool, region: bool) -> dict:
+    """Supplies below cover: a school's short items (live, one school's cover), and for a
+    bureau how many of its schools were short at the last daily snapshot, with a link to
+    the list."""
+    from apps.access.rules import has_org_perm
+    from apps.supplies import selectors as supplies
+
+    if not has_org_perm(user, supplies.VIEW):
+        return {}
+    found: dict = {}
+    if schools:
+        found["supplies_short"] = supplies.items_below(user=user)
+    if region:
+        found["supplies_schools_below"] = supplies.schools_below_count(user=user)
+    return found

@@ -20,6 +20,7 @@ def build_rows(world) -> None:
     _transfer_rows(world)
     _supervision_rows(world)
     _concern_rows(world)
+    _supplies_rows(world)
 
 
 def _transfer_rows(world):
@@ -85,6 +86,17 @@ def _concern_rows(world):
                                   category="study", text="需要课本")
     services.concern_answer(actor=world.users["school_b_admin"], concern_id=done.pk,
                             answer="已送达")
+def _supplies_rows(world):
+    """Each school's stock counted and some used (a stock row, a ledger), and the day's
+    snapshot of every school's cover."""
+    from apps.supplies import services
+
+    for key in ("a", "b"):
+        for kind, quantity in (("counted", 50), ("used", 10)):
+            services.movement_record(actor=world.users[f"school_{key}_admin"],
+                                     school_id=world.schools[key].pk, item="masks", kind=kind,
+                                     quantity=quantity, client_id=f"scope-{key}-{kind}")
+    services.cover_snapshot_take()
 
 
 def _hospital_rows(world):

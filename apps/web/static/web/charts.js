@@ -33,4 +33,5 @@ document.addEventListener("DOMContentLoaded", () => {
   draw("chart-status", data.status, "bar");
   draw("chart-trend", data.trend, "line");
   draw("chart-items", data.items, "bar");  // supervision overview: failed items
+  draw("chart-cover", data.cover, "line");  // a school's supplies: days of cover
 });
