@@ -120,6 +120,7 @@ api.add_router("/transfers", "apps.transfers.api.router")
 api.add_router("/families", "apps.families.api.router")
 api.add_router("/reports", "apps.reports.api.router")
 api.add_router("/supervision", "apps.supervision.api.router")
+api.add_router("/approvals", "apps.approvals.api.router")
 
 
 NUL = "\x00"

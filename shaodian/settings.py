@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.testing",
     "apps.reports",
     "apps.supervision",
+    "apps.approvals",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -273,6 +274,8 @@ PERIODIC_TASKS = {
     # every school's headcount recounted in one statement, under the recounts each write
     # makes for its schools (the dashboards read these, never a count of people)
     "apps.people.tasks.recount_headcounts": env_int("SHAODIAN_HEADCOUNT_SWEEP_SECONDS", 3600),
+    # approvals pending past their deadline: their approvers reminded, once each
+    "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

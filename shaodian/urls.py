@@ -38,6 +38,7 @@ urlpatterns = [
     path("status/", include("apps.status.urls")),
     path("reports/", include("apps.reports.urls")),
     path("supervision/", include("apps.supervision.urls")),
+    path("approvals/", include("apps.approvals.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

@@ -50,7 +50,7 @@ SECTIONS = (
                                        "schoolyear", "web:person_list", "transfers", "rosters",
                                        "families", "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups",
-                                               "reports", "supervision")),
+                                               "reports", "supervision", "approvals")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
     ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list",
