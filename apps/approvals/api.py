@@ -84,22 +84,22 @@ def approvals_request(request, payload: ApprovalIn):
     return Status(201, selectors.request_get(user=request.user, pk=made.pk))
 
 
-@router.get("/{request_id}", response=ApprovalOut, summary="One request")
-def approvals_get(request, request_id: Id):
-    return selectors.request_get(user=request.user, pk=request_id)
+@router.get("/{approval_id}", response=ApprovalOut, summary="One request")
+def approvals_get(request, approval_id: Id):
+    return selectors.request_get(user=request.user, pk=approval_id)
 
 
-@router.post("/{request_id}/decide", response=ApprovalOut,
+@router.post("/{approval_id}/decide", response=ApprovalOut,
              summary="The approver approves or refuses (with a reason); again: no change")
-def approvals_decide(request, request_id: Id, payload: ApprovalDecideIn):
-    services.approval_decide(actor=request.user, request_id=request_id,
+def approvals_decide(request, approval_id: Id, payload: ApprovalDecideIn):
+    services.approval_decide(actor=request.user, approval_id=approval_id,
                              approve=payload.approve, reason=payload.reason)
-    return selectors.request_get(user=request.user, pk=request_id)
+    return selectors.request_get(user=request.user, pk=approval_id)
 
 
-@router.post("/{request_id}/withdraw", response=ApprovalOut,
+@router.post("/{approval_id}/withdraw", response=ApprovalOut,
              summary="The requester withdraws a request")
-def approvals_withdraw(request, request_id: Id, payload: ApprovalWithdrawIn):
-    services.approval_withdraw(actor=request.user, request_id=request_id,
+def approvals_withdraw(request, approval_id: Id, payload: ApprovalWithdrawIn):
+    services.approval_withdraw(actor=request.user, approval_id=approval_id,
                                reason=payload.reason)
-    return selectors.request_get(user=request.user, pk=request_id)
+    return selectors.request_get(user=request.user, pk=approval_id)

@@ -269,23 +269,23 @@ def _tell(request: ApprovalRequest, recipients, kind: str, subject, *, severity=
 
 
 @transaction.atomic
-def approval_decide(*, actor, request_id: int, approve: bool, reason: str = ""
+def approval_decide(*, actor, approval_id: int, approve: bool, reason: str = ""
                     ) -> ApprovalRequest:
     """The level the request waits for approves it or refuses it (a refusal says why).
     The same decision again changes nothing."""
     reason = _text("reason", reason, needed=not approve)
     request = get_object_or_404(ApprovalRequest.objects.restrict(actor, VIEW)
                                 .select_for_update(of=("self",)).select_related("person"),
-                                pk=request_id)
+                                pk=approval_id)
     if not decides(user=actor, request=request):
-        _fail("request_id", "not_approver", _(
+        _fail("approval_id", "not_approver", _(
             "This request waits for the decision of: %(level)s.") % {
             "level": request.get_approver_display()})
     wanted = State.APPROVED if approve else State.REFUSED
     if request.state == wanted and request.decided_by_id == actor.pk:
         return request
     if request.state != State.PENDING:
-        _fail("request_id", "decided", _("This request was %(state)s already.") % {
+        _fail("approval_id", "decided", _("This request was %(state)s already.") % {
             "state": request.get_state_display()})
     request.state, request.decision_reason = wanted, reason
     request.decided_by, request.decided_at = actor, timezone.now()
@@ -296,16 +296,16 @@ def approval_decide(*, actor, request_id: int, approve: bool, reason: str = ""
 
 
 @transaction.atomic
-def approval_withdraw(*, actor, request_id: int, reason: str = "") -> ApprovalRequest:
+def approval_withdraw(*, actor, approval_id: int, reason: str = "") -> ApprovalRequest:
     """The person withdraws their request while it waits (or an approved one not begun)."""
     reason = _text("reason", reason, needed=False)
     request = get_object_or_404(ApprovalRequest.objects.restrict(actor, REQUEST)
                                 .select_for_update(of=("self",)).select_related("person"),
-                                pk=request_id)
+                                pk=approval_id)
     if request.state == State.WITHDRAWN:
         return request
     if request.state not in (State.PENDING, State.APPROVED):
-        _fail("request_id", "decided", _("This request was %(state)s already.") % {
+        _fail("approval_id", "decided", _("This request was %(state)s already.") % {
             "state": request.get_state_display()})
     waiting = request.state == State.PENDING
     request.state, request.decision_reason = State.WITHDRAWN, reason

@@ -22,7 +22,7 @@ from apps.core.pages import form_submit
 from apps.core.pagination import CappedPaginator
 
 PAGE_SIZE = 50
-RENAME = {"request_id": None, "kind": None, "person": None}
+RENAME = {"approval_id": None, "kind": None, "person": None}
 
 
 def _may_request(user) -> bool:
@@ -120,7 +120,7 @@ def _submit(request, pk: int, key: str, form, call, done: str):
 def request_decide(request, pk: int):
     return _submit(request, pk, "decide", forms.ApprovalDecideForm(request.POST),
                    lambda item, d: services.approval_decide(
-                       actor=request.user, request_id=item.pk,
+                       actor=request.user, approval_id=item.pk,
                        approve=d["decision"] == "approve", reason=d["reason"]),
                    _("The decision was recorded."))
 
@@ -130,5 +130,5 @@ def request_decide(request, pk: int):
 def request_withdraw(request, pk: int):
     return _submit(request, pk, "withdraw", forms.ApprovalWithdrawForm(request.POST),
                    lambda item, d: services.approval_withdraw(
-                       actor=request.user, request_id=item.pk, reason=d["reason"]),
+                       actor=request.user, approval_id=item.pk, reason=d["reason"]),
                    _("The request was withdrawn."))

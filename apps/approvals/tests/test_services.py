@@ -85,21 +85,21 @@ def test_each_type_goes_to_its_approver_and_tells_them(henan):
 def test_only_the_level_it_waits_for_decides_and_a_refusal_says_why(henan):
     made = asked(henan)
     assert refused(lambda: services.approval_decide(
-        actor=henan.users["jinshui_bureau"], request_id=made.pk, approve=True))[:2] == (
-        "request_id", "not_approver")
+        actor=henan.users["jinshui_bureau"], approval_id=made.pk, approve=True))[:2] == (
+        "approval_id", "not_approver")
     with pytest.raises(Http404):  # another school's admin: as if there were none
-        services.approval_decide(actor=henan.users["school_b_admin"], request_id=made.pk,
+        services.approval_decide(actor=henan.users["school_b_admin"], approval_id=made.pk,
                                  approve=True)
     admin = henan.users["school_a_admin"]
     assert refused(lambda: services.approval_decide(
-        actor=admin, request_id=made.pk, approve=False))[:2] == ("reason", "required")
-    decided = services.approval_decide(actor=admin, request_id=made.pk, approve=False,
+        actor=admin, approval_id=made.pk, approve=False))[:2] == ("reason", "required")
+    decided = services.approval_decide(actor=admin, approval_id=made.pk, approve=False,
                                        reason="请改为线上")
     assert decided.state == State.REFUSED and decided.decision_reason == "请改为线上"
     assert Notification.objects.filter(recipient=henan.users["teacher_a1"],
                                        kind="approvals.decided").exists()
     assert refused(lambda: services.approval_decide(
-        actor=admin, request_id=made.pk, approve=True))[:2] == ("request_id", "decided")
+        actor=admin, approval_id=made.pk, approve=True))[:2] == ("approval_id", "decided")
     states = [h.state for h in made.history.order_by("history_date")]
     assert states == ["pending", "refused"]
 
@@ -126,16 +126,16 @@ def test_a_trip_request_is_the_engines_planned_trip(henan):
     [action] = _approvals(henan)
     assert action["done"] is False and action["detail"]["to"] == "310115"
     assert any("待审批" in r["zh"] for r in _status(henan).reasons)
-    services.approval_decide(actor=henan.users["jinshui_bureau"], request_id=trip.pk,
+    services.approval_decide(actor=henan.users["jinshui_bureau"], approval_id=trip.pk,
                              approve=True)
     assert [a["done"] for a in _approvals(henan)] == [True]  # approved: nothing to do
-    services.approval_withdraw(actor=henan.users["teacher_a1"], request_id=trip.pk)
+    services.approval_withdraw(actor=henan.users["teacher_a1"], approval_id=trip.pk)
     assert _approvals(henan) == []
 
 
 def test_a_refused_trip_is_no_plan(henan):
     trip = asked(henan, kind="trip")
-    services.approval_decide(actor=henan.users["jinshui_bureau"], request_id=trip.pk,
+    services.approval_decide(actor=henan.users["jinshui_bureau"], approval_id=trip.pk,
                              approve=False, reason="暂停跨省出差")
     assert _approvals(henan) == []
 
