@@ -228,6 +228,11 @@ def _after_change(request: ApprovalRequest) -> None:
     else:
         _tell(request, _requester_ids(request), "approvals.decided",
               gettext_lazy("{kind} of {name}: {state}"))
+    _recompute_if_trip(request)
+
+
+def _recompute_if_trip(request: ApprovalRequest) -> None:
+    """A trip request is a planned trip of the engine: its person's status follows it."""
     if request.kind == Kind.TRIP:
         from apps.status.services import CAUSE_DECISION, status_recompute_persons
 
@@ -315,11 +320,7 @@ def approval_withdraw(*, actor, approval_id: int, reason: str = "") -> ApprovalR
     if waiting:
         _tell(request, approver_user_ids(request), "approvals.withdrawn",
               gettext_lazy("{name} withdrew a request: {kind}"))
-    if request.kind == Kind.TRIP:
-        from apps.status.services import CAUSE_DECISION, status_recompute_persons
-
-        status_recompute_persons(school_id=request.school_id, person_ids=[request.person_id],
-                                 reason=CAUSE_DECISION)
+    _recompute_if_trip(request)
     return request
 
 
