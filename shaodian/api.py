@@ -122,6 +122,7 @@ api.add_router("/reports", "apps.reports.api.router")
 api.add_router("/supervision", "apps.supervision.api.router")
 api.add_router("/concerns", "apps.concerns.api.router")
 api.add_router("/supplies", "apps.supplies.api.router")
+api.add_router("/approvals", "apps.approvals.api.router")
 
 
 NUL = "\x00"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.supervision",
     "apps.concerns",
     "apps.supplies",
+    "apps.approvals",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -279,6 +280,8 @@ PERIODIC_TASKS = {
     "apps.concerns.tasks.escalate_late_concerns": env_int("SHAODIAN_CONCERN_SWEEP_SECONDS", 300),
     # every school's days of cover of each supply, kept per day for its chart (one statement)
     "apps.supplies.tasks.snapshot_cover": env_int("SHAODIAN_SUPPLIES_SNAPSHOT_SECONDS", 6 * 3600),
+    # approvals pending past their deadline: their approvers reminded, once each
+    "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

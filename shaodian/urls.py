@@ -40,6 +40,7 @@ urlpatterns = [
     path("supervision/", include("apps.supervision.urls")),
     path("concerns/", include("apps.concerns.urls")),
     path("supplies/", include("apps.supplies.urls")),
+    path("approvals/", include("apps.approvals.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

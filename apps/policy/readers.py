@@ -75,9 +75,11 @@ READERS: dict[str, tuple[str, ...]] = {
     "case_contact_central_quarantine_days": (ENGINE_EXPOSURE,),
     "case_contact_home_monitoring_days": (ENGINE_EXPOSURE,),
     "secondary_contact_home_quarantine_days": (ENGINE_EXPOSURE,),
-    "cross_province_travel_needs_approval": (ENGINE_TRAVEL,),
+    "cross_province_travel_needs_approval": (ENGINE_TRAVEL, "apps.approvals.services"),
     "closed_loop_boarders_may_not_leave": ("apps.policy.engine.rules.school",),
     "offline_training_suspended": ("apps.policy.selectors",),  # on every school's home page
+    "offline_meetings_need_approval": ("apps.approvals.services",),
+    "offline_meeting_max_participants": ("apps.approvals.services",),
     # testing
     # the new round's proposals and defaults, and the automatic cycle of rounds
     "whole_school_testing_days": (TESTING_CYCLE, "apps.testing.planner",

@@ -3,8 +3,9 @@
 The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
 them from the database for a batch of persons, whatever its size, in the same handful of
 queries: persons with their school's region, trip legs (theirs and their co-residents'),
-exposures, check-ins, test results, region names, the regimens their stored status asked for
-and their open regimen marks, and the risk areas (read once and shared by every batch).
+planned trips (approval requests, from the source apps.approvals registers), exposures,
+check-ins, test results, region names, the regimens their stored status asked for and their
+open regimen marks, and the risk areas (read once and shared by every batch).
 """
 
 from collections import defaultdict
@@ -105,7 +106,8 @@ def load_facts_batch(
     regimens = _regimens(school_ids, person_ids)
     marks = _marks(school_ids, person_ids)
     tests = _tests(history, person_ids, window, regimens)
-    names = _region_names(people, trips, exposures, risk_areas)
+    planned = _planned(school_ids, person_ids, window)
+    names = _region_names(people, [*trips.values(), *planned.values()], exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
         pk: _facts(
@@ -114,6 +116,7 @@ def load_facts_batch(
             checkins=tuple(checkins.get(pk, ())), tests=tuple(tests.get(pk, ())),
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
             regimens=tuple(regimens.get(pk, ())), marks=tuple(marks.get(pk, ())),
+            planned_trips=tuple(planned.get(pk, ())),
         )
         for pk, school_id, kind, residence, home, school_region in people
     }
@@ -177,6 +180,21 @@ def _checkins(school_ids, person_ids, window: Window) -> dict[int, list[engine.C
 
 _tests_source: Callable | None = None
 _earlier_schools_source: Callable | None = None
+_planned_trips_source: Callable | None = None
+
+
+def set_planned_trips_source(source: Callable | None) -> None:
+    """Register the function that reads each person's planned trips: `source(school_ids,
+    person_ids, today)` -> {person_id: [engine.TripLeg, ...]} (apps.approvals does, in its
+    ready(): pending and approved cross-province trip requests). None: no planned trips."""
+    global _planned_trips_source
+    _planned_trips_source = source
+
+
+def _planned(school_ids, person_ids, window: Window) -> dict[int, list[engine.TripLeg]]:
+    if _planned_trips_source is None or not person_ids:
+        return {}
+    return _planned_trips_source(school_ids, person_ids, window.today)
 
 
 def set_earlier_schools_source(source: Callable | None) -> None:
@@ -260,9 +278,10 @@ def _marks(school_ids, person_ids) -> dict[int, list[engine.RegimenMark]]:
 
 
 def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
-    """Full names of every region the batch's facts mention, for the reasons' text."""
+    """Full names of every region the batch's facts mention, for the reasons' text (`trips`:
+    lists of legs, made and planned)."""
     codes = {code for row in people for code in (row[4], row[5]) if code}
-    codes |= {code for legs in trips.values() for leg in legs
+    codes |= {code for legs in trips for leg in legs
               for code in (leg.from_region, leg.to_region)}
     codes |= {e.region for found in exposures.values() for e in found if e.region}
     codes |= {area.region for area in risk_areas}
@@ -270,7 +289,7 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
 
 
 def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas,
-           region_names, school_mode, regimens, marks):
+           region_names, school_mode, regimens, marks, planned_trips=()):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -290,8 +309,8 @@ def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas
         risk_areas=risk_areas,
         school_mode=school_mode,
         region_names=region_names,
-        # Planned trips are approval requests, which the approvals issue adds.
-        planned_trips=(),
+        # Pending and approved trip requests (apps.approvals), not yet begun.
+        planned_trips=planned_trips,
         regimens=regimens,
         marks=marks,
     )

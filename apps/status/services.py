@@ -244,8 +244,10 @@ def _write(statuses: dict, policies: Mapping[int, engine.Policy], *, cause: str,
     for pk, (f, status) in statuses.items():
         key = (status.category, status.until, status.compliant)
         was = before.get(pk)
-        if was is None and key == (Category.NORMAL, None, True):
-            continue  # no row means normal: nothing to store for someone who never had one
+        if was is None and key == (Category.NORMAL, None, True) and not status.actions:
+            # No row means normal with nothing to do: nothing to store for someone who never
+            # had one (a planned trip's approval is something to do while normal).
+            continue
         policy = policies[f.school_id]
         rows.append(_status_row(f, status, policy, now))
         if key != (was or (Category.NORMAL, None, True)):

@@ -58,6 +58,8 @@ PERSON_ROWS: dict[str, Rule] = {
                                       "the engine through earlier_schools)"),
     # The moves themselves: seen by both schools (and those above), never re-stamped.
     "transfers.Transfer": Rule(STAYS, why="a transfer names both schools"),
+    # Asked of the sending school's approvers; a new school asks anew.
+    "approvals.ApprovalRequest": Rule(STAYS, why="decided by the sending school's approvers"),
 }
 # The person record itself moves (school, unit, class; the dorm bed ends): one record, one
 # history, apps.transfers.services.transfer_accept.

@@ -21,6 +21,7 @@ def build_rows(world) -> None:
     _supervision_rows(world)
     _concern_rows(world)
     _supplies_rows(world)
+    _approval_rows(world)
 
 
 def _transfer_rows(world):
@@ -97,6 +98,21 @@ def _supplies_rows(world):
                                      school_id=world.schools[key].pk, item="masks", kind=kind,
                                      quantity=quantity, client_id=f"scope-{key}-{kind}")
     services.cover_snapshot_take()
+def _approval_rows(world):
+    """In each school, requests of a student waiting for each level: leaving campus (the
+    class teacher), a gathering (the school admin), a trip (the county bureau)."""
+    from apps.approvals.models import ApprovalRequest
+
+    due = timezone.now() + timedelta(days=1)
+    for key in ("a", "b"):
+        person = world.persons[f"{key}1_student"]
+        for kind, level in (("leave", "class_teacher"), ("gathering", "school"),
+                            ("trip", "bureau")):
+            ApprovalRequest.objects.create(
+                school_id=person.school_id, person=person, requested_by=person.user,
+                kind=kind, approver=level, title="审批", starts_on=TODAY, ends_on=TODAY,
+                participants=10 if kind == "gathering" else None,
+                destination_id="310115" if kind == "trip" else None, due_at=due)
 
 
 def _hospital_rows(world):

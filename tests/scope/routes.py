@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.absence.models import Cluster, SickAbsence
 from apps.access.models import ApiToken, RoleAssignment, User
+from apps.approvals.models import ApprovalRequest
 from apps.concerns.models import Concern
 from apps.emergency.models import (
     Alert,
@@ -58,6 +59,7 @@ ID_MODELS = {
     "assignment_id": RoleAssignment, "transfer_id": Transfer, "to_class_id": SchoolClass,
     "inspection_id": Inspection, "rectification_id": Rectification, "photo_id": Photo,
     "concern_id": Concern,
+    "approval_id": ApprovalRequest,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -82,6 +84,7 @@ PK_MODELS = {
     "accounts:user_": User, "accounts:school": School,
     "supervision:rectification_": Rectification, "supervision:photo": Photo,
     "supervision:": Inspection, "reports:export_": ExportJob, "concerns:": Concern,
+    "approvals:": ApprovalRequest,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -10,8 +10,9 @@ from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
 # persons (with the school's region), trip legs, exposures, check-ins, the stored statuses'
-# regimens, open regimen marks, test results, region names, risk areas, modes.
-QUERIES = 11  # and the schools some of them left by a transfer (apps.transfers)
+# regimens, open regimen marks, test results, planned trips (apps.approvals), region names, risk
+# areas, modes.
+QUERIES = 12  # and the schools some of them left by a transfer (apps.transfers)
 
 
 def _clone_students(world, n: int) -> list[Person]:
