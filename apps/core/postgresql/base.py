@@ -21,3 +21,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if schema:
             with self.cursor() as cursor:
                 cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {self.ops.quote_name(schema)}")
+                # Extensions stay in public (on every schema's search_path): else the first
+                # province migrated would hold pg_trgm's operators in its own schema.
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
