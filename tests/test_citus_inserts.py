@@ -114,3 +114,17 @@ def test_it_finds_the_statements_written_across_strings():
     found = {site for site, *_rest in sites()}
     assert "apps/emergency/triggers.py:_trace_hits" in found
     assert "apps/emergency/triggers.py:<module>" in found  # _DELIVERY, completed elsewhere
+
+
+def test_it_reads_a_statement_for_the_rule():
+    from shaodian.testing.citus import violation
+
+    generated = {"followups_followup": "id", "people_schoolheadcount": None}
+    joined = ("INSERT INTO followups_followup (school_id, person_id) SELECT h.school_id, "
+              "h.person_id FROM emergency_tracehit h JOIN people_person p ON p.id = h.person_id")
+    assert "without id" in violation(joined, generated)
+    assert violation(joined.replace("(school_id,", "(id, school_id,"), generated) is None
+    unnested = ('INSERT INTO "followups_followup" ("school_id", "person_id") '
+                "SELECT * FROM UNNEST((%s)::bigint[], (%s)::bigint[])")
+    assert violation(unnested, generated) is None
+    assert violation("INSERT INTO followups_followup (school_id) VALUES (1)", generated) is None
