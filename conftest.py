@@ -74,3 +74,29 @@ def clock():
     `clock.move_to(...)`."""
     with time_machine.travel(suite_now(), tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _citus_inserts(request):
+    """On PostgreSQL every statement a test runs is read for Citus rule 2: a set-based
+    INSERT … SELECT into a table with a generated id gives the ids (shaodian/testing/citus.py).
+    Only tests that use the database; the test fails after it ran, naming the statement."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not (
+            {"db", "transactional_db", "django_db_reset_sequences"} & set(request.fixturenames)
+            or request.node.get_closest_marker("django_db")):
+        yield
+        return
+    from shaodian.testing.citus import generated_columns, violation
+
+    found: list[str] = []
+
+    def read(execute, sql, params, many, context):
+        if "INSERT" in sql[:2000].upper() and (why := violation(sql, generated_columns())):
+            found.append(why)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(read):
+        yield
+    assert not found, "\n".join(found)

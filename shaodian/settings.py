@@ -1,8 +1,10 @@
 """Shaodian settings: one file, every value read from the environment (see env.py)."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from whitenoise.compress import Compressor
 
@@ -115,7 +117,20 @@ DATABASES = {
         conn_max_age=env_int("SHAODIAN_DB_CONN_MAX_AGE", 60),
     )
 }
+# Named PostgreSQL schema for every table (one province's deployment in its own schema; see
+# docs/deploy.md). Empty: PostgreSQL's default search_path (public).
+DATABASE_SCHEMA = env_str("SHAODIAN_DATABASE_SCHEMA", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, except that migrations add a column and its constraints in separate
+    # statements (Citus) and `migrate` creates DATABASE_SCHEMA: apps/core/postgresql.
+    DATABASES["default"]["ENGINE"] = "apps.core.postgresql"
+    if DATABASE_SCHEMA:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_SCHEMA):
+            raise ImproperlyConfigured(
+                "SHAODIAN_DATABASE_SCHEMA: lower-case letters, digits and _ (63 at most)")
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c search_path={DATABASE_SCHEMA},public")
+if DATABASES["default"]["ENGINE"] == "apps.core.postgresql":
     # Statements run through apps.core.db.prepared_cursor (a request's token, grants, person
     # and row) are planned once per connection after this many uses. Django's own queries
     # bind on the client and are never prepared. 0 turns it off (a pooler in transaction

@@ -16,6 +16,7 @@ the same converters the ORM applies (SQLite returns datetimes as text, JSON as t
 """
 
 import json
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -331,6 +332,10 @@ class IdPool:
         del self._ids[start:]
         return ids
 
+    def draw(self, count: int) -> list[int]:
+        """Exactly `count` new ids, ascending, in one round trip (PostgreSQL); none kept."""
+        return self._fetch_block(count)[::-1]
+
     def sequence(self) -> str:
         """The name of the table's id sequence (PostgreSQL), looked up once."""
         if self._sequence is None:
@@ -389,3 +394,43 @@ def pk_in(queryset: models.QuerySet, ids: Sequence[int]):
         return
     for chunk in chunks(ids):
         yield queryset.filter(pk__in=chunk)
+
+
+_INSERT_SELECT = re.compile(
+    r"\s*INSERT\s+INTO\s+(?P<table>\S+)\s*\((?P<columns>[^)]*)\)\s*"
+    r"(?P<select>SELECT\b.*?)(?P<suffix>\s+ON\s+CONFLICT\b.*)?\s*", re.IGNORECASE | re.DOTALL)
+
+
+@cache
+def _pool(model: type[models.Model]) -> "IdPool":
+    return IdPool(model)  # its sequence's name looked up once per process
+
+
+def insert_select(cursor, model: type[models.Model], sql: str, params: Sequence = ()) -> int:
+    """Run `INSERT INTO <model's table> (<columns>) SELECT … [ON CONFLICT …]` with the new
+    rows' ids drawn first from the table's sequence (IdPool), not by the column's default.
+
+    Citus cannot take the ids of a set-based INSERT … SELECT from the sequence on the
+    coordinator (docs/deploy.md): so on PostgreSQL the rows are counted first, that many ids
+    drawn in one round trip, and the statement run with the id column given as the n-th id
+    of that block for the n-th row. SQLite runs the statement as it is. The rows inserted.
+    """
+    if connection.vendor != POSTGRES:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+    parts = _INSERT_SELECT.fullmatch(sql)
+    table = model._meta.db_table
+    if (not parts or parts["table"].strip('"') != table or "%s" in (parts["suffix"] or "")
+            or re.match(r"SELECT\s+DISTINCT\b", parts["select"], re.IGNORECASE)):
+        raise ValueError(f"not an INSERT INTO {table} (…) SELECT … [ON CONFLICT …]: {sql[:80]}")
+    cursor.execute(f"SELECT count(*) FROM ({parts['select']}) AS rows", params)  # noqa: S608
+    count = cursor.fetchone()[0]
+    if not count:
+        return 0
+    ids = _pool(model).draw(count)
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"INSERT INTO {quote(table)} ({quote(model._meta.pk.column)}, {parts['columns']}) "  # noqa: S608
+        f"SELECT (%s::bigint[])[row_number() OVER ()], {parts['select'][6:].lstrip()}"
+        f"{parts['suffix'] or ''}", [ids, *params])
+    return max(cursor.rowcount, 0)

@@ -19,7 +19,10 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core.db import insert_select
 from apps.emergency.models import Alert, CaseReport, SchoolTrigger, TraceHit, TriggerKind
+from apps.followups.models import FollowUp
+from apps.notifications.models import Delivery, Notification
 from apps.orgs.models import School
 from apps.policy.engine.facts import Policy
 from apps.policy.selectors import effective_policies_for_schools
@@ -218,8 +221,7 @@ def _trace_hits(alert: Alert, region: Region, since: date) -> int:
     count = 0
     with connection.cursor() as cursor:
         for select, params in statements:
-            cursor.execute(insert + select + conflict, params)
-            count += max(cursor.rowcount, 0)
+            count += insert_select(cursor, TraceHit, insert + select + conflict, params)
     return count
 
 
@@ -252,9 +254,9 @@ def _trace_followups(alert: Alert, region: Region, now: datetime) -> int:
         WHERE p.active
         ON CONFLICT DO NOTHING"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [f"alert:{alert.pk}", f"倒查：与{name}有关联",
-                             f"Trace-back: linked to {name}", due, now, alert.pk, alert.pk])
-        return max(cursor.rowcount, 0)
+        return insert_select(cursor, FollowUp, sql, [
+            f"alert:{alert.pk}", f"倒查：与{name}有关联", f"Trace-back: linked to {name}",
+            due, now, alert.pk, alert.pk])
 
 
 def _mark_traced(alert: Alert, now: datetime) -> None:
@@ -317,7 +319,7 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
     count = 0
     with connection.cursor() as cursor:
         for select, params, kind, severity, subject_zh, subject_en, link in audiences:
-            cursor.execute(f"""
+            count += insert_select(cursor, Notification, f"""
                 INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
                     subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
                     created_at)
@@ -329,7 +331,6 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
                 ON CONFLICT DO NOTHING""",
                 [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link,
                  f"alert:{alert.pk}:{kind}", alert.drill, now, *params])
-            count += max(cursor.rowcount, 0)
     return count
 
 
@@ -384,8 +385,8 @@ def _outside_deliveries(alert: Alert, region: Region, now: datetime) -> int:
     count = 0
     with connection.cursor() as cursor:
         for sql, params in statements:
-            cursor.execute(sql, params)
-            count += max(cursor.rowcount, 0)
+            model = Delivery if sql.startswith(_DELIVERY) else Notification
+            count += insert_select(cursor, model, sql, params)
     _queue_delivery_run()
     return count
 
@@ -455,7 +456,7 @@ def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:
         for start in range(0, len(trigger_ids), 900):  # SQLite's parameter limit
             ids = trigger_ids[start:start + 900]
             marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(f"""
+            count += insert_select(cursor, Notification, f"""
                 INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
                     subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
                     created_at)
@@ -469,5 +470,4 @@ def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:
                 WHERE t.id IN ({marks}) AND NOT t.drill
                 GROUP BY ra.user_id, t.alert_id
                 ON CONFLICT DO NOTHING""", [now, *ids])
-            count += max(cursor.rowcount, 0)
     return count

@@ -1,7 +1,8 @@
 """Bulk writes of statuses and their history: COPY on PostgreSQL, bulk_create elsewhere.
 
 On PostgreSQL a batch of statuses is copied into a session-local temporary table and merged
-with one INSERT ... ON CONFLICT (school_id, person_id) DO UPDATE; history rows are copied
+with one INSERT ... ON CONFLICT (school_id, person_id) DO UPDATE, the new rows' ids drawn
+first (apps.core.db.insert_select: Citus); history rows are copied
 straight into their table. COPY sends rows in PostgreSQL's own format, so neither Django
 model instances nor client-side quoting of thousands of parameters stand between the
 evaluated statuses and the table (a third of the time of a large recompute otherwise).
@@ -12,7 +13,7 @@ from operator import itemgetter
 
 from django.db import connection
 
-from apps.core.db import copy_rows
+from apps.core.db import copy_rows, insert_select
 from apps.status.models import PersonStatus, PersonStatusChange
 
 STATUS_COLUMNS = ("school_id", "person_id", "category", "until", "compliant", "actions",
@@ -49,7 +50,7 @@ def statuses_upsert(rows: Sequence[dict]) -> None:
         cursor.execute(f"TRUNCATE {_STAGE}")  # within one outer transaction, rows stay
         copy_rows(PersonStatus, STATUS_COLUMNS, map(itemgetter(*STATUS_COLUMNS), rows),
                   table=_STAGE, cursor=cursor.cursor)
-        cursor.execute(_STAGE_MERGE)
+        insert_select(cursor, PersonStatus, _STAGE_MERGE)
 
 
 def changes_insert(rows: Sequence[dict]) -> None:

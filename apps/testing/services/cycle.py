@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core.db import chunks
+from apps.core.db import chunks, insert_select
 from apps.orgs.models import School
 from apps.people.models import Person
 from apps.testing.models import (
@@ -110,21 +110,18 @@ def _run_batch(ids: list[int], pack_id: str, cycle: Cycle, pooling: dict, day: d
         daily_name = _("%(share)d%% of the school (testing cycle)") % {
             "share": cycle.daily_percent}
     with connection.cursor() as cursor:
-        cursor.execute(*_open_rounds(
+        counts["whole_school"] += insert_select(cursor, TestRound, *_open_rounds(
             ids, day, now, name=whole_name, scope=RoundScope.SCHOOL, days=cycle.whole_days,
             detail={}, pooling=pooling, reason=f"{pack_id}: {WHOLE_PARAM}={cycle.whole_days}",
             when=_no_whole_round_since(since)))
-        counts["whole_school"] += cursor.rowcount
-        cursor.execute(*_plan_whole_school(ids, day))
-        counts["members"] += cursor.rowcount
-        cursor.execute(*_open_rounds(
+        counts["members"] += insert_select(cursor, RoundMember, *_plan_whole_school(ids, day))
+        counts["daily"] += insert_select(cursor, TestRound, *_open_rounds(
             ids, day, now, name=daily_name, scope=RoundScope.SHARE, days=1,
             detail={"share_percent": cycle.daily_percent}, pooling=pooling,
             reason=f"{pack_id}: {DAILY_PARAM}={cycle.daily_percent}",
             when=_whole_round_ended_since(since, day)))
-        counts["daily"] += cursor.rowcount
-        cursor.execute(*_sample_share(ids, day, since, cycle.daily_percent))
-        counts["members"] += cursor.rowcount
+        counts["members"] += insert_select(cursor, RoundMember,
+                                           *_sample_share(ids, day, since, cycle.daily_percent))
 
 
 # ---- SQL (PostgreSQL and SQLite) ----------------------------------------------------------
