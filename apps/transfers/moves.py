@@ -60,6 +60,8 @@ PERSON_ROWS: dict[str, Rule] = {
     "transfers.Transfer": Rule(STAYS, why="a transfer names both schools"),
     # Asked of the sending school's approvers; a new school asks anew.
     "approvals.ApprovalRequest": Rule(STAYS, why="decided by the sending school's approvers"),
+    "concerns.Concern": Rule(STAYS, why="answered by the sending school's staff, who know it"),
+    "concerns.ConcernEvent": Rule(STAYS, why="goes with its concern"),
 }
 # The person record itself moves (school, unit, class; the dorm bed ends): one record, one
 # history, apps.transfers.services.transfer_accept.

@@ -27,7 +27,8 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
         "emergency.view"})
     assert PERMISSIONS[Role.GUARDIAN] == frozenset({
         "people.view", "people.code", "people.call", "travel.view", "travel.declare",
-        "status.view", "health.checkin", "absence.view", "absence.report", "people.household"})
+        "status.view", "health.checkin", "absence.view", "absence.report", "people.household",
+        "concerns.raise", "concerns.view", "approvals.view"})
     # A bureau sees people but does not edit rosters, so it cannot make a school admin.
     assert "people.change" not in PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
@@ -47,11 +48,14 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # (the three admins); reports.view and reports.submit or reports.supervise;
     # emergency.trace_list (the three admins and the outbreak reporter: the CDC list);
     # supervision.view (the three admins), supervision.inspect (province and bureaus: the
-    # inspectors) and supervision.rectify (the school admin)
-    assert sizes == {"province_admin": 37, "bureau_admin": 32, "school_admin": 47,
-                     "unit_lead": 14, "class_teacher": 23, "outbreak_reporter": 25,
-                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 9,
-                     "guardian": 10}
+    # inspectors) and supervision.rectify (the school admin); approvals.view (all but the
+    # duty roles) with each approver level's decide and the person's own request;
+    # concerns.view, with raise (the person, the guardian) and assign (the school admin);
+    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter)
+    assert sizes == {"province_admin": 41, "bureau_admin": 36, "school_admin": 53,
+                     "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 28,
+                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 13,
+                     "guardian": 13}
 
 
 def test_it_collects_the_same_table_again():
