@@ -45,9 +45,27 @@ def live_server(request):
             or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
     server = LiveServer(addr, start=False)
     server.thread.static_handler = _the_project_itself
+    if server.thread.connections_override:
+        # One in-memory SQLite connection is shared with the server's thread: requests served
+        # in parallel threads (a page's photos, a poll beside a POST) would use it at once and
+        # fail ("bad parameter or other API misuse", or a session read as empty). Served one
+        # at a time, as Django's own server does then, each request closes its connection.
+        server.thread.server_class = _serial_server()
     server.start()
     yield server
     server.stop()
+
+
+def _serial_server():
+    from django.core.servers.basehttp import WSGIServer
+
+    class SerialServer(WSGIServer):
+        """Django's development server without threads (Connection: close on each answer)."""
+
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the server's thread holds the connections
+
+    return SerialServer
 
 
 def _the_project_itself(application):
