@@ -36,16 +36,17 @@ ON CONFLICT (school_id) DO UPDATE
 _COLUMNS = ("level, code, province_code, city_code, county_code, school_kind, schools, "
             "classes, students, staff, counted_at")
 # A school's county row: its county's, or for a school placed on a city (no county) its
-# own region's, so that two cities' county-less schools never share a row.
-_COUNTY_KEY = "COALESCE(NULLIF(s.county_code, ''), s.region_id)"
+# own region's, so that two cities' county-less schools never share a row (the daily
+# reports' roll-up, apps.reports.rollup, keys its county rows the same way).
+COUNTY_KEY = "COALESCE(NULLIF(s.county_code, ''), s.region_id)"
 # The counties from the schools' rows; the cities and the province from the county rows.
 _COUNTIES = f"""
 INSERT INTO people_regionheadcount ({_COLUMNS})
-SELECT 'county', {_COUNTY_KEY}, s.province_code, s.city_code, s.county_code, s.kind,
+SELECT 'county', {COUNTY_KEY}, s.province_code, s.city_code, s.county_code, s.kind,
        COUNT(*), SUM(h.classes), SUM(h.students), SUM(h.staff), %s
   FROM orgs_school s JOIN people_schoolheadcount h ON h.school_id = s.id
- WHERE {_COUNTY_KEY} IN ({{codes}})
- GROUP BY {_COUNTY_KEY}, s.province_code, s.city_code, s.county_code, s.kind
+ WHERE {COUNTY_KEY} IN ({{codes}})
+ GROUP BY {COUNTY_KEY}, s.province_code, s.city_code, s.county_code, s.kind
 """  # noqa: S608 (only placeholders and our own names are spliced in)
 _ABOVE = f"""
 INSERT INTO people_regionheadcount ({_COLUMNS})
@@ -72,7 +73,7 @@ def headcounts_refresh(*, school_ids: Iterable[int] | None = None,
             params = [] if group is None else _params(group)
             cursor.execute(_SCHOOLS.format(where=where), [now, *params])
             counted += cursor.rowcount
-            cursor.execute(f"SELECT DISTINCT {_COUNTY_KEY} FROM orgs_school s WHERE {where}",  # noqa: S608
+            cursor.execute(f"SELECT DISTINCT {COUNTY_KEY} FROM orgs_school s WHERE {where}",  # noqa: S608
                            params)
             counties.update(row[0] for row in cursor.fetchall())
         _roll_up(cursor, sorted(counties), now)

@@ -12,13 +12,11 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.people.headcounts import COUNTY_KEY
 from apps.reports.selectors import TREND_FIGURES
 
 _COLUMNS = ("level, code, day, province_code, city_code, county_code, reports, "
             + ", ".join(TREND_FIGURES) + ", counted_at")
-# A school placed on a city (no county) gets its own region's county row, as in the
-# headcounts (apps.people.headcounts), so two cities' county-less schools never share one.
-_COUNTY_KEY = "COALESCE(NULLIF(s.county_code, ''), s.region_id)"
 
 
 def _figure(name: str) -> str:
@@ -32,11 +30,11 @@ def _counties_sql() -> str:
     sums = ", ".join(f"SUM({_figure(name)})" for name in TREND_FIGURES)
     return f"""
         INSERT INTO reports_regionday ({_COLUMNS})
-        SELECT 'county', {_COUNTY_KEY}, r.day, s.province_code, s.city_code, s.county_code,
+        SELECT 'county', {COUNTY_KEY}, r.day, s.province_code, s.city_code, s.county_code,
                COUNT(*), {sums}, %s
           FROM reports_dailyreport r JOIN orgs_school s ON s.id = r.school_id
          WHERE r.day = %s
-         GROUP BY {_COUNTY_KEY}, r.day, s.province_code, s.city_code, s.county_code"""  # noqa: S608
+         GROUP BY {COUNTY_KEY}, r.day, s.province_code, s.city_code, s.county_code"""  # noqa: S608
 
 
 def _above_sql(level: str) -> str:

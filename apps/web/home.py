@@ -144,7 +144,7 @@ def home_context(user) -> dict:
         context.update(_waiting_on_school(user))
         context["reports_due"] = urgent.reports_due(user=user)
     if roles & REGION_ROLES or context["school_panels"]:
-        _trend_chart(user, context, regions=roles & REGION_ROLES)
+        _trend_chart(user, context, regions=bool(roles & REGION_ROLES))
     if context["school_panels"] or context["class_rosters"]:
         context["overdue"], context["overdue_count"] = urgent.overdue_followups(user=user)
     if roles & REGION_ROLES:
