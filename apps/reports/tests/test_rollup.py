@@ -120,3 +120,16 @@ def test_todays_report_submitted_leaves_the_sums_to_the_sweep(
         report_submit(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk,
                       day=timezone.localdate())
     assert queued(ROLL_UP) == []
+
+
+def test_a_report_drafted_set_based_carries_its_schools_region_codes(world):
+    from apps.reports.drafting import reports_draft
+
+    reports_draft(day=timezone.localdate())  # bulk_create: no save() to fill them
+    codes = set(DailyReport.objects.values_list("school__county_code", "province_code",
+                                                "city_code", "county_code"))
+    assert codes == {("410105", "410000", "410100", "410105"),
+                     ("410305", "410000", "410300", "410305")}
+    # So a city bureau's scope narrows the reports without the schools: Luoyang sees b's.
+    seen = DailyReport.objects.restrict(world.users["luoyang_bureau"], "reports.view")
+    assert list(seen.values_list("school_id", flat=True)) == [world.schools["b"].pk]
