@@ -9,7 +9,9 @@ Today's daily reports are seeded for every school of both, due an hour ago, 90 %
 (the rest rank as late), so the ranking has a province's worth of rows to rank. Each page
 (GET / through the whole stack, signed in, rendered) is requested REQUESTS times after one
 warm-up; the figure is the 95th percentile. The ratio is Henan's p95 over Hubei's, for the
-province's home (the city's compares cities of different sizes, so it only informs)."""
+province's home (the city's compares cities of different sizes, so it only informs). The
+rankings read what the worker's lateness sweep counted (apps.web.lateness), run once
+after the seeding and timed as it runs each minute."""
 
 import statistics
 import time
@@ -48,6 +50,9 @@ def province_home(ctx: Context) -> list[Result]:
         Result("city_ranking_p95_small", small["city"], "ms",
                f"the same in the smaller province's capital (informs; ratio "
                f"{big['city'] / small['city']:.2f})"),
+        Result("lateness_sweep", outcome["lateness"][1], "s",
+               f"the worker's minute count of every school's late items "
+               f"({outcome['lateness'][0]:,} schools late in both provinces; informs)"),
     ]
 
 
@@ -55,6 +60,7 @@ def _run(scale: float) -> dict:
     from django.db import connection
 
     from apps.people.headcounts import headcounts_refresh
+    from apps.web.lateness import lateness_refresh
 
     found = {}
     for code, persons, schools in (BIG, SMALL):
@@ -64,6 +70,10 @@ def _run(scale: float) -> dict:
     _say(f"every school counted and rolled up in {time.monotonic() - started:.1f} s")
     for code, _persons, _schools in (BIG, SMALL):
         _seed_reports(code)
+    started = time.monotonic()
+    found["lateness"] = (lateness_refresh(), time.monotonic() - started)
+    _say(f"the worker's lateness sweep: {found['lateness'][0]:,} schools late, counted in "
+         f"{found['lateness'][1]:.2f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     for code, _persons, _schools in (BIG, SMALL):
@@ -101,10 +111,13 @@ def _seed_reports(code: str) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from apps.core.db import insert_select
+    from apps.reports.models import DailyReport
+
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2022)")
-        cursor.execute("""
+        insert_select(cursor, DailyReport, """
             INSERT INTO reports_dailyreport (school_id, province_code, city_code, county_code,
                                              day, figures, drafted_at, due_at,
                                              status, zero, version, submitted_at, late)

@@ -279,6 +279,8 @@ PERIODIC_TASKS = {
     # every open school's daily report of today drafted or refreshed (set-based)
     "apps.reports.tasks.draft_daily_reports": env_int("SHAODIAN_DAILY_REPORT_SWEEP_SECONDS",
                                                       30 * 60),
+    # each school's late items counted for the bureaus' rankings (apps.web.lateness)
+    "apps.web.tasks.refresh_lateness": env_int("SHAODIAN_LATENESS_SWEEP_SECONDS", 60),
     # workbooks the worker wrote (apps.reports.exports) deleted, with their jobs, once old
     "apps.reports.tasks.prune_exports": env_int("SHAODIAN_EXPORT_SWEEP_SECONDS", 3600),
     # roles whose last day has passed (the grants ignore them from midnight on) removed

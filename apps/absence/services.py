@@ -31,6 +31,7 @@ from apps.absence.models import (
     Symptom,
 )
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.signals import send_late_items_resolved
 from apps.people.models import Guardianship, Person
 from apps.people.validation import bad_choice, check_text, required
 
@@ -385,6 +386,7 @@ def cluster_mark_reported(*, actor, cluster_id: int, report_text: str,
     cluster.status, cluster.report_text = ClusterStatus.REPORTED, report_text
     cluster.reported_at, cluster.reported_by = reported_at, actor
     cluster.save(update_fields=["status", "report_text", "reported_at", "reported_by"])
+    send_late_items_resolved(sender=Cluster, school_id=cluster.school_id)
     return cluster
 
 
@@ -399,6 +401,7 @@ def cluster_close(*, actor, cluster_id: int, reason: str) -> Cluster:
     cluster.status = ClusterStatus.CLOSED
     cluster.report_text = (cluster.report_text + "\n\n" if cluster.report_text else "") + reason
     cluster.save(update_fields=["status", "report_text"])
+    send_late_items_resolved(sender=Cluster, school_id=cluster.school_id)
     return cluster
 
 

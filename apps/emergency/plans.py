@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.access.rules import may, may_any
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.signals import send_late_items_resolved
 from apps.emergency.models import PlanRun, PlanTask, SchoolTrigger, TaskForceMember
 from apps.orgs.models import School
 
@@ -201,8 +202,9 @@ def _stamp_trigger(task: PlanTask, actor, now: datetime) -> None:
     steps = task.run.plan.steps
     key = steps[task.step_no - 1].get("key") if task.step_no <= len(steps) else ""
     if key == ACKNOWLEDGE_STEP:
-        triggers.filter(acknowledged_at__isnull=True).update(acknowledged_at=now,
-                                                             acknowledged_by=actor)
+        if triggers.filter(acknowledged_at__isnull=True).update(acknowledged_at=now,
+                                                                acknowledged_by=actor):
+            send_late_items_resolved(sender=SchoolTrigger, school_id=task.run.school_id)
 
 
 @transaction.atomic

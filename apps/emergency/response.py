@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.signals import send_late_items_resolved
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -48,6 +49,7 @@ def trigger_acknowledge(*, actor, trigger_id: int) -> SchoolTrigger:
         trigger.acknowledged_at = timezone.now()
         trigger.acknowledged_by = actor
         trigger.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        send_late_items_resolved(sender=SchoolTrigger, school_id=trigger.school_id)
     return trigger
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.signals import send_late_items_resolved
 from apps.followups.models import FollowUp, FollowUpKind, FollowUpStatus
 from apps.followups.selectors import assignee_candidates, responsible_for_many
 
@@ -157,6 +158,7 @@ def followup_complete(*, actor, followup_id: int, outcome: str) -> FollowUp:
     followup.done_at = timezone.now()
     followup.done_by = actor
     followup.save(update_fields=["status", "outcome", "done_at", "done_by"])
+    send_late_items_resolved(sender=FollowUp, school_id=followup.school_id)
     return followup
 
 

@@ -15,6 +15,9 @@ from apps.core.scoping import ScopedQuerySet
 
 SCHOOL_SCOPE = {"region": "school__", "school": "school_id"}
 BUREAU_SCOPE = {"region": "bureau__"}
+# A bureau's schools ranked by what is late: a trigger outranks a cluster, a cluster a
+# report, a report follow-ups (SchoolLateness; apps.web.urgent reads them in this order).
+LATENESS_RANK = ("-triggers", "-clusters", "-report", "-followups", "school")
 
 
 class ReportStatus(models.TextChoices):
@@ -218,3 +221,35 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.get_state_display()})"
+
+
+class SchoolLateness(models.Model):
+    """What a school has let run late, counted by apps.web.lateness for the home pages: triggers not
+    acknowledged by their deadline, cluster alerts not reported by their due time, today's
+    daily report not submitted by its deadline, open follow-ups past due. Only schools with
+    something late have a row. A bureau's home ranks its schools by reading its first rows
+    through an index, so the page costs the same whether its province has 17,000 schools or
+    51,000 (issue 16 item 4). The sweep counts every minute; a school's own acts that end
+    something late (acknowledging, reporting, submitting, completing) count it again at once."""
+
+    school = models.OneToOneField("orgs.School", primary_key=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    province_code = models.CharField(max_length=6)
+    city_code = models.CharField(max_length=6, blank=True)
+    county_code = models.CharField(max_length=6, blank=True)
+    triggers = models.IntegerField(default=0)
+    clusters = models.IntegerField(default=0)
+    report = models.BooleanField(default=False)
+    followups = models.IntegerField(default=0)
+    counted_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = {"region": "", "school": "school_id"}
+
+    class Meta:
+        indexes = [models.Index(fields=[level, *LATENESS_RANK], name=f"lateness_{level[:4]}_rank")
+                   for level in ("province_code", "city_code", "county_code")]
+
+    def __str__(self) -> str:
+        return (f"{self.school_id}: {self.triggers} triggers, {self.clusters} clusters, "
+                f"report {'late' if self.report else 'in'}, {self.followups} follow-ups")

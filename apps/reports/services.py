@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.signals import send_late_items_resolved
 from apps.reports.drafting import reports_draft
 from apps.reports.figures import LABELS, summed, to_report
 from apps.reports.models import (
@@ -75,6 +76,7 @@ def report_submit(*, actor, school_id: int, day: date, zero: bool = False) -> Da
     DailyReportVersion.objects.create(school_id=school_id, report=report, number=1,
                                       figures=figures, zero=zero, submitted_at=now,
                                       submitted_by=actor, late=late)
+    send_late_items_resolved(sender=DailyReport, school_id=school_id)
     _roll_up_if_past(day)
     return report
 

@@ -2,21 +2,19 @@
 its daily report still to submit; a bureau's schools ranked by what they have let run late.
 
 Every count here reads tables that grow with events (triggers, reports, follow-ups,
-clusters), never the people table. A bureau's ranking is one statement: the database counts
-each school's late rows of every kind, ranks the schools and sends the ten shown with the
-number of schools late, so the page handles ten rows whether a thousand or ten thousand
+clusters), never the people table. A bureau's ranking reads the first rows of an index over
+each school's late counts (reports.SchoolLateness, counted every minute by the worker and at
+once when a school acts), so the page reads ten rows whether a thousand or ten thousand
 schools are late (docs/decisions.md, issue 16 item 4)."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import connection
 from django.utils import timezone
 
-from apps.absence.models import Cluster, ClusterStatus
-from apps.emergency.models import SchoolTrigger
 from apps.followups.models import FollowUp, FollowUpStatus
 from apps.orgs.models import School
-from apps.reports.models import DailyReport
+from apps.reports.models import LATENESS_RANK, DailyReport, SchoolLateness
 
 SHOWN = 10
 
@@ -52,61 +50,27 @@ class LateSchool:
 class LateSchools:
     shown: list[LateSchool]
     total: int  # schools with anything late, shown or not
+    counted_at: datetime | None = None  # when the sweep (or the school's own act) counted
 
 
-# The ranking's kinds, most urgent first, each with its late rows (the user's to see).
-KINDS = ("triggers", "clusters", "report", "followups")
+# The grants a ranking row needs: it counts rows of each of these kinds.
+LATE_GRANTS = ("emergency.view", "absence.view", "reports.view", "followups.view")
 
 
-def _late_rows(user, now) -> dict:
-    return {
-        "triggers": SchoolTrigger.objects.restrict(user, "emergency.view").filter(
-            acknowledged_at__isnull=True, deadline__lt=now, drill=False),
-        "clusters": Cluster.objects.restrict(user, "absence.view").filter(
-            status=ClusterStatus.OPEN, report_due__lt=now),
-        "report": DailyReport.objects.restrict(user, "reports.view").filter(
-            day=timezone.localdate(now), submitted_at__isnull=True, due_at__lt=now),
-        "followups": FollowUp.objects.restrict(user, "followups.view").filter(
-            status=FollowUpStatus.OPEN, drill=False, due_at__lt=now),
-    }
-
-
-def _ranking_sql(rows: dict) -> tuple[str, list]:
-    """One statement that counts each school's late rows of every kind, ranks the schools
-    and keeps the first SHOWN, with how many schools have anything late: the database
-    ranks a province's thousands of late rows, the page receives ten."""
-    parts, params = [], []
-    for kind, queryset in rows.items():
-        if queryset.query.is_empty():  # no grant for this kind: nothing of it is shown
-            continue
-        sql, kind_params = queryset.order_by().values("school_id").query.sql_with_params()
-        flags = ", ".join(f"{int(k == kind)} AS {k}" for k in KINDS)
-        parts.append(f"SELECT u.school_id, {flags} FROM ({sql}) u")  # noqa: S608
-        params.extend(kind_params)
-    if not parts:
-        return "", []
-    sums = ", ".join(f"SUM({k}) AS {k}" for k in KINDS)
-    order = ", ".join(f"SUM({k}) DESC" for k in KINDS)
-    return (f"SELECT school_id, {sums}, COUNT(*) OVER () FROM ("  # noqa: S608
-            + " UNION ALL ".join(parts)
-            + f") late GROUP BY school_id ORDER BY {order}, school_id LIMIT {SHOWN}", params)
-
-
-def late_schools(*, user, now=None) -> LateSchools:
+def late_schools(*, user) -> LateSchools:
     """The bureau's schools with anything late, most urgent first (a trigger outranks a
-    cluster, a cluster a report, a report follow-ups), the first SHOWN."""
-    sql, params = _ranking_sql(_late_rows(user, now or timezone.now()))
-    if not sql:
-        return LateSchools([], 0)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ranked = cursor.fetchall()
-    schools = School.objects.in_bulk([row[0] for row in ranked])
-    shown = [LateSchool(school_id, triggers=triggers, clusters=clusters, report=bool(report),
-                        followups=followups, school=schools[school_id])
-             for school_id, triggers, clusters, report, followups, _total in ranked
-             if school_id in schools]
-    return LateSchools(shown, ranked[0][-1] if ranked else 0)
+    cluster, a cluster a report, a report follow-ups), the first SHOWN, as the lateness
+    sweep last counted them (apps.web.lateness)."""
+    rows = SchoolLateness.objects.all()
+    for grant in LATE_GRANTS:
+        rows = rows.restrict(user, grant)
+    shown = list(rows.select_related("school").order_by(*LATENESS_RANK)[:SHOWN])
+    return LateSchools(
+        [LateSchool(row.school_id, triggers=row.triggers, clusters=row.clusters,
+                    report=row.report, followups=row.followups, school=row.school)
+         for row in shown],
+        rows.count() if len(shown) == SHOWN else len(shown),
+        max((row.counted_at for row in shown), default=None))
 
 
 def late_concerns(*, user, now=None) -> tuple[list, int]:

@@ -15,6 +15,7 @@ from apps.followups.models import FollowUp
 from apps.reports.drafting import reports_draft
 from apps.reports.models import DailyReport
 from apps.web import urgent
+from apps.web.lateness import lateness_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,8 @@ def test_it_ranks_the_bureaus_schools_by_what_is_late(world, henan):
     late_trigger(world, "b")
     overdue(world, "a1_student")
     overdue(world, "a2_student")
+    assert urgent.late_schools(user=world.users["province"]).total == 0  # not counted yet
+    lateness_refresh()
     found = urgent.late_schools(user=world.users["province"])
     assert [s.school.name for s in found.shown] == [world.schools["b"].name,
                                                    world.schools["a"].name]
@@ -90,12 +93,14 @@ def test_it_ranks_the_bureaus_schools_by_what_is_late(world, henan):
     assert (a.triggers, a.report, a.followups) == (0, True, 2) and found.total == 2
     page = home(world, "province")
     assert 'id="late-schools"' in page and 'id="late-schools-count">2<' in page
+    assert 'id="late-schools-counted"' in page and "学校处理后即从列表移除" in page
     assert page.index(world.schools["b"].name, page.index('id="late-schools"')) < page.index(
         world.schools["a"].name, page.index('id="late-schools"'))
 
 
 def test_a_county_bureau_ranks_only_its_own_schools(world, henan):
     reports_of_today(world, late_for=("a", "b"))
+    lateness_refresh()
     found = urgent.late_schools(user=world.users["luoyang_bureau"])
     assert [s.school_id for s in found.shown] == [world.schools["b"].pk]
     assert urgent.late_schools(user=world.users["zhongyuan_bureau"]).shown == []
@@ -105,9 +110,11 @@ def test_a_report_submitted_or_not_yet_due_is_not_late(world):
     from apps.reports.services import report_submit
 
     reports_of_today(world, late_for=("a",))
+    lateness_refresh()
+    assert urgent.late_schools(user=world.users["province"]).total == 1
     report_submit(actor=world.users["school_a_admin"], school_id=world.schools["a"].pk,
                   day=timezone.localdate(), zero=True)
-    assert urgent.late_schools(user=world.users["province"]).total == 0
+    assert urgent.late_schools(user=world.users["province"]).total == 0  # no sweep needed
     assert 'id="late-schools"' not in home(world, "province")
 
 
