@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +17,7 @@ from apps.approvals import forms, selectors, services
 from apps.approvals.models import Kind, State
 from apps.approvals.selectors import DECIDE, REQUEST
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import form_submit
+from apps.core.pages import object_form_submit
 from apps.core.pagination import CappedPaginator
 
 PAGE_SIZE = 50
@@ -107,12 +106,10 @@ def request_detail(request, pk: int):
 
 
 def _submit(request, pk: int, key: str, form, call, done: str):
-    item = selectors.request_get(user=request.user, pk=pk)
-    return form_submit(
-        request, form=form, call=lambda data: call(item, data), done=done, rename=RENAME,
-        success_url=reverse("approvals:detail", args=[pk]),
-        page=lambda f: render(request, "approvals/detail.html",
-                              _detail_context(request, item, **{key: f})))
+    return object_form_submit(
+        request, selectors.request_get(user=request.user, pk=pk), key=key, form=form,
+        call=call, done=done, url_name="approvals:detail", template="approvals/detail.html",
+        context=_detail_context, rename=RENAME)
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +20,7 @@ from apps.access.rules import has_org_perm, has_perm_at
 from apps.concerns import forms, selectors, services
 from apps.concerns.selectors import RAISE, VIEW
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import form_submit
+from apps.core.pages import object_form_submit
 from apps.core.pagination import CappedPaginator
 
 PAGE_SIZE = 50
@@ -107,12 +106,10 @@ def concern_detail(request, pk: int):
 
 
 def _act(request, pk: int, key: str, form, call, message: str):
-    concern = selectors.concern_get(user=request.user, pk=pk)
-    return form_submit(
-        request, form=form, call=lambda data: call(concern, data), done=message, rename=RENAME,
-        success_url=reverse("concerns:detail", args=[pk]),
-        page=lambda f: render(request, "concerns/detail.html",
-                              _detail_context(request, concern, **{key: f})))
+    return object_form_submit(
+        request, selectors.concern_get(user=request.user, pk=pk), key=key, form=form,
+        call=call, done=message, url_name="concerns:detail", template="concerns/detail.html",
+        context=_detail_context, rename=RENAME)
 
 
 @login_required

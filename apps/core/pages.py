@@ -54,6 +54,17 @@ def form_submit(request, *, form, call, done: str, success_url: str, page, renam
     return response
 
 
+def object_form_submit(request, obj, *, key: str, form, call, done: str, url_name: str,
+                       template: str, context, rename=None):
+    """A form posted on an object's detail page (`url_name` with the object's pk, drawn by
+    `template` from `context(request, obj, **forms)`): `call(obj, cleaned_data)` when valid,
+    else the page again with the form given as `key` and its errors (form_submit)."""
+    return form_submit(
+        request, form=form, call=lambda data: call(obj, data), done=done, rename=rename,
+        success_url=reverse(url_name, args=[obj.pk]),
+        page=lambda f: render(request, template, context(request, obj, **{key: f})))
+
+
 def print_page(request, template: str, context: dict, *, meta: list[tuple], xlsx_url: str = "",
                back_url: str = ""):
     """A page extending web/print.html: its header's (label, value) pairs, the link to the

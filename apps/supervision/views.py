@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import has_org_perm
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import errors_as_messages, form_submit
+from apps.core.pages import errors_as_messages, object_form_submit
 from apps.core.pagination import CappedPaginator
 from apps.supervision import checklist, forms, photos, selectors, services
 from apps.supervision.models import InspectionState, ItemResult, RectificationState
@@ -232,12 +232,10 @@ def rectification_detail(request, pk: int):
 
 
 def _act(request, pk: int, key: str, form, call, done: str):
-    rect = selectors.rectification_get(user=request.user, pk=pk)
-    return form_submit(
-        request, form=form, call=lambda data: call(rect, data), done=done, rename=RENAME,
-        success_url=reverse("supervision:rectification_detail", args=[pk]),
-        page=lambda f: render(request, "supervision/rectification.html",
-                              _rect_context(request, rect, **{key: f})))
+    return object_form_submit(
+        request, selectors.rectification_get(user=request.user, pk=pk), key=key, form=form,
+        call=call, done=done, url_name="supervision:rectification_detail",
+        template="supervision/rectification.html", context=_rect_context, rename=RENAME)
 
 
 @login_required

@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.rules import has_org_perm
 from apps.core.errors import FieldError, ValidationFailed, form_add_errors
-from apps.core.pages import form_submit
+from apps.core.pages import object_form_submit
 from apps.core.pagination import CappedPaginator
 from apps.orgs.models import School
 from apps.people.models import Person, PersonKind
@@ -100,12 +99,10 @@ def transfer_detail(request, pk: int):
 
 def _decide(request, pk: int, key: str, form, call, message: str):
     _require(request.user, MANAGE)
-    transfer = selectors.transfer_get(user=request.user, pk=pk)
-    return form_submit(
-        request, form=form, call=lambda data: call(transfer, data), done=message, rename=RENAME,
-        success_url=reverse("transfers:detail", args=[pk]),
-        page=lambda f: render(request, "transfers/detail.html",
-                              _detail_context(request, transfer, **{key: f})))
+    return object_form_submit(
+        request, selectors.transfer_get(user=request.user, pk=pk), key=key, form=form,
+        call=call, done=message, url_name="transfers:detail", template="transfers/detail.html",
+        context=_detail_context, rename=RENAME)
 
 
 @login_required
