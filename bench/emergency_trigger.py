@@ -40,7 +40,7 @@ def emergency_trigger(ctx: Context) -> list[Result]:
         results.append(Result(f"emergency_trigger_{phase}", seconds, "s", "a phase of the above"))
     results += [
         Result("emergency_trigger_schools", outcome["triggers"], "triggers", f"{schools} schools"),
-        Result("emergency_trigger_traced", outcome["followups"], "follow-ups",
+        Result("emergency_trigger_traced_people", outcome["followups"], "follow-ups",
                "one per traced person"),
     ]
     return results
