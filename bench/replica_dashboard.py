@@ -1,0 +1,216 @@
+"""A dashboard read from a streaming replica while check-ins are written to the primary at
+WRITE_RATE rows a second (PostgreSQL, issue 19's figure: p95 < 300 ms).
+
+The replica is DATABASE_REPLICA_URL when it is set (it must hold the benchmark's database),
+otherwise the standby scripts/pg_replica.sh runs on this machine (started when none runs;
+127.0.0.1:5433, streaming from 127.0.0.1:5432), added as the database alias `replica` for
+the benchmark's own database. The province admin's home (GET / through the whole stack,
+signed in, rendered: apps.web.views.home reads from the replica, apps/core/routers.py) is
+requested REQUESTS times after one warm-up while a thread with its own connection to the
+primary commits a batch of BATCH check-ins (morning, noon and evening slots of the
+province's people, today) every BATCH / WRITE_RATE seconds. A request is checked to have run
+its queries on the replica. Printed: the page's p95, the write rate reached, and the
+replica's replay lag at the end (informs). The province is reused or generated
+(bench/province.py); the check-ins are committed on a scratch database and deleted after
+the run on anyone else's.
+"""
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+from bench import Context, Result, benchmark, say
+from bench.province import PROVINCE, ensure_province, province_admin
+
+PERSONS = 3_000_000
+REQUESTS = int(os.environ.get("SHAODIAN_BENCH_REPLICA_REQUESTS", 200))
+WRITE_RATE = int(os.environ.get("SHAODIAN_BENCH_REPLICA_WRITE_RATE", 1000))  # rows a second
+BATCH = 50
+TARGET_MS = 300.0
+CLIENT_PREFIX = "bench-replica-"
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "pg_replica.sh"
+
+_say = partial(say, "replica_dashboard")
+
+
+@benchmark("replica_dashboard")
+def replica_dashboard(ctx: Context) -> list[Result]:
+    from django.db import connection, transaction
+
+    with transaction.atomic():  # committed: the replica sees only what is
+        ensure_province("replica_dashboard", persons=ctx.persons or PERSONS)
+        user = province_admin("bench-replica-province")
+        from apps.people.headcounts import headcounts_refresh
+
+        headcounts_refresh()
+    _ensure_replica()
+    persons = _persons()
+    writer = _Writer(connection.settings_dict, persons)
+    writer.start()
+    try:
+        times = _dashboard_times(user)
+    finally:
+        writer.stop()
+    lag = _replay_lag()
+    if not ctx.scratch:
+        _forget_checkins()
+    p95 = statistics.quantiles(times, n=20)[18]
+    _say(f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
+         f"{writer.rows:,} check-ins in {writer.seconds:.1f} s")
+    return [
+        Result("replica_dashboard_p95", p95, "ms",
+               f"< {TARGET_MS:.0f} ms: the province admin's home read from the replica while "
+               f"{WRITE_RATE:,} check-ins/s are written to the primary "
+               f"({len(persons):,} people)"),
+        Result("replica_dashboard_write_rate", writer.rows / writer.seconds, "check-ins/s",
+               f">= {0.95 * WRITE_RATE:.0f}: the writer's rate during the requests"),
+        Result("replica_dashboard_replay_lag", lag, "s",
+               "the replica's replay lag when the writer stopped (informs)"),
+    ]
+
+
+def _ensure_replica() -> None:
+    """The alias `replica` for this database: DATABASE_REPLICA_URL, or the local standby."""
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" not in settings.DATABASES:
+        primary = connections["default"].settings_dict
+        if str(primary.get("PORT") or 5432) != os.environ.get("PRIMARY_PORT", "5432"):
+            raise RuntimeError("no DATABASE_REPLICA_URL, and the database is not on the "
+                               "server scripts/pg_replica.sh replicates (127.0.0.1:5432)")
+        subprocess.run(["bash", str(SCRIPT), "start"], check=True,  # noqa: S603, S607
+                       stdout=subprocess.DEVNULL)
+        replica = {**primary, "HOST": "127.0.0.1",
+                   "PORT": int(os.environ.get("REPLICA_PORT", 5433)),
+                   "TEST": {**primary.get("TEST", {}), "MIRROR": "default"}}
+        settings.DATABASES["replica"] = replica
+        connections.settings["replica"] = replica
+    settings.REPLICA_READS = True
+    with connections["replica"].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        if not cursor.fetchone()[0]:
+            raise RuntimeError("the replica alias names no standby")
+    _caught_up()
+
+
+def _caught_up(timeout: float = 300) -> None:
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        lsn = cursor.fetchone()[0]
+    deadline = time.monotonic() + timeout
+    with connections["replica"].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn])
+            if cursor.fetchone()[0]:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError("the replica did not catch up")
+            time.sleep(0.1)
+
+
+def _persons() -> list[tuple[int, int]]:
+    """(school, person) of the province's students, as many as the writer may need."""
+    from apps.people.models import Person
+
+    return list(Person.objects.filter(school__province_code=PROVINCE, kind="student")
+                .order_by("id").values_list("school_id", "id")[:400_000])
+
+
+class _Writer(threading.Thread):
+    """BATCH check-ins a commit, WRITE_RATE a second, on a connection of its own."""
+
+    def __init__(self, settings_dict: dict, persons: list):
+        super().__init__(daemon=True)
+        self.settings_dict, self.persons = settings_dict, persons
+        self.rows, self.seconds, self.error = 0, 0.0, None
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join(60)
+        if self.error:
+            raise self.error
+
+    def _rows(self, start: int, day, now) -> list[tuple]:
+        slots = ("morning", "noon", "evening")
+        rows = []
+        for n in range(start, start + BATCH):
+            school, person = self.persons[n % len(self.persons)]
+            slot = slots[(n // len(self.persons)) % 3]
+            rows.append((school, person, day, slot, "[]", False, False, "guardian", now,
+                         False, "", "", f"{CLIENT_PREFIX}{n}"))
+        return rows
+
+    def run(self) -> None:
+        import psycopg
+        from django.utils import timezone
+
+        s = self.settings_dict
+        sql = ("INSERT INTO health_checkin (school_id, person_id, day, slot, symptoms, "
+               "abnormal, fever, submitted_as, submitted_at, late, device, note, client_id) "
+               "VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s) "
+               "ON CONFLICT DO NOTHING")
+        try:
+            with psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432,
+                                 user=s["USER"], password=s["PASSWORD"] or None,
+                                 dbname=s["NAME"], options=s["OPTIONS"].get("options")) as db:
+                day, started, n = timezone.localdate(), time.monotonic(), 0
+                interval = BATCH / WRITE_RATE
+                while not self._stop.is_set():
+                    with db.cursor() as cursor:
+                        cursor.executemany(sql, self._rows(n, day, timezone.now()))
+                    db.commit()
+                    n += BATCH
+                    wait = started + (n / BATCH) * interval - time.monotonic()
+                    if wait > 0:
+                        time.sleep(wait)
+                self.rows, self.seconds = n, time.monotonic() - started
+        except Exception as error:  # noqa: BLE001 - raised again in the main thread
+            self.error = error
+
+
+def _dashboard_times(user) -> list[float]:
+    from django.db import connections
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        if client.get("/").status_code != 200:
+            raise RuntimeError("the province admin's home did not answer 200")
+    if not on_replica.captured_queries:
+        raise RuntimeError("the home page ran no query on the replica")
+    times = []
+    for _n in range(REQUESTS):
+        started = time.perf_counter()
+        response = client.get("/")
+        times.append(1000 * (time.perf_counter() - started))
+        if response.status_code != 200:
+            raise RuntimeError(f"/: {response.status_code}")
+    return times
+
+
+def _replay_lag() -> float:
+    """Seconds the replica's last replayed change trails the primary's newest (0: none)."""
+    from django.db import connections
+
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        lsn = cursor.fetchone()[0]
+    started = time.monotonic()
+    _caught_up()
+    return time.monotonic() - started if lsn else 0.0
+
+
+def _forget_checkins() -> None:
+    from apps.health.models import CheckIn
+
+    CheckIn.objects.filter(client_id__startswith=CLIENT_PREFIX).delete()
