@@ -49,6 +49,7 @@ def replica_dashboard(ctx: Context) -> list[Result]:
         headcounts_refresh()
     _ensure_replica()
     persons = _persons()
+    bytes_before = _checkin_bytes()
     writer = _Writer(connection.settings_dict, persons)
     writer.start()
     try:
@@ -56,6 +57,7 @@ def replica_dashboard(ctx: Context) -> list[Result]:
     finally:
         writer.stop()
     lag = _replay_lag()
+    per_row = (_checkin_bytes() - bytes_before) / max(writer.rows, 1)
     if not ctx.scratch:
         _forget_checkins()
     p95 = statistics.quantiles(times, n=20)[18]
@@ -70,6 +72,9 @@ def replica_dashboard(ctx: Context) -> list[Result]:
                f">= {0.95 * WRITE_RATE:.0f}: the writer's rate during the requests"),
         Result("replica_dashboard_replay_lag", lag, "s",
                "the replica's replay lag when the writer stopped (informs)"),
+        Result("replica_dashboard_checkin_bytes", per_row, "bytes/check-in",
+               f"the check-in table and its indexes grown by the {writer.rows:,} rows, "
+               f"per row (informs; docs/capacity.md)"),
     ]
 
 
@@ -208,6 +213,19 @@ def _replay_lag() -> float:
     started = time.monotonic()
     _caught_up()
     return time.monotonic() - started if lsn else 0.0
+
+
+def _checkin_bytes() -> int:
+    """The check-in table's bytes with its indexes (and its partitions' when it has some)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+             WHERE c.oid = 'health_checkin'::regclass
+                OR c.oid IN (SELECT inhrelid FROM pg_inherits
+                              WHERE inhparent = 'health_checkin'::regclass)""")
+        return int(cursor.fetchone()[0])
 
 
 def _forget_checkins() -> None:
