@@ -1,3 +1,5 @@
+import os
+
 import pytest
 import time_machine
 
@@ -26,6 +28,17 @@ def _supervision_photos_dir(tmp_path_factory):
 
     settings.SUPERVISION_FILES_DIR = tmp_path_factory.mktemp("supervision")
     settings.EXPORT_FILES_DIR = tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reads_on_primary():
+    """With DATABASE_REPLICA_URL set (the PostgreSQL run), reads stay on the primary: a
+    test's own transaction is invisible to a real standby. tests/core/test_replica.py
+    turns replica reads on (apps/core/routers.py)."""
+    from django.conf import settings
+
+    settings.REPLICA_READS = False
+    os.environ["SHAODIAN_REPLICA_READS"] = "0"  # the servers and workers tests start too
 
 
 @pytest.fixture

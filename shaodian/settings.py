@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "shaodian.middleware.SecurityHeadersMiddleware",
     "shaodian.middleware.StaticFilesMiddleware",  # WhiteNoise's
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "apps.core.routers.PrimaryAfterWriteMiddleware",  # read-your-own-write with a replica
     "apps.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,6 +145,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A streaming replica of the primary (docs/deploy.md): reads that tolerate a few seconds'
+# lag (dashboards, reports, exports, lists) opt into it with apps.core.routers.
+# reads_from_replica; everything else, and every write, stays on the primary. A browser
+# that wrote reads the primary for REPLICA_PIN_SECONDS after (read-your-own-write). The
+# suite treats it as a mirror of the test database (Django's TEST MIRROR: no test database
+# is made for it; streaming copies the primary's) and reads it only in tests that ask.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = env_int("SHAODIAN_REPLICA_PIN_SECONDS", 10)
+REPLICA_READS = env_bool("SHAODIAN_REPLICA_READS", True)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "apps.core.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL")
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL,
+                                     conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"] = {**_replica, "ENGINE": "apps.core.postgresql",
+                            "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+                            "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["apps.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

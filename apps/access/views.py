@@ -20,6 +20,7 @@ from apps.access.rules import has_org_perm
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pages import back_url, change_and_back
 from apps.core.pagination import CappedPaginator
+from apps.core.routers import reads_from_replica
 
 EXPORT_ROWS = 100_000  # a longer log is narrowed by its filters first
 
@@ -32,6 +33,7 @@ def _form(request) -> LogFilterForm:
 
 @login_required
 @require_GET
+@reads_from_replica
 def log_list(request):
     form = _form(request)
     rows = selectors.access_log(user=request.user, filters=form.filters())

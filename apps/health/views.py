@@ -21,6 +21,7 @@ from apps.access.rules import has_org_perm, has_perm_at
 from apps.core.crypto import keyed_hash
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.pages import print_page
+from apps.core.routers import reads_from_replica
 from apps.core.sheets import Sheet, meta_lines, xlsx_response
 from apps.health import conf, selectors, services
 from apps.health.models import SYMPTOM_LABELS, Slot
@@ -231,6 +232,7 @@ def _region_level(user) -> bool:
 
 @login_required
 @require_GET
+@reads_from_replica
 def bureau(request):
     if not _region_level(request.user):
         raise Http404

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.access.rules import has_org_perm, may
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pagination import CappedPaginator
+from apps.core.routers import reads_from_replica
 from apps.orgs import forms, selectors, services
 from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 from apps.orgs.selectors import BUREAUS, CHANGE, HOSPITALS, SCHOOLS, get_in_scope
@@ -93,6 +94,7 @@ def bureau_edit(request, pk: int):
 
 @login_required
 @require_GET
+@reads_from_replica
 def school_list(request):
     _require(request.user, CHANGE)
     closed = request.GET.get("state") == "closed"
@@ -420,6 +422,7 @@ def contact_remove(request, pk: int):
 
 @login_required
 @require_GET
+@reads_from_replica
 def readiness(request):
     """The bureau's readiness list: open schools with no designated hospital, each with a
     pairing form that htmx answers in place."""

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from apps.access.audit import OUTPUT_ACTIONS, access_record
+from apps.core.routers import reads_from_primary, reads_from_replica
 from apps.core.sheets import Sheet, xlsx_bytes
 from apps.reports.models import ExportJob, ExportState
 
@@ -83,12 +84,14 @@ class _Progress:
 
     def __init__(self, job_id: int, total: int):
         self.job_id, self.written = job_id, 0.0
-        ExportJob.objects.filter(pk=job_id).update(total=total, done=0)
+        with reads_from_primary():
+            ExportJob.objects.filter(pk=job_id).update(total=total, done=0)
 
     def step(self, done: int) -> None:
         now = time.monotonic()
         if now - self.written >= PROGRESS_SECONDS:
-            ExportJob.objects.filter(pk=self.job_id).update(done=done)
+            with reads_from_primary():  # a counter: the export's reads stay on the replica
+                ExportJob.objects.filter(pk=self.job_id).update(done=done)
             self.written = now
 
 
@@ -100,7 +103,10 @@ def export_run(*, job_id: int) -> ExportJob | None:
     export_path(job_id).unlink(missing_ok=True)  # a file left by a job of a reused id
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     try:
-        with translation.override(job.params.get("lang") or settings.LANGUAGE_CODE):
+        # The rows are read from the replica when there is one (a workbook of a moment
+        # ago is as good as one of now); the job and its progress stay on the primary.
+        with (translation.override(job.params.get("lang") or settings.LANGUAGE_CODE),
+              reads_from_replica()):
             built = _builder(job.kind).build(user=job.user, params=job.params,
                                              progress=partial(_Progress, job_id))
             data = xlsx_bytes(built.sheets)

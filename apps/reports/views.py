@@ -23,6 +23,7 @@ from apps.access.rules import may
 from apps.core.errors import ValidationFailed
 from apps.core.pages import print_page
 from apps.core.progress import DONE, FAILED, QUEUED, RUNNING, Progress, progress_response
+from apps.core.routers import reads_from_replica
 from apps.core.sheets import XLSX, Sheet, meta_lines, xlsx_response
 from apps.orgs.models import School
 from apps.reports import exports, selectors, services
@@ -63,6 +64,7 @@ def index(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def school_report(request, school_id: int):
     day = _day(request.GET.get("day"))
     school, report, versions = selectors.school_report(user=request.user, school_id=school_id,
@@ -117,6 +119,7 @@ def school_remind(request, school_id: int):
 
 @login_required
 @require_GET
+@reads_from_replica
 def bureau_page(request, bureau_id: int):
     day = _day(request.GET.get("day"))
     bureau = selectors.bureau_get(user=request.user, bureau_id=bureau_id)
@@ -194,6 +197,7 @@ def _school_output(request, school_id: int, output: str) -> tuple:
 
 @login_required
 @require_GET
+@reads_from_replica
 def school_print(request, school_id: int):
     day, school, report, versions, rows = _school_output(request, school_id, "print")
     query = f"?day={day.isoformat()}"
@@ -206,6 +210,7 @@ def school_print(request, school_id: int):
 
 @login_required
 @require_GET
+@reads_from_replica
 def school_xlsx(request, school_id: int):
     day, school, report, versions, rows = _school_output(request, school_id, "xlsx")
     meta = _school_meta(school, report, day, selectors.state(report, timezone.now()))
@@ -255,6 +260,7 @@ SCHOOL_HEADERS = (gettext_lazy("School"), gettext_lazy("Status"), gettext_lazy("
 
 @login_required
 @require_GET
+@reads_from_replica
 def bureau_print(request, bureau_id: int):
     day, bureau, report, lines = _bureau_output(request, bureau_id, "print")
     query = f"?day={day.isoformat()}"
@@ -269,6 +275,7 @@ def bureau_print(request, bureau_id: int):
 
 @login_required
 @require_GET
+@reads_from_replica
 def bureau_xlsx(request, bureau_id: int):
     day, bureau, report, lines = _bureau_output(request, bureau_id, "xlsx")
     meta = _bureau_meta(bureau, report, day, lines)

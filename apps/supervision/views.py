@@ -20,6 +20,7 @@ from apps.access.rules import has_org_perm
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.pages import errors_as_messages, object_form_submit
 from apps.core.pagination import CappedPaginator
+from apps.core.routers import reads_from_replica
 from apps.supervision import checklist, forms, photos, selectors, services
 from apps.supervision.models import InspectionState, ItemResult, RectificationState
 from apps.supervision.selectors import INSPECT, RECTIFY, VIEW
@@ -72,6 +73,7 @@ def inspection_list(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def overview(request):
     """Schools inspected, open findings, overdue rectifications and failures by item."""
     _require(request.user, INSPECT)

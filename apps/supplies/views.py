@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.access.rules import has_org_perm
 from apps.core.pages import form_submit
+from apps.core.routers import reads_from_replica
 from apps.orgs.models import School
 from apps.supplies import catalogue, forms, selectors, services
 from apps.supplies.selectors import MANAGE, VIEW
@@ -35,6 +36,7 @@ def _language() -> str:
 
 @login_required
 @require_GET
+@reads_from_replica
 def supplies_list(request):
     """The user's schools below their least days of cover, lowest cover first."""
     if not has_org_perm(request.user, VIEW):

@@ -26,6 +26,7 @@ from apps.access.services import (
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.identity import mask_phone, normalize_document
 from apps.core.pagination import CappedPaginator
+from apps.core.routers import reads_from_replica
 from apps.orgs.models import School, SchoolClass, Unit
 from apps.people import selectors as people_selectors
 from apps.people.models import Person
@@ -86,6 +87,7 @@ def logout_view(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def home(request):
     response = render(request, "web/home.html", home_context(request.user))
     add_never_cache_headers(response)  # the personal code rotates daily
@@ -97,6 +99,7 @@ def home(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def org_tree(request):
     return render(
         request,
@@ -110,6 +113,7 @@ def org_tree(request):
 
 @login_required
 @require_GET
+@reads_from_replica
 def org_children(request, kind: str, pk: int):
     return render(
         request,
@@ -167,6 +171,7 @@ def _list_url(params, *, page=None) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reads_from_replica
 def person_list(request):
     params = request.POST if request.method == "POST" else request.GET
     schools, units, classes = _filter_choices(request.user, params)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.routers import reads_from_replica
 from apps.emergency import selectors, services
 from apps.emergency.forms.modes import ModeSwitchForm
 from apps.emergency.models import Mode, ModeScope, ModeState
@@ -20,6 +21,7 @@ VIEW = "emergency.view"
 
 @login_required
 @require_GET
+@reads_from_replica
 def mode_overview(request):
     """A school user goes straight to their school; a bureau sees its schools by mode."""
     schools = School.objects.restrict(request.user, VIEW)
