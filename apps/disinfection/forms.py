@@ -6,15 +6,11 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapForm, DateInput
+from apps.core.forms import BootstrapForm
 from apps.disinfection.models import AreaKind, EntryKind
 
 WHEN = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]}
-
-
-class DayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), required=False, widget=DateInput())
 
 
 class EntryForm(BootstrapForm):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.disinfection.models import Area, AreaEntry, EntryKind
 from apps.orgs.models import School
-from apps.parcels.selectors import day_bounds
+from apps.parcels.selectors import on_day
 
 VIEW, RECORD = "disinfection.view", "disinfection.record"
 SHOWN = 10
@@ -20,10 +20,6 @@ SHOWN = 10
 
 def school_get(*, user, school_id: int, perm: str = VIEW) -> School:
     return get_object_or_404(School.objects.restrict(user, perm), pk=school_id)
-
-
-def schools_seen(*, user) -> QuerySet[School]:
-    return School.objects.restrict(user, VIEW).filter(active=True).order_by("name")
 
 
 def area_get(*, user, pk: int, perm: str = VIEW) -> Area:
@@ -84,17 +80,13 @@ def entries(*, user, school_id: int | None = None, day: date | None = None,
     rows = AreaEntry.objects.restrict(user, perm)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
-    if day is not None:
-        start, end = day_bounds(day)
-        rows = rows.filter(done_at__gte=start, done_at__lt=end)
-    return rows.select_related("area", "done_by").order_by("-done_at", "-id")
+    return (on_day(rows, "done_at", day).select_related("area", "done_by")
+            .order_by("-done_at", "-id"))
 
 
 def entries_of_day(*, school: School, day: date) -> list[AreaEntry]:
     """A school's entries of a day, first first (the daily log; the school is in scope)."""
-    start, end = day_bounds(day)
-    return list(AreaEntry.objects.filter(school_id=school.pk, done_at__gte=start,
-                                         done_at__lt=end)
+    return list(on_day(AreaEntry.objects.filter(school_id=school.pk), "done_at", day)
                 .select_related("area", "done_by").order_by("done_at", "id"))
 
 

@@ -8,19 +8,18 @@ The school and area are read through the scope layer: out of scope is a 404 like
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.access.rules import has_org_perm
-from apps.core.errors import ValidationFailed
-from apps.core.pages import errors_as_messages, form_submit
+from apps.core.pages import form_submit
 from apps.disinfection import dailylog, forms, selectors, services
 from apps.disinfection.selectors import RECORD, VIEW
 from apps.orgs.models import School
+from apps.parcels.forms import DayForm
+from apps.parcels.views import act, school_choice
 
 RENAME = {"school_id": None, "client_id": None, "area_id": "area", "person_id": "person",
           "on_duty_id": "on_duty", "klass_id": None}
@@ -29,17 +28,12 @@ RENAME = {"school_id": None, "client_id": None, "area_id": "area", "person_id": 
 @login_required
 @require_GET
 def disinfection_list(request):
-    if not has_org_perm(request.user, VIEW):
-        raise Http404
-    schools = list(selectors.schools_seen(user=request.user)[:101])
-    if len(schools) == 1:
-        return redirect("disinfection:school", pk=schools[0].pk)
-    return render(request, "disinfection/list.html",
-                  {"schools": schools[:100], "more": len(schools) > 100})
+    return school_choice(request, perm=VIEW, detail="disinfection:school",
+                         title=_("Disinfection and ventilation"))
 
 
 def _day(request):
-    form = forms.DayForm(request.GET or None)
+    form = DayForm(request.GET or None)
     day = form.cleaned_data.get("day") if form.is_valid() else None
     return day or timezone.localdate()
 
@@ -127,15 +121,10 @@ def area_duty(request, pk: int):
                           candidates=selectors.duty_candidates(school_id=area.school_id))
     if not form.is_valid():
         messages.error(request, _("Choose who is on duty."))
-    else:
-        try:
-            services.area_update(actor=request.user, area_id=area.pk,
-                                 on_duty_id=form.cleaned_data["on_duty"])
-        except ValidationFailed as exc:
-            errors_as_messages(request, exc)
-        else:
-            messages.success(request, _("Who is on duty was saved."))
-    return redirect("disinfection:school", pk=area.school_id)
+        return redirect("disinfection:school", pk=area.school_id)
+    return act(request, lambda: services.area_update(
+        actor=request.user, area_id=area.pk, on_duty_id=form.cleaned_data["on_duty"]),
+        done=_("Who is on duty was saved."), back="disinfection:school", school_id=area.school_id)
 
 
 @login_required

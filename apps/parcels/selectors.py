@@ -18,14 +18,18 @@ def school_get(*, user, school_id: int, perm: str = VIEW) -> School:
     return get_object_or_404(School.objects.restrict(user, perm), pk=school_id)
 
 
-def schools_seen(*, user) -> QuerySet[School]:
-    return School.objects.restrict(user, VIEW).filter(active=True).order_by("name")
-
-
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The day's start and the next day's, in Beijing time."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, start + timedelta(days=1)
+
+
+def on_day(rows: QuerySet, field: str, day: date | None) -> QuerySet:
+    """The rows whose `field` (a time) falls on the day in Beijing (all when no day)."""
+    if day is None:
+        return rows
+    start, end = day_bounds(day)
+    return rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def batches(*, user, school_id: int | None = None, day: date | None = None,
@@ -33,18 +37,14 @@ def batches(*, user, school_id: int | None = None, day: date | None = None,
     rows = ParcelBatch.objects.restrict(user, perm)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
-    if day is not None:
-        start, end = day_bounds(day)
-        rows = rows.filter(received_at__gte=start, received_at__lt=end)
-    return rows.select_related("disinfected_by", "recorded_by").order_by("-received_at", "-id")
+    return (on_day(rows, "received_at", day).select_related("disinfected_by", "recorded_by")
+            .order_by("-received_at", "-id"))
 
 
 def batches_of_day(*, school: School, day: date) -> list[ParcelBatch]:
     """A school's batches received on a day, first first (the daily log; the caller has
     checked the school is in scope)."""
-    start, end = day_bounds(day)
-    return list(ParcelBatch.objects.filter(school_id=school.pk, received_at__gte=start,
-                                           received_at__lt=end)
+    return list(on_day(ParcelBatch.objects.filter(school_id=school.pk), "received_at", day)
                 .select_related("disinfected_by", "recorded_by")
                 .order_by("received_at", "id"))
 

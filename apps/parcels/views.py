@@ -22,18 +22,37 @@ from apps.parcels import forms, photos, selectors, services
 from apps.parcels.selectors import RECORD, VIEW
 
 RENAME = {"school_id": None, "client_id": None, "batch_id": None}
+SHOWN = 100
+
+
+def school_choice(request, *, perm: str, detail: str, title):
+    """The user's schools with links to their logs (one school: straight to `detail`); the
+    list page of the delivery point and of disinfection alike."""
+    if not has_org_perm(request.user, perm):
+        raise Http404
+    schools = list(School.objects.restrict(request.user, perm).filter(active=True)
+                   .order_by("name")[:SHOWN + 1])
+    if len(schools) == 1:
+        return redirect(detail, pk=schools[0].pk)
+    return render(request, "parcels/list.html",
+                  {"schools": schools[:SHOWN], "more": len(schools) > SHOWN, "title": title})
+
+
+def act(request, call, *, done: str, back: str, school_id: int):
+    """A button on a school's page: `call()`, its refusals as messages, back to the page."""
+    try:
+        call()
+    except ValidationFailed as exc:
+        errors_as_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(back, pk=school_id)
 
 
 @login_required
 @require_GET
 def parcels_list(request):
-    if not has_org_perm(request.user, VIEW):
-        raise Http404
-    schools = list(selectors.schools_seen(user=request.user)[:101])
-    if len(schools) == 1:
-        return redirect("parcels:school", pk=schools[0].pk)
-    return render(request, "parcels/list.html",
-                  {"schools": schools[:100], "more": len(schools) > 100})
+    return school_choice(request, perm=VIEW, detail="parcels:school", title=_("Deliveries"))
 
 
 def _day(request):
@@ -90,29 +109,20 @@ def batch_disinfect(request, pk: int):
                                staff=selectors.staff_of(school_id=batch.school_id))
     if not form.is_valid():
         messages.error(request, _("Choose who disinfected the batch."))
-    else:
-        try:
-            services.batch_disinfect(actor=request.user, batch_id=batch.pk,
-                                     person_id=form.cleaned_data["person"],
-                                     at=form.cleaned_data["at"])
-        except ValidationFailed as exc:
-            errors_as_messages(request, exc)
-        else:
-            messages.success(request, _("The disinfection was recorded."))
-    return redirect("parcels:school", pk=batch.school_id)
+        return redirect("parcels:school", pk=batch.school_id)
+    return act(request, lambda: services.batch_disinfect(
+        actor=request.user, batch_id=batch.pk, person_id=form.cleaned_data["person"],
+        at=form.cleaned_data["at"]), done=_("The disinfection was recorded."),
+        back="parcels:school", school_id=batch.school_id)
 
 
 @login_required
 @require_POST
 def batch_place(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk, perm=RECORD)
-    try:
-        services.batch_place(actor=request.user, batch_id=batch.pk)
-    except ValidationFailed as exc:
-        errors_as_messages(request, exc)
-    else:
-        messages.success(request, _("The batch was placed for pickup."))
-    return redirect("parcels:school", pk=batch.school_id)
+    return act(request, lambda: services.batch_place(actor=request.user, batch_id=batch.pk),
+               done=_("The batch was placed for pickup."), back="parcels:school",
+               school_id=batch.school_id)
 
 
 @login_required
