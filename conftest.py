@@ -27,6 +27,7 @@ def _supervision_photos_dir(tmp_path_factory):
     from django.conf import settings
 
     settings.SUPERVISION_FILES_DIR = tmp_path_factory.mktemp("supervision")
+    settings.PARCELS_FILES_DIR = tmp_path_factory.mktemp("parcels")
     settings.EXPORT_FILES_DIR = tmp_path_factory.mktemp("exports")
 
 

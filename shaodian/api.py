@@ -122,6 +122,8 @@ api.add_router("/reports", "apps.reports.api.router")
 api.add_router("/supervision", "apps.supervision.api.router")
 api.add_router("/concerns", "apps.concerns.api.router")
 api.add_router("/supplies", "apps.supplies.api.router")
+api.add_router("/parcels", "apps.parcels.api.router")
+api.add_router("/disinfection", "apps.disinfection.api.router")
 api.add_router("/approvals", "apps.approvals.api.router")
 
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "apps.supervision",
     "apps.concerns",
     "apps.supplies",
+    "apps.parcels",
+    "apps.disinfection",
     "apps.approvals",
     "apps.operations",
     "apps.web",
@@ -316,6 +318,9 @@ PERIODIC_TASKS = {
     "apps.concerns.tasks.escalate_late_concerns": env_int("SHAODIAN_CONCERN_SWEEP_SECONDS", 300),
     # every school's days of cover of each supply, kept per day for its chart (one statement)
     "apps.supplies.tasks.snapshot_cover": env_int("SHAODIAN_SUPPLIES_SNAPSHOT_SECONDS", 6 * 3600),
+    # areas' due times refreshed by mode and policy, reminders for overdue ones (once each)
+    "apps.disinfection.tasks.remind_overdue_areas": env_int("SHAODIAN_DISINFECTION_SWEEP_SECONDS",
+                                                            600),
     # approvals pending past their deadline: their approvers reminded, once each
     "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
 }
@@ -348,6 +353,8 @@ ROSTER_FILES_KEEP_HOURS = env_int("SHAODIAN_ROSTER_FILES_KEEP_HOURS", 24)
 # only through the scoped photo page; larger ones are refused.
 SUPERVISION_FILES_DIR = Path(env_str("SHAODIAN_SUPERVISION_FILES_DIR",
                                      str(DATA_DIR / "supervision")))
+# Photos of parcels at the delivery point (apps/parcels/photos.py): as inspection photos.
+PARCELS_FILES_DIR = Path(env_str("SHAODIAN_PARCELS_FILES_DIR", str(DATA_DIR / "parcels")))
 SUPERVISION_PHOTO_MAX_BYTES = env_int("SHAODIAN_SUPERVISION_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 # Inspection photos are deleted (files and rows) this many days after they were taken
 # (apps/operations/retention.py); 0 keeps them.

@@ -40,6 +40,8 @@ urlpatterns = [
     path("supervision/", include("apps.supervision.urls")),
     path("concerns/", include("apps.concerns.urls")),
     path("supplies/", include("apps.supplies.urls")),
+    path("parcels/", include("apps.parcels.urls")),
+    path("disinfection/", include("apps.disinfection.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),

@@ -102,4 +102,8 @@ READERS: dict[str, tuple[str, ...]] = {
     "concern_response_hours": ("apps.concerns.services",),
     # supplies: a school below it is flagged (its home, its bureau's list)
     "supplies_min_days_cover": ("apps.supplies.selectors",),
+    # disinfection and ventilation of a school's areas, by its mode (the schedule, overdue)
+    **{f"{kind}_interval_hours_{mode}": ("apps.disinfection.schedule",)
+       for kind in ("disinfection", "ventilation") for mode in ("normal", "emergency",
+                                                                 "closed_loop")},
 }

@@ -48,28 +48,29 @@ def read_checked(field: str, files) -> tuple[list[tuple[bytes, str, str]], list[
     return read, errors
 
 
-def store(school_id: int, data: bytes, ext: str) -> str:
-    """Write the photo; returns its path relative to the directory."""
+def store(school_id: int, data: bytes, ext: str, *, root=None) -> str:
+    """Write the photo under `root` (inspection photos: SUPERVISION_FILES_DIR; the delivery
+    point's: PARCELS_FILES_DIR); returns its path relative to the directory."""
     relative = f"{int(school_id)}/{uuid.uuid4().hex}.{ext}"
-    path = Path(settings.SUPERVISION_FILES_DIR) / relative
+    path = Path(root or settings.SUPERVISION_FILES_DIR) / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return relative
 
 
-def full_path(relative: str) -> Path:
-    root = Path(settings.SUPERVISION_FILES_DIR).resolve()
+def full_path(relative: str, *, root=None) -> Path:
+    root = Path(root or settings.SUPERVISION_FILES_DIR).resolve()
     path = (root / relative).resolve()
     if root not in path.parents:
         raise FileNotFoundError(relative)
     return path
 
 
-def response(photo) -> FileResponse:
+def response(photo, *, root=None) -> FileResponse:
     """The photo's file, for the page and the API alike: never kept by a shared cache, never
     sniffed as anything but its checked type; 404 when its file is gone."""
     try:
-        handle = full_path(photo.path).open("rb")
+        handle = full_path(photo.path, root=root).open("rb")
     except OSError as exc:
         raise Http404 from exc
     answer = FileResponse(handle, content_type=photo.content_type)

@@ -62,6 +62,10 @@ PERSON_ROWS: dict[str, Rule] = {
     "approvals.ApprovalRequest": Rule(STAYS, why="decided by the sending school's approvers"),
     "concerns.Concern": Rule(STAYS, why="answered by the sending school's staff, who know it"),
     "concerns.ConcernEvent": Rule(STAYS, why="goes with its concern"),
+    "parcels.ParcelBatch": Rule(STAYS, why="the sending school's delivery point log, naming "
+                                           "who disinfected a batch there"),
+    "disinfection.AreaEntry": Rule(STAYS, why="the sending school's log of its areas, naming "
+                                              "who did the work there"),
 }
 # The person record itself moves (school, unit, class; the dorm bed ends): one record, one
 # history, apps.transfers.services.transfer_accept.

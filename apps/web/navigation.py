@@ -51,6 +51,7 @@ SECTIONS = (
                                        "families", "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups",
                                                "reports", "supervision", "concerns", "supplies",
+                                               "parcels", "disinfection",
                                                "approvals")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),

@@ -99,3 +99,20 @@ def supplies_urgent(*, user, schools: bool, region: bool) -> dict:
     if region:
         found["supplies_schools_below"] = supplies.schools_below_count(user=user)
     return found
+
+
+def disinfection_urgent(*, user, schools: bool, region: bool) -> dict:
+    """Disinfection and ventilation overdue: a school's overdue areas (the first SHOWN, most
+    late first, with how many), and for a bureau how many of its schools have any."""
+    from apps.access.rules import has_org_perm
+    from apps.disinfection import selectors as disinfection
+
+    if not has_org_perm(user, disinfection.VIEW):
+        return {}
+    found: dict = {}
+    if schools:
+        found["disinfection_overdue"], found["disinfection_overdue_count"] = (
+            disinfection.overdue(user=user))
+    if region:
+        found["disinfection_schools_overdue"] = disinfection.schools_overdue_count(user=user)
+    return found

@@ -229,3 +229,13 @@ def add_grades(world, school_key: str, names=("九年级", "八年级")) -> None
         klass = SchoolClass.objects.create(school=school, unit=unit, name=f"{grade}1班")
         _person(world, f"{school_key}_grade{n}", school, "student", f"G{school_key}{n}",
                 f"学生{grade}", klass=klass, seq=90 + n)
+
+
+def staff_member(world, school_key: str):
+    """A staff member of school `school_key` ("a": the world's 王建国; "b": 赵丽, made on first
+    use), for tests that name who did something (a delivery disinfected, an area cleaned)."""
+    key = f"{school_key}_staff"
+    if key not in world.persons:
+        _person(world, key, world.schools[school_key], "staff", f"T{school_key.upper()}9",
+                "赵丽", seq=29, born=date(1985, 6, 7))
+    return world.persons[key]

@@ -22,6 +22,7 @@ def build_rows(world) -> None:
     _concern_rows(world)
     _supplies_rows(world)
     _approval_rows(world)
+    _log_rows(world)
 
 
 def _transfer_rows(world):
@@ -224,3 +225,28 @@ def _user_rows(world):
                                     subject_en="note")
         api_token_create(user=user, name="scope", permissions=None)
         RosterExport.objects.create(user=user, list_name="people")
+
+
+def _log_rows(world):
+    """At each school's delivery point a batch with a photo, disinfected by a staff member;
+    its usual areas, one of them disinfected (apps/parcels, apps/disinfection)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.disinfection import services as disinfection
+    from apps.disinfection.models import Area
+    from apps.parcels import services as parcels
+    from shaodian.testing.world import staff_member
+
+    for key in ("a", "b"):
+        admin, school = world.users[f"school_{key}_admin"], world.schools[key]
+        staff = staff_member(world, key)
+        batch = parcels.batch_receive(actor=admin, school_id=school.pk, count=3,
+                                      courier="顺丰", client_id=f"scope-{key}",
+                                      photos=[SimpleUploadedFile(
+                                          "p.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+                                          "image/png")])
+        parcels.batch_disinfect(actor=admin, batch_id=batch.pk, person_id=staff.pk)
+        disinfection.areas_seed(actor=admin, school_id=school.pk)
+        area = Area.objects.filter(school=school).order_by("id").first()
+        disinfection.entry_record(actor=admin, area_id=area.pk, kind="disinfection",
+                                  person_id=staff.pk, client_id=f"scope-{key}")

@@ -15,6 +15,7 @@ from apps.absence.models import Cluster, SickAbsence
 from apps.access.models import ApiToken, RoleAssignment, User
 from apps.approvals.models import ApprovalRequest
 from apps.concerns.models import Concern
+from apps.disinfection.models import Area
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -29,6 +30,7 @@ from apps.followups.models import FollowUp
 from apps.gate.models import Gate, GateCheck
 from apps.notifications.models import Channel, Notification
 from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
+from apps.parcels.models import ParcelBatch, ParcelPhoto
 from apps.people.models import HouseholdMember, Person
 from apps.policy.models import PolicyOverride
 from apps.reports.models import ExportJob
@@ -63,7 +65,8 @@ ID_MODELS = {
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
-    "assignee_id": User, "user_id": User,
+    "assignee_id": User, "user_id": User, "on_duty_id": User, "on_duty": User,
+    "batch_id": ParcelBatch, "area_id": Area, "area": Area,
 }
 
 # A page's `pk` names the model of its URL's namespace (or of the URL's name, first match).
@@ -85,6 +88,8 @@ PK_MODELS = {
     "supervision:rectification_": Rectification, "supervision:photo": Photo,
     "supervision:": Inspection, "reports:export_": ExportJob, "concerns:": Concern,
     "approvals:": ApprovalRequest,
+    "parcels:disinfect": ParcelBatch, "parcels:place": ParcelBatch, "parcels:photo": ParcelPhoto,
+    "parcels:": School, "disinfection:area_": Area, "disinfection:": School,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

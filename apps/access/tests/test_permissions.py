@@ -51,9 +51,10 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # inspectors) and supervision.rectify (the school admin); approvals.view (all but the
     # duty roles) with each approver level's decide and the person's own request;
     # concerns.view, with raise (the person, the guardian) and assign (the school admin);
-    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter)
-    assert sizes == {"province_admin": 41, "bureau_admin": 36, "school_admin": 53,
-                     "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 28,
+    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter);
+    # parcels and disinfection: view (the admins, the reporter), record (school admin, reporter)
+    assert sizes == {"province_admin": 43, "bureau_admin": 38, "school_admin": 57,
+                     "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 32,
                      "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 13,
                      "guardian": 13}
 

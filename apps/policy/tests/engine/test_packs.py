@@ -47,6 +47,12 @@ HENAN = {  # the brief's "Rules (policy packs)", henan-2022
     "pool_close_contacts": False,
     "pool_symptomatic": False,
     "concern_response_hours": 24,
+    "disinfection_interval_hours_normal": 24,
+    "disinfection_interval_hours_emergency": 12,
+    "disinfection_interval_hours_closed_loop": 12,
+    "ventilation_interval_hours_normal": 8,
+    "ventilation_interval_hours_emergency": 4,
+    "ventilation_interval_hours_closed_loop": 4,
 }
 ROUTINE = {
     "morning_check": True,
@@ -82,6 +88,7 @@ HENAN_RULES = {
     "isolation_ended", "fever_checkin", "closed_loop", "cross_province_travel_approval",
     "retention",
     "offline_meeting_approval", "whole_school_testing", "pooled_testing", "supplies",
+    "disinfection_ventilation",
 }
 ROUTINE_RULES = {
     "morning_noon_check", "sick_absence_followup", "cluster_report", "infectious_case_report",
