@@ -136,6 +136,14 @@ def _columns(table: str) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _other_columns(table: str) -> str:
+    """The quoted columns of `table` but `id`, which every stream has (its identity)."""
+    columns = _columns(table)
+    if "id" not in columns:
+        raise ValueError(f"{table}: a partitioned stream has an id column")
+    return ", ".join(_q(c) for c in columns if c != "id")
+
+
 def _create_month(cursor, table: str, month: date, is_date: bool) -> None:
     cursor.execute(
         f"CREATE TABLE {_q(partition_name(table, month))} PARTITION OF {_q(table)} "
@@ -152,7 +160,7 @@ def partitions_extend(table: str, column: str, months: list[date]) -> list[str]:
         return []
     is_date = _key_is_date(table, column)
     default = default_partition(table)
-    columns = ", ".join(_q(c) for c in _columns(table))
+    columns = _other_columns(table)
     made = []
     for month in wanted:
         lower = _bound(month, is_date)
@@ -165,9 +173,9 @@ def partitions_extend(table: str, column: str, months: list[date]) -> list[str]:
             else:  # the DEFAULT partition would hold rows of the new month: move them
                 cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(default)}")
                 _create_month(cursor, table, month, is_date)
-                cursor.execute(
-                    f"INSERT INTO {_q(table)} ({columns}) "  # noqa: S608 (names only)
-                    f"SELECT {columns} FROM {_q(default)} WHERE {in_range}")
+                cursor.execute(  # the ids kept (Citus: the statement gives them)
+                    f"INSERT INTO {_q(table)} (id, {columns}) "  # noqa: S608 (names only)
+                    f"SELECT id, {columns} FROM {_q(default)} WHERE {in_range}")
                 cursor.execute(f"DELETE FROM {_q(default)} WHERE {in_range}")  # noqa: S608
                 cursor.execute(f"ALTER TABLE {_q(table)} ATTACH PARTITION {_q(default)} "
                                "DEFAULT")
@@ -281,11 +289,18 @@ def _catalogue(cursor, table: str):
     return constraints, cursor.fetchall()
 
 
-def _rebuild(schema_editor, model, column: str, *, partitioned: bool, ahead: int) -> None:
-    table = model._meta.db_table
-    pk = model._meta.pk.column
-    old = f"{table}__rebuilt"
-    run = schema_editor.execute
+@dataclass(frozen=True)
+class _Survey:
+    constraints: list  # [(name, type, definition)]: primary, unique, foreign keys
+    indexes: list  # [(name, definition)]: the indexes backing no constraint
+    sequence: str | None  # the id's identity sequence
+    next_id: int
+    first: date | None  # the local days of the oldest and newest rows
+    last: date | None
+
+
+def _survey(table: str, pk: str, column: str, *, partitioned: bool) -> _Survey:
+    """What the rebuilt table must keep; refuses a table that cannot be partitioned."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT conrelid::regclass::text, conname FROM pg_constraint "
                        "WHERE confrelid = %s::regclass AND contype = 'f' "
@@ -304,59 +319,72 @@ def _rebuild(schema_editor, model, column: str, *, partitioned: bool, ahead: int
         sequence = cursor.fetchone()[0]
         next_id = 1
         if sequence:
-            cursor.execute(f"SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) "  # noqa: S608
+            cursor.execute("SELECT last_value + (CASE WHEN is_called THEN 1 ELSE 0 END) "  # noqa: S608
                            f"FROM {sequence}")
             next_id = cursor.fetchone()[0]
         cursor.execute(f"SELECT min({_q(column)}), max({_q(column)}), max({_q(pk)}) "  # noqa: S608
                        f"FROM {_q(table)}")
         first, last, max_id = cursor.fetchone()
-    next_id = max(next_id, (max_id or 0) + 1)
+    first, last = (timezone.localdate(v) if isinstance(v, datetime) else v
+                   for v in (first, last))
+    return _Survey(constraints, indexes, sequence, max(next_id, (max_id or 0) + 1), first,
+                   last)
 
+
+def _rebuild(schema_editor, model, column: str, *, partitioned: bool, ahead: int) -> None:
+    table, pk = model._meta.db_table, model._meta.pk.column
+    if pk != "id":
+        raise ValueError(f"{table}: a partitioned stream's key is its id")
+    old = f"{table}__rebuilt"
+    run = schema_editor.execute
+    found = _survey(table, pk, column, partitioned=partitioned)
     # The old table keeps its rows and columns only; its names go to the new one.
     run(f"ALTER TABLE {_q(table)} RENAME TO {_q(old)}")
-    for name, _kind, _definition in constraints:
+    for name, _kind, _definition in found.constraints:
         run(f"ALTER TABLE {_q(old)} DROP CONSTRAINT {_q(name)}")
-    for name, _definition in indexes:
+    for name, _definition in found.indexes:
         run(f"DROP INDEX {_q(name)}")
-    if sequence:
+    if found.sequence:
         run(f"ALTER TABLE {_q(old)} ALTER COLUMN {_q(pk)} DROP IDENTITY")
     like = (f"CREATE TABLE {_q(table)} (LIKE {_q(old)} INCLUDING DEFAULTS INCLUDING "
             "CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)")
     run(like + (f" PARTITION BY RANGE ({_q(column)})" if partitioned else ""))
-    if sequence:
+    if found.sequence:
         run(f"ALTER TABLE {_q(table)} ALTER COLUMN {_q(pk)} ADD GENERATED BY DEFAULT AS "
-            f"IDENTITY (START WITH {int(next_id)})")
-    for name, kind, definition in constraints:
+            f"IDENTITY (START WITH {int(found.next_id)})")
+    for name, kind, definition in found.constraints:
         if kind == "p":
             keys = f"{_q(pk)}, {_q(column)}" if partitioned else _q(pk)
             run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} PRIMARY KEY ({keys})")
         elif kind == "u":
             run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
-    for _name, definition in indexes:
+    for _name, definition in found.indexes:
         run(definition)  # names the table as it is now called: the new one
     if partitioned:
         run(f"CREATE TABLE {_q(default_partition(table))} PARTITION OF {_q(table)} DEFAULT")
-        # A month for each month of the rows there (five years back at most: older or
-        # stray dates wait in the DEFAULT partition), this one and `ahead` more.
-        today = timezone.localdate()
-        first, last = (timezone.localdate(v) if isinstance(v, datetime) else v
-                       for v in (first, last))
-        oldest = date(today.year - 5, today.month, 1)
-        months = months_between(max(min(first or today, today), oldest),
-                                max(last or today, today))
-        for _ in range(ahead):
-            months.append(next_month(months[-1]))
-        is_date = _key_is_date(table, column)
-        with connection.cursor() as cursor:
-            for month in months:
-                _create_month(cursor, table, month, is_date)
-    columns = ", ".join(_q(c) for c in _columns(old))
-    run(f"INSERT INTO {_q(table)} ({columns}) SELECT {columns} FROM {_q(old)}")  # noqa: S608
-    for _name, kind, definition in constraints:
+        _first_months(table, column, found, ahead)
+    columns = _other_columns(old)  # the ids kept (Citus: the statement gives them)
+    run(f"INSERT INTO {_q(table)} (id, {columns}) SELECT id, {columns} FROM {_q(old)}")  # noqa: S608
+    for name, kind, definition in found.constraints:
         if kind == "f":  # checked once over the copied rows
-            run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(_name)} {definition}")
+            run(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
     run(f"DROP TABLE {_q(old)}")
     run(f"ANALYZE {_q(table)}")
+
+
+def _first_months(table: str, column: str, found: _Survey, ahead: int) -> None:
+    """A month for each month of the rows there (five years back at most: older or stray
+    dates wait in the DEFAULT partition), this one and `ahead` more."""
+    today = timezone.localdate()
+    oldest = date(today.year - 5, today.month, 1)
+    months = months_between(max(min(found.first or today, today), oldest),
+                            max(found.last or today, today))
+    for _ in range(ahead):
+        months.append(next_month(months[-1]))
+    is_date = _key_is_date(table, column)
+    with connection.cursor() as cursor:
+        for month in months:
+            _create_month(cursor, table, month, is_date)
 
 
 def _key_columns(definition: str) -> list[str]:
