@@ -284,6 +284,8 @@ PERIODIC_TASKS = {
     "apps.families.tasks.prune_binding_failures": 6 * 3600,
     # personal records past their keeping period (pack parameters retention_*_days)
     "apps.operations.tasks.purge_expired": env_int("SHAODIAN_RETENTION_SWEEP_SECONDS", 24 * 3600),
+    # the month partitions of the streams (PostgreSQL) made ahead: apps.core.partitions
+    "apps.operations.tasks.extend_partitions": 6 * 3600,
     # statuses whose end date passed or whose next test fell due
     "apps.status.tasks.recompute_expiring": env_int("SHAODIAN_STATUS_SWEEP_SECONDS", 15 * 60),
     # cluster detection in every school with recent sick absences or abnormal check-ins

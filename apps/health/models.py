@@ -82,7 +82,9 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "person", "day", "slot"],
                                     name="checkin_once_per_slot"),
-            models.UniqueConstraint(fields=["school", "client_id"],
+            # The day is in the key: on PostgreSQL the table is partitioned by month of
+            # the day (apps.core.partitions), and every unique key must hold it.
+            models.UniqueConstraint(fields=["school", "client_id", "day"],
                                     name="checkin_client_id_per_school"),
         ]
         indexes = [
@@ -109,7 +111,10 @@ class CheckInRevision(models.Model):
     submission changes nothing."""
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, db_index=False)
-    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="revisions")
+    # No database constraint: the check-ins are partitioned on PostgreSQL, and a foreign key
+    # into them would need a unique key of the id alone (docs/decisions.md).
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="revisions",
+                                db_constraint=False)
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     client_id = models.CharField(max_length=64)
     # The superseded values: temperature, symptoms, region, household answers, note,
@@ -124,11 +129,14 @@ class CheckInRevision(models.Model):
 
     class Meta:
         ordering = ["-replaced_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "client_id"],
-                                    name="checkin_revision_client_id"),
+        # Partitioned by month of replaced_at on PostgreSQL: no unique key on the client id
+        # (it would have to hold replaced_at). A revision's client id is its check-in's,
+        # which was unique for its school and day when the revision was made.
+        indexes = [
+            models.Index(fields=["school", "client_id", "replaced_at"],
+                         name="checkin_revision_client_id"),
+            models.Index(fields=["school", "checkin"]),
         ]
-        indexes = [models.Index(fields=["school", "checkin"])]
 
     def __str__(self) -> str:
         return f"{self.checkin_id} before {self.replaced_at:%Y-%m-%d %H:%M}"

@@ -289,7 +289,8 @@ def person_checkins(*, user, person: Person, today: date, days: int = 7,
     """A person's check-ins of the last days, for whoever checks in for them."""
     return (CheckIn.objects.restrict(user, perm).filter(
         school_id=person.school_id, person_id=person.pk,
-        day__gt=today - timedelta(days=days)).order_by("-day", "-submitted_at"))
+        day__gt=today - timedelta(days=days), day__lte=today  # both ends: partitions
+    ).order_by("-day", "-submitted_at"))
 
 
 # Today, for whoever checks in -------------------------------------------------------------

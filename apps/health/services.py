@@ -23,6 +23,7 @@ recomputes the person's status.
 """
 
 import unicodedata
+from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connection, transaction
@@ -318,8 +319,10 @@ def _resubmitted(actor, row: CheckIn) -> CheckIn:
     """The insert met an existing row: a retry, a retry of a superseded submission, or a
     correction of the slot's check-in."""
     school_id = row.school_id
+    # A client id is unique per school and day (the day is the partition key on PostgreSQL,
+    # and every lookup names it, so only the day's partition is read).
     same_id = (CheckIn.objects.select_for_update()
-               .filter(school_id=school_id, client_id=row.client_id).first())
+               .filter(school_id=school_id, client_id=row.client_id, day=row.day).first())
     if same_id is not None:
         if (same_id.person_id, same_id.day, same_id.slot) != (row.person_id, row.day, row.slot):
             raise _client_id_used(_("This client id was used for another check-in."))
@@ -328,13 +331,18 @@ def _resubmitted(actor, row: CheckIn) -> CheckIn:
                                     "a correction needs a new client id."))
         same_id.outcome = REPLAYED
         return same_id
-    superseded = (CheckInRevision.objects.filter(school_id=school_id, client_id=row.client_id)
-                  .select_related("checkin").first())
+    # A revision is made on its check-in's day (`_correct`): from the day's start on.
+    since = timezone.make_aware(datetime.combine(row.day, time.min))
+    superseded = (CheckInRevision.objects
+                  .filter(school_id=school_id, client_id=row.client_id, replaced_at__gte=since)
+                  .first())
     if superseded is not None:
         if superseded.person_id != row.person_id:
             raise _client_id_used(_("This client id was used for another check-in."))
-        superseded.checkin.outcome = REPLAYED  # a late retry of what was since corrected
-        return superseded.checkin
+        # a late retry of what was since corrected: the check-in of that day
+        checkin = CheckIn.objects.get(pk=superseded.checkin_id, day=row.day)
+        checkin.outcome = REPLAYED
+        return checkin
     current = CheckIn.objects.select_for_update().get(
         school_id=school_id, person_id=row.person_id, day=row.day, slot=row.slot)
     return _correct(actor, current, row)
@@ -344,7 +352,8 @@ def _correct(actor, current: CheckIn, row: CheckIn) -> CheckIn:
     was_abnormal = current.abnormal
     CheckInRevision.objects.create(
         school_id=current.school_id, checkin=current, person_id=current.person_id,
-        client_id=current.client_id, values=_snapshot(current), replaced_by=actor)
+        client_id=current.client_id, values=_snapshot(current), replaced_by=actor,
+        replaced_at=row.submitted_at)
     for name in (*ANSWERS, "fever", "abnormal", "submitted_as", "submitted_by_id",
                  "submitted_at", "device", "client_id"):
         setattr(current, name, getattr(row, name))

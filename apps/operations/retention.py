@@ -10,6 +10,10 @@ must remain, the record is anonymised instead of deleted: a test sample loses it
 hang on a deleted row (a check-in's revisions) go first. Models are named by label so that
 this module imports no app at import time.
 
+On PostgreSQL the streams partitioned by month (check-ins and their revisions: see
+apps.core.partitions) lose the months that every school's keeping period has passed whole,
+a detach and a DROP, before the DELETE, which then has only the part of a month left.
+
 Inspection photos (apps.supervision: files under settings.SUPERVISION_FILES_DIR and their
 rows) are kept settings.SUPERVISION_PHOTO_RETENTION_DAYS from their upload, the same for
 every school (0 keeps them), and never while a finding of their inspection is still open or
@@ -67,10 +71,13 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> dict
     period; returns the count per kind."""
     today = today or timezone.localdate()
     groups = _schools_by_days()
+    schools = apps.get_model("orgs.School").objects.count()
     counts = {}
     for kind in KINDS:
+        # Whole months first, each in its own short transaction (apps.core.partitions).
+        dropped = 0 if dry_run else _drop_months(kind, groups[kind.parameter], schools, today)
         with transaction.atomic():
-            counts[kind.name] = sum(
+            counts[kind.name] = dropped + sum(
                 _purge(kind, school_ids, _cutoff(kind, today, days), dry_run=dry_run)
                 for days, school_ids in groups[kind.parameter].items())
     counts["supervision_photos"] = _purge_photos(dry_run=dry_run)
@@ -137,6 +144,30 @@ def _cutoff(kind: Kind, today: date, days: int):
     if model._meta.get_field(kind.field).get_internal_type() == "DateTimeField":
         return timezone.make_aware(datetime.combine(first_kept, time.min))
     return first_kept
+
+
+def _drop_months(kind: Kind, by_days: dict[int, list[int]], schools: int, today: date) -> int:
+    """On PostgreSQL, a partitioned kind's months that every school's keeping period has
+    passed go whole (detached and dropped, no row read); returns the rows they held. Not
+    while any school keeps the kind for ever (its pack has no parameter). A partitioned
+    dependent's months go by the same cutoff: a check-in's revisions are made on its day,
+    so a revision before the cutoff belongs to a check-in before it."""
+    from apps.core.partitions import partitioned_tables, partitions_drop_before
+
+    tables = partitioned_tables()
+    model = apps.get_model(kind.model)
+    if model._meta.db_table not in tables or not by_days:
+        return 0
+    if sum(len(ids) for ids in by_days.values()) < schools:
+        return 0
+    cutoff = min(_cutoff(kind, today, days) for days in by_days)
+    if isinstance(cutoff, datetime):  # local midnight: that day
+        cutoff = timezone.localdate(cutoff)
+    for label, _path in kind.dependents:
+        table = apps.get_model(label)._meta.db_table
+        if table in tables:
+            partitions_drop_before(table, cutoff, count=False)
+    return partitions_drop_before(model._meta.db_table, cutoff)[1]
 
 
 def _purge(kind: Kind, school_ids: list[int], cutoff, *, dry_run: bool) -> int:

@@ -27,3 +27,15 @@ def purge_expired() -> dict[str, int]:
     counts = retention_purge()
     logger.info("retention purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
+
+
+@task()
+def extend_partitions() -> list[str]:
+    """On PostgreSQL, every stream partitioned by month (apps.core.partitions) gets this
+    month's partition and the next ones ahead, once each; returns the partitions made."""
+    from apps.core.partitions import partitions_maintain
+
+    made = partitions_maintain()
+    if made:
+        logger.info("partitions made: %s", ", ".join(made))
+    return made

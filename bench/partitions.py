@@ -1,0 +1,142 @@
+"""Check-ins partitioned by month (apps.core.partitions), against the same table unpartitioned,
+in the same run and database: two scratch tables shaped as `health_checkin` (its columns,
+defaults and indexes, no foreign keys on either), one plain, one partitioned by month with a
+DEFAULT partition.
+
+- Write rate: single-row INSERT … ON CONFLICT DO NOTHING RETURNING id, one commit each,
+  prepared, as `checkin_submit` writes; the two tables alternate in rounds so both see the
+  same machine. Target: partitioned ≥ 0.95 × unpartitioned.
+- Retention: a month of ROWS check-ins (default 1,000,000; --persons sets it) dropped whole
+  (DETACH + DROP), printed beside a DELETE of the same number of rows from the plain table.
+  Target for the drop: < 1 s (it removes files; it reads no row, so a month of 30 M takes
+  the same time as one of 1 M).
+
+The scratch tables are dropped at the end.
+"""
+
+import statistics
+import time
+from datetime import date
+from functools import partial
+
+from bench import Context, Result, benchmark, say
+
+ROWS = 1_000_000
+WRITES = 1_000  # single-row inserts per table per round
+ROUNDS = 12  # the tables alternate, first one then the other; the median round counts
+PLAIN, PARTED = "bench_checkin_plain", "bench_checkin_parted"
+MONTH = date(2030, 1, 1)  # the month loaded and dropped
+
+_say = partial(say, "partitions")
+
+
+@benchmark("partitions")
+def partitions(ctx: Context) -> list[Result]:
+    from django.db import connection
+
+    rows = ctx.persons or ROWS
+    try:
+        _create()
+        ratio, rates = _write_rates()
+        dropped, deleted = _retention(rows)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {PLAIN}, {PARTED}")
+    return [
+        Result("partitions_write_ratio", ratio, "× unpartitioned (median round)", ">= 0.95"),
+        Result("partitions_write_partitioned", rates[PARTED], "check-ins/s",
+               f"{rates[PLAIN]:.0f} check-ins/s unpartitioned, same run"),
+        Result("partitions_drop_month", dropped, "s", f"< 1 s, a month of {rows:,} check-ins"),
+        Result("partitions_delete_rows", deleted, "s",
+               f"a DELETE of {rows:,} check-ins, for comparison"),
+    ]
+
+
+def _create() -> None:
+    from django.db import connection
+
+    from apps.core.partitions import partitions_extend
+
+    like = ("LIKE health_checkin INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY "
+            "INCLUDING INDEXES")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {PLAIN}, {PARTED}")
+        cursor.execute(f"CREATE TABLE {PLAIN} ({like})")
+        cursor.execute(f"CREATE TABLE {PARTED} ({like}) PARTITION BY RANGE (day)")
+        cursor.execute(f"CREATE TABLE {PARTED}_pdefault PARTITION OF {PARTED} DEFAULT")
+    partitions_extend(PARTED, "day", [MONTH, date(2030, 2, 1)])
+
+
+def _write_rates() -> tuple[float, dict[str, float]]:
+    """The median over rounds of the partitioned rate over the plain one (a round writes
+    both, back to back, so a neighbour's load weighs on both alike), and each table's
+    check-ins a second over the whole run: single-row, each committed."""
+    from datetime import datetime
+
+    import psycopg
+    from django.db import connection
+    from django.utils import timezone
+    from psycopg.types.json import Jsonb
+
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg, autocommit as Django leaves it
+    columns = ("school_id", "person_id", "day", "slot", "temperature", "symptoms", "note",
+               "abnormal", "fever", "submitted_as", "submitted_at", "late", "device",
+               "client_id", "household_symptoms", "household_travel")
+    at = timezone.make_aware(datetime(2030, 2, 1, 7))
+    spent = {PLAIN: 0.0, PARTED: 0.0}
+    written = {PLAIN: 0, PARTED: 0}
+    ratios = []
+    for number in range(ROUNDS):
+        took = {}
+        for table in (PLAIN, PARTED) if number % 2 == 0 else (PARTED, PLAIN):
+            sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+                   f"({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING id")
+            cursor = psycopg.Cursor(raw)
+            started = time.perf_counter()
+            for n in range(WRITES):
+                person = number * WRITES + n
+                cursor.execute(sql, (
+                    1 + person % 500, person, date(2030, 2, 1 + person % 28), "morning", 36.5,
+                    Jsonb([]), "", False, False, "self", at, False, "",
+                    f"bench-{number}-{n}", False, False), prepare=True)
+                cursor.fetchone()
+            took[table] = time.perf_counter() - started
+            spent[table] += took[table]
+            written[table] += WRITES
+            cursor.close()
+        ratios.append(took[PLAIN] / took[PARTED])
+        _say(f"round {number + 1}: " + ", ".join(
+            f"{t} {WRITES / took[t]:.0f}/s" for t in (PLAIN, PARTED)))
+    return statistics.median(ratios), {t: written[t] / spent[t] for t in spent}
+
+
+def _retention(rows: int) -> tuple[float, float]:
+    from django.db import connection, transaction
+
+    from apps.core.partitions import partitions_drop_before
+
+    columns = ("id, school_id, person_id, day, slot, symptoms, note, abnormal, fever, "
+               "submitted_as, submitted_at, late, device, client_id")
+    # ids named (from far above the writes' ids): the statement supplies them itself
+    source = ("SELECT 10000000 + n, 1 + n %% 500, n, %s::date + (n %% 31)::int, "
+              "(ARRAY['morning', 'noon'])[1 + n / 31 %% 2], '[]', '', false, false, 'self', "
+              "now(), false, '', 'load-' || n FROM generate_series(1, %s::int) n")
+    for table in (PARTED, PLAIN):
+        _say(f"loading {rows:,} check-ins of one month into {table}")
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({columns}) {source}", [MONTH, rows])  # noqa: S608
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    started = time.perf_counter()
+    dropped, _count = partitions_drop_before(PARTED, date(2030, 2, 1), count=False)
+    drop_seconds = time.perf_counter() - started
+    assert f"{PARTED}_p203001" in dropped, dropped
+    _say(f"dropped {', '.join(dropped)} in {drop_seconds:.3f} s")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {PLAIN} WHERE day >= %s AND day < %s",  # noqa: S608
+                       [MONTH, date(2030, 2, 1)])
+        assert cursor.rowcount == rows, cursor.rowcount
+    delete_seconds = time.perf_counter() - started
+    _say(f"deleted {rows:,} rows in {delete_seconds:.1f} s")
+    return drop_seconds, delete_seconds
