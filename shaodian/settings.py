@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.concerns",
     "apps.supplies",
     "apps.approvals",
+    "apps.isolation",
     "apps.operations",
     "apps.web",
     "apps.demo",

@@ -62,6 +62,12 @@ PERSON_ROWS: dict[str, Rule] = {
     "approvals.ApprovalRequest": Rule(STAYS, why="decided by the sending school's approvers"),
     "concerns.Concern": Rule(STAYS, why="answered by the sending school's staff, who know it"),
     "concerns.ConcernEvent": Rule(STAYS, why="goes with its concern"),
+    # Kept by the sending school's staff (the engine still reads the latest isolation's end
+    # through earlier_schools); a new school opens its own.
+    "isolation.Isolation": Rule(STAYS, why="the sending school's isolation record"),
+    "isolation.CareVisit": Rule(STAYS, why="goes with its isolation"),
+    "isolation.Referral": Rule(STAYS, why="goes with its isolation"),
+    "isolation.OnlineStudy": Rule(STAYS, why="goes with its isolation"),
 }
 # The person record itself moves (school, unit, class; the dorm bed ends): one record, one
 # history, apps.transfers.services.transfer_accept.

@@ -153,6 +153,8 @@ def home_context(user) -> dict:
         context["late_concerns"], context["late_concerns_count"] = urgent.late_concerns(user=user)
     context.update(urgent.supplies_urgent(user=user, schools=bool(context["school_panels"]),
                                           region=bool(roles & REGION_ROLES)))
+    context.update(urgent.isolation_urgent(user=user, schools=bool(context["school_panels"]),
+                                           region=bool(roles & REGION_ROLES)))
     return context
 
 

@@ -28,7 +28,7 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert PERMISSIONS[Role.GUARDIAN] == frozenset({
         "people.view", "people.code", "people.call", "travel.view", "travel.declare",
         "status.view", "health.checkin", "absence.view", "absence.report", "people.household",
-        "concerns.raise", "concerns.view", "approvals.view"})
+        "concerns.raise", "concerns.view", "approvals.view", "isolation.view"})
     # A bureau sees people but does not edit rosters, so it cannot make a school admin.
     assert "people.change" not in PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
@@ -51,11 +51,13 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # inspectors) and supervision.rectify (the school admin); approvals.view (all but the
     # duty roles) with each approver level's decide and the person's own request;
     # concerns.view, with raise (the person, the guardian) and assign (the school admin);
-    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter)
-    assert sizes == {"province_admin": 41, "bureau_admin": 36, "school_admin": 53,
-                     "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 28,
-                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 13,
-                     "guardian": 13}
+    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter);
+    # isolation.view (all but the duty roles), manage (the epidemic office) and care (the
+    # epidemic office, the class teacher, the unit lead)
+    assert sizes == {"province_admin": 42, "bureau_admin": 37, "school_admin": 56,
+                     "unit_lead": 17, "class_teacher": 28, "outbreak_reporter": 31,
+                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 14,
+                     "guardian": 14}
 
 
 def test_it_collects_the_same_table_again():
