@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from apps.core.forms import BootstrapForm
 from apps.isolation.models import Health, Meals, Mood, Place, ReferralState, Study
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IsolationOpenForm(BootstrapForm):

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.access.audit import access_view
@@ -147,60 +148,37 @@ def isolation_detail(request, pk: int):
     return render(request, "isolation/detail.html", _context(request, isolation))
 
 
-def _act(request, pk: int, key: str, form_class, perm: str, call, message: str):
-    isolation = selectors.isolation_get(user=request.user, pk=pk)
-    if not selectors.may(request.user, perm, isolation):
-        raise Http404
-    return form_submit(
-        request, form=form_class(request.POST), call=lambda d: call(isolation, d), done=message,
-        rename=RENAME, success_url=reverse("isolation:detail", args=[pk]),
-        page=lambda f: render(request, "isolation/detail.html",
-                              _context(request, isolation, **{key: f})))
+def _action(key: str, form_class, perm: str, service, done):
+    """The page of a form posted on an isolation's page: `service(actor=, isolation_id=,
+    **the form's data)`, by whoever holds `perm` on the isolation (else a 404)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        isolation = selectors.isolation_get(user=request.user, pk=pk)
+        if not selectors.may(request.user, perm, isolation):
+            raise Http404
+        return form_submit(
+            request, form=form_class(request.POST), done=str(done), rename=RENAME,
+            call=lambda d: service(actor=request.user, isolation_id=isolation.pk, **d),
+            success_url=reverse("isolation:detail", args=[pk]),
+            page=lambda f: render(request, "isolation/detail.html",
+                                  _context(request, isolation, **{key: f})))
+
+    view.__name__ = view.__qualname__ = f"isolation_{key}"
+    return view
 
 
-@login_required
-@require_POST
-def isolation_extend(request, pk: int):
-    return _act(request, pk, "extend", forms.IsolationExtendForm, MANAGE,
-                lambda i, d: services.isolation_extend(actor=request.user, isolation_id=i.pk,
-                                                       **d),
-                _("The isolation was extended."))
-
-
-@login_required
-@require_POST
-def isolation_close(request, pk: int):
-    return _act(request, pk, "close", forms.IsolationCloseForm, MANAGE,
-                lambda i, d: services.isolation_close(actor=request.user, isolation_id=i.pk,
-                                                      **d),
-                _("The isolation is closed."))
-
-
-@login_required
-@require_POST
-def isolation_care(request, pk: int):
-    return _act(request, pk, "care", forms.CareVisitForm, CARE,
-                lambda i, d: services.care_visit_record(actor=request.user, isolation_id=i.pk,
-                                                        **d),
-                _("Today's care visit was recorded."))
-
-
-@login_required
-@require_POST
-def isolation_refer(request, pk: int):
-    return _act(request, pk, "refer", forms.ReferralForm, CARE,
-                lambda i, d: services.referral_create(actor=request.user, isolation_id=i.pk,
-                                                      **d),
-                _("The referral was recorded."))
-
-
-@login_required
-@require_POST
-def isolation_study(request, pk: int):
-    return _act(request, pk, "study", forms.OnlineStudyForm, CARE,
-                lambda i, d: services.online_study_arrange(actor=request.user,
-                                                           isolation_id=i.pk, **d),
-                _("Online study was arranged."))
+isolation_extend = _action("extend", forms.IsolationExtendForm, MANAGE,
+                           services.isolation_extend, gettext_lazy("The isolation was extended."))
+isolation_close = _action("close", forms.IsolationCloseForm, MANAGE, services.isolation_close,
+                          gettext_lazy("The isolation is closed."))
+isolation_care = _action("care", forms.CareVisitForm, CARE, services.care_visit_record,
+                         gettext_lazy("Today's care visit was recorded."))
+isolation_refer = _action("refer", forms.ReferralForm, CARE, services.referral_create,
+                          gettext_lazy("The referral was recorded."))
+isolation_study = _action("study", forms.OnlineStudyForm, CARE, services.online_study_arrange,
+                          gettext_lazy("Online study was arranged."))
 
 
 @login_required
