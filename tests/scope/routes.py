@@ -61,7 +61,7 @@ ID_MODELS = {
     "inspection_id": Inspection, "rectification_id": Rectification, "photo_id": Photo,
     "concern_id": Concern,
     "approval_id": ApprovalRequest,
-    "isolation_id": Isolation, "room_id": IsolationRoom, "room": IsolationRoom,
+    "isolation_id": Isolation, "room_id": IsolationRoom,
     "referral_id": Referral,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
