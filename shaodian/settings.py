@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "apps.parcels",
     "apps.disinfection",
     "apps.approvals",
+    "apps.isolation",
     "apps.operations",
     "apps.web",
     "apps.demo",

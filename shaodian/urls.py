@@ -43,6 +43,7 @@ urlpatterns = [
     path("parcels/", include("apps.parcels.urls")),
     path("disinfection/", include("apps.disinfection.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("isolation/", include("apps.isolation.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

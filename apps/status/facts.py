@@ -3,7 +3,8 @@
 The engine (apps.policy.engine) is pure: it gets a PersonFacts per person. This module reads
 them from the database for a batch of persons, whatever its size, in the same handful of
 queries: persons with their school's region, trip legs (theirs and their co-residents'),
-planned trips (approval requests, from the source apps.approvals registers), exposures,
+planned trips (approval requests, from the source apps.approvals registers), the end of
+each person's latest isolation record (from the source apps.isolation registers), exposures,
 check-ins, test results, region names, the regimens their stored status asked for and their
 open regimen marks, and the risk areas (read once and shared by every batch).
 """
@@ -107,6 +108,7 @@ def load_facts_batch(
     marks = _marks(school_ids, person_ids)
     tests = _tests(history, person_ids, window, regimens)
     planned = _planned(school_ids, person_ids, window)
+    isolated = _isolated(history, person_ids, window)
     names = _region_names(people, [*trips.values(), *planned.values()], exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
     return {
@@ -116,7 +118,7 @@ def load_facts_batch(
             checkins=tuple(checkins.get(pk, ())), tests=tuple(tests.get(pk, ())),
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
             regimens=tuple(regimens.get(pk, ())), marks=tuple(marks.get(pk, ())),
-            planned_trips=tuple(planned.get(pk, ())),
+            planned_trips=tuple(planned.get(pk, ())), isolated_until=isolated.get(pk),
         )
         for pk, school_id, kind, residence, home, school_region in people
     }
@@ -195,6 +197,24 @@ def _planned(school_ids, person_ids, window: Window) -> dict[int, list[engine.Tr
     if _planned_trips_source is None or not person_ids:
         return {}
     return _planned_trips_source(school_ids, person_ids, window.today)
+
+
+_isolation_source: Callable | None = None
+
+
+def set_isolation_source(source: Callable | None) -> None:
+    """Register the function that reads the end of each person's latest isolation record:
+    `source(school_ids, person_ids, today)` -> {person_id: date} (apps.isolation does, in its
+    ready(): the planned end of an open isolation, the last day of a closed one). None: no
+    isolation records (the engine then goes by positive tests alone)."""
+    global _isolation_source
+    _isolation_source = source
+
+
+def _isolated(school_ids, person_ids, window: Window) -> dict[int, date]:
+    if _isolation_source is None or not person_ids:
+        return {}
+    return _isolation_source(school_ids, person_ids, window.today)
 
 
 def set_earlier_schools_source(source: Callable | None) -> None:
@@ -289,7 +309,7 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
 
 
 def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas,
-           region_names, school_mode, regimens, marks, planned_trips=()):
+           region_names, school_mode, regimens, marks, planned_trips=(), isolated_until=None):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -311,6 +331,8 @@ def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas
         region_names=region_names,
         # Pending and approved trip requests (apps.approvals), not yet begun.
         planned_trips=planned_trips,
+        # The end of the latest isolation record (apps.isolation), open or recently closed.
+        isolated_until=isolated_until,
         regimens=regimens,
         marks=marks,
     )

@@ -66,6 +66,12 @@ PERSON_ROWS: dict[str, Rule] = {
                                            "who disinfected a batch there"),
     "disinfection.AreaEntry": Rule(STAYS, why="the sending school's log of its areas, naming "
                                               "who did the work there"),
+    # Kept by the sending school's staff (the engine still reads the latest isolation's end
+    # through earlier_schools); a new school opens its own.
+    "isolation.Isolation": Rule(STAYS, why="the sending school's isolation record"),
+    "isolation.CareVisit": Rule(STAYS, why="goes with its isolation"),
+    "isolation.Referral": Rule(STAYS, why="goes with its isolation"),
+    "isolation.OnlineStudy": Rule(STAYS, why="goes with its isolation"),
 }
 # The person record itself moves (school, unit, class; the dorm bed ends): one record, one
 # history, apps.transfers.services.transfer_accept.

@@ -155,6 +155,8 @@ def home_context(user) -> dict:
                                           region=bool(roles & REGION_ROLES)))
     context.update(urgent.disinfection_urgent(user=user, schools=bool(context["school_panels"]),
                                               region=bool(roles & REGION_ROLES)))
+    context.update(urgent.isolation_urgent(user=user, schools=bool(context["school_panels"]),
+                                           region=bool(roles & REGION_ROLES)))
     return context
 
 

@@ -116,3 +116,17 @@ def disinfection_urgent(*, user, schools: bool, region: bool) -> dict:
     if region:
         found["disinfection_schools_overdue"] = disinfection.schools_overdue_count(user=user)
     return found
+
+
+def isolation_urgent(*, user, schools: bool, region: bool) -> dict:
+    """Isolated people with no care visit today: a school's (the first SHOWN, longest
+    isolated first, and how many), and for a bureau how many in its area."""
+    from apps.access.rules import has_org_perm
+    from apps.isolation import selectors as isolation
+
+    if not (schools or region) or not has_org_perm(user, isolation.VIEW):
+        return {}
+    if schools:
+        shown, count = isolation.not_visited_today(user=user)
+        return {"isolation_unvisited": shown, "isolation_unvisited_count": count}
+    return {"isolation_unvisited_total": isolation.not_visited(user=user).count()}

@@ -23,6 +23,30 @@ def build_rows(world) -> None:
     _supplies_rows(world)
     _approval_rows(world)
     _log_rows(world)
+    _isolation_rows(world)
+
+
+def _isolation_rows(world):
+    """In each school a room, a student isolated in it with a care visit, a referral and
+    online study; a's staff member isolated at home, not yet visited today."""
+    from apps.isolation import services
+
+    for key in ("a", "b"):
+        admin = world.users[f"school_{key}_admin"]
+        room = services.room_save(actor=admin, school_id=world.schools[key].pk, name="隔离室",
+                                  capacity=2)
+        isolation = services.isolation_open(
+            actor=admin, person_id=world.persons[f"{key}1_student"].pk, place_kind="campus",
+            room_id=room.pk, start=TODAY, planned_end=TODAY + timedelta(days=5), reason="密接")
+        services.care_visit_record(actor=admin, isolation_id=isolation.pk, health="well",
+                                   meals="ok", study="ok", mood="good")
+        services.referral_create(actor=admin, isolation_id=isolation.pk, to_whom="心理老师",
+                                 reason="情绪低落")
+        services.online_study_arrange(actor=admin, isolation_id=isolation.pk, platform="钉钉",
+                                      teacher="王老师")
+    services.isolation_open(actor=world.users["school_a_admin"],
+                            person_id=world.persons["a_staff"].pk, place_kind="home",
+                            start=TODAY, planned_end=TODAY + timedelta(days=5), reason="密接")
 
 
 def _transfer_rows(world):

@@ -28,6 +28,7 @@ from apps.emergency.models import (
 from apps.families.models import BindingRequest
 from apps.followups.models import FollowUp
 from apps.gate.models import Gate, GateCheck
+from apps.isolation.models import Isolation, IsolationRoom, Referral
 from apps.notifications.models import Channel, Notification
 from apps.orgs.models import Bureau, DormRoom, Hospital, HospitalContact, School, SchoolClass, Unit
 from apps.parcels.models import ParcelBatch, ParcelPhoto
@@ -62,6 +63,8 @@ ID_MODELS = {
     "inspection_id": Inspection, "rectification_id": Rectification, "photo_id": Photo,
     "concern_id": Concern,
     "approval_id": ApprovalRequest,
+    "isolation_id": Isolation, "room_id": IsolationRoom,
+    "referral_id": Referral,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -90,6 +93,7 @@ PK_MODELS = {
     "approvals:": ApprovalRequest,
     "parcels:disinfect": ParcelBatch, "parcels:place": ParcelBatch, "parcels:photo": ParcelPhoto,
     "parcels:": School, "disinfection:area_": Area, "disinfection:": School,
+    "isolation:room_": IsolationRoom, "isolation:referral_": Referral, "isolation:": Isolation,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

@@ -28,7 +28,7 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     assert PERMISSIONS[Role.GUARDIAN] == frozenset({
         "people.view", "people.code", "people.call", "travel.view", "travel.declare",
         "status.view", "health.checkin", "absence.view", "absence.report", "people.household",
-        "concerns.raise", "concerns.view", "approvals.view"})
+        "concerns.raise", "concerns.view", "approvals.view", "isolation.view"})
     # A bureau sees people but does not edit rosters, so it cannot make a school admin.
     assert "people.change" not in PERMISSIONS[Role.BUREAU_ADMIN]
     assert {"policy.choose", "regions.change"} <= PERMISSIONS[Role.PROVINCE_ADMIN]
@@ -53,10 +53,12 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # concerns.view, with raise (the person, the guardian) and assign (the school admin);
     # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter);
     # parcels and disinfection: view (the admins, the reporter), record (school admin, reporter)
-    assert sizes == {"province_admin": 43, "bureau_admin": 38, "school_admin": 57,
-                     "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 32,
-                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 13,
-                     "guardian": 13}
+    # isolation.view (all but the duty roles), manage (the epidemic office) and care (the
+    # epidemic office, the class teacher, the unit lead)
+    assert sizes == {"province_admin": 44, "bureau_admin": 39, "school_admin": 60,
+                     "unit_lead": 17, "class_teacher": 28, "outbreak_reporter": 35,
+                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 14,
+                     "guardian": 14}
 
 
 def test_it_collects_the_same_table_again():

@@ -19,7 +19,8 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
         "apps.transfers.menu", "apps.testing.menu", "apps.reports.menu",
         "apps.supervision.menu", "apps.concerns.menu", "apps.supplies.menu",
-        "apps.parcels.menu", "apps.disinfection.menu", "apps.approvals.menu", "apps.web.menu"]
+        "apps.parcels.menu", "apps.disinfection.menu", "apps.approvals.menu",
+        "apps.isolation.menu", "apps.web.menu"]
 
 
 def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
@@ -35,7 +36,8 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
                                   "/health/abnormal/"]
     assert links["daily"][-10:] == ["/followups/", "/followups/all/", "/reports/",
                                     "/supervision/", "/supervision/rectifications/",
-                                    "/concerns/", "/supplies/", "/parcels/", "/disinfection/",
+                                    "/concerns/", "/isolation/", "/isolation/rooms/",
+                                    "/supplies/", "/parcels/", "/disinfection/",
                                     "/approvals/inbox/"]
     assert links["emergency"] == ["/risk-areas/", "/emergency/triggers/", "/emergency/modes/",
                                   "/emergency/plans/"]
