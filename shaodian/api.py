@@ -123,6 +123,7 @@ api.add_router("/supervision", "apps.supervision.api.router")
 api.add_router("/concerns", "apps.concerns.api.router")
 api.add_router("/supplies", "apps.supplies.api.router")
 api.add_router("/approvals", "apps.approvals.api.router")
+api.add_router("/visitors", "apps.visitors.api.router")
 
 
 NUL = "\x00"

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.concerns",
     "apps.supplies",
     "apps.approvals",
+    "apps.visitors",
     "apps.operations",
     "apps.web",
     "apps.demo",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("concerns/", include("apps.concerns.urls")),
     path("supplies/", include("apps.supplies.urls")),
     path("approvals/", include("apps.approvals.urls")),
+    path("visitors/", include("apps.visitors.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

@@ -13,6 +13,7 @@
   const texts = JSON.parse(document.getElementById("kiosk-texts").textContent);
   const $ = (id) => document.getElementById(id);
   const scan = $("scan-input"), temp = $("temperature"), direction = $("direction"), gate = $("gate");
+  const offer = $("register-visitor");
   const box = $("verdict"), word = $("verdict-word"), why = $("verdict-reason"), who = $("verdict-person");
   const SNAP_KEY = "gate-snapshot-" + school, QUEUE_KEY = "gate-queue-" + school;
   const SEVERITY = { pass: 0, refer: 1, stop: 2 };
@@ -45,7 +46,10 @@
   }
 
   // ---- showing --------------------------------------------------------------------------
+  // Someone the gate does not know is offered the visitor pre-registration, not a dead end.
+  function offerVisit(shown) { if (offer) offer.hidden = !shown; }
   function show(verdict, reasonText, person, note) {
+    offerVisit(false);
     box.className = box.className.replace(/\bv-\w+\b/g, "") + " v-" + verdict;
     box.dataset.verdict = verdict;
     word.textContent = texts[verdict] || verdict;
@@ -214,8 +218,10 @@
     if (response) {
       setNet(true);
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) show(answer.verdict, answer.text, answer.person, "");
-      else if (response.status === 404) show("stop", texts.not_found, null, "");
+      if (response.ok) {
+        show(answer.verdict, answer.text, answer.person || answer.visitor, "");
+        offerVisit(answer.reason === "unknown_person");
+      } else if (response.status === 404) { show("stop", texts.not_found, null, ""); offerVisit(true); }
       else {
         showError((answer.errors && answer.errors[0] && answer.errors[0].message) || answer.message || response.status);
         if (answer.errors && answer.errors.some((e) => e.field === "temperature")) return retryTemperature();
@@ -228,6 +234,7 @@
     const first = decided.reasons[0];
     show(decided.verdict, english ? first.en : first.zh,
          decided.item ? { name: "", klass: decided.item.klass } : null, texts.offline);
+    offerVisit(first.code === "unknown_person");
     const record = { client_id: body.client_id, at: new Date().toISOString(), temperature: temperature,
                      direction: body.direction, verdict: decided.verdict,
                      reasons: decided.reasons.map((r) => r.code) };
