@@ -17,6 +17,7 @@ from bench.province import ensure_province
 
 PERSONS = 20_000
 SCANS = 400
+ROUND = 50
 _say = partial(say, "visitor_gate_scan")
 
 
@@ -31,26 +32,40 @@ def visitor_gate_scan(ctx: Context) -> list[Result]:
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     def scan(code: str, n: int) -> None:
-        answer = client.post("/api/v1/gate/verdicts", json.dumps({
-            "code_or_number": code, "temperature": "36.6", "direction": "in",
-            "client_id": f"{run}-{n}", "school_id": school}),
-            content_type="application/json", **headers)
+        answer = client.post(
+            "/api/v1/gate/verdicts",
+            json.dumps(
+                {
+                    "code_or_number": code,
+                    "temperature": "36.6",
+                    "direction": "in",
+                    "client_id": f"{run}-{n}",
+                    "school_id": school,
+                }
+            ),
+            content_type="application/json",
+            **headers,
+        )
         if answer.status_code != 200:
             raise RuntimeError(f"the gate answered {answer.status_code}: {answer.content[:200]}")
 
     scan(students[0], -1)  # warm: caches, prepared statements
-    timings = {}
-    for label, codes, offset in (("student", students, 0), ("visitor", visits, SCANS)):
-        start = time.perf_counter()
-        for i, code in enumerate(codes):
-            scan(code, offset + i)
-        timings[label] = len(codes) / (time.perf_counter() - start)
+    # Interleaved in rounds, so a neighbour's load on a shared machine falls on both alike.
+    spent = {"student": 0.0, "visitor": 0.0}
+    n = 0
+    for start in range(0, SCANS, ROUND):
+        for label, codes in (("student", students), ("visitor", visits)):
+            began = time.perf_counter()
+            for code in codes[start : start + ROUND]:
+                scan(code, n)
+                n += 1
+            spent[label] += time.perf_counter() - began
+    timings = {label: SCANS / seconds for label, seconds in spent.items()}
     _say(f"student {timings['student']:.0f}/s, visitor {timings['visitor']:.0f}/s")
     return [
         Result("visitor_gate_scan_student", timings["student"], "scans/s", "one process"),
         Result("visitor_gate_scan_visitor", timings["visitor"], "scans/s", "one process"),
-        Result("visitor_gate_scan_ratio", timings["visitor"] / timings["student"], "x",
-               ">= 0.9"),
+        Result("visitor_gate_scan_ratio", timings["visitor"] / timings["student"], "x", ">= 0.9"),
     ]
 
 
@@ -73,22 +88,56 @@ def _prepare(run: str):
     with transaction.atomic():
         user = User.objects.create_user(username=f"{run}-gate")
         RoleAssignment.objects.create(user=user, role="gate_officer", school_id=school)
-        _t, token = api_token_create(user=user, name=f"{run} terminal",
-                                     permissions=["gate.verdict"], days=1)
-        students = [personal_code_issue(person=p) for p in Person.objects.filter(
-            school_id=school, kind="student", active=True).order_by("pk")[:SCANS]]
-        approvals = ApprovalRequest.objects.bulk_create([ApprovalRequest(
-            school_id=school, person=staff, kind="visitor", state="approved",
-            approver="school", title="bench", starts_on=now.date(), ends_on=now.date(),
-            visitor_name=f"访客{n}", due_at=now, decided_at=now,
-            client_id=f"{run}-{n}") for n in range(SCANS)])
+        _t, token = api_token_create(
+            user=user, name=f"{run} terminal", permissions=["gate.verdict"], days=1
+        )
+        students = [
+            personal_code_issue(person=p)
+            for p in Person.objects.filter(school_id=school, kind="student", active=True).order_by(
+                "pk"
+            )[:SCANS]
+        ]
+        approvals = ApprovalRequest.objects.bulk_create(
+            [
+                ApprovalRequest(
+                    school_id=school,
+                    person=staff,
+                    kind="visitor",
+                    state="approved",
+                    approver="school",
+                    title="bench",
+                    starts_on=now.date(),
+                    ends_on=now.date(),
+                    visitor_name=f"访客{n}",
+                    due_at=now,
+                    decided_at=now,
+                    client_id=f"{run}-{n}",
+                )
+                for n in range(SCANS)
+            ]
+        )
         cipher, digest = encrypt_text("11010519491231002X"), keyed_hash("11010519491231002X")
-        visits = Visit.objects.bulk_create([Visit(
-            school_id=school, host=staff, approval=a, name=a.visitor_name,
-            phone="13800138000", doc_cipher=cipher, doc_hash=digest, doc_masked="1101***002X",
-            purpose="bench", starts_at=now - timedelta(hours=1),
-            ends_at=now + timedelta(hours=3), declared_at=now, temperature=36.5,
-            client_id=f"{run}-{a.pk}") for a in approvals])
+        visits = Visit.objects.bulk_create(
+            [
+                Visit(
+                    school_id=school,
+                    host=staff,
+                    approval=a,
+                    name=a.visitor_name,
+                    phone="13800138000",
+                    doc_cipher=cipher,
+                    doc_hash=digest,
+                    doc_masked="1101***002X",
+                    purpose="bench",
+                    starts_at=now - timedelta(hours=1),
+                    ends_at=now + timedelta(hours=3),
+                    declared_at=now,
+                    temperature=36.5,
+                    client_id=f"{run}-{a.pk}",
+                )
+                for a in approvals
+            ]
+        )
     if len(students) < SCANS:
         students = (students * SCANS)[:SCANS]
     return school, token, students, [visitor_code(v) for v in visits]

@@ -298,6 +298,8 @@ PERIODIC_TASKS = {
     "apps.supplies.tasks.snapshot_cover": env_int("SHAODIAN_SUPPLIES_SNAPSHOT_SECONDS", 6 * 3600),
     # approvals pending past their deadline: their approvers reminded, once each
     "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
+    # hosts told their visitors arrived at the gate (out of the scan), once each
+    "apps.visitors.tasks.tell_arrivals": env_int("SHAODIAN_VISITORS_ARRIVAL_SECONDS", 30),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

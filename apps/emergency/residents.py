@@ -29,24 +29,38 @@ def in_force_q(day: date) -> Q:
 
 def residents_in_force(*, school_ids, person_ids, day: date) -> set[int]:
     """The persons of these schools recorded as living on campus on `day`: one query."""
-    return set(CampusResident.objects.filter(in_force_q(day), school_id__in=list(school_ids),
-                                             person_id__in=list(person_ids))
-               .values_list("person_id", flat=True))
+    return set(
+        CampusResident.objects.filter(
+            in_force_q(day), school_id__in=list(school_ids), person_id__in=list(person_ids)
+        ).values_list("person_id", flat=True)
+    )
 
 
 def school_residents(*, user, school_id: int):
-    return (CampusResident.objects.restrict(user, MANAGE).filter(school_id=school_id)
-            .select_related("person").order_by("until", "person__name"))
+    return (
+        CampusResident.objects.restrict(user, MANAGE)
+        .filter(school_id=school_id)
+        .select_related("person")
+        .order_by("until", "person__name")
+    )
 
 
 @transaction.atomic
-def campus_resident_record(*, actor, school_id: int, number: str, since: date,
-                           until: date | None = None, note: str = "") -> CampusResident:
+def campus_resident_record(
+    *, actor, school_id: int, number: str, since: date, until: date | None = None, note: str = ""
+) -> CampusResident:
     """Record a staff member (by staff number) living on campus from `since`. One already in
     force for them is returned as it is (a repeated submission changes nothing)."""
-    person = (Person.objects.restrict(actor, MANAGE)
-              .filter(school_id=school_id, kind=PersonKind.STAFF, active=True,
-                      number=str(number or "").strip()).first())
+    person = (
+        Person.objects.restrict(actor, MANAGE)
+        .filter(
+            school_id=school_id,
+            kind=PersonKind.STAFF,
+            active=True,
+            number=str(number or "").strip(),
+        )
+        .first()
+    )
     if person is None:
         _fail("number", "unknown", _("No staff member of this school has this number."))
     if not isinstance(since, date):
@@ -54,12 +68,14 @@ def campus_resident_record(*, actor, school_id: int, number: str, since: date,
     if until is not None and until < since:
         _fail("until", "before_start", _("The last day is before the first."))
     note = text_checked("note", note, 200, needed=False)
-    found = CampusResident.objects.filter(in_force_q(max(since, timezone.localdate())),
-                                          school_id=school_id, person=person).first()
+    found = CampusResident.objects.filter(
+        in_force_q(max(since, timezone.localdate())), school_id=school_id, person=person
+    ).first()
     if found is not None:
         return found
-    resident = CampusResident(school_id=school_id, person=person, since=since, until=until,
-                              note=note, recorded_by=actor)
+    resident = CampusResident(
+        school_id=school_id, person=person, since=since, until=until, note=note, recorded_by=actor
+    )
     resident._history_user = actor
     resident.save()
     _recompute(resident)
@@ -70,17 +86,19 @@ def _recompute(resident: CampusResident) -> None:
     """The person's status follows (closed loop: "may not leave")."""
     from apps.status.services import CAUSE_DECISION, status_recompute_persons
 
-    status_recompute_persons(school_id=resident.school_id, person_ids=[resident.person_id],
-                             reason=CAUSE_DECISION)
+    status_recompute_persons(
+        school_id=resident.school_id, person_ids=[resident.person_id], reason=CAUSE_DECISION
+    )
 
 
 @transaction.atomic
-def campus_resident_end(*, actor, resident_id: int, until: date | None = None
-                        ) -> CampusResident:
+def campus_resident_end(*, actor, resident_id: int, until: date | None = None) -> CampusResident:
     """End a record (the staff member moved out, or closed loop ended): last day `until`,
     today by default."""
-    resident = get_object_or_404(CampusResident.objects.restrict(actor, MANAGE)
-                                 .select_for_update(of=("self",)), pk=resident_id)
+    resident = get_object_or_404(
+        CampusResident.objects.restrict(actor, MANAGE).select_for_update(of=("self",)),
+        pk=resident_id,
+    )
     until = until or timezone.localdate()
     if until < resident.since:
         _fail("until", "before_start", _("The last day is before the first."))

@@ -3,9 +3,9 @@ threshold, cached per process.
 
 The one query joins the person, their class name, their stored status, today's latest
 check-in, the modes of their school, grade and class, and whether a staff member is recorded
-as living on campus (apps.emergency CampusResident: a boarder for the closed-loop rules), all through unique indexes that
-lead with the school. The threshold changes only when a policy does, so it is kept for
-THRESHOLD_TTL seconds per school rather than read on every scan.
+as living on campus (apps.emergency CampusResident: a boarder for the closed-loop rules),
+all through indexes that lead with the school. The threshold changes only when a policy
+does, so it is kept for THRESHOLD_TTL seconds per school rather than read on every scan.
 """
 
 import threading

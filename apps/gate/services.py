@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -269,19 +269,21 @@ def _visitor_check(actor, school_id, code, measured, gate, direction, client_id,
             fever_threshold=threshold, mode=visit.mode, kind=rules.VISITOR,
             checkin_abnormal=visit.symptoms if visit.declared else None,
             risk_travel=visit.risk_travel), also=_visit_codes(visit, direction))
-        if decided.verdict != rules.STOP:
-            spend = visit_gate_entered if direction == Direction.IN else visit_gate_left
-            more = {"client_id": client_id} if direction == Direction.IN else {}
-            if not spend(school_id=school, visit_id=visit.visit_id, at=at, **more):
-                decided = rules.refused("visitor_code_used")  # another gate was quicker
-    row = {
-        "school_id": school, "person_id": None, "gate_id": gate_id, "officer_id": actor.pk,
-        "at": at, "temperature": measured, "direction": direction,
-        "verdict": decided.verdict, "reason": decided.primary, "reasons": decided.codes,
-        "category": rules.VISITOR if visit else "", "client_id": client_id,
-        "recorded_offline": False, "received_at": now,
-    }
-    check_id = _scan_insert(row)
+    spend = None
+    if visit is not None and decided.verdict != rules.STOP:
+        spend = partial(visit_gate_entered, client_id=client_id) \
+            if direction == Direction.IN else visit_gate_left
+    with transaction.atomic():  # the code spent and the check recorded: one commit
+        if spend is not None and not spend(school_id=school, visit_id=visit.visit_id, at=at):
+            decided = rules.refused("visitor_code_used")  # another gate was quicker
+        row = {
+            "school_id": school, "person_id": None, "gate_id": gate_id,
+            "officer_id": actor.pk, "at": at, "temperature": measured,
+            "direction": direction, "verdict": decided.verdict, "reason": decided.primary,
+            "reasons": decided.codes, "category": rules.VISITOR if visit else "",
+            "client_id": client_id, "recorded_offline": False, "received_at": now,
+        }
+        check_id = _scan_insert(row)
     if check_id is None:
         return _stored_outcome(school, client_id)
     return CheckOutcome(

@@ -62,6 +62,8 @@ class Visit(models.Model):
     # The client id of the gate check that let them in (gate.GateCheck, unique per school).
     entry_client_id = models.CharField(max_length=64, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    # The host told of the arrival (apps.visitors.tasks, a sweep: not in the gate's scan).
+    arrival_told_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ScopedQuerySet.as_manager()

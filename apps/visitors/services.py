@@ -7,22 +7,25 @@ The phone link and the gate code are signed (django.core.signing, each its own s
 login, nothing to guess, and nothing stored to look them up by. The code is spent by a
 conditional UPDATE, so two gates scanning it at once let one visitor in once."""
 
+import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core import signing
-from django.db import transaction
-from django.db.models import Subquery
+from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.access.audit import access_record
 from apps.core.crypto import decrypt_text, encrypt_text, keyed_hash
+from apps.core.db import prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import mask_document
 from apps.people.models import Person, PersonKind
@@ -287,53 +290,55 @@ class VisitorGateFacts:
     left: bool
 
 
-def visit_gate_facts(*, school_id: int, visit_id: int, now: datetime) -> VisitorGateFacts | None:
-    """What the gate needs about a visit: one query (the visit and its approval's state)."""
-    from apps.approvals.models import State
-    from apps.emergency.models import Mode, ModeState
+@lru_cache(maxsize=1)
+def _facts_sql() -> str:
+    """The one query, written out once (as apps.gate.facts does for people): the visit, its
+    approval's state and the school's mode."""
+    from apps.approvals.models import ApprovalRequest
+    from apps.emergency.models import ModeState
 
-    mode = ModeState.objects.filter(school_id=school_id, scope="school", scope_key="")
-    row = (
-        Visit.objects.filter(school_id=school_id, pk=visit_id)
-        .annotate(mode=Subquery(mode.values("mode")[:1]))
-        .values_list(
-            "pk",
-            "name",
-            "mode",
-            "approval__state",
-            "starts_at",
-            "ends_at",
-            "declared_at",
-            "symptoms",
-            "risk_regions",
-            "entered_at",
-            "left_at",
-        )
-        .first()
-    )
+    t = {
+        m.__name__: connection.ops.quote_name(m._meta.db_table)
+        for m in (Visit, ApprovalRequest, ModeState)
+    }
+    return f"""
+SELECT v.id, v.name, a.state, v.starts_at, v.ends_at, v.declared_at, v.symptoms,
+       v.risk_regions, v.entered_at, v.left_at,
+       (SELECT m.mode FROM {t["ModeState"]} m WHERE m.school_id = v.school_id
+         AND m.scope = 'school' AND m.scope_key = '' LIMIT 1)
+FROM {t["Visit"]} v JOIN {t["ApprovalRequest"]} a ON a.id = v.approval_id
+WHERE v.school_id = %s AND v.id = %s"""  # noqa: S608 (table names only)
+
+
+def _aware(value):
+    if isinstance(value, str):  # SQLite: naive UTC text
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def visit_gate_facts(*, school_id: int, visit_id: int, now: datetime) -> VisitorGateFacts | None:
+    """What the gate needs about a visit: one prepared query."""
+    from apps.approvals.models import State
+    from apps.emergency.models import Mode
+
+    with prepared_cursor() as cursor:
+        cursor.execute(_facts_sql(), [school_id, visit_id])
+        row = cursor.fetchone()
     if row is None:
         return None
-    (
-        pk,
-        name,
-        school_mode,
-        state,
-        starts_at,
-        ends_at,
-        declared_at,
-        symptoms,
-        risks,
-        entered,
-        left,
-    ) = row
+    pk, name, state, starts, ends, declared, symptoms, risks, entered, left, mode = row
+    if isinstance(risks, str):
+        risks = json.loads(risks)
     return VisitorGateFacts(
         visit_id=pk,
         school_id=school_id,
         name=name,
-        mode=school_mode or Mode.NORMAL,
+        mode=mode or Mode.NORMAL,
         approved=state == State.APPROVED,
-        in_window=starts_at <= now <= ends_at,
-        declared=declared_at is not None,
+        in_window=_aware(starts) <= now <= _aware(ends),
+        declared=declared is not None,
         symptoms=bool(symptoms),
         risk_travel=bool(risks),
         entered=entered is not None,
@@ -343,18 +348,37 @@ def visit_gate_facts(*, school_id: int, visit_id: int, now: datetime) -> Visitor
 
 def visit_gate_entered(*, school_id: int, visit_id: int, client_id: str, at: datetime) -> bool:
     """Spend the code: True for the one scan that did (a conditional UPDATE). The host is
-    told their visitor arrived."""
-    spent = Visit.objects.filter(school_id=school_id, pk=visit_id, entered_at__isnull=True).update(
-        entered_at=at, entry_client_id=client_id
-    )
-    if spent:
-        visit = Visit.objects.get(pk=visit_id)
-        transaction.on_commit(
-            lambda: _tell_host(
-                visit, "visitors.arrived", gettext_lazy("{name} arrived at the gate")
-            )
+    told by the sweep (visits_tell_arrivals), not in the scan."""
+    return bool(
+        Visit.objects.filter(school_id=school_id, pk=visit_id, entered_at__isnull=True).update(
+            entered_at=at, entry_client_id=client_id
         )
-    return bool(spent)
+    )
+
+
+def visits_tell_arrivals(*, now: datetime | None = None) -> int:
+    """Tell each host their visitor arrived, once: the conditional UPDATE claims the visits,
+    so a second worker (or a rerun) finds nothing left."""
+    now = now or timezone.now()
+    told = 0
+    pending = (
+        Visit.objects.filter(entered_at__isnull=False, arrival_told_at__isnull=True)
+        .order_by("entered_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for pk in list(pending):
+        with transaction.atomic():
+            claimed = Visit.objects.filter(pk=pk, arrival_told_at__isnull=True).update(
+                arrival_told_at=now
+            )
+            if claimed:
+                _tell_host(
+                    Visit.objects.get(pk=pk),
+                    "visitors.arrived",
+                    gettext_lazy("{name} arrived at the gate"),
+                )
+                told += 1
+    return told
 
 
 def visit_gate_left(*, school_id: int, visit_id: int, at: datetime) -> bool:

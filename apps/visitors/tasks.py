@@ -1,2 +1,11 @@
-"""Visitors has no periodic work: the host is told on declaration and arrival as they happen
-(apps.visitors.services)."""
+"""Background work (django.tasks): tell hosts their visitors arrived (the gate's scan only
+spends the code; the message goes from here, within the sweep's interval)."""
+
+from django.tasks import task
+
+from apps.visitors.services import visits_tell_arrivals
+
+
+@task()
+def tell_arrivals() -> int:
+    return visits_tell_arrivals()

@@ -27,21 +27,31 @@ def _fresh_caches():
 
 
 def record(world, persona="school_a_admin", **more):
-    values = {"school_id": world.schools["a"].pk, "number": "T001",
-              "since": timezone.localdate(), **more}
+    values = {
+        "school_id": world.schools["a"].pk,
+        "number": "T001",
+        "since": timezone.localdate(),
+        **more,
+    }
     return residents.campus_resident_record(actor=world.users[persona], **values)
 
 
 def closed_loop(world):
-    ModeState.objects.create(school=world.schools["a"], scope="school", scope_key="",
-                             mode="closed_loop")
+    ModeState.objects.create(
+        school=world.schools["a"], scope="school", scope_key="", mode="closed_loop"
+    )
 
 
 def leave(world):
     from apps.gate.services import gate_check_record
 
-    return gate_check_record(actor=world.users["gate_a"], code_or_number="T001",
-                             temperature="36.5", direction="out", client_id=f"r-{next(_ids)}")
+    return gate_check_record(
+        actor=world.users["gate_a"],
+        code_or_number="T001",
+        temperature="36.5",
+        direction="out",
+        client_id=f"r-{next(_ids)}",
+    )
 
 
 def test_the_school_admin_records_a_staff_member_once(world):
@@ -51,8 +61,9 @@ def test_the_school_admin_records_a_staff_member_once(world):
     assert first.person == world.persons["a_staff"]
 
 
-@pytest.mark.parametrize("persona", ["school_b_admin", "teacher_a2", "zhongyuan_bureau",
-                                     "guardian_a1"])
+@pytest.mark.parametrize(
+    "persona", ["school_b_admin", "teacher_a2", "zhongyuan_bureau", "guardian_a1"]
+)
 def test_others_cannot_record(world, persona):
     with pytest.raises(ValidationFailed) as failed:
         record(world, persona=persona)
@@ -66,13 +77,16 @@ def test_a_student_number_is_not_staff(world):
 
 def test_the_bureau_sees_and_ends_its_schools_records(world):
     resident = record(world)
-    assert list(residents.school_residents(user=world.users["jinshui_bureau"],
-                                           school_id=world.schools["a"].pk)) == [resident]
+    assert list(
+        residents.school_residents(
+            user=world.users["jinshui_bureau"], school_id=world.schools["a"].pk
+        )
+    ) == [resident]
     with pytest.raises(Http404):
-        residents.campus_resident_end(actor=world.users["luoyang_bureau"],
-                                      resident_id=resident.pk)
-    ended = residents.campus_resident_end(actor=world.users["school_a_admin"],
-                                          resident_id=resident.pk)
+        residents.campus_resident_end(actor=world.users["luoyang_bureau"], resident_id=resident.pk)
+    ended = residents.campus_resident_end(
+        actor=world.users["school_a_admin"], resident_id=resident.pk
+    )
     assert ended.until == timezone.localdate()
     assert resident.history.count() == 2
 
@@ -86,16 +100,21 @@ GATE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("what", "closed", "recorded", "ended", "verdict"), GATE_CASES,
-                         ids=[c[0] for c in GATE_CASES])
-def test_the_gate_holds_staff_living_on_campus_as_boarders(world, what, closed, recorded,
-                                                            ended, verdict):
+@pytest.mark.parametrize(
+    ("what", "closed", "recorded", "ended", "verdict"), GATE_CASES, ids=[c[0] for c in GATE_CASES]
+)
+def test_the_gate_holds_staff_living_on_campus_as_boarders(
+    world, what, closed, recorded, ended, verdict
+):
     if closed:
         closed_loop(world)
     if recorded:
         yesterday = timezone.localdate() - timedelta(days=2)
-        record(world, since=yesterday,
-               until=timezone.localdate() - timedelta(days=1) if ended else None)
+        record(
+            world,
+            since=yesterday,
+            until=timezone.localdate() - timedelta(days=1) if ended else None,
+        )
     found = leave(world)
     assert found.verdict == verdict
     if verdict == "stop":
@@ -107,6 +126,10 @@ def test_the_engine_sees_a_staff_member_living_on_campus(world):
 
     record(world)
     staff = world.persons["a_staff"]
-    facts = load_facts(school_id=staff.school_id, person_ids=[staff.pk],
-                       today=timezone.localdate(), now=timezone.now())
+    facts = load_facts(
+        school_id=staff.school_id,
+        person_ids=[staff.pk],
+        today=timezone.localdate(),
+        now=timezone.now(),
+    )
     assert facts[staff.pk].lives_on_campus

@@ -174,12 +174,18 @@ def test_a_forged_code_is_invalid_and_another_schools_gate_never_sees_it(world):
         )
 
 
-def test_arrival_tells_the_host(world, django_capture_on_commit_callbacks):
+def test_the_sweep_tells_the_host_of_the_arrival_once(world):
     from apps.notifications.models import Notification
+    from apps.visitors.tasks import tell_arrivals
 
     visit = ready(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        scan(world, services.visitor_code(visit))
-    assert Notification.objects.filter(
-        recipient=world.users["teacher_a1"], kind="visitors.arrived"
-    ).exists()
+    assert services.visits_tell_arrivals() == 0
+    scan(world, services.visitor_code(visit))
+    assert tell_arrivals.call() == 1
+    assert services.visits_tell_arrivals() == 0
+    assert (
+        Notification.objects.filter(
+            recipient=world.users["teacher_a1"], kind="visitors.arrived"
+        ).count()
+        == 1
+    )

@@ -129,6 +129,7 @@
   // snapshot yet, or a code it cannot vouch for: the server decides).
   function knownLocally(scanned) {
     if (!snapshot || !index) return null;
+    if (/^SV1\./i.test(scanned)) return null;  // a visitor's code: the server decides
     const code = /^SD1\.(\d+)\.(\d+)\.(\d{8})\.([A-Z2-7]{16})$/.exec(scanned);
     if (code) return Number(code[1]) === school && index.byId.has(Number(code[2]));
     return index.byNumber.has(scanned);
@@ -147,6 +148,8 @@
   }
   async function decideOffline(scanned, temperature, dir) {
     let item = null, codes = [];
+    // A visitor's code is checked against its visit on the server only: by hand offline.
+    if (/^SV1\./i.test(scanned)) return { ...combine(["code_unverified"]), item: null };
     const code = /^SD1\.(\d+)\.(\d+)\.(\d{8})\.([A-Z2-7]{16})$/.exec(scanned);
     if (code) {
       item = index.byId.get(Number(code[2])) || null;
