@@ -51,7 +51,7 @@ SECTIONS = (
                                        "families", "travel")),
     ("daily", _("Daily"), "thermometer-half", ("health", "gate", "absence", "followups",
                                                "reports", "supervision", "concerns", "supplies",
-                                               "approvals")),
+                                               "approvals", "visitors")),
     ("emergency", _("Emergency"), "broadcast", ("risk", "emergency")),
     ("testing", _("Testing"), "clipboard2-pulse", ("testing",)),
     ("settings", _("Settings"), "gear", ("policy", "notifications", "web:token_list",

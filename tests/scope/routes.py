@@ -15,6 +15,8 @@ from apps.absence.models import Cluster, SickAbsence
 from apps.access.models import ApiToken, RoleAssignment, User
 from apps.approvals.models import ApprovalRequest
 from apps.concerns.models import Concern
+from apps.emergency.models import CampusResident
+from apps.visitors.models import Visit
 from apps.emergency.models import (
     Alert,
     CaseReport,
@@ -60,6 +62,7 @@ ID_MODELS = {
     "inspection_id": Inspection, "rectification_id": Rectification, "photo_id": Photo,
     "concern_id": Concern,
     "approval_id": ApprovalRequest,
+    "visit_id": Visit,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -84,7 +87,8 @@ PK_MODELS = {
     "accounts:user_": User, "accounts:school": School,
     "supervision:rectification_": Rectification, "supervision:photo": Photo,
     "supervision:": Inspection, "reports:export_": ExportJob, "concerns:": Concern,
-    "approvals:": ApprovalRequest,
+    "approvals:": ApprovalRequest, "visitors:": Visit,
+    "emergency:campus_resident_end": CampusResident,
 }
 
 # Routes whose id is of a model the scope rule does not cover, and why.

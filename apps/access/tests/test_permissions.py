@@ -20,7 +20,7 @@ OURS = [name for name in settings.INSTALLED_APPS if name.startswith("apps.")]
 
 def test_it_builds_the_role_table_from_the_apps_declarations():
     assert PERMISSIONS[Role.GATE_OFFICER] == frozenset({"gate.verdict", "risk.view",
-                                                        "status.gate"})
+                                                        "status.gate", "visitors.view"})
     assert PERMISSIONS[Role.SAMPLER] == frozenset({"testing.sample", "risk.view"})
     assert PERMISSIONS[Role.HOSPITAL_LIAISON] == frozenset({
         "orgs.view", "testing.view", "testing.results", "risk.view", "absence.view",
@@ -51,10 +51,11 @@ def test_it_builds_the_role_table_from_the_apps_declarations():
     # inspectors) and supervision.rectify (the school admin); approvals.view (all but the
     # duty roles) with each approver level's decide and the person's own request;
     # concerns.view, with raise (the person, the guardian) and assign (the school admin);
-    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter)
-    assert sizes == {"province_admin": 41, "bureau_admin": 36, "school_admin": 53,
+    # supplies.view (the admins, the outbreak reporter) and manage (school admin, reporter);
+    # visitors.view (the admins, the gate), reveal_id (school admin) and host (self)
+    assert sizes == {"province_admin": 42, "bureau_admin": 37, "school_admin": 55,
                      "unit_lead": 15, "class_teacher": 26, "outbreak_reporter": 28,
-                     "gate_officer": 3, "sampler": 2, "hospital_liaison": 6, "self": 13,
+                     "gate_officer": 4, "sampler": 2, "hospital_liaison": 6, "self": 14,
                      "guardian": 13}
 
 

@@ -19,7 +19,7 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.health.menu", "apps.gate.menu", "apps.absence.menu", "apps.schoolyear.menu",
         "apps.transfers.menu", "apps.testing.menu", "apps.reports.menu",
         "apps.supervision.menu", "apps.concerns.menu", "apps.supplies.menu",
-        "apps.approvals.menu", "apps.web.menu"]
+        "apps.approvals.menu", "apps.visitors.menu", "apps.web.menu"]
 
 
 def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
@@ -33,9 +33,10 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
                                "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
-    assert links["daily"][-8:] == ["/followups/", "/followups/all/", "/reports/",
+    assert links["daily"][-9:] == ["/followups/", "/followups/all/", "/reports/",
                                    "/supervision/", "/supervision/rectifications/",
-                                   "/concerns/", "/supplies/", "/approvals/inbox/"]
+                                   "/concerns/", "/supplies/", "/approvals/inbox/",
+                                   "/visitors/"]
     assert links["emergency"] == ["/risk-areas/", "/emergency/triggers/", "/emergency/modes/",
                                   "/emergency/plans/"]
     assert links["settings"] == ["/policy/", "/notifications/deliveries/", "/tokens/",
