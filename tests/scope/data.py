@@ -22,6 +22,7 @@ def build_rows(world) -> None:
     _concern_rows(world)
     _supplies_rows(world)
     _approval_rows(world)
+    _visitor_rows(world)
 
 
 def _transfer_rows(world):
@@ -224,3 +225,29 @@ def _user_rows(world):
                                     subject_en="note")
         api_token_create(user=user, name="scope", permissions=None)
         RosterExport.objects.create(user=user, list_name="people")
+
+
+def _visitor_rows(world):
+    """A visit (with its visitor-entry request) and a staff-on-campus record in each school,
+    written straight to the tables (school b has no staff record: its student stands in)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.approvals.models import ApprovalRequest
+    from apps.core.crypto import encrypt_text, keyed_hash
+    from apps.emergency.models import CampusResident
+    from apps.visitors.models import Visit
+
+    now = timezone.now()
+    for key, person in (("a", "a_staff"), ("b", "b1_student")):
+        school, host = world.schools[key], world.persons[person]
+        request = ApprovalRequest.objects.create(
+            school=school, person=host, kind="visitor", approver="school", title="scope",
+            starts_on=now.date(), ends_on=now.date(), visitor_name="访客", due_at=now)
+        Visit.objects.create(
+            school=school, host=host, approval=request, name="访客", phone="13800138000",
+            doc_cipher=encrypt_text("11010519491231002X"),
+            doc_hash=keyed_hash("11010519491231002X"), doc_masked="110***002X",
+            purpose="scope", starts_at=now, ends_at=now + timedelta(hours=2))
+        CampusResident.objects.create(school=school, person=host, since=now.date())

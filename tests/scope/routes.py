@@ -15,10 +15,9 @@ from apps.absence.models import Cluster, SickAbsence
 from apps.access.models import ApiToken, RoleAssignment, User
 from apps.approvals.models import ApprovalRequest
 from apps.concerns.models import Concern
-from apps.emergency.models import CampusResident
-from apps.visitors.models import Visit
 from apps.emergency.models import (
     Alert,
+    CampusResident,
     CaseReport,
     Drill,
     PlanRun,
@@ -40,6 +39,7 @@ from apps.supervision.models import Inspection, Photo, Rectification
 from apps.testing.models import Sample, TestRound, Tube
 from apps.transfers.models import Transfer
 from apps.travel.models import Exposure, TripLeg
+from apps.visitors.models import Visit
 from shaodian.api import api
 
 # An id parameter's name (path, query or body field) -> the model it names.
