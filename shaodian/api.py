@@ -126,6 +126,7 @@ api.add_router("/parcels", "apps.parcels.api.router")
 api.add_router("/disinfection", "apps.disinfection.api.router")
 api.add_router("/approvals", "apps.approvals.api.router")
 api.add_router("/isolation", "apps.isolation.api.router")
+api.add_router("/visitors", "apps.visitors.api.router")
 
 
 NUL = "\x00"

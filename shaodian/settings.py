@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.disinfection",
     "apps.approvals",
     "apps.isolation",
+    "apps.visitors",
     "apps.operations",
     "apps.web",
     "apps.demo",
@@ -326,6 +327,8 @@ PERIODIC_TASKS = {
                                                             600),
     # approvals pending past their deadline: their approvers reminded, once each
     "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
+    # hosts told their visitors arrived at the gate (out of the scan), once each
+    "apps.visitors.tasks.tell_arrivals": env_int("SHAODIAN_VISITORS_ARRIVAL_SECONDS", 30),
 }
 # A worker that runs only what is queued (a second worker; a benchmark's, which must not
 # sweep the province it measures): SHAODIAN_PERIODIC_TASKS=0.

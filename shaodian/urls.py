@@ -44,6 +44,7 @@ urlpatterns = [
     path("disinfection/", include("apps.disinfection.urls")),
     path("approvals/", include("apps.approvals.urls")),
     path("isolation/", include("apps.isolation.urls")),
+    path("visitors/", include("apps.visitors.urls")),
     path("setup/", include("apps.orgs.urls")),
     path("setup/", include("apps.schoolyear.urls")),
     path("transfers/", include("apps.transfers.urls")),

@@ -415,3 +415,38 @@ class PlanTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}#{self.step_no}"
+
+
+# ---- staff living on campus in closed loop -------------------------------------------------
+
+
+class CampusResident(models.Model):
+    """A staff member living on campus for a closed-loop period (闭环管理, 教职工住校): from
+    `since` to `until` (None: until the record is ended). While in force and the school is in
+    closed loop, the gate and the status engine treat them as a boarder: they may not leave.
+    Recorded and ended by the school's admin (emergency.mode)."""
+
+    school = models.ForeignKey("orgs.School", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=pgettext_lazy("person", "name"))
+    since = models.DateField(_("from"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+    scope_fields = PERSON_ROW_SCOPE
+
+    class Meta:
+        ordering = ["school_id", "-since", "id"]
+        indexes = [models.Index(fields=["school", "person", "since"],
+                                name="campus_resident_person")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.person_id} {self.since}–{self.until or ''}"
+
+    def in_force(self, day) -> bool:
+        return self.since <= day and (self.until is None or self.until >= day)

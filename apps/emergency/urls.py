@@ -11,6 +11,8 @@ app_name = "emergency"
 urlpatterns = [
     path("modes/", modes.mode_overview, name="modes"),
     path("modes/<int:school_id>/", modes.school_modes, name="school_modes"),
+    path("modes/<int:school_id>/residents/", modes.campus_residents, name="campus_residents"),
+    path("modes/residents/<int:pk>/end/", modes.campus_resident_end, name="campus_resident_end"),
     # plans, the task force, plan runs and drills
     path("plans/", v_plans.plans_home, name="plans"),
     path("plans/readiness/print/", v_readiness.readiness_print, name="readiness_print"),

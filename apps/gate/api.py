@@ -47,6 +47,10 @@ class GatePersonOut(Schema):
     klass: str
 
 
+class GateVisitorOut(Schema):
+    name: str
+
+
 class VerdictOut(Schema):
     check_id: int
     verdict: str
@@ -54,6 +58,7 @@ class VerdictOut(Schema):
     text: str
     reasons: list[GateReasonOut]
     person: GatePersonOut | None
+    visitor: GateVisitorOut | None = None
     direction: str
     temperature: float | None
     at: datetime
@@ -75,6 +80,7 @@ def verdict_body(outcome: services.CheckOutcome) -> dict:
         "reasons": reasons,
         "person": {"id": outcome.person_id, "name": outcome.name, "klass": outcome.klass}
         if outcome.person_id else None,
+        "visitor": {"name": outcome.name} if outcome.visitor else None,
         "direction": outcome.direction,
         "temperature": None if outcome.temperature is None else float(outcome.temperature),
         "at": outcome.at.isoformat(), "duplicate": outcome.duplicate,

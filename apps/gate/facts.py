@@ -2,9 +2,10 @@
 threshold, cached per process.
 
 The one query joins the person, their class name, their stored status, today's latest
-check-in and the modes of their school, grade and class, all through unique indexes that
-lead with the school. The threshold changes only when a policy does, so it is kept for
-THRESHOLD_TTL seconds per school rather than read on every scan.
+check-in, the modes of their school, grade and class, and whether a staff member is recorded
+as living on campus (apps.emergency CampusResident: a boarder for the closed-loop rules),
+all through indexes that lead with the school. The threshold changes only when a policy
+does, so it is kept for THRESHOLD_TTL seconds per school rather than read on every scan.
 """
 
 import threading
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.core.db import prepared_cursor
-from apps.emergency.models import Mode, ModeState
+from apps.emergency.models import CampusResident, Mode, ModeState
 from apps.health.models import CheckIn
 from apps.people.models import Person, PersonKind
 
@@ -50,7 +51,7 @@ def _sql() -> str:
     from apps.status.models import PersonStatus
 
     t = {m.__name__: connection.ops.quote_name(m._meta.db_table)
-         for m in (Person, SchoolClass, PersonStatus, CheckIn, ModeState)}
+         for m in (Person, SchoolClass, PersonStatus, CheckIn, ModeState, CampusResident)}
     key = "VARCHAR(40)"
     return f"""
 SELECT p.id, p.school_id, p.name, p.kind, p.residence, p.active, k.name,
@@ -62,7 +63,9 @@ SELECT p.id, p.school_id, p.name, p.kind, p.residence, p.active, k.name,
        EXISTS (SELECT 1 FROM {t["ModeState"]} m WHERE m.school_id = p.school_id
          AND m.mode = 'online'
          AND ((m.scope = 'klass' AND m.scope_key = CAST(p.klass_id AS {key}))
-              OR (m.scope = 'unit' AND m.scope_key = CAST(p.unit_id AS {key}))))
+              OR (m.scope = 'unit' AND m.scope_key = CAST(p.unit_id AS {key})))),
+       EXISTS (SELECT 1 FROM {t["CampusResident"]} r WHERE r.school_id = p.school_id
+         AND r.person_id = p.id AND r.since <= %s AND (r.until IS NULL OR r.until >= %s))
 FROM {t["Person"]} p
 LEFT JOIN {t["SchoolClass"]} k ON k.id = p.klass_id
 LEFT JOIN {t["PersonStatus"]} s ON s.school_id = p.school_id AND s.person_id = p.id
@@ -87,7 +90,7 @@ def person_facts(*, school_id: int, today: date, now, person_id: int | None = No
     by, value = ("id", person_id) if person_id is not None else ("number", number)
     # Prepared once per connection (apps.core.db): planning it cost more than running it.
     with prepared_cursor() as cursor:
-        cursor.execute(_statement(by), [today, school_id, value])
+        cursor.execute(_statement(by), [today, today, today, school_id, value])
         return [_facts(row, today, now) for row in cursor.fetchall()]
 
 
@@ -105,11 +108,12 @@ def _as_datetime(value):
 
 def _facts(row, today, now) -> PersonGateFacts:
     (pk, school_id, name, kind, residence, active, klass_name, category, until, next_due,
-     compliant, checkin, school_mode, online) = row
+     compliant, checkin, school_mode, online, on_campus) = row
     until, next_due = _as_date(until), _as_datetime(next_due)
     current = (until is None or until >= today) and (next_due is None or next_due > now)
     return PersonGateFacts(
-        person_id=pk, school_id=school_id, name=name, kind=kind, boarder=residence == "boarder",
+        person_id=pk, school_id=school_id, name=name, kind=kind,
+        boarder=residence == "boarder" or bool(on_campus),
         active=bool(active), klass_name=klass_name or "", category=category or "normal",
         compliant=True if compliant is None else bool(compliant),
         status_current=category is None or current,

@@ -126,12 +126,17 @@ def snapshot(*, user, school_id: int, after: int = 0, limit: int = SNAPSHOT_PAGE
             "st__category", "st__until", "st__next_due", "st__compliant", "checkin",
         )[:limit]
     )
-    items = [_snapshot_item(r, school_id, today, now, mode, online, threshold) for r in rows]
+    from apps.emergency.residents import residents_in_force
+
+    on_campus = residents_in_force(school_ids=[school_id], person_ids=[r[0] for r in rows],
+                                   day=today) if rows else set()
+    items = [_snapshot_item(r, school_id, today, now, mode, online, threshold, on_campus)
+             for r in rows]
     next_after = rows[-1][0] if len(rows) == limit else None
     return Snapshot(school_id, now, today, mode, threshold, items, next_after)
 
 
-def _snapshot_item(row, school_id, today, now, mode, online, threshold) -> dict:
+def _snapshot_item(row, school_id, today, now, mode, online, threshold, on_campus) -> dict:
     (pk, number, kind, residence, klass_id, unit_id, klass_name, category, until, next_due,
      compliant, checkin) = row
     current = (until is None or until >= today) and (next_due is None or next_due > now)
@@ -142,12 +147,12 @@ def _snapshot_item(row, school_id, today, now, mode, online, threshold) -> dict:
         temperature=threshold - 1.0, fever_threshold=threshold, checkin_abnormal=checkin,
         mode=mode, online_teaching=klass_id in online[ModeScope.KLASS]
         or unit_id in online[ModeScope.UNIT],
-        boarder=residence == "boarder", kind=kind)
+        boarder=residence == "boarder" or pk in on_campus, kind=kind)
     entering, leaving = rules.decide(facts), rules.decide(replace(facts, direction="out"))
     code = personal_code_issue(person=SimpleNamespace(pk=pk, school_id=school_id), day=today)
     return {
         "id": pk, "number": number, "code_hash": code_hash(code), "kind": kind,
-        "boarder": residence == "boarder", "klass": klass_name or "",
+        "boarder": facts.boarder, "klass": klass_name or "",
         "category": category or "normal",
         "in": [entering.verdict, entering.codes], "out": [leaving.verdict, leaving.codes],
     }

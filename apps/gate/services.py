@@ -30,6 +30,7 @@ from apps.gate.facts import fever_threshold, person_facts
 from apps.gate.models import Direction, Gate, GateCheck, Terminal, VerdictChoice
 from apps.people.codes import InvalidCode, personal_code_verify
 
+VISITOR_PREFIX = "SV1."  # a visitor's one-time code (apps.visitors; decided in gate.visitors)
 T_MIN, T_MAX = Decimal("34.0"), Decimal("43.0")
 CLIENT_ID_MAX = 64
 BATCH_MAX = 5000
@@ -53,6 +54,7 @@ class CheckOutcome:
     at: datetime
     duplicate: bool = False
     policy_outdated: bool = False
+    visitor: bool = False  # a visitor's code (no person: the visitor's name is `name`)
 
 
 # ---- who may scan where ----------------------------------------------------------------
@@ -186,6 +188,11 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
     measured = parse_temperature(temperature)
     now = timezone.now()
     at = at or now
+    if (code_or_number or "").strip().upper().startswith(VISITOR_PREFIX):
+        from apps.gate.visitors import visitor_check
+
+        return visitor_check(actor, school_id, code_or_number.strip(), measured, gate,
+                             direction, client_id, at, now)
     today = timezone.localdate(at)
     school, facts, refusal = _resolve(actor, school_id, code_or_number, today, now)
     gate_id = _gate_id(actor, school, gate)
@@ -226,6 +233,7 @@ def _stored_outcome(school_id: int, client_id: str) -> CheckOutcome:
         person_id=check.person_id, name=person.name if person else "",
         klass=person.klass.name if person and person.klass else "",
         direction=check.direction, temperature=check.temperature, at=check.at, duplicate=True,
+        visitor=check.category == rules.VISITOR,
     )
 
 

@@ -2,7 +2,9 @@
 Django (like apps/policy/engine), so a terminal's snapshot, the kiosk and the server decide
 with the same rules, and the rules are tested without a database.
 
-The same rules for everyone, students and staff (进校健康监测, 全员要求一致). Each rule looks
+The same rules for everyone, students, staff and visitors (进校健康监测, 全员要求一致): a
+visitor's health declaration stands for the day's check-in, and a closed-loop school takes
+no visitors; staff living on campus in closed loop stay in, as boarders do. Each rule looks
 at one fact and gives a verdict and a reason; the verdict is the most severe of them. Every
 rule only grows more severe as its fact grows riskier, so adding a risk fact never turns a
 stop into a pass (tested with hypothesis).
@@ -18,6 +20,8 @@ IN, OUT = "in", "out"
 STAY_AWAY = ("home_monitoring", "home_quarantine", "central_quarantine", "isolation")
 WATCHED = ("key_population",)
 CATEGORIES = ("normal", "cleared", "regimen_incomplete", *WATCHED, *STAY_AWAY)
+
+STUDENT, STAFF, VISITOR = "student", "staff", "visitor"
 
 # School modes (apps.emergency.models.Mode).
 NORMAL, EMERGENCY, CLOSED_LOOP, ONLINE = "normal", "emergency", "closed_loop", "online"
@@ -48,8 +52,24 @@ REASONS: dict[str, tuple[str, str, str]] = {
     "no_checkin": (REFER, "今日未完成健康打卡", "No health check-in today"),
     "no_checkin_emergency": (STOP, "应急状态下今日未完成健康打卡",
                              "No health check-in today, in emergency mode"),
-    "closed_loop_boarder": (STOP, "闭环管理：寄宿生不得离校",
-                            "Closed-loop management: boarders may not leave"),
+    "closed_loop_boarder": (STOP, "闭环管理：寄宿生及住校教职工不得离校",
+                            "Closed-loop management: boarders and staff living on campus "
+                            "may not leave"),
+    "closed_loop_visitor": (STOP, "闭环管理：谢绝访客入校",
+                            "Closed-loop management: no visitors"),
+    "risk_area_travel": (STOP, "近期到过中高风险地区，不得入校",
+                         "Recently in a medium- or high-risk area: may not enter"),
+    "visitor_no_declaration": (STOP, "访客未填写健康申报",
+                               "The visitor has not made the health declaration"),
+    "visitor_symptoms": (STOP, "访客申报有发热或其他症状",
+                         "The visitor declared a fever or other symptoms"),
+    "visitor_not_approved": (STOP, "访客登记未获批准", "The visit is not approved"),
+    "visitor_outside_window": (STOP, "不在预约的来访时段内",
+                               "Outside the visit's booked time"),
+    "visitor_code_used": (STOP, "访客码已使用过（一次性）",
+                          "This visitor code was used already (one entry only)"),
+    "visitor_not_entered": (REFER, "访客码未登记入校：请人工核验",
+                            "This visitor code never entered: check by hand"),
     "online_teaching": (REFER, "所在班级或年级停课（线上教学）：请核实入校事由",
                         "Class or grade in online teaching: check the reason to enter"),
     "unknown_person": (STOP, "查无此人", "Unknown person"),
@@ -74,8 +94,12 @@ class GateFacts:
     checkin_abnormal: bool | None = False
     mode: str = NORMAL  # the school's mode
     online_teaching: bool = False  # the person's class or grade is in online teaching
+    # Lives on campus: a boarder, or a staff member recorded as living on campus for the
+    # closed-loop period (apps.emergency CampusResident).
     boarder: bool = False
-    kind: str = "student"  # student | staff: recorded, never used by a rule (same rules)
+    kind: str = "student"  # student | staff | visitor: only a visitor's mode rule differs
+    # Declared (a visitor) or known (travel records) to have been in a risk area lately.
+    risk_travel: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +159,10 @@ def _status(f: GateFacts) -> list[str]:
 
 
 def _checkin(f: GateFacts) -> list[str]:
+    if f.kind == VISITOR and f.direction == IN:  # the visit's declaration is their check-in
+        if f.checkin_abnormal is None:
+            return ["visitor_no_declaration"]
+        return ["visitor_symptoms"] if f.checkin_abnormal else []
     if f.checkin_abnormal is None:
         if f.direction == OUT:
             return []
@@ -144,21 +172,28 @@ def _checkin(f: GateFacts) -> list[str]:
     return []
 
 
+def _travel(f: GateFacts) -> list[str]:
+    return ["risk_area_travel"] if f.risk_travel and f.direction == IN else []
+
+
 def _mode(f: GateFacts) -> list[str]:
     codes = []
     if f.mode == CLOSED_LOOP and f.boarder and f.direction == OUT:
         codes.append("closed_loop_boarder")
+    if f.mode == CLOSED_LOOP and f.kind == VISITOR and f.direction == IN:
+        codes.append("closed_loop_visitor")
     if f.direction == IN and (f.online_teaching or f.mode == ONLINE):
         codes.append("online_teaching")
     return codes
 
 
-RULES = (_temperature, _status, _checkin, _mode)
+RULES = (_temperature, _status, _checkin, _travel, _mode)
 
 
-def decide(facts: GateFacts) -> Verdict:
-    """The verdict for a known, active person."""
-    return combine([code for rule in RULES for code in rule(facts)])
+def decide(facts: GateFacts, also: tuple[str, ...] = ()) -> Verdict:
+    """The verdict for a known, active person (or a visitor), with `also` the reasons found
+    before the rules (a visitor's code spent, out of its window...)."""
+    return combine([*also, *(code for rule in RULES for code in rule(facts))])
 
 
 def refused(code: str) -> Verdict:

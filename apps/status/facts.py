@@ -111,6 +111,7 @@ def load_facts_batch(
     isolated = _isolated(history, person_ids, window)
     names = _region_names(people, [*trips.values(), *planned.values()], exposures, risk_areas)
     modes = school_modes(school_ids=school_ids)
+    on_campus = _on_campus(school_ids, person_ids, window)
     return {
         pk: _facts(
             (pk, school_id, kind, residence, home or "", school_region or ""), window,
@@ -119,9 +120,17 @@ def load_facts_batch(
             risk_areas=risk_areas, region_names=names, school_mode=modes[school_id],
             regimens=tuple(regimens.get(pk, ())), marks=tuple(marks.get(pk, ())),
             planned_trips=tuple(planned.get(pk, ())), isolated_until=isolated.get(pk),
+            lives_on_campus=pk in on_campus,
         )
         for pk, school_id, kind, residence, home, school_region in people
     }
+
+
+def _on_campus(school_ids, person_ids, window: Window) -> set[int]:
+    """Staff recorded as living on campus today (apps.emergency): boarders in closed loop."""
+    from apps.emergency.residents import residents_in_force
+
+    return residents_in_force(school_ids=school_ids, person_ids=person_ids, day=window.today)
 
 
 def _in_batch(model, school_ids: list[int], person_ids: list[int], *, person_field="person_id"):
@@ -309,7 +318,8 @@ def _region_names(people, trips, exposures, risk_areas) -> dict[str, str]:
 
 
 def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas,
-           region_names, school_mode, regimens, marks, planned_trips=(), isolated_until=None):
+           region_names, school_mode, regimens, marks, planned_trips=(), isolated_until=None,
+           lives_on_campus=False):
     pk, school_id, kind, residence, home, school_region = row
     return engine.PersonFacts(
         person_id=pk,
@@ -328,6 +338,7 @@ def _facts(row, window: Window, *, trips, exposures, checkins, tests, risk_areas
         checkins=checkins,
         risk_areas=risk_areas,
         school_mode=school_mode,
+        lives_on_campus=lives_on_campus,
         region_names=region_names,
         # Pending and approved trip requests (apps.approvals), not yet begun.
         planned_trips=planned_trips,

@@ -50,6 +50,9 @@ PERSON_ROWS: dict[str, Rule] = {
     "health.CheckIn": Rule(STAYS, why="the sending school's completion and trends"),
     "health.CheckInRevision": Rule(STAYS, why="goes with its check-in"),
     "gate.GateCheck": Rule(STAYS, why="the sending school's gate records"),
+    "emergency.CampusResident": Rule(STAYS, why="living on the sending school's campus in "
+                                                "its closed loop"),
+    "visitors.Visit": Rule(STAYS, why="visitors the staff member hosted at the sending school"),
     "absence.SickAbsence": Rule(STAYS, why="the sending school's absences and clusters"),
     "absence.Cluster": Rule(STAYS, why="a cluster of the sending school"),
     "emergency.TraceHit": Rule(STAYS, why="the sending school's trace-back"),

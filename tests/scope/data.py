@@ -47,6 +47,7 @@ def _isolation_rows(world):
     services.isolation_open(actor=world.users["school_a_admin"],
                             person_id=world.persons["a_staff"].pk, place_kind="home",
                             start=TODAY, planned_end=TODAY + timedelta(days=5), reason="密接")
+    _visitor_rows(world)
 
 
 def _transfer_rows(world):
@@ -274,3 +275,27 @@ def _log_rows(world):
         area = Area.objects.filter(school=school).order_by("id").first()
         disinfection.entry_record(actor=admin, area_id=area.pk, kind="disinfection",
                                   person_id=staff.pk, client_id=f"scope-{key}")
+def _visitor_rows(world):
+    """A visit (with its visitor-entry request) and a staff-on-campus record in each school,
+    written straight to the tables (school b has no staff record: its student stands in)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.approvals.models import ApprovalRequest
+    from apps.core.crypto import encrypt_text, keyed_hash
+    from apps.emergency.models import CampusResident
+    from apps.visitors.models import Visit
+
+    now = timezone.now()
+    for key, person in (("a", "a_staff"), ("b", "b1_student")):
+        school, host = world.schools[key], world.persons[person]
+        request = ApprovalRequest.objects.create(
+            school=school, person=host, kind="visitor", approver="school", title="scope",
+            starts_on=now.date(), ends_on=now.date(), visitor_name="访客", due_at=now)
+        Visit.objects.create(
+            school=school, host=host, approval=request, name="访客", phone="13800138000",
+            doc_cipher=encrypt_text("11010519491231002X"),
+            doc_hash=keyed_hash("11010519491231002X"), doc_masked="110***002X",
+            purpose="scope", starts_at=now, ends_at=now + timedelta(hours=2))
+        CampusResident.objects.create(school=school, person=host, since=now.date())

@@ -18,6 +18,7 @@ from apps.concerns.models import Concern
 from apps.disinfection.models import Area
 from apps.emergency.models import (
     Alert,
+    CampusResident,
     CaseReport,
     Drill,
     PlanRun,
@@ -41,6 +42,7 @@ from apps.supervision.models import Inspection, Photo, Rectification
 from apps.testing.models import Sample, TestRound, Tube
 from apps.transfers.models import Transfer
 from apps.travel.models import Exposure, TripLeg
+from apps.visitors.models import Visit
 from shaodian.api import api
 
 # An id parameter's name (path, query or body field) -> the model it names.
@@ -64,7 +66,7 @@ ID_MODELS = {
     "concern_id": Concern,
     "approval_id": ApprovalRequest,
     "isolation_id": Isolation, "room_id": IsolationRoom,
-    "referral_id": Referral,
+    "referral_id": Referral, "visit_id": Visit,
     # An account: in scope when it holds a role, a class, a staff or student record or a
     # guardianship in a school the persona sees (cases.school_accounts); the services choose
     # assignees and task-force members among the school's accounts.
@@ -90,7 +92,8 @@ PK_MODELS = {
     "accounts:user_": User, "accounts:school": School,
     "supervision:rectification_": Rectification, "supervision:photo": Photo,
     "supervision:": Inspection, "reports:export_": ExportJob, "concerns:": Concern,
-    "approvals:": ApprovalRequest,
+    "approvals:": ApprovalRequest, "visitors:": Visit,
+    "emergency:campus_resident_end": CampusResident,
     "parcels:disinfect": ParcelBatch, "parcels:place": ParcelBatch, "parcels:photo": ParcelPhoto,
     "parcels:": School, "disinfection:area_": Area, "disinfection:": School,
     "isolation:room_": IsolationRoom, "isolation:referral_": Referral, "isolation:": Isolation,

@@ -25,3 +25,12 @@ class ModeSwitchForm(forms.Form):
         """The unit or class id the target names, when it matches the scope chosen."""
         scope, _sep, key = (self.cleaned_data.get("target") or "").partition(":")
         return key if scope == self.cleaned_data.get("scope") else ""
+
+
+class CampusResidentForm(forms.Form):
+    number = forms.CharField(label=_("Staff number"), max_length=32)
+    since = forms.DateField(label=_("From"), widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(
+        attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ValidationFailed, form_add_errors
 from apps.core.routers import reads_from_replica
-from apps.emergency import selectors, services
-from apps.emergency.forms.modes import ModeSwitchForm
+from apps.emergency import residents, selectors, services
+from apps.emergency.forms.modes import CampusResidentForm, ModeSwitchForm
 from apps.emergency.models import Mode, ModeScope, ModeState
 from apps.orgs.models import School, SchoolClass, Unit
 
@@ -91,3 +92,47 @@ def school_modes(request, school_id: int):
         "school": school, "mode": selectors.school_mode(school_id=school_id),
         "states": states, "history": history, "form": form, "may_switch": may_switch,
     }, status=status)
+
+
+# ---- staff living on campus in closed loop -------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campus_residents(request, school_id: int):
+    """The school's staff recorded as living on campus, and the form to record one (the
+    school's admin: emergency.mode); those who see the school's mode read the list."""
+    school = School.objects.restrict(request.user, VIEW).filter(pk=school_id).first()
+    if school is None:
+        raise Http404
+    may_edit = School.objects.restrict(request.user, residents.MANAGE).filter(
+        pk=school_id).exists()
+    form = CampusResidentForm(request.POST or None,
+                              initial={"since": timezone.localdate()})
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        if form.is_valid():
+            try:
+                residents.campus_resident_record(actor=request.user, school_id=school_id,
+                                                 **form.cleaned_data)
+            except ValidationFailed as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Recorded as living on campus."))
+                return redirect("emergency:campus_residents", school_id=school_id)
+    rows = residents.school_residents(user=request.user, school_id=school_id) if may_edit \
+        else []
+    today = timezone.localdate()
+    return render(request, "emergency/residents.html", {
+        "school": school, "rows": [(r, r.in_force(today)) for r in rows], "form": form,
+        "may_edit": may_edit, "mode": selectors.school_mode(school_id=school_id)},
+        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def campus_resident_end(request, pk: int):
+    resident = residents.campus_resident_end(actor=request.user, resident_id=pk)
+    messages.success(request, _("The record is ended."))
+    return redirect("emergency:campus_residents", school_id=resident.school_id)

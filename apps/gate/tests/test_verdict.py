@@ -90,6 +90,25 @@ CASES = [
     ("fever and quarantine: both reasons, stop", dataclasses.replace(
         HEALTHY_IN, temperature=39.0, category="home_quarantine", checkin_abnormal=None), STOP,
      ["fever", "status_stay_away", "no_checkin"]),
+    # Visitors: the same function; the declaration is their check-in.
+    ("declared visitor", dataclasses.replace(HEALTHY_IN, kind="visitor"), PASS, ["ok"]),
+    ("visitor without a declaration", dataclasses.replace(
+        HEALTHY_IN, kind="visitor", checkin_abnormal=None), STOP, ["visitor_no_declaration"]),
+    ("visitor with symptoms", dataclasses.replace(
+        HEALTHY_IN, kind="visitor", checkin_abnormal=True), STOP, ["visitor_symptoms"]),
+    ("visitor with a fever", dataclasses.replace(HEALTHY_IN, kind="visitor", temperature=38.0),
+     STOP, ["fever"]),
+    ("visitor from a risk area", dataclasses.replace(HEALTHY_IN, kind="visitor",
+                                                     risk_travel=True), STOP,
+     ["risk_area_travel"]),
+    ("visitor, closed loop", dataclasses.replace(HEALTHY_IN, kind="visitor", mode=CLOSED_LOOP),
+     STOP, ["closed_loop_visitor"]),
+    ("visitor without a temperature", dataclasses.replace(
+        HEALTHY_IN, kind="visitor", temperature=None), REFER, ["no_temperature"]),
+    ("visitor leaving", dataclasses.replace(HEALTHY_OUT, kind="visitor", mode=CLOSED_LOOP,
+                                            checkin_abnormal=None), PASS, ["ok"]),
+    ("student from a risk area", dataclasses.replace(HEALTHY_IN, risk_travel=True), STOP,
+     ["risk_area_travel"]),
 ]
 
 
@@ -103,6 +122,8 @@ def test_it_decides_each_rule(what, facts, verdict, codes):
 
 def test_it_applies_the_same_rules_to_staff():
     for _what, facts, _verdict, _codes in CASES:
+        if facts.kind == "visitor":
+            continue
         staff = dataclasses.replace(facts, kind="staff")
         assert decide(staff) == decide(facts)
 
@@ -152,14 +173,16 @@ facts_strategy = st.builds(
     mode=st.sampled_from(MODES),
     online_teaching=st.booleans(),
     boarder=st.booleans(),
-    kind=st.sampled_from(["student", "staff"]),
+    kind=st.sampled_from(["student", "staff", "visitor"]),
+    risk_travel=st.booleans(),
 )
 
 
 def _riskier(facts: GateFacts, data) -> GateFacts:
     """The same facts with one risk fact made worse."""
     choice = data.draw(st.sampled_from(
-        ["temperature", "category", "compliant", "current", "checkin", "mode", "online"]))
+        ["temperature", "category", "compliant", "current", "checkin", "mode", "online",
+         "travel"]))
     if choice == "temperature":
         # No reading is riskier than a normal one (referred) and safer than a fever (stopped).
         base = facts.temperature if facts.temperature is not None else facts.fever_threshold
@@ -178,6 +201,8 @@ def _riskier(facts: GateFacts, data) -> GateFacts:
         at = CHECKIN_RISK.index(facts.checkin_abnormal)
         return dataclasses.replace(facts, checkin_abnormal=data.draw(
             st.sampled_from(CHECKIN_RISK[at:])))
+    if choice == "travel":
+        return dataclasses.replace(facts, risk_travel=True)
     if choice == "mode" and facts.mode == NORMAL:
         return dataclasses.replace(facts, mode=data.draw(st.sampled_from(MODES)))
     return dataclasses.replace(facts, online_teaching=True)
@@ -218,6 +243,8 @@ def test_it_gives_the_verdict_of_its_most_severe_reason(facts):
 @settings(deadline=None)  # a loaded CI machine must not fail a pure function
 @given(facts_strategy)
 def test_it_decides_staff_and_students_alike(facts):
+    if facts.kind == "visitor":
+        facts = dataclasses.replace(facts, kind="staff")
     assert decide(dataclasses.replace(facts, kind="staff")) == decide(
         dataclasses.replace(facts, kind="student"))
 

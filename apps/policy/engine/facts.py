@@ -118,6 +118,9 @@ class PersonFacts:
     # window has closed since is given its verdict (apps/policy/engine/regimen.py).
     regimens: tuple[Regimen, ...] = ()
     marks: tuple[RegimenMark, ...] = ()  # regimens closed incomplete and not yet cleared
+    # A staff member recorded as living on campus for the closed-loop period: closed-loop
+    # rules treat them as a boarder.
+    lives_on_campus: bool = False
 
     def region_name(self, code: str) -> str:
         return self.region_names.get(code) or code

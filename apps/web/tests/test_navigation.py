@@ -20,7 +20,7 @@ def test_it_finds_each_apps_menu_module_in_installed_order():
         "apps.transfers.menu", "apps.testing.menu", "apps.reports.menu",
         "apps.supervision.menu", "apps.concerns.menu", "apps.supplies.menu",
         "apps.parcels.menu", "apps.disinfection.menu", "apps.approvals.menu",
-        "apps.isolation.menu", "apps.web.menu"]
+        "apps.isolation.menu", "apps.visitors.menu", "apps.web.menu"]
 
 
 def test_it_orders_a_school_admins_menu_as_the_sections_say(world):

@@ -13,6 +13,7 @@
   const texts = JSON.parse(document.getElementById("kiosk-texts").textContent);
   const $ = (id) => document.getElementById(id);
   const scan = $("scan-input"), temp = $("temperature"), direction = $("direction"), gate = $("gate");
+  const offer = $("register-visitor");
   const box = $("verdict"), word = $("verdict-word"), why = $("verdict-reason"), who = $("verdict-person");
   const SNAP_KEY = "gate-snapshot-" + school, QUEUE_KEY = "gate-queue-" + school;
   const SEVERITY = { pass: 0, refer: 1, stop: 2 };
@@ -45,7 +46,10 @@
   }
 
   // ---- showing --------------------------------------------------------------------------
+  // Someone the gate does not know is offered the visitor pre-registration, not a dead end.
+  function offerVisit(shown) { if (offer) offer.hidden = !shown; }
   function show(verdict, reasonText, person, note) {
+    offerVisit(false);
     box.className = box.className.replace(/\bv-\w+\b/g, "") + " v-" + verdict;
     box.dataset.verdict = verdict;
     word.textContent = texts[verdict] || verdict;
@@ -125,6 +129,7 @@
   // snapshot yet, or a code it cannot vouch for: the server decides).
   function knownLocally(scanned) {
     if (!snapshot || !index) return null;
+    if (/^SV1\./i.test(scanned)) return null;  // a visitor's code: the server decides
     const code = /^SD1\.(\d+)\.(\d+)\.(\d{8})\.([A-Z2-7]{16})$/.exec(scanned);
     if (code) return Number(code[1]) === school && index.byId.has(Number(code[2]));
     return index.byNumber.has(scanned);
@@ -143,6 +148,8 @@
   }
   async function decideOffline(scanned, temperature, dir) {
     let item = null, codes = [];
+    // A visitor's code is checked against its visit on the server only: by hand offline.
+    if (/^SV1\./i.test(scanned)) return { ...combine(["code_unverified"]), item: null };
     const code = /^SD1\.(\d+)\.(\d+)\.(\d{8})\.([A-Z2-7]{16})$/.exec(scanned);
     if (code) {
       item = index.byId.get(Number(code[2])) || null;
@@ -214,8 +221,10 @@
     if (response) {
       setNet(true);
       const answer = await response.json().catch(() => ({}));
-      if (response.ok) show(answer.verdict, answer.text, answer.person, "");
-      else if (response.status === 404) show("stop", texts.not_found, null, "");
+      if (response.ok) {
+        show(answer.verdict, answer.text, answer.person || answer.visitor, "");
+        offerVisit(answer.reason === "unknown_person");
+      } else if (response.status === 404) { show("stop", texts.not_found, null, ""); offerVisit(true); }
       else {
         showError((answer.errors && answer.errors[0] && answer.errors[0].message) || answer.message || response.status);
         if (answer.errors && answer.errors.some((e) => e.field === "temperature")) return retryTemperature();
@@ -228,6 +237,7 @@
     const first = decided.reasons[0];
     show(decided.verdict, english ? first.en : first.zh,
          decided.item ? { name: "", klass: decided.item.klass } : null, texts.offline);
+    offerVisit(first.code === "unknown_person");
     const record = { client_id: body.client_id, at: new Date().toISOString(), temperature: temperature,
                      direction: body.direction, verdict: decided.verdict,
                      reasons: decided.reasons.map((r) => r.code) };
