@@ -34,11 +34,11 @@ def test_it_orders_a_school_admins_menu_as_the_sections_say(world):
                                "/families/pending/", "/declarations/"]
     assert links["daily"][:4] == ["/health/", "/health/class/", "/health/school/",
                                   "/health/abnormal/"]
-    assert links["daily"][-10:] == ["/followups/", "/followups/all/", "/reports/",
+    assert links["daily"][-13:] == ["/followups/", "/followups/all/", "/reports/",
                                     "/supervision/", "/supervision/rectifications/",
                                     "/concerns/", "/isolation/", "/isolation/rooms/",
                                     "/supplies/", "/parcels/", "/disinfection/",
-                                    "/approvals/inbox/"]
+                                    "/approvals/inbox/", "/visitors/"]
     assert links["emergency"] == ["/risk-areas/", "/emergency/triggers/", "/emergency/modes/",
                                   "/emergency/plans/"]
     assert links["settings"] == ["/policy/", "/notifications/deliveries/", "/tokens/",
