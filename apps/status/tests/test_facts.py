@@ -10,9 +10,10 @@ from apps.travel.models import Exposure
 
 pytestmark = pytest.mark.django_db
 # persons (with the school's region), trip legs, exposures, check-ins, the stored statuses'
-# regimens, open regimen marks, test results, planned trips (apps.approvals), region names, risk
+# regimens, open regimen marks, test results, planned trips (apps.approvals), isolations
+# (apps.isolation), staff living on campus (emergency.CampusResident), region names, risk
 # areas, modes.
-QUERIES = 12  # and the schools some of them left by a transfer (apps.transfers)
+QUERIES = 14  # and the schools some of them left by a transfer (apps.transfers)
 
 
 def _clone_students(world, n: int) -> list[Person]:
