@@ -230,7 +230,7 @@ def test_the_gate_and_the_status_engine_read_only_the_partitions_of_their_days(w
     # The gate's one query (prepared; today is a parameter, pruned when it is bound).
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + _statement("id"),
-                       [today, person.school_id, person.pk])
+                       [today, today, today, person.school_id, person.pk])
         plan = cursor.fetchone()[0]
     text = json.dumps(plan)
     assert partitions.partition_name(CHECKINS, first) in text
