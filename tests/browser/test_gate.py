@@ -27,14 +27,14 @@ def _scan(page, scanned, temperature):
     page.press("#temperature", "Enter")
 
 
-def test_it_gives_verdicts_online_and_offline(world, login_as):
+def test_it_gives_verdicts_online_and_offline(world, login_as, click_menu):
     from apps.gate.models import GateCheck
 
     a1, a2 = world.persons["a1_student"], world.persons["a2_student"]
     _checked_in(a1)
     _checked_in(a2)
     page = login_as("gate_a")
-    page.click("nav >> text=入校核验")
+    click_menu(page, "/gate/kiosk/")
     expect(page.locator("#scan-input")).to_be_focused()
     page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
 
@@ -65,13 +65,14 @@ def test_it_gives_verdicts_online_and_offline(world, login_as):
     assert offline.person_id == a2.pk and offline.verdict == "pass"
 
 
-def test_it_queues_a_scan_the_server_failed_to_record_and_uploads_it_once(world, login_as):
+def test_it_queues_a_scan_the_server_failed_to_record_and_uploads_it_once(
+        world, login_as, click_menu):
     from apps.gate.models import GateCheck
 
     a1 = world.persons["a1_student"]
     _checked_in(a1)
     page = login_as("gate_a")
-    page.click("nav >> text=入校核验")
+    click_menu(page, "/gate/kiosk/")
     page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
     # The server is up but its database is not: every scan answers 503.
     page.route("**/api/v1/gate/verdicts", lambda route: route.fulfill(
@@ -107,14 +108,14 @@ def test_it_charts_stops_and_lets_the_school_override_one(world, login_as):
     expect(page.locator("#gate-overrides")).to_contain_text("复测36.7正常")
 
 
-def test_a_scan_clears_the_last_verdict_unknowns_go_at_once_codes_stay(world, login_as):
+def test_a_scan_clears_the_last_verdict_unknowns_go_at_once_codes_stay(world, login_as, click_menu):
     """A new scan clears the last verdict; an unknown code is refused before any temperature;
     after a bad temperature the code stays."""
     a1, a2 = world.persons["a1_student"], world.persons["a2_student"]
     _checked_in(a1)
     _checked_in(a2)
     page = login_as("gate_a")
-    page.click("nav >> text=入校核验")
+    click_menu(page, "/gate/kiosk/")
     page.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
     verdict, person = page.locator("#verdict"), page.locator("#verdict-person")
 

@@ -88,7 +88,7 @@ def _scan(page, scanned, temperature):
     page.press("#temperature", "Enter")
 
 
-def test_the_gate_scans_a_visitor_code_once_and_offers_registration(world, login_as):
+def test_the_gate_scans_a_visitor_code_once_and_offers_registration(world, login_as, click_menu):
     from apps.visitors.services import declare_token, visit_declare, visitor_code
 
     host = login_as("teacher_a1")
@@ -98,7 +98,7 @@ def test_the_gate_scans_a_visitor_code_once_and_offers_registration(world, login
     code = visitor_code(visit)
 
     gate = login_as("gate_a")
-    gate.click("nav >> text=入校核验")
+    click_menu(gate, "/gate/kiosk/")
     gate.wait_for_function("() => document.getElementById('kiosk').dataset.snapshot === '4'")
     verdict = gate.locator("#verdict")
     _scan(gate, code, "36.5")
