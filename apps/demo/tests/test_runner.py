@@ -59,8 +59,10 @@ def _free_port() -> int:
 
 @pytest.mark.slow
 def test_it_serves_the_demo_and_exits_cleanly_on_sigterm(tmp_path):
+    # The demo on its own SQLite file: without the PostgreSQL run's replica, which SQLite
+    # refuses (shaodian/settings.py).
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DATABASE_REPLICA_URL"},
         "SHAODIAN_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
     }
