@@ -162,14 +162,18 @@ class TraceHit(models.Model):
     link = models.CharField(max_length=12)
     ref_id = models.BigIntegerField(default=0)  # the leg, co-resident or exposure; 0: residence
     on = models.DateField(null=True, blank=True)  # the day of the stay or contact
+    # The alert's opening day (Alert.opened_on): the month partition on PostgreSQL
+    # (apps.core.partitions). Every retry of a hit gives the same day, so the unique key,
+    # which must hold it, still dedupes; every read names it, as the alert is always known.
+    alert_on = models.DateField()
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = PERSON_ROW_SCOPE
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["school", "alert", "person", "link", "ref_id"],
-                                    name="trace_hit_once"),
+            models.UniqueConstraint(fields=["school", "alert", "person", "link", "ref_id",
+                                            "alert_on"], name="trace_hit_once"),
         ]
         indexes = [models.Index(fields=["school", "alert", "person"])]
 
@@ -195,6 +199,11 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def opened_on(self):
+        """Its opening day in Asia/Shanghai: its trace hits' partition (TraceHit.alert_on)."""
+        return timezone.localdate(self.opened_at)
 
 
 class TriggerKind(models.TextChoices):

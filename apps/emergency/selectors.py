@@ -167,7 +167,8 @@ def trace_list(*, user, trigger) -> list[dict]:
     from apps.followups.models import FollowUp
 
     hits = (TraceHit.objects.restrict(user, "emergency.view")
-            .filter(school_id=trigger.school_id, alert_id=trigger.alert_id)
+            .filter(school_id=trigger.school_id, alert_id=trigger.alert_id,
+                    alert_on=trigger.alert.opened_on)  # the partition
             .select_related("person", "person__klass").order_by("person__klass__name",
                                                                  "person__name", "link"))
     followups = {f.person_id: f for f in FollowUp.objects.filter(

@@ -99,7 +99,8 @@ def _related(trigger, hits) -> dict:
 def trace_rows(*, user, trigger) -> list[tuple]:
     """The list's rows in the order of HEADERS, by class then name."""
     hits = list(TraceHit.objects.restrict(user, TRACE_LIST)
-                .filter(school_id=trigger.school_id, alert_id=trigger.alert_id)
+                .filter(school_id=trigger.school_id, alert_id=trigger.alert_id,
+                        alert_on=trigger.alert.opened_on)  # the partition
                 .select_related("person", "person__klass", "person__unit",
                                 "person__residence_region")
                 .order_by("person__klass__name", "person__name", "person_id", "link", "on"))

@@ -188,35 +188,38 @@ def _trace_hits(alert: Alert, region: Region, since: date) -> int:
     res_match, res_value = _region_match("p.residence_region_id", region)
     member_match, member_value = _region_match("m.residence_region_id", region)
     exp_match, exp_value = _region_match("e.region_id", region)
-    insert = (f"INSERT INTO {hit} (school_id, alert_id, person_id, link, ref_id, {on}) ")
+    # alert_on: the partition, the alert's day for every hit (and every retry) of it.
+    insert = (f"INSERT INTO {hit} (school_id, alert_id, alert_on, person_id, link, ref_id, "
+              f"{on}) ")
+    day = alert.opened_on
     conflict = " ON CONFLICT DO NOTHING"
     leg_link = ("CASE WHEN leg.household_member_id IS NULL THEN 'trip' ELSE 'household' END")
     statements = [
         # A leg into the area, then a leg out of it (the stay is on either side).
-        (f"SELECT t.school_id, t.alert_id, leg.person_id, {leg_link}, leg.id, leg.arrive "
+        (f"SELECT t.school_id, t.alert_id, %s, leg.person_id, {leg_link}, leg.id, leg.arrive "
          f"FROM travel_tripleg leg JOIN {trig} t ON t.school_id = leg.school_id "
          f"AND t.alert_id = %s WHERE {to_match} AND leg.arrive >= %s "
          f"AND leg.arrive >= t.trace_since "
          f"AND (leg.household_member_id IS NULL OR t.trace_household)",
-         [alert.pk, to_value, since]),
-        (f"SELECT t.school_id, t.alert_id, leg.person_id, {leg_link}, leg.id, leg.depart "
+         [day, alert.pk, to_value, since]),
+        (f"SELECT t.school_id, t.alert_id, %s, leg.person_id, {leg_link}, leg.id, leg.depart "
          f"FROM travel_tripleg leg JOIN {trig} t ON t.school_id = leg.school_id "
          f"AND t.alert_id = %s WHERE {from_match} AND leg.depart >= %s "
          f"AND leg.depart >= t.trace_since "
          f"AND (leg.household_member_id IS NULL OR t.trace_household)",
-         [alert.pk, from_value, since]),
-        (f"SELECT t.school_id, t.alert_id, p.id, 'residence', 0, NULL "
+         [day, alert.pk, from_value, since]),
+        (f"SELECT t.school_id, t.alert_id, %s, p.id, 'residence', 0, NULL "
          f"FROM people_person p JOIN {trig} t ON t.school_id = p.school_id "
          f"AND t.alert_id = %s WHERE {res_match} AND p.active AND t.trace_residents",
-         [alert.pk, res_value]),
-        (f"SELECT t.school_id, t.alert_id, m.person_id, 'co_resident', m.id, NULL "
+         [day, alert.pk, res_value]),
+        (f"SELECT t.school_id, t.alert_id, %s, m.person_id, 'co_resident', m.id, NULL "
          f"FROM people_householdmember m JOIN {trig} t ON t.school_id = m.school_id "
          f"AND t.alert_id = %s WHERE {member_match} AND t.trace_household",
-         [alert.pk, member_value]),
-        (f"SELECT t.school_id, t.alert_id, e.person_id, 'exposure', e.id, e.{on} "
+         [day, alert.pk, member_value]),
+        (f"SELECT t.school_id, t.alert_id, %s, e.person_id, 'exposure', e.id, e.{on} "
          f"FROM travel_exposure e JOIN {trig} t ON t.school_id = e.school_id "
          f"AND t.alert_id = %s WHERE {exp_match} AND e.{on} >= %s AND e.{on} >= t.trace_since",
-         [alert.pk, exp_value, since]),
+         [day, alert.pk, exp_value, since]),
     ]
     count = 0
     with connection.cursor() as cursor:
@@ -242,7 +245,8 @@ def _trace_followups(alert: Alert, region: Region, now: datetime) -> int:
         SELECT h.school_id, h.person_id, 'trace_back', %s, %s, %s, t.trace_actions,
                COALESCE(c.teacher_id, ul.user_id, rep.user_id, adm.user_id), %s, 'open',
                t.drill, %s, ''
-        FROM (SELECT DISTINCT school_id, person_id FROM {hit} WHERE alert_id = %s) h
+        FROM (SELECT DISTINCT school_id, person_id FROM {hit}
+              WHERE alert_id = %s AND alert_on = %s) h
         JOIN {trig} t ON t.school_id = h.school_id AND t.alert_id = %s
         JOIN people_person p ON p.id = h.person_id AND p.school_id = h.school_id
         LEFT JOIN orgs_schoolclass c ON c.id = p.klass_id
@@ -256,13 +260,14 @@ def _trace_followups(alert: Alert, region: Region, now: datetime) -> int:
     with connection.cursor() as cursor:
         return insert_select(cursor, FollowUp, sql, [
             f"alert:{alert.pk}", f"倒查：与{name}有关联", f"Trace-back: linked to {name}",
-            due, now, alert.pk, alert.pk])
+            due, now, alert.pk, alert.opened_on, alert.pk])
 
 
 def _mark_traced(alert: Alert, now: datetime) -> None:
     """Stamp each trigger with the time its list was built and how many people are on it:
     one UPDATE with a correlated count."""
-    people = (TraceHit.objects.filter(alert=alert, school_id=OuterRef("school_id"))
+    people = (TraceHit.objects.filter(alert=alert, alert_on=alert.opened_on,
+                                      school_id=OuterRef("school_id"))
               .values("school_id").annotate(n=Count("person_id", distinct=True)).values("n"))
     SchoolTrigger.objects.filter(alert=alert).update(
         traced_at=Coalesce(F("traced_at"), Value(now)),
@@ -296,10 +301,10 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
     traced = f"""
         SELECT p.user_id AS user_id, h.school_id AS school_id, 0 AS trigger_id FROM {hit} h
           JOIN people_person p ON p.id = h.person_id AND p.school_id = h.school_id
-          WHERE h.alert_id = %s AND p.user_id IS NOT NULL
+          WHERE h.alert_id = %s AND h.alert_on = %s AND p.user_id IS NOT NULL
         UNION SELECT g.user_id, h.school_id, 0 FROM {hit} h
           JOIN people_guardianship g ON g.person_id = h.person_id AND g.school_id = h.school_id
-          WHERE h.alert_id = %s"""
+          WHERE h.alert_id = %s AND h.alert_on = %s"""
     audiences = [
         (staff, [alert.pk] * 3, "trigger.fired", "urgent",
          f"两触发：{name}报告本土病例，请在时限内响应",
@@ -312,7 +317,7 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
          f"Trace-back: people linked to {name} to follow up", "/followups/"),
     ]
     if not alert.drill:
-        audiences.append((traced, [alert.pk] * 2, "trace.person", "warning",
+        audiences.append((traced, [alert.pk, alert.opened_on] * 2, "trace.person", "warning",
                           f"倒查提醒：近期与{name}有关联，请按要求检测并报告健康状况",
                           f"Trace-back: you are linked to {name}; please get tested and "
                           f"report your health as asked", "/"))

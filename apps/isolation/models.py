@@ -65,11 +65,14 @@ class Isolation(models.Model):
     ended_on = models.DateField(_("released on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     # The status that required it: the person's stored status when it was opened (its
-    # category and reasons) and the change that set it.
+    # category and reasons) and the change that set it. No foreign key in the database:
+    # status changes are partitioned by month on PostgreSQL (apps.core.partitions), and a
+    # change past its keeping time may go with its whole month (the id then leads nowhere).
     status_category = models.CharField(_("status"), max_length=20, blank=True)
     status_reasons = models.JSONField(default=list, blank=True)
     status_change = models.ForeignKey("status.PersonStatusChange", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+                                      on_delete=models.SET_NULL, related_name="+",
+                                      db_constraint=False)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                   on_delete=models.SET_NULL, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)

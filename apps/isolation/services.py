@@ -171,6 +171,7 @@ def _room_with_place(school_id: int, room_id) -> IsolationRoom:
 def _link_status(isolation: Isolation) -> None:
     """The status that required the isolation: the person's stored status and its change."""
     from apps.status.models import PersonStatus, PersonStatusChange
+    from apps.status.selectors import history_since
 
     status = (PersonStatus.objects.filter(school_id=isolation.school_id,
                                           person_id=isolation.person_id)
@@ -179,7 +180,8 @@ def _link_status(isolation: Isolation) -> None:
         isolation.status_category, isolation.status_reasons = status[0], status[1] or []
     isolation.status_change_id = (
         PersonStatusChange.objects.filter(school_id=isolation.school_id,
-                                          person_id=isolation.person_id)
+                                          person_id=isolation.person_id,
+                                          changed_at__gte=history_since())  # partitions
         .order_by("-changed_at", "-id").values_list("id", flat=True).first())
 
 

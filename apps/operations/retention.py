@@ -10,9 +10,10 @@ must remain, the record is anonymised instead of deleted: a test sample loses it
 hang on a deleted row (a check-in's revisions) go first. Models are named by label so that
 this module imports no app at import time.
 
-On PostgreSQL the streams partitioned by month (check-ins and their revisions: see
-apps.core.partitions) lose the months that every school's keeping period has passed whole,
-a detach and a DROP, before the DELETE, which then has only the part of a month left.
+On PostgreSQL the streams partitioned by month (check-ins and their revisions, status
+changes, trace hits: see apps.core.partitions) lose the months that every school's keeping
+period has passed whole, a detach and a DROP, before the DELETE, which then has only the
+part of a month left.
 
 Inspection photos (apps.supervision: files under settings.SUPERVISION_FILES_DIR and their
 rows) are kept settings.SUPERVISION_PHOTO_RETENTION_DAYS from their upload, the same for
@@ -55,6 +56,9 @@ KINDS = (
          dependents=(("travel.HistoricalExposure", "on"),)),
     Kind("status_changes", "status.PersonStatusChange", "changed_at",
          "retention_status_history_days"),
+    # who an alert's trace-back linked, by a trip, residence or exposure: kept as long as
+    # the trips and exposures themselves, from the alert's day
+    Kind("trace_hits", "emergency.TraceHit", "alert_on", "retention_travel_days"),
     # a cleared "regimen not completed" mark, and the history of its decision; an open mark
     # (cleared_at NULL) is kept until it is cleared
     Kind("regimen_marks", "status.RegimenMark", "cleared_at", "retention_status_history_days",

@@ -5,7 +5,7 @@ who have had a status), so every read here answers for anyone in scope.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -164,13 +164,26 @@ def person_status_for_gate(*, user, person: Person | int) -> GateStatus:
     return GateStatus(pk, found.school_id, category, until, ready)
 
 
+# Status changes are partitioned by month on PostgreSQL (apps.core.partitions): a read of a
+# person's history names its days, the last HISTORY_DAYS, so that only their months are
+# read. Longer than any pack keeps the changes (retention_status_history_days, 180 days in
+# routine, only ever tightened below it; apps/status/tests/test_partitions.py checks every
+# pack), so nothing kept is hidden.
+HISTORY_DAYS = 400
+
+
+def history_since(now: datetime | None = None) -> datetime:
+    """The oldest a person's status change shown (or linked) may be."""
+    return (now or timezone.now()) - timedelta(days=HISTORY_DAYS)
+
+
 def status_history(*, user, person: Person | int) -> QuerySet[PersonStatusChange]:
     """The person's past statuses, newest first; 404 if they are out of scope."""
     pk = person if isinstance(person, int) else person.pk
     found = _in_scope(user, "status.view", pk)
     return (
         PersonStatusChange.objects.restrict(user, "status.view")
-        .filter(school_id=found.school_id, person_id=pk)
+        .filter(school_id=found.school_id, person_id=pk, changed_at__gte=history_since())
         .order_by("-changed_at", "-pk")
     )
 
@@ -225,7 +238,8 @@ def status_panel(*, user, person: Person, history_limit: int = 20) -> StatusPane
     if not Person.objects.restrict(user, "status.view").filter(pk=person.pk).exists():
         return None
     history = (
-        PersonStatusChange.objects.filter(school_id=person.school_id, person_id=person.pk)
+        PersonStatusChange.objects.filter(school_id=person.school_id, person_id=person.pk,
+                                          changed_at__gte=history_since())
         .order_by("-changed_at", "-pk")[:history_limit]
     )
     return StatusPanel(status_view(_stored(person), person_id=person.pk), list(history),

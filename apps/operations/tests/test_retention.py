@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.emergency.models import Alert, TraceHit
 from apps.gate.models import GateCheck
 from apps.health.models import CheckIn, CheckInRevision
 from apps.operations.retention import retention_purge
@@ -42,6 +43,10 @@ def _records(world, person_key: str, days_ago: int) -> None:
                                  client_id=f"t{person.pk}-{days_ago}")
     leg.history.update(history_date=_at(days_ago))
     Exposure.objects.create(**common, kind="contact", on=day, region_id="310115")
+    alert = Alert.objects.create(region_id="310115", opened_at=_at(days_ago),
+                                 last_report_at=_at(days_ago), merge_until=_at(days_ago))
+    TraceHit.objects.create(**common, alert=alert, alert_on=alert.opened_on, link="trip",
+                            ref_id=leg.pk, on=day)
     PersonStatusChange.objects.create(**common, category="normal", pack="routine",
                                       pack_version="x", changed_at=_at(days_ago))
     RegimenMark.objects.create(**common, regimen="two_in_three", window_start=day, window_end=day,
@@ -70,24 +75,25 @@ def _left(person) -> dict[str, int]:
     return {name: model.objects.filter(person=person).count() for name, model in (
         ("checkins", CheckIn), ("revisions", CheckInRevision), ("gate_checks", GateCheck),
         ("trip_legs", TripLeg), ("trip_history", TripLeg.history.model), ("exposures", Exposure),
-        ("status_changes", PersonStatusChange), ("regimen_marks", RegimenMark),
+        ("trace_hits", TraceHit), ("status_changes", PersonStatusChange),
+        ("regimen_marks", RegimenMark),
         ("round_members", RoundMember), ("samples", Sample))}
 
 
 @pytest.mark.parametrize(("days_ago", "expected_left"), [
-    (29, {"checkins": 1, "gate_checks": 1, "trip_legs": 1, "exposures": 1,
+    (29, {"checkins": 1, "gate_checks": 1, "trip_legs": 1, "exposures": 1, "trace_hits": 1,
           "status_changes": 1, "regimen_marks": 1,
           "round_members": 1, "samples": 1}),
-    (31, {"checkins": 1, "gate_checks": 0, "trip_legs": 1, "exposures": 1,
+    (31, {"checkins": 1, "gate_checks": 0, "trip_legs": 1, "exposures": 1, "trace_hits": 1,
           "status_changes": 1, "regimen_marks": 1,
           "round_members": 1, "samples": 1}),
-    (61, {"checkins": 1, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
+    (61, {"checkins": 1, "gate_checks": 0, "trip_legs": 0, "exposures": 0, "trace_hits": 0,
           "status_changes": 1, "regimen_marks": 1,
           "round_members": 1, "samples": 1}),
-    (91, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
+    (91, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0, "trace_hits": 0,
           "status_changes": 1, "regimen_marks": 1,
           "round_members": 1, "samples": 1}),
-    (181, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0,
+    (181, {"checkins": 0, "gate_checks": 0, "trip_legs": 0, "exposures": 0, "trace_hits": 0,
            "status_changes": 0, "regimen_marks": 0,
            "round_members": 0, "samples": 0}),
 ])
@@ -135,9 +141,10 @@ def test_it_keeps_an_open_regimen_mark_however_old(world):
 def test_it_counts_without_deleting_on_a_dry_run(world):
     _records(world, "a1_student", 200)
     assert retention_purge(dry_run=True) == {"checkins": 1, "gate_checks": 1, "trip_legs": 1,
-                                             "exposures": 1, "status_changes": 1,
-                                             "regimen_marks": 1, "round_members": 1,
-                                             "samples": 1, "supervision_photos": 0}
+                                             "exposures": 1, "trace_hits": 1,
+                                             "status_changes": 1, "regimen_marks": 1,
+                                             "round_members": 1, "samples": 1,
+                                             "supervision_photos": 0}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 
 
