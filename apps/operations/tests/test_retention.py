@@ -137,7 +137,9 @@ def test_it_counts_without_deleting_on_a_dry_run(world):
     assert retention_purge(dry_run=True) == {"checkins": 1, "gate_checks": 1, "trip_legs": 1,
                                              "exposures": 1, "status_changes": 1,
                                              "regimen_marks": 1, "round_members": 1,
-                                             "samples": 1, "supervision_photos": 0}
+                                             "samples": 1, "parcel_photos": 0,
+                                             "approvals": 0, "concerns": 0,
+                                             "supervision_photos": 0}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 
 
