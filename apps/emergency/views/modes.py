@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import form_submit
+from apps.core.pages import form_page
 from apps.core.routers import reads_from_replica
 from apps.emergency import residents, selectors, services
 from apps.emergency.forms.modes import CampusResidentForm, ModeSwitchForm
@@ -110,13 +110,9 @@ def campus_residents(request, school_id: int):
     may_edit = School.objects.restrict(request.user, residents.MANAGE).filter(
         pk=school_id).exists()
     form = CampusResidentForm(request.POST or None, initial={"since": timezone.localdate()})
-    page = lambda f: _residents_page(request, school, f, may_edit)  # noqa: E731
-    if request.method == "GET":
-        return page(form)
-    if not may_edit:
-        raise Http404
-    return form_submit(
-        request, form=form, page=page, done=_("Recorded as living on campus."),
+    return form_page(
+        request, form=form, may_post=may_edit, done=_("Recorded as living on campus."),
+        page=lambda f: _residents_page(request, school, f, may_edit),
         success_url=reverse("emergency:campus_residents", args=[school_id]),
         call=lambda d: residents.campus_resident_record(actor=request.user,
                                                         school_id=school_id, **d))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import may, may_any
 from apps.core.errors import ValidationFailed, form_add_errors
-from apps.core.pages import form_submit
+from apps.core.pages import form_page
 from apps.emergency import drills as drill_services
 from apps.emergency import plan_versions, plans, selectors, taskforce
 from apps.emergency.forms.plans import (
@@ -285,13 +285,9 @@ def drills(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
     may_manage = may(request.user, plans.MANAGE, School, school_id)
     form = DrillScheduleForm(request.POST or None)
-    page = lambda f: _drills_page(request, school, f, may_manage)  # noqa: E731
-    if request.method == "GET":
-        return page(form)
-    if not may_manage:
-        raise Http404
-    return form_submit(
-        request, form=form, page=page, done=_("The drill is scheduled."),
+    return form_page(
+        request, form=form, may_post=may_manage, done=_("The drill is scheduled."),
+        page=lambda f: _drills_page(request, school, f, may_manage),
         success_url=reverse("emergency:drills", args=[school_id]),
         call=lambda d: drill_services.drill_schedule(actor=request.user, school_id=school_id,
                                                      **d))
