@@ -327,6 +327,9 @@ PERIODIC_TASKS = {
                                                             600),
     # approvals pending past their deadline: their approvers reminded, once each
     "apps.approvals.tasks.remind_overdue": env_int("SHAODIAN_APPROVALS_REMIND_SECONDS", 900),
+    # isolations with no care visit today: the epidemic office reminded from the pack's
+    # isolation_care_reminder_time, once per isolation and day
+    "apps.isolation.tasks.remind_missing_care": env_int("SHAODIAN_ISOLATION_CARE_SECONDS", 600),
     # hosts told their visitors arrived at the gate (out of the scan), once each
     "apps.visitors.tasks.tell_arrivals": env_int("SHAODIAN_VISITORS_ARRIVAL_SECONDS", 30),
 }

@@ -65,11 +65,14 @@ def _absence_cases(school_ids: list[int], since) -> dict[int, list]:
     return cases
 
 
-def _checkin_rows(school_ids: list[int], since) -> dict[int, list]:
+def _checkin_rows(school_ids: list[int], since, today) -> dict[int, list]:
     from apps.health.models import CheckIn
 
     rows = defaultdict(list)
-    for row in (CheckIn.objects.filter(school_id__in=school_ids, day__gte=since, abnormal=True)
+    # Both ends of the days: only their months' partitions are read (not the months made
+    # ahead nor the DEFAULT partition).
+    for row in (CheckIn.objects.filter(school_id__in=school_ids, day__range=(since, today),
+                                       abnormal=True)
                 .order_by("day", "slot", "id")
                 .values_list("school_id", "id", "person_id", "day", "temperature", "symptoms",
                              "person__klass_id", "person__dorm_room_id")):
@@ -186,7 +189,7 @@ def clusters_detect_schools(*, params_by_school: dict[int, dict], now=None) -> d
     since = {pk: _since(params, now) for pk, params in params_by_school.items()}
     earliest = min(since.values())
     absences = _absence_cases(school_ids, earliest)
-    checkins = _checkin_rows(school_ids, earliest)
+    checkins = _checkin_rows(school_ids, earliest, timezone.localdate(now))
     cases = {}
     for pk in school_ids:
         mine = [c for c in absences.get(pk, []) if c.day >= since[pk]]
@@ -300,10 +303,12 @@ def schools_with_recent_cases(days: int = 11) -> list[int]:
     """Schools with a sick absence or an abnormal check-in in the last days (set-based)."""
     from apps.health.models import CheckIn
 
-    since = timezone.localdate() - timedelta(days=days)
+    today = timezone.localdate()
+    since = today - timedelta(days=days)
     ids = set(SickAbsence.objects.filter(first_day__gte=since)
               .values_list("school_id", flat=True).distinct())
-    ids |= set(CheckIn.objects.filter(day__gte=since, abnormal=True)
+    # Both ends: only the partitions of these days are read.
+    ids |= set(CheckIn.objects.filter(day__range=(since, today), abnormal=True)
                .values_list("school_id", flat=True).distinct())
     return sorted(ids)
 

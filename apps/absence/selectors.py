@@ -75,7 +75,10 @@ def cluster_cases(cluster: Cluster) -> list[dict]:
             "onset": a.first_day, "symptoms": a.symptoms, "diseases": a.diseases,
             "temperature": a.temperature, "source": "absence", "cause": a.cause_diagnosis,
             "returned_on": a.returned_on, "sex": a.person.sex, "absence_id": a.pk})
-    for c in (CheckIn.objects.filter(school_id=cluster.school_id, pk__in=cluster.checkin_ids)
+    # Every case's day lies in the cluster's window (the engine's episodes): naming it lets
+    # PostgreSQL read only those months' partitions of the check-ins.
+    for c in (CheckIn.objects.filter(school_id=cluster.school_id, pk__in=cluster.checkin_ids,
+                                     day__range=(cluster.window_start, cluster.window_end))
               .select_related("person__klass").order_by("day", "id")):
         rows.setdefault(c.person_id, {
             "name": c.person.name, "klass": c.person.klass.name if c.person.klass else "",

@@ -3,6 +3,7 @@ posted from, a change made from a button whose errors become messages, and a for
 an object's page whose errors land on the form's fields."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +53,16 @@ def form_submit(request, *, form, call, done: str, success_url: str, page, renam
     response = page(form)
     response.status_code = 400
     return response
+
+
+def form_page(request, *, form, page, may_post: bool, **submit):
+    """A page that draws a form and takes its post: a GET is `page(form)`; a post by whoever
+    may not make it is a 404 (as if there were nothing to post to); else form_submit."""
+    if request.method == "GET":
+        return page(form)
+    if not may_post:
+        raise Http404
+    return form_submit(request, form=form, page=page, **submit)
 
 
 def object_form_submit(request, obj, *, key: str, form, call, done: str, url_name: str,

@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce, Least
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.core.selectors import school_log
 from apps.disinfection.models import Area, AreaEntry, EntryKind
 from apps.orgs.models import School
-from apps.parcels.selectors import on_day
 
 VIEW, RECORD = "disinfection.view", "disinfection.record"
 SHOWN = 10
@@ -75,19 +75,19 @@ def schools_overdue_count(*, user, now: datetime | None = None) -> int:
             .values("school_id").distinct().count())
 
 
+ENTRY_RELATED = ("area", "done_by")
+
+
 def entries(*, user, school_id: int | None = None, day: date | None = None,
             perm: str = VIEW) -> QuerySet[AreaEntry]:
-    rows = AreaEntry.objects.restrict(user, perm)
-    if school_id is not None:
-        rows = rows.filter(school_id=school_id)
-    return (on_day(rows, "done_at", day).select_related("area", "done_by")
-            .order_by("-done_at", "-id"))
+    return school_log(AreaEntry.objects.restrict(user, perm), field="done_at",
+                      school_id=school_id, day=day, related=ENTRY_RELATED)
 
 
 def entries_of_day(*, school: School, day: date) -> list[AreaEntry]:
     """A school's entries of a day, first first (the daily log; the school is in scope)."""
-    return list(on_day(AreaEntry.objects.filter(school_id=school.pk), "done_at", day)
-                .select_related("area", "done_by").order_by("done_at", "id"))
+    return list(school_log(AreaEntry.objects.filter(school_id=school.pk), field="done_at",
+                           day=day, related=ENTRY_RELATED, latest_first=False))
 
 
 def duty_candidates(*, school_id: int):

@@ -80,7 +80,10 @@ class Isolation(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     close_note = models.CharField(_("note on release"), max_length=200, blank=True)
     client_id = models.CharField(max_length=64, blank=True)
-    history = HistoricalRecords()
+    # the day the epidemic office was last reminded of no care visit (claimed by a
+    # conditional UPDATE: apps.isolation.reminders)
+    care_reminded_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["care_reminded_on"])
 
     objects = ScopedQuerySet.as_manager()
     scope_fields = PERSON_ROW_SCOPE

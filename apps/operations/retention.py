@@ -15,12 +15,19 @@ changes, trace hits: see apps.core.partitions) lose the months that every school
 period has passed whole, a detach and a DROP, before the DELETE, which then has only the
 part of a month left.
 
-Inspection photos (apps.supervision: files under settings.SUPERVISION_FILES_DIR and their
-rows) are kept settings.SUPERVISION_PHOTO_RETENTION_DAYS from their upload, the same for
-every school (0 keeps them), and never while a finding of their inspection is still open or
-answered but not verified: its evidence. Their files are deleted first, then their rows, in
-chunks: a run stopped between the two leaves rows whose files are gone, which the next run
-deletes (a file already gone is no error), never a file without its row.
+Some kinds are only the rows a condition names (`where`: an approval decided, a concern
+answered), and some are kept past other dates too (`also`: an approved trip until it ended).
+Rows hanging on a record by its id (`linked`: a concern's events, a request's change
+history) go first, whatever their dates.
+
+Photos (a kind with `files`, the setting naming their directory; and the inspection photos of
+apps.supervision) go files first, then rows, in chunks: a run stopped between the two leaves
+rows whose files are gone, which the next run deletes (a file already gone is no error),
+never a file without its row. Inspection photos are kept
+settings.SUPERVISION_PHOTO_RETENTION_DAYS from their upload, the same for every school (0
+keeps them), and never while a finding of their inspection is still open or answered but
+not verified: its evidence. A delivery batch's photos (apps.parcels) are a person's record
+like any other (a parcel's label names them): a pack parameter per school.
 """
 
 from collections import defaultdict
@@ -30,6 +37,7 @@ from datetime import date, datetime, time, timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -43,6 +51,14 @@ class Kind:
     dependents: tuple[tuple[str, str], ...] = ()  # (model, the path to the date)
     # Set these fields (to None) instead of deleting: the row stays for the statistics.
     anonymise: tuple[str, ...] = ()
+    # Only the rows this names (a request decided, a concern answered).
+    where: Q | None = None
+    # Other dates (or times) that must be past the keeping period too.
+    also: tuple[str, ...] = ()
+    # Deleted first, whatever their dates: rows naming the record's id in this field.
+    linked: tuple[tuple[str, str], ...] = ()  # (model, the field holding the record's id)
+    # The setting naming the directory of the rows' files (`path` relative to it).
+    files: str = ""
 
 
 KINDS = (
@@ -67,6 +83,18 @@ KINDS = (
     Kind("round_members", "testing.RoundMember", "planned_day", "retention_tests_days"),
     Kind("samples", "testing.Sample", "scanned_at", "retention_tests_days",
          anonymise=("person",)),
+    # a delivery batch's photos, files and rows (the batch's count and times stay)
+    Kind("parcel_photos", "parcels.ParcelPhoto", "uploaded_at", "retention_parcel_photos_days",
+         files="PARCELS_FILES_DIR"),
+    # a decided request, once what it asked for has ended too (an approved trip is read by
+    # the status engine until it ends); a pending one is kept. A visitor's entry stays with
+    # its visit (visitors.Visit protects it): visits have no keeping period yet.
+    Kind("approvals", "approvals.ApprovalRequest", "decided_at", "retention_approvals_days",
+         where=Q(state__in=("approved", "refused", "withdrawn"), visit__isnull=True),
+         also=("ends_on",), linked=(("approvals.HistoricalApprovalRequest", "id"),)),
+    # an answered concern (one open again is not: its answer time is an old one)
+    Kind("concerns", "concerns.Concern", "answered_at", "retention_concerns_days",
+         where=Q(state="answered"), linked=(("concerns.ConcernEvent", "concern_id"),)),
 )
 
 
@@ -82,7 +110,7 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> dict
         dropped = 0 if dry_run else _drop_months(kind, groups[kind.parameter], schools, today)
         with transaction.atomic():
             counts[kind.name] = dropped + sum(
-                _purge(kind, school_ids, _cutoff(kind, today, days), dry_run=dry_run)
+                _purge(kind, school_ids, today, days, dry_run=dry_run)
                 for days, school_ids in groups[kind.parameter].items())
     counts["supervision_photos"] = _purge_photos(dry_run=dry_run)
     return counts
@@ -107,21 +135,25 @@ def _old_photos():
 
 
 def _purge_photos(*, dry_run: bool) -> int:
-    """Delete the old photos' files, then their rows, a chunk at a time; returns how many."""
-    from apps.supervision.models import Photo
-    from apps.supervision.photos import full_path
-
     if dry_run:
         return _old_photos().count()
+    return _delete_with_files(_old_photos(), settings.SUPERVISION_FILES_DIR)
+
+
+def _delete_with_files(rows, root) -> int:
+    """Delete the rows' files (their `path` under `root`), then the rows, a chunk at a time;
+    returns how many rows."""
+    from apps.supervision.photos import full_path
+
     removed = 0
-    while chunk := list(_old_photos().order_by("pk").values_list("pk", "path")[:PHOTO_CHUNK]):
+    while chunk := list(rows.order_by("pk").values_list("pk", "path")[:PHOTO_CHUNK]):
         for _pk, path in chunk:
             try:
-                full_path(path).unlink(missing_ok=True)
+                full_path(path, root=root).unlink(missing_ok=True)
             except FileNotFoundError:  # a path outside the directory: no file of ours
                 pass
-        rows = Photo.objects.filter(pk__in=[pk for pk, _path in chunk])
-        removed += rows._raw_delete(rows.db)  # nothing hangs on a photo
+        done = rows.model.objects.filter(pk__in=[pk for pk, _path in chunk])
+        removed += done._raw_delete(done.db)  # nothing hangs on a photo
     return removed
 
 
@@ -140,12 +172,12 @@ def _schools_by_days() -> dict[str, dict[int, list[int]]]:
     return groups
 
 
-def _cutoff(kind: Kind, today: date, days: int):
+def _cutoff(kind: Kind, today: date, days: int, field: str = ""):
     """Records before this are older than `days`: a day field compares with a date, a
     time field with the start of that day in Asia/Shanghai."""
     first_kept = today - timedelta(days=days)
     model = apps.get_model(kind.model)
-    if model._meta.get_field(kind.field).get_internal_type() == "DateTimeField":
+    if model._meta.get_field(field or kind.field).get_internal_type() == "DateTimeField":
         return timezone.make_aware(datetime.combine(first_kept, time.min))
     return first_kept
 
@@ -174,18 +206,32 @@ def _drop_months(kind: Kind, by_days: dict[int, list[int]], schools: int, today:
     return partitions_drop_before(model._meta.db_table, cutoff)[1]
 
 
-def _purge(kind: Kind, school_ids: list[int], cutoff, *, dry_run: bool) -> int:
-    rows = apps.get_model(kind.model).objects.filter(
-        school_id__in=school_ids, **{f"{kind.field}__lt": cutoff})
+def _expired(kind: Kind, school_ids: list[int], today: date, days: int):
+    """The kind's rows of these schools past `days` (a queryset)."""
+    rows = apps.get_model(kind.model).objects.filter(school_id__in=school_ids, **{
+        f"{field}__lt": _cutoff(kind, today, days, field) for field in (kind.field, *kind.also)})
+    if kind.where is not None:
+        rows = rows.filter(kind.where)
     if kind.anonymise:  # the ones still naming someone
         rows = rows.exclude(**{f"{name}__isnull": True for name in kind.anonymise})
+    return rows
+
+
+def _purge(kind: Kind, school_ids: list[int], today: date, days: int, *, dry_run: bool) -> int:
+    rows = _expired(kind, school_ids, today, days)
     if dry_run:
         return rows.count()
     if kind.anonymise:
         return rows.update(**dict.fromkeys(kind.anonymise))
+    if kind.files:
+        return _delete_with_files(rows, getattr(settings, kind.files))
+    cutoff = _cutoff(kind, today, days)
     for label, path in kind.dependents:
         apps.get_model(label).objects.filter(
             school_id__in=school_ids, **{f"{path}__lt": cutoff})._raw_delete(rows.db)
+    for label, link in kind.linked:
+        apps.get_model(label).objects.filter(
+            school_id__in=school_ids, **{f"{link}__in": rows.values("pk")})._raw_delete(rows.db)
     # _raw_delete: one DELETE statement, no rows loaded into Python; what hangs on these
     # rows is deleted above, and no signal listens to their deletion.
     return rows._raw_delete(rows.db)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import ScopedQuerySet
+from apps.supervision.models import StoredPhoto
 
 SCHOOL_SCOPE = {"region": "school__", "school": "school_id"}
 
@@ -51,25 +52,11 @@ class ParcelBatch(models.Model):
         return "disinfected" if self.disinfected_at else "received"
 
 
-class ParcelPhoto(models.Model):
+class ParcelPhoto(StoredPhoto):
     """A photo of a batch (optional), stored as inspection photos are (apps.supervision.photos)
     under settings.PARCELS_FILES_DIR and served only by the scoped photo page."""
 
-    school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(ParcelBatch, on_delete=models.CASCADE, related_name="photos")
-    path = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_fields = SCHOOL_SCOPE
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(StoredPhoto.Meta):
         indexes = [models.Index(fields=["school", "uploaded_at"])]
-
-    def __str__(self) -> str:
-        return self.path

@@ -1,12 +1,12 @@
 """Reads of the delivery point, through the scope layer: a school's batches of a day (or the
 latest), one batch, its photos, and the staff who may be named as having disinfected it."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from apps.core.selectors import school_log
 from apps.orgs.models import School
 from apps.parcels.models import ParcelBatch, ParcelPhoto
 from apps.people.models import Person, PersonKind
@@ -18,35 +18,20 @@ def school_get(*, user, school_id: int, perm: str = VIEW) -> School:
     return get_object_or_404(School.objects.restrict(user, perm), pk=school_id)
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The day's start and the next day's, in Beijing time."""
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
-
-
-def on_day(rows: QuerySet, field: str, day: date | None) -> QuerySet:
-    """The rows whose `field` (a time) falls on the day in Beijing (all when no day)."""
-    if day is None:
-        return rows
-    start, end = day_bounds(day)
-    return rows.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+BATCH_RELATED = ("disinfected_by", "recorded_by")
 
 
 def batches(*, user, school_id: int | None = None, day: date | None = None,
             perm: str = VIEW) -> QuerySet[ParcelBatch]:
-    rows = ParcelBatch.objects.restrict(user, perm)
-    if school_id is not None:
-        rows = rows.filter(school_id=school_id)
-    return (on_day(rows, "received_at", day).select_related("disinfected_by", "recorded_by")
-            .order_by("-received_at", "-id"))
+    return school_log(ParcelBatch.objects.restrict(user, perm), field="received_at",
+                      school_id=school_id, day=day, related=BATCH_RELATED)
 
 
 def batches_of_day(*, school: School, day: date) -> list[ParcelBatch]:
     """A school's batches received on a day, first first (the daily log; the caller has
     checked the school is in scope)."""
-    return list(on_day(ParcelBatch.objects.filter(school_id=school.pk), "received_at", day)
-                .select_related("disinfected_by", "recorded_by")
-                .order_by("received_at", "id"))
+    return list(school_log(ParcelBatch.objects.filter(school_id=school.pk), field="received_at",
+                           day=day, related=BATCH_RELATED, latest_first=False))
 
 
 def batch_get(*, user, pk: int, perm: str = VIEW) -> ParcelBatch:

@@ -96,6 +96,11 @@ READERS: dict[str, tuple[str, ...]] = {
     "retention_travel_days": (RETENTION,),
     "retention_status_history_days": (RETENTION,),
     "retention_tests_days": (RETENTION,),
+    "retention_parcel_photos_days": (RETENTION,),
+    "retention_approvals_days": (RETENTION,),
+    "retention_concerns_days": (RETENTION,),
+    # care of isolated people
+    "isolation_care_reminder_time": ("apps.isolation.reminders",),
     # daily reports
     "daily_report_deadline": ("apps.reports.drafting",),
     # concerns (诉求) of people under a restriction

@@ -5,11 +5,12 @@ Left out until issue 15 builds them: supplies cover and approvals pending.
 """
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.selectors import day_bounds
 
 SLOTS = ("morning", "noon", "evening")
 STATUSES = ("key_population", "home_monitoring", "home_quarantine", "central_quarantine",
@@ -52,11 +53,6 @@ LABELS = {
 # A figure above zero is something to report: no zero report while one is.
 TO_REPORT = ("abnormal", "absent", *(f"status_{s}" for s in STATUSES), "tests_positive",
              "triggers_pending", "triggers_responding", "clusters_open", "clusters_new")
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, start + timedelta(days=1)
 
 
 def _grouped(queryset, school_ids, **counts) -> dict[int, dict]:

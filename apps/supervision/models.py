@@ -128,18 +128,13 @@ class Rectification(models.Model):
         return self.state == RectificationState.OPEN and self.due_on < timezone.localdate()
 
 
-class Photo(models.Model):
-    """A photo taken during the inspection (of an item) or sent as evidence (of a
-    rectification); the file lies under settings.SUPERVISION_FILES_DIR and is served only
-    through the scoped photo page."""
+class StoredPhoto(models.Model):
+    """A photo whose file lies under a directory of its app (apps.supervision.photos: checked,
+    stored, served only through a scoped page), with who uploaded it and when: inspection
+    photos here, a delivery batch's (apps.parcels) too. Abstract: each app keeps its table."""
 
     school = models.ForeignKey("orgs.School", on_delete=models.PROTECT, related_name="+")
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
-    item = models.ForeignKey(InspectionItem, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="photos")
-    rectification = models.ForeignKey(Rectification, null=True, blank=True,
-                                      on_delete=models.CASCADE, related_name="photos")
-    path = models.CharField(max_length=200)  # relative to SUPERVISION_FILES_DIR
+    path = models.CharField(max_length=200)  # relative to the app's directory
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
@@ -150,7 +145,22 @@ class Photo(models.Model):
     scope_fields = SCHOOL_SCOPE
 
     class Meta:
+        abstract = True
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.path
+
+
+class Photo(StoredPhoto):
+    """A photo taken during the inspection (of an item) or sent as evidence (of a
+    rectification); the file lies under settings.SUPERVISION_FILES_DIR."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    item = models.ForeignKey(InspectionItem, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="photos")
+    rectification = models.ForeignKey(Rectification, null=True, blank=True,
+                                      on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(StoredPhoto.Meta):
+        pass

@@ -219,3 +219,25 @@ def test_it_shows_the_designated_hospital_its_paired_schools_plan_only(world, sc
     client = client_for(world, "hospital_a")
     assert client.get(url(world, "plans", school)).status_code == status
     assert client.post(url(world, "plans", school) + "start/").status_code == 404
+
+
+@pytest.mark.parametrize(("data", "status", "scheduled"), [
+    ({"scenario": "午检发现呕吐学生", "scheduled_for": "2026-12-01T09:30"}, 302, 1),
+    ({"scenario": "午检发现呕吐学生", "scheduled_for": "tomorrow"}, 400, 0),
+    ({"scenario": "", "scheduled_for": "2026-12-01T09:30"}, 400, 0),
+], ids=["valid", "bad time", "no scenario"])
+def test_it_answers_a_drill_form_by_form_submit(world, data, status, scheduled):
+    response = client_for(world, "school_a_admin").post(url(world, "drills"), data)
+    assert response.status_code == status
+    assert Drill.objects.count() == scheduled
+    if status == 302:
+        assert response.url == url(world, "drills")
+    else:  # the page again, the errors on the form's fields
+        page = response.content.decode()
+        assert 'id="drill-schedule"' in page and "invalid-feedback" in page
+
+
+def test_it_refuses_a_drill_form_to_whoever_may_not_manage(world):
+    response = client_for(world, "teacher_a1").post(url(world, "drills"), {
+        "scenario": "演练", "scheduled_for": "2026-12-01T09:30"})
+    assert response.status_code == 404 and not Drill.objects.exists()

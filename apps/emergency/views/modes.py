@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.pages import form_page
 from apps.core.routers import reads_from_replica
 from apps.emergency import residents, selectors, services
 from apps.emergency.forms.modes import CampusResidentForm, ModeSwitchForm
@@ -107,27 +109,22 @@ def campus_residents(request, school_id: int):
         raise Http404
     may_edit = School.objects.restrict(request.user, residents.MANAGE).filter(
         pk=school_id).exists()
-    form = CampusResidentForm(request.POST or None,
-                              initial={"since": timezone.localdate()})
-    if request.method == "POST":
-        if not may_edit:
-            raise Http404
-        if form.is_valid():
-            try:
-                residents.campus_resident_record(actor=request.user, school_id=school_id,
-                                                 **form.cleaned_data)
-            except ValidationFailed as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("Recorded as living on campus."))
-                return redirect("emergency:campus_residents", school_id=school_id)
-    rows = residents.school_residents(user=request.user, school_id=school_id) if may_edit \
+    form = CampusResidentForm(request.POST or None, initial={"since": timezone.localdate()})
+    return form_page(
+        request, form=form, may_post=may_edit, done=_("Recorded as living on campus."),
+        page=lambda f: _residents_page(request, school, f, may_edit),
+        success_url=reverse("emergency:campus_residents", args=[school_id]),
+        call=lambda d: residents.campus_resident_record(actor=request.user,
+                                                        school_id=school_id, **d))
+
+
+def _residents_page(request, school, form, may_edit: bool):
+    rows = residents.school_residents(user=request.user, school_id=school.pk) if may_edit \
         else []
     today = timezone.localdate()
     return render(request, "emergency/residents.html", {
         "school": school, "rows": [(r, r.in_force(today)) for r in rows], "form": form,
-        "may_edit": may_edit, "mode": selectors.school_mode(school_id=school_id)},
-        status=400 if request.method == "POST" else 200)
+        "may_edit": may_edit, "mode": selectors.school_mode(school_id=school.pk)})
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.access.rules import may, may_any
 from apps.core.errors import ValidationFailed, form_add_errors
+from apps.core.pages import form_page
 from apps.emergency import drills as drill_services
 from apps.emergency import plan_versions, plans, selectors, taskforce
 from apps.emergency.forms.plans import (
@@ -284,27 +285,22 @@ def drills(request, school_id: int):
     school = plans.school_for_read(request.user, school_id)
     may_manage = may(request.user, plans.MANAGE, School, school_id)
     form = DrillScheduleForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not may_manage:
-            raise Http404
-        if form.is_valid():
-            try:
-                drill_services.drill_schedule(actor=request.user, school_id=school_id,
-                                              **form.cleaned_data)
-            except ValidationFailed as exc:
-                form_add_errors(form, exc)
-            else:
-                messages.success(request, _("The drill is scheduled."))
-                return redirect("emergency:drills", school_id=school_id)
-        status = 400
-    rows = list(drill_services.drills_for_school(user=request.user, school_id=school_id))
+    return form_page(
+        request, form=form, may_post=may_manage, done=_("The drill is scheduled."),
+        page=lambda f: _drills_page(request, school, f, may_manage),
+        success_url=reverse("emergency:drills", args=[school_id]),
+        call=lambda d: drill_services.drill_schedule(actor=request.user, school_id=school_id,
+                                                     **d))
+
+
+def _drills_page(request, school, form, may_manage: bool):
+    rows = list(drill_services.drills_for_school(user=request.user, school_id=school.pk))
     timings = drill_services.drill_timings(rows)
     return render(request, "emergency/drills/list.html", {
         "school": school, "section": "drills", "may_manage": may_manage, "form": form,
         "rows": [(d, timings[d.pk]) for d in rows],
         "chart": drill_services.drill_chart(rows, timings) if any(
-            d.started_at for d in rows) else None}, status=status)
+            d.started_at for d in rows) else None})
 
 
 def _drill_page(request, drill, finish_form=None, status=200):

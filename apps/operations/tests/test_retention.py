@@ -144,6 +144,8 @@ def test_it_counts_without_deleting_on_a_dry_run(world):
                                              "exposures": 1, "trace_hits": 1,
                                              "status_changes": 1, "regimen_marks": 1,
                                              "round_members": 1, "samples": 1,
+                                             "parcel_photos": 0, "approvals": 0,
+                                             "concerns": 0,
                                              "supervision_photos": 0}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 

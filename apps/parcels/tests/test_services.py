@@ -88,3 +88,15 @@ def test_it_keeps_photos_and_serves_them_in_scope_only(world):
     with pytest.raises(ValidationFailed) as refused:
         _batch(world, photos=[SimpleUploadedFile("p.png", b"not an image", "image/png")])
     assert refused.value.errors[0].field == "photos"
+
+
+def test_its_photos_share_the_inspection_photos_fields_from_one_base():
+    from apps.parcels.models import ParcelPhoto
+    from apps.supervision.models import Photo, StoredPhoto
+
+    shared = ["school", "path", "content_type", "size", "uploaded_by", "uploaded_at"]
+    assert [f.name for f in StoredPhoto._meta.local_fields] == shared
+    for model in (ParcelPhoto, Photo):
+        assert issubclass(model, StoredPhoto) and model._meta.ordering == ["uploaded_at", "id"]
+        assert {f.name for f in model._meta.local_fields} >= set(shared)
+    assert [i.fields for i in ParcelPhoto._meta.indexes] == [["school", "uploaded_at"]]
