@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('isolation', '0001_initial'),
+        ('isolation', '0002_status_change_no_db_constraint'),
     ]
 
     operations = [
