@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold
+from apps.gate.inserts import scan_insert
 from apps.gate.models import Direction
 from apps.gate.services import (
     CheckOutcome,
     _gate_id,
     _retried_across_midnight,
-    _scan_insert,
     _school_of,
     _stored_outcome,
 )
@@ -82,7 +82,7 @@ def visitor_check(actor, school_id, code, measured, gate, direction, client_id, 
             "reasons": decided.codes, "category": rules.VISITOR if visit else "",
             "client_id": client_id, "recorded_offline": False, "received_at": now,
         }
-        check_id = _scan_insert(row)
+        check_id = scan_insert(row)
     if check_id is None:
         return _stored_outcome(school, client_id, row["day"])
     return CheckOutcome(

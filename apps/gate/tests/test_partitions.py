@@ -7,13 +7,12 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core import partitions
 from apps.gate import selectors, services
 from apps.gate.models import GateCheck
-from apps.health.tests.test_partitions import home, months_of, scanned, settled
+from apps.health.tests.test_partitions import assert_reads_only, home, months_of, settled
 
 pytestmark = pytest.mark.django_db
 
@@ -86,13 +85,6 @@ def test_retention_drops_whole_old_months_of_gate_checks(world):
 # Pruning: every read of gate checks names its days.
 
 
-def gate_statements(call) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return [q["sql"] for q in captured.captured_queries
-            if CHECKS in q["sql"] and q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
-
-
 def test_the_pages_and_the_kiosk_read_only_the_partitions_of_their_days(world):
     today = timezone.localdate()
     first = partitions.month_start(today)
@@ -123,10 +115,4 @@ def test_the_pages_and_the_kiosk_read_only_the_partitions_of_their_days(world):
         "a retry past midnight": lambda: services._retried_across_midnight(
             school.pk, "stopped", local(today, 0) + timedelta(seconds=30)),
     }
-    for name, call in calls.items():
-        statements = gate_statements(call)
-        assert statements, name
-        for sql in statements:
-            read = {t for t in scanned(sql) if t.startswith(CHECKS + "_p")}
-            assert read, (name, sql)
-            assert read <= allowed, (name, read, sql)
+    assert_reads_only(CHECKS, calls, allowed)
