@@ -89,6 +89,9 @@ class GateCheck(models.Model):
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                 related_name="+", db_constraint=False, db_index=False)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # The local (Asia/Shanghai) day of `at`, set by whoever writes the check: the partition
+    # key on PostgreSQL (apps.core.partitions) and part of the client id's unique key.
+    day = models.DateField()
     temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1,
                                       null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
@@ -112,7 +115,9 @@ class GateCheck(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "client_id"], name="gate_check_client_id"),
+            # Per day: a unique key of a partitioned table holds its partition key.
+            models.UniqueConstraint(fields=["school", "client_id", "day"],
+                                    name="gate_check_client_id"),
         ]
         indexes = [
             # A school's checks of a day; stops by reason read the same range.
@@ -123,3 +128,8 @@ class GateCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.person_id} {self.at:%Y-%m-%d %H:%M} {self.verdict}"
+
+    def save(self, *args, **kwargs):
+        if self.day is None:  # a check made one by one (admin, tests): the day of its time
+            self.day = timezone.localdate(self.at)
+        super().save(*args, **kwargs)

@@ -15,7 +15,7 @@ from apps.emergency.selectors import online_scopes, school_mode
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold
 from apps.gate.models import Gate, GateCheck, VerdictChoice
-from apps.gate.services import schools_for
+from apps.gate.services import overridable_days, schools_for
 from apps.health.models import CheckIn
 from apps.people.codes import personal_code_issue
 from apps.people.models import Person
@@ -32,7 +32,9 @@ def day_range(day: date) -> tuple[datetime, datetime]:
 def checks_of_day(*, user, day: date, school_id: int | None = None,
                   verdict: str | None = None) -> QuerySet[GateCheck]:
     start, end = day_range(day)
-    rows = GateCheck.objects.restrict(user, "gate.view").filter(at__gte=start, at__lt=end)
+    # The day prunes the partitions (apps.core.partitions); the times use the index.
+    rows = GateCheck.objects.restrict(user, "gate.view").filter(day=day, at__gte=start,
+                                                                at__lt=end)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
     if verdict:
@@ -47,7 +49,8 @@ def stops_by_reason(*, user, day_from: date, day_to: date,
     start, _end = day_range(day_from)
     _start, end = day_range(day_to)
     rows = GateCheck.objects.restrict(user, "gate.view").filter(
-        at__gte=start, at__lt=end).exclude(verdict=VerdictChoice.PASS)
+        day__range=(day_from, day_to), at__gte=start, at__lt=end).exclude(
+        verdict=VerdictChoice.PASS)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
     counts: dict[str, dict] = {}
@@ -64,8 +67,11 @@ def overrides(*, user, day_from: date, day_to: date,
               school_id: int | None = None) -> QuerySet[GateCheck]:
     start, _end = day_range(day_from)
     _start, end = day_range(day_to)
+    # A check is overridden within OVERRIDE_DAYS of its day: those days bound the partitions.
+    first, _last = overridable_days(day_from)
+    _first, last = overridable_days(day_to)
     rows = GateCheck.objects.restrict(user, "gate.view").filter(
-        overridden_at__gte=start, overridden_at__lt=end)
+        day__range=(first, last), overridden_at__gte=start, overridden_at__lt=end)
     if school_id is not None:
         rows = rows.filter(school_id=school_id)
     return rows.select_related("person__klass", "gate", "school", "overridden_by",
@@ -73,7 +79,8 @@ def overrides(*, user, day_from: date, day_to: date,
 
 
 def check_for_override(*, user, check_id: int) -> GateCheck:
-    found = (GateCheck.objects.restrict(user, "gate.override").filter(pk=check_id)
+    found = (GateCheck.objects.restrict(user, "gate.override")
+             .filter(pk=check_id, day__range=overridable_days())
              .select_related("person__klass", "gate").first())
     if found is None:
         raise Http404("check")

@@ -2,20 +2,17 @@
 gates and terminals.
 
 A scan must be fast (a queue forms at 7:30): `gate_check_record` reads everything the
-verdict needs in one query (apps.gate.facts) and records the check with one INSERT; the
-user's schools come from grants computed once per user object, the gate and the fever
-threshold from per-process caches.
+verdict needs in one query (apps.gate.facts) and records the check with one INSERT
+(apps.gate.inserts); the user's schools come from grants computed once per user object,
+the gate and the fever threshold from per-process caches.
 """
 
-import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from apps.access.audit import access_record
 from apps.access.rules import has_perm_anywhere, school_ids_granted
-from apps.core.db import Grouped, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold, person_facts
+from apps.gate.inserts import insert_checks, scan_insert
 from apps.gate.models import Direction, Gate, GateCheck, Terminal, VerdictChoice
 from apps.people.codes import InvalidCode, personal_code_verify
 
@@ -36,6 +33,11 @@ CLIENT_ID_MAX = 64
 BATCH_MAX = 5000
 OFFLINE_MAX_AGE = timedelta(days=7)  # older records are refused: the snapshot was too old
 CLOCK_SKEW = timedelta(minutes=10)  # a terminal's clock may run this far ahead
+# A retried online scan comes within this of its first try (the kiosk gives up sooner).
+RETRY_WINDOW = timedelta(minutes=5)
+# A check is overridden at the gate, at most this long after its day (an offline stop is
+# uploaded up to OFFLINE_MAX_AGE late): the override reads only these days' partitions.
+OVERRIDE_DAYS = OFFLINE_MAX_AGE.days
 GATE_TTL = 60.0
 DIRECTIONS = frozenset(Direction.values)
 VERDICTS = frozenset(VerdictChoice.values)
@@ -195,6 +197,8 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
                              direction, client_id, at, now)
     today = timezone.localdate(at)
     school, facts, refusal = _resolve(actor, school_id, code_or_number, today, now)
+    if earlier := _retried_across_midnight(school, client_id, at):
+        return earlier
     gate_id = _gate_id(actor, school, gate)
     threshold, outdated = fever_threshold(school)
     if refusal:
@@ -207,14 +211,15 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
             online_teaching=facts.online_teaching, boarder=facts.boarder, kind=facts.kind))
     row = {
         "school_id": school, "person_id": facts.person_id if facts else None,
-        "gate_id": gate_id, "officer_id": actor.pk, "at": at, "temperature": measured,
-        "direction": direction, "verdict": decided.verdict, "reason": decided.primary,
+        "gate_id": gate_id, "officer_id": actor.pk, "at": at, "day": today,
+        "temperature": measured, "direction": direction, "verdict": decided.verdict,
+        "reason": decided.primary,
         "reasons": decided.codes, "category": facts.category if facts else "",
         "client_id": client_id, "recorded_offline": False, "received_at": now,
     }
-    check_id = _scan_insert(row)
+    check_id = scan_insert(row)
     if check_id is None:
-        return _stored_outcome(school, client_id)
+        return _stored_outcome(school, client_id, today)
     return CheckOutcome(
         check_id=check_id, verdict=decided.verdict, reasons=decided.reasons,
         person_id=row["person_id"], name=facts.name if facts else "",
@@ -223,9 +228,26 @@ def gate_check_record(*, actor, school_id: int | None = None, code_or_number: st
     )
 
 
-def _stored_outcome(school_id: int, client_id: str) -> CheckOutcome:
-    check = (GateCheck.objects.filter(school_id=school_id, client_id=client_id)
-             .select_related("person__klass").get())
+def _retried_across_midnight(school_id: int, client_id: str, at: datetime
+                             ) -> CheckOutcome | None:
+    """The check stored yesterday under this client id, for a scan in the first minutes of
+    a day. An online scan's day is the server's day of each try, and its client id is
+    unique per day (the partition key): a retry just past midnight of a try stored just
+    before it would be a second check. One more query, only in those minutes (docs/
+    decisions.md)."""
+    local = timezone.localtime(at)
+    if local - local.replace(hour=0, minute=0, second=0, microsecond=0) >= RETRY_WINDOW:
+        return None
+    return _stored_outcome(school_id, client_id, local.date() - timedelta(days=1),
+                           missing_ok=True)
+
+
+def _stored_outcome(school_id: int, client_id: str, day, *, missing_ok: bool = False
+                    ) -> CheckOutcome | None:
+    check = (GateCheck.objects.filter(school_id=school_id, client_id=client_id, day=day)
+             .select_related("person__klass").first())
+    if check is None and missing_ok:
+        return None
     person = check.person
     return CheckOutcome(
         check_id=check.pk, verdict=check.verdict,
@@ -235,124 +257,6 @@ def _stored_outcome(school_id: int, client_id: str) -> CheckOutcome:
         direction=check.direction, temperature=check.temperature, at=check.at, duplicate=True,
         visitor=check.category == rules.VISITOR,
     )
-
-
-# ---- the INSERT ------------------------------------------------------------------------
-
-COLUMNS = ("school_id", "person_id", "gate_id", "officer_id", "at", "temperature",
-           "direction", "verdict", "reason", "reasons", "category", "client_id",
-           "recorded_offline", "received_at", "override_reason")
-
-
-def insert_checks(rows: list[dict], *, durable: bool = True) -> dict[str, int]:
-    """One school's rows: INSERT ... ON CONFLICT (school, client_id) DO NOTHING RETURNING:
-    {client id: new id} of the rows written; a client id already stored is left as it was
-    and not returned."""
-    return {client: pk for (_school, client), pk in _insert(rows, durable=durable).items()}
-
-
-def _insert(rows: list[dict], *, durable: bool) -> dict[tuple[int, str], int]:
-    """{(school id, client id): new id} of the rows written."""
-    if not rows:
-        return {}
-    if connection.vendor == "postgresql":
-        return _insert_unnest(rows, durable=durable)
-    return _insert_values(rows)
-
-
-def _scans_write(rows: list[dict]) -> list[int | None]:
-    """Each scan's new id, or None where its (school, client id) was stored already (by an
-    earlier request, or by the same id earlier in these rows)."""
-    written = _insert(rows, durable=not settings.GATE_RELAXED_COMMIT)
-    ids, seen = [], set()
-    for row in rows:
-        key = (row["school_id"], row["client_id"])
-        ids.append(None if key in seen else written.get(key))
-        seen.add(key)
-    return ids
-
-
-# Scans arriving together in one process share an INSERT and a commit (apps.core.db.Grouped).
-_scan_insert = Grouped(_scans_write)
-
-
-def _fields():
-    return [GateCheck._meta.get_field(c.removesuffix("_id") if c.endswith("_id")
-                                      and c != "client_id" else c) for c in COLUMNS]
-
-
-def _names(fields) -> tuple[str, str]:
-    table = connection.ops.quote_name(GateCheck._meta.db_table)
-    return table, ", ".join(connection.ops.quote_name(f.column) for f in fields)
-
-
-# PostgreSQL: one statement and one JSON parameter whatever the number of rows (the rows
-# as json_to_recordset), so neither the driver nor the server parses thousands of
-# placeholders or array elements.
-_PG_TYPES = {"school_id": "bigint", "person_id": "bigint", "gate_id": "bigint",
-             "officer_id": "bigint", "at": "timestamptz", "temperature": "numeric(3,1)",
-             "direction": "text", "verdict": "text", "reason": "text", "reasons": "jsonb",
-             "category": "text", "client_id": "text", "recorded_offline": "boolean",
-             "received_at": "timestamptz", "override_reason": "text"}
-
-
-# By default every scan waits for the WAL flush like any other write: a recorded check is
-# never lost. A deployment whose disk is the limit of a busy gate may set
-# SHAODIAN_GATE_RELAXED_COMMIT=1: a single scan's row is then committed without waiting
-# (synchronous_commit off, for that transaction only); the database stays consistent, and a
-# crash of the database server can lose the last fraction of a second of scans. Offline
-# uploads are always durable: the terminal forgets its copy once the server says it has it.
-_RELAXED = ", (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
-
-
-@lru_cache(maxsize=2)
-def _pg_insert_sql(durable: bool) -> str:
-    table, names = _names(_fields())
-    typed = ", ".join(f"{c} {_PG_TYPES[c]}" for c in COLUMNS)
-    return (f"INSERT INTO {table} ({names}) SELECT {', '.join(COLUMNS)} "  # noqa: S608
-            f"FROM json_to_recordset(%s::json) AS t({typed}){'' if durable else _RELAXED} "
-            "ON CONFLICT (school_id, client_id) DO NOTHING RETURNING school_id, client_id, id")
-
-
-def _insert_unnest(rows: list[dict], *, durable: bool) -> dict[tuple[int, str], int]:
-    # Datetimes and decimals go as their text, which PostgreSQL reads back exactly.
-    payload = json.dumps([{c: row.get(c, "") for c in COLUMNS} for row in rows], default=str)
-    with prepared_cursor() as cursor:  # one statement whatever the rows: planned once
-        cursor.execute(_pg_insert_sql(durable), [payload])
-        return {(school, client): pk for school, client, pk in cursor.fetchall()}
-
-
-CHUNK = 500  # rows per INSERT on SQLite: 15 parameters each, under its limit
-
-
-def _insert_values(rows: list[dict]) -> dict[tuple[int, str], int]:
-    fields = _fields()
-    table, names = _names(fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    created: dict[tuple[int, str], int] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
-            params = []
-            for row in chunk:
-                params += [_db_value(f, row.get(c, "")) for f, c in zip(fields, COLUMNS,
-                                                                          strict=True)]
-            # Only quoted model names and placeholders go into the text; values are parameters.
-            values = ", ".join([placeholder] * len(chunk))
-            sql = (f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
-                   "ON CONFLICT (school_id, client_id) DO NOTHING "
-                   "RETURNING school_id, client_id, id")
-            cursor.execute(sql, params)
-            created.update({(school, client): pk for school, client, pk in cursor.fetchall()})
-    return created
-
-
-def _db_value(model_field, value):
-    if model_field.name == "reasons":
-        return json.dumps(value)
-    if value is None:
-        return None
-    return model_field.get_db_prep_save(value, connection)
 
 
 # ---- a terminal's offline upload -------------------------------------------------------
@@ -436,7 +340,8 @@ def _parse_record(record, school: int, now: datetime, seen: set[str]) -> dict:
     reasons = record.get("reasons") or []
     if not isinstance(reasons, list) or any(r not in rules.REASONS for r in reasons):
         raise _RecordError("reasons", "unknown", _("Unknown reason code."))
-    return {"client_id": client_id, "at": at, "temperature": temperature,
+    return {"client_id": client_id, "at": at, "day": timezone.localdate(at),
+            "temperature": temperature,
             "direction": direction, "verdict": verdict, "reasons": reasons,
             "reason": reasons[0] if reasons else "ok", "recorded_offline": True,
             "person_id": record.get("person_id"), "_code": record.get("code"),
@@ -500,9 +405,17 @@ def _fail(outcome: BatchOutcome, index: int, field_name: str, reason: str, messa
 
 # ---- overrides -------------------------------------------------------------------------
 
+def overridable_days(today: date | None = None) -> tuple[date, date]:
+    """The first and last day of the checks that may still be overridden (the last is
+    tomorrow: an offline terminal's clock may run ahead past midnight)."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=OVERRIDE_DAYS), today + timedelta(days=1)
+
+
 def gate_check_override(*, actor, check_id: int, reason: str) -> GateCheck:
     """Let through someone the gate stopped or referred, with a reason: recorded on the check
-    and in the access log. Out of the actor's gate.override scope: 404."""
+    and in the access log. Out of the actor's gate.override scope, or a check older than
+    OVERRIDE_DAYS: 404."""
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationFailed([FieldError("reason", "required", _(
@@ -511,7 +424,7 @@ def gate_check_override(*, actor, check_id: int, reason: str) -> GateCheck:
         raise ValidationFailed([FieldError("reason", "too_long", _("The reason is too long."))])
     with transaction.atomic():
         check = (GateCheck.objects.restrict(actor, "gate.override").select_for_update()
-                 .filter(pk=check_id).first())
+                 .filter(pk=check_id, day__range=overridable_days()).first())
         if check is None:
             raise Http404("check")
         if check.verdict == VerdictChoice.PASS:

@@ -90,7 +90,9 @@ def checks_today(request):
         "page": page, "day": day, "school_id": school_id, "verdict": verdict,
         "schools": _schools(request.user, "gate.view")[:200],
         "verdicts": VerdictChoice.choices,
-        "can_override": has_perm_anywhere(request.user, "gate.override"),
+        # Older checks can no longer be overridden (services.OVERRIDE_DAYS).
+        "can_override": has_perm_anywhere(request.user, "gate.override")
+        and services.overridable_days()[0] <= day,
     })
 
 

@@ -6,14 +6,16 @@ from functools import partial
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from apps.gate import verdict as rules
 from apps.gate.facts import fever_threshold
+from apps.gate.inserts import scan_insert
 from apps.gate.models import Direction
 from apps.gate.services import (
     CheckOutcome,
     _gate_id,
-    _scan_insert,
+    _retried_across_midnight,
     _school_of,
     _stored_outcome,
 )
@@ -53,6 +55,8 @@ def visitor_check(actor, school_id, code, measured, gate, direction, client_id, 
             raise Http404("visit")
         school = _school_of(actor, code_school)
         visit = visit_gate_facts(school_id=school, visit_id=visit_id, now=at)
+    if earlier := _retried_across_midnight(school, client_id, at):
+        return earlier  # the code was spent by the try before midnight
     gate_id = _gate_id(actor, school, gate)
     threshold, outdated = fever_threshold(school)
     if visit is None:
@@ -72,14 +76,15 @@ def visitor_check(actor, school_id, code, measured, gate, direction, client_id, 
             decided = rules.refused("visitor_code_used")  # another gate was quicker
         row = {
             "school_id": school, "person_id": None, "gate_id": gate_id,
-            "officer_id": actor.pk, "at": at, "temperature": measured,
+            "officer_id": actor.pk, "at": at, "day": timezone.localdate(at),
+            "temperature": measured,
             "direction": direction, "verdict": decided.verdict, "reason": decided.primary,
             "reasons": decided.codes, "category": rules.VISITOR if visit else "",
             "client_id": client_id, "recorded_offline": False, "received_at": now,
         }
-        check_id = _scan_insert(row)
+        check_id = scan_insert(row)
     if check_id is None:
-        return _stored_outcome(school, client_id)
+        return _stored_outcome(school, client_id, row["day"])
     return CheckOutcome(
         check_id=check_id, verdict=decided.verdict, reasons=decided.reasons, person_id=None,
         name=visit.name if visit else "", klass="", direction=direction, temperature=measured,

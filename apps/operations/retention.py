@@ -64,7 +64,8 @@ class Kind:
 KINDS = (
     Kind("checkins", "health.CheckIn", "day", "retention_checkins_days",
          dependents=(("health.CheckInRevision", "checkin__day"),)),
-    Kind("gate_checks", "gate.GateCheck", "at", "retention_gate_checks_days"),
+    # by its day, the partition key: the same cutoff as its time's, and whole months drop
+    Kind("gate_checks", "gate.GateCheck", "day", "retention_gate_checks_days"),
     # their change history holds the same data
     Kind("trip_legs", "travel.TripLeg", "arrive", "retention_travel_days",
          dependents=(("travel.HistoricalTripLeg", "arrive"),)),

@@ -1,6 +1,6 @@
 """gate_check_record, gate_checks_upload, gate_check_override, terminals."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.http import Http404
@@ -117,11 +117,37 @@ def test_it_is_idempotent_by_client_id(world, scan):
     assert GateCheck.objects.count() == 1
 
 
+def test_a_check_carries_the_local_day_of_its_scan(world, scan):
+    late = timezone.make_aware(datetime.combine(timezone.localdate(), time(23, 50)))
+    outcome = scan("gate_a", "A2024001", at=late)
+    assert GateCheck.objects.get(pk=outcome.check_id).day == timezone.localdate()
+    uploaded = _record(person_id=world.persons["a1_student"].pk,
+                       at=(late - timedelta(days=1)).astimezone(UTC).isoformat())
+    gate_checks_upload(actor=world.users["gate_a"], records=[uploaded])
+    stored = GateCheck.objects.get(client_id=uploaded["client_id"])
+    assert stored.day == timezone.localdate() - timedelta(days=1)  # Beijing's, not UTC's
+
+
+def test_a_retry_just_past_midnight_returns_the_check_of_the_day_before(world, scan):
+    """The client id is unique per day (the partition key): a try stored at 23:59:58 and
+    retried at 00:00:30 is one check, not one each day."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    first = scan("gate_a", "A2024001", client_id="late", at=midnight - timedelta(seconds=2))
+    again = scan("gate_a", "A2024001", client_id="late", at=midnight + timedelta(seconds=30))
+    assert again.duplicate and again.check_id == first.check_id
+    assert GateCheck.objects.count() == 1
+    later = scan("gate_a", "A2024001", client_id="late", at=midnight + timedelta(hours=8))
+    assert not later.duplicate  # a day on, the same client id is another scan's
+
+
 def test_it_reads_and_writes_in_a_handful_of_queries(world, scan, django_assert_max_num_queries):
     checkin(world.persons["a1_student"])
     scan("gate_a", "A2024002")  # warms the per-process caches (grants, threshold)
+    # Not in the minutes after midnight, when a scan also looks for yesterday's retry.
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12)))
     with django_assert_max_num_queries(2):
-        outcome = scan("gate_a", personal_code_issue(person=world.persons["a1_student"]))
+        outcome = scan("gate_a", personal_code_issue(person=world.persons["a1_student"]),
+                       at=noon)
     assert outcome.verdict == "pass"
 
 
@@ -188,6 +214,16 @@ def test_it_lets_an_authorised_person_override_a_stop_with_a_reason(world, scan)
     assert log.object_id == str(check.pk) and log.reason == "复测体温正常 36.8"
     with pytest.raises(ValidationFailed):
         gate_check_override(actor=admin, check_id=stopped.check_id, reason="again")
+
+
+def test_a_check_older_than_the_override_days_is_not_overridden(world, scan):
+    from apps.gate.services import OVERRIDE_DAYS
+
+    old = timezone.now() - timedelta(days=OVERRIDE_DAYS + 1)
+    stopped = scan("gate_a", "A2024001", "38.5", at=old)
+    with pytest.raises(Http404):
+        gate_check_override(actor=world.users["school_a_admin"], check_id=stopped.check_id,
+                            reason="let in")
 
 
 def test_it_hides_checks_from_those_who_may_not_override(world, scan):

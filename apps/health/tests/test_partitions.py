@@ -162,6 +162,11 @@ def scanned(sql: str) -> set[str]:
 
 
 def checkin_statements(call) -> list[str]:
+    return statements_on(CHECKINS, call)
+
+
+def statements_on(table: str, call) -> list[str]:
+    """The reads of `table` that `call` makes."""
     with CaptureQueriesContext(connection) as captured:
         call()
     found = []
@@ -169,7 +174,7 @@ def checkin_statements(call) -> list[str]:
         sql = query["sql"].lstrip()
         if sql.upper().startswith("DECLARE"):  # a server-side cursor's (iterator())
             sql = sql[sql.upper().index(" FOR ") + 5:]
-        if CHECKINS in sql and sql.upper().startswith(("SELECT", "WITH")):
+        if table in sql and sql.upper().startswith(("SELECT", "WITH")):
             found.append(sql)
     return found
 
@@ -208,11 +213,16 @@ def test_the_pages_read_only_the_partitions_of_their_days(world):
                                                       slot="morning"),
         "daily figures": lambda: figures_for_schools(today, [school.pk]),
     }
+    assert_reads_only(CHECKINS, calls, allowed)
+
+
+def assert_reads_only(table: str, calls: dict, allowed: set[str]) -> None:
+    """Each named call reads `table`, and only partitions of `allowed`."""
     for name, call in calls.items():
-        statements = checkin_statements(call)
+        statements = statements_on(table, call)
         assert statements, name
         for sql in statements:
-            read = {t for t in scanned(sql) if t.startswith(CHECKINS + "_p")}
+            read = {t for t in scanned(sql) if t.startswith(table + "_p")}
             assert read, (name, sql)
             assert read <= allowed, (name, read, sql)
 
