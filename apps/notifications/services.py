@@ -31,6 +31,7 @@ from apps.core.crypto import decrypt_text, encrypt_text
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, normalize_phone
 from apps.notifications import channels
+from apps.notifications.keys import keys_claim_rows, keys_taken
 from apps.notifications.models import (
     SEVERITY_RANK,
     Channel,
@@ -127,7 +128,7 @@ def notification_send(
                        severity=severity, dedupe_key=dedupe_key, drill=drill)
     recipients = set(recipient_ids)
     if dedupe_key and recipients:
-        recipients -= _keyed(message.dedupe_key, recipients)
+        recipients -= keys_taken(message.dedupe_key, recipients)
     if not recipients:
         return 0
     rows = _insert_inbox_rows(message, sorted(recipients))
@@ -144,31 +145,12 @@ def _insert_inbox_rows(message: _Message, recipient_ids: list[int]) -> list[Noti
                         message.dedupe_key)
 
 
-def _keyed(dedupe_key: str, recipient_ids) -> set[int]:
-    """The recipients who have the key already (NotificationKey: any month)."""
-    return set(NotificationKey.objects.filter(dedupe_key=dedupe_key,
-                                              recipient_id__in=list(recipient_ids))
-               .values_list("recipient_id", flat=True))
-
-
-def _claim_keys(dedupe_key: str, recipient_ids: list, stamp: datetime) -> set:
-    """The recipients (None: the outside-only message) whose key this call claimed: a
-    concurrent send of the same key may win some, which are then skipped."""
-    token = uuid.uuid4().hex
-    NotificationKey.objects.bulk_create(
-        [NotificationKey(recipient_id=uid, dedupe_key=dedupe_key, created_at=stamp,
-                         token=token) for uid in recipient_ids],
-        ignore_conflicts=True, batch_size=2000)
-    return set(NotificationKey.objects.filter(dedupe_key=dedupe_key, token=token)
-               .values_list("recipient_id", flat=True))
-
-
 def _insert_rows(rows: list[Notification], dedupe_key: str) -> list[Notification]:
     stamp = timezone.now()
     for row in rows:
         row.created_at = stamp
     if dedupe_key:
-        claimed = _claim_keys(dedupe_key, [r.recipient_id for r in rows], stamp)
+        claimed = keys_claim_rows(dedupe_key, [r.recipient_id for r in rows], stamp)
         rows = [r for r in rows if r.recipient_id in claimed]
     return Notification.objects.bulk_create(rows, batch_size=2000)
 
@@ -199,7 +181,7 @@ def notification_send_each(
     drill), except that school channels get no copy of personal messages."""
     personal = {m.recipient_id: m for m in messages}
     if dedupe_key and personal:
-        for uid in _keyed(dedupe_key[:120], personal):
+        for uid in keys_taken(dedupe_key[:120], personal):
             personal.pop(uid, None)
     if not personal:
         return 0
@@ -289,7 +271,7 @@ def _outside_notification(message: _Message, key: str) -> Notification | None:
     its claim's time names the month to read)."""
     row = message.row(recipient=None, created_at=timezone.now())
     row.dedupe_key = key
-    if not key or _claim_keys(key, [None], row.created_at):
+    if not key or keys_claim_rows(key, [None], row.created_at):
         row.save()
         return row
     claimed = NotificationKey.objects.filter(recipient__isnull=True, dedupe_key=key) \
@@ -500,8 +482,26 @@ def deliveries_claim(*, ids: list[int], now: datetime, token: str) -> list[Deliv
         return []
     Delivery.objects.filter(_due(now), id__in=ids).update(
         status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now)
-    return list(Delivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
-                .select_related("notification", "source").order_by("id"))
+    claimed = list(Delivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
+                   .select_related("source").order_by("id"))
+    return _with_notifications(claimed, token=token)
+
+
+def _with_notifications(claimed: list[Delivery], *, token: str) -> list[Delivery]:
+    """Their notifications, read by id and time: PostgreSQL reads only their months (a join
+    by id alone would probe every month). One whose notification is gone (retention) fails."""
+    if not claimed:
+        return []
+    notes = {n.pk: n for n in Notification.objects.filter(
+        id__in={d.notification_id for d in claimed},
+        created_at__in={d.notification_created_at for d in claimed})}
+    orphans = [d.pk for d in claimed if d.notification_id not in notes]
+    if orphans:
+        Delivery.objects.filter(pk__in=orphans, claim_token=token).update(
+            status=DeliveryStatus.FAILED, claim_token="", last_error="notification deleted")
+    for delivery in claimed:
+        delivery.notification = notes.get(delivery.notification_id)
+    return [d for d in claimed if d.notification is not None]
 
 
 def backoff(attempt: int) -> timedelta:
