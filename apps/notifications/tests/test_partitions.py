@@ -11,19 +11,17 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core import partitions
-from apps.health.tests.test_partitions import scanned, settled
+from apps.health.tests.test_partitions import (  # noqa: F401 (an autouse fixture: SQLite skips)
+    _postgresql,
+    scanned,
+    settled,
+)
 from apps.notifications import selectors, services
 from apps.notifications.models import Delivery, Notification, NotificationKey, kept_since
 
 pytestmark = pytest.mark.django_db
 
 NOTES, DELIVERIES = "notifications_notification", "notifications_delivery"
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
 
 
 def _at(day: date, hour: int = 9) -> datetime:
