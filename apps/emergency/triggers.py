@@ -317,27 +317,31 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
                           f"倒查提醒：近期与{name}有关联，请按要求检测并报告健康状况",
                           f"Trace-back: you are linked to {name}; please get tested and "
                           f"report your health as asked", "/"))
-    count = 0
     with connection.cursor() as cursor:
-        for select, params, kind, severity, subject_zh, subject_en, link in audiences:
-            key = f"alert:{alert.pk}:{kind}"
-            token = keys_claim(cursor, "SELECT a.user_id AS recipient_id, CAST(%s AS "
-                               f"VARCHAR(120)) AS dedupe_key FROM ({select}) a "
-                               "WHERE a.user_id IS NOT NULL", [key, *params], now=now)
-            count += insert_select(cursor, Notification, f"""
-                INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
-                    subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
-                    created_at)
-                SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '',
-                    CASE WHEN MIN(a.trigger_id) > 0 AND MIN(a.trigger_id) = MAX(a.trigger_id)
-                         THEN %s || CAST(MIN(a.trigger_id) AS TEXT) || '/' ELSE %s END,
-                    %s, %s, %s
-                FROM ({select}) a JOIN {KEYS} k ON k.recipient_id = a.user_id
-                     AND k.dedupe_key = %s AND k.token = %s
-                GROUP BY a.user_id""",
-                [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link,
-                 key, alert.drill, now, *params, key, token])
-    return count
+        return sum(_notify_audience(cursor, alert, now, *audience) for audience in audiences)
+
+
+def _notify_audience(cursor, alert: Alert, now: datetime, select: str, params: list,
+                     kind: str, severity: str, subject_zh: str, subject_en: str,
+                     link: str) -> int:
+    """One audience's notifications, once per user and alert: their keys claimed, then the
+    rows written for the keys this claim won (apps.notifications.keys)."""
+    key = f"alert:{alert.pk}:{kind}"
+    token = keys_claim(cursor, "SELECT a.user_id AS recipient_id, CAST(%s AS VARCHAR(120)) "
+                       f"AS dedupe_key FROM ({select}) a WHERE a.user_id IS NOT NULL",
+                       [key, *params], now=now)
+    return insert_select(cursor, Notification, f"""
+        INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
+            subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill, created_at)
+        SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '',
+            CASE WHEN MIN(a.trigger_id) > 0 AND MIN(a.trigger_id) = MAX(a.trigger_id)
+                 THEN %s || CAST(MIN(a.trigger_id) AS TEXT) || '/' ELSE %s END,
+            %s, %s, %s
+        FROM ({select}) a JOIN {KEYS} k ON k.recipient_id = a.user_id
+             AND k.dedupe_key = %s AND k.token = %s
+        GROUP BY a.user_id""",
+        [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link, key,
+         alert.drill, now, *params, key, token])
 
 
 _DELIVERY = ("INSERT INTO notifications_delivery (notification_id, channel, address, source_id, "
