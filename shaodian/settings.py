@@ -408,3 +408,6 @@ SITE_URL = env_str("SHAODIAN_SITE_URL", "")
 NOTIFICATION_WEBHOOK_HOSTS = env_list("SHAODIAN_WEBHOOK_HOSTS", [])
 # A delivery claimed this long ago by a run that never recorded it is sent again (the run died).
 NOTIFICATION_CLAIM_LEASE_SECONDS = env_int("SHAODIAN_NOTIFY_CLAIM_LEASE_SECONDS", 600)
+# Notifications, their deliveries and dedupe keys are kept this many days, the same for every
+# user (they follow a user, not a school); the inbox shows this window (0 keeps them all).
+NOTIFICATION_RETENTION_DAYS = env_int("SHAODIAN_NOTIFICATION_RETENTION_DAYS", 180)

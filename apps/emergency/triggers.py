@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.core.db import insert_select
 from apps.emergency.models import Alert, CaseReport, SchoolTrigger, TraceHit, TriggerKind
 from apps.followups.models import FollowUp
+from apps.notifications.keys import KEYS, keys_claim
 from apps.notifications.models import Delivery, Notification
 from apps.orgs.models import School
 from apps.policy.engine.facts import Policy
@@ -321,27 +322,44 @@ def _notify(alert: Alert, region: Region, now: datetime) -> int:
                           f"倒查提醒：近期与{name}有关联，请按要求检测并报告健康状况",
                           f"Trace-back: you are linked to {name}; please get tested and "
                           f"report your health as asked", "/"))
-    count = 0
     with connection.cursor() as cursor:
-        for select, params, kind, severity, subject_zh, subject_en, link in audiences:
-            count += insert_select(cursor, Notification, f"""
-                INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
-                    subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
-                    created_at)
-                SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '',
-                    CASE WHEN MIN(a.trigger_id) > 0 AND MIN(a.trigger_id) = MAX(a.trigger_id)
-                         THEN %s || CAST(MIN(a.trigger_id) AS TEXT) || '/' ELSE %s END,
-                    %s, %s, %s
-                FROM ({select}) a WHERE a.user_id IS NOT NULL GROUP BY a.user_id
-                ON CONFLICT DO NOTHING""",
-                [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link,
-                 f"alert:{alert.pk}:{kind}", alert.drill, now, *params])
-    return count
+        return sum(_notify_audience(cursor, alert, now, *audience) for audience in audiences)
+
+
+def _notify_audience(cursor, alert: Alert, now: datetime, select: str, params: list,
+                     kind: str, severity: str, subject_zh: str, subject_en: str,
+                     link: str) -> int:
+    """One audience's notifications, once per user and alert: their keys claimed, then the
+    rows written for the keys this claim won (apps.notifications.keys)."""
+    key = f"alert:{alert.pk}:{kind}"
+    token = keys_claim(cursor, "SELECT a.user_id AS recipient_id, CAST(%s AS VARCHAR(120)) "
+                       f"AS dedupe_key FROM ({select}) a WHERE a.user_id IS NOT NULL",
+                       [key, *params], now=now)
+    return insert_select(cursor, Notification, f"""
+        INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
+            subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill, created_at)
+        SELECT a.user_id, MIN(a.school_id), %s, %s, %s, %s, '', '',
+            CASE WHEN MIN(a.trigger_id) > 0 AND MIN(a.trigger_id) = MAX(a.trigger_id)
+                 THEN %s || CAST(MIN(a.trigger_id) AS TEXT) || '/' ELSE %s END,
+            %s, %s, %s
+        FROM ({select}) a JOIN {KEYS} k ON k.recipient_id = a.user_id
+             AND k.dedupe_key = %s AND k.token = %s
+        GROUP BY a.user_id""",
+        [kind, severity, subject_zh[:200], subject_en[:200], TRIGGER_LINK, link, key,
+         alert.drill, now, *params, key, token])
 
 
 _DELIVERY = ("INSERT INTO notifications_delivery (notification_id, channel, address, source_id, "
              "language, status, attempts, next_attempt_at, claim_token, claimed_at, last_error, "
-             "sent_at) ")
+             "sent_at, notification_created_at) ")
+# The outside-only message of each reached school, found through its claimed key (whose time
+# names the notification's month partition).
+_SCHOOL_CARRIERS = f"""
+           FROM {{trig}} t
+           JOIN {KEYS} k ON k.recipient_id IS NULL
+                AND k.dedupe_key = CAST(%s AS VARCHAR(120)) || t.school_id
+           JOIN notifications_notification n ON n.recipient_id IS NULL
+                AND n.dedupe_key = k.dedupe_key AND n.created_at = k.created_at"""
 
 
 def _outside_deliveries(alert: Alert, region: Region, now: datetime) -> int:
@@ -354,38 +372,43 @@ def _outside_deliveries(alert: Alert, region: Region, now: datetime) -> int:
     trig = _q(SchoolTrigger._meta.db_table)
     name = region.full_name or region.name
     school_key = f"alert:{alert.pk}:school:"
-    tail = ", 'pending', 0, %s, '', NULL, '', NULL"
+    carriers = _SCHOOL_CARRIERS.format(trig=trig)
+    tail = ", 'pending', 0, %s, '', NULL, '', NULL, n.created_at"
+    with connection.cursor() as cursor:
+        token = keys_claim(cursor, "SELECT CAST(NULL AS BIGINT) AS recipient_id, CAST(%s AS "
+                           f"VARCHAR(120)) || t.school_id AS dedupe_key FROM {trig} t "
+                           "WHERE t.alert_id = %s",
+                           [school_key, alert.pk], now=now)
     statements = [
-        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + """
-           FROM notifications_notification n
-           JOIN notifications_channel c ON c.user_id = n.recipient_id AND c.active
-          WHERE n.dedupe_key = %s ON CONFLICT DO NOTHING""",
+        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + f"""
+           FROM {KEYS} k
+           JOIN notifications_notification n ON n.recipient_id = k.recipient_id
+                AND n.dedupe_key = k.dedupe_key AND n.created_at = k.created_at
+           JOIN notifications_channel c ON c.user_id = k.recipient_id AND c.active
+          WHERE k.dedupe_key = %s AND k.recipient_id IS NOT NULL ON CONFLICT DO NOTHING""",
          [now, f"alert:{alert.pk}:trigger.fired"]),
         (f"""INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
                 subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill, created_at)
              SELECT NULL, t.school_id, 'trigger.fired', 'urgent', %s, %s, '', '',
-                    '/emergency/triggers/', CAST(%s AS VARCHAR(120)) || t.school_id, FALSE, %s
-               FROM {trig} t WHERE t.alert_id = %s ON CONFLICT DO NOTHING""",
+                    '/emergency/triggers/', k.dedupe_key, FALSE, %s
+               FROM {trig} t JOIN {KEYS} k ON k.recipient_id IS NULL
+                    AND k.dedupe_key = CAST(%s AS VARCHAR(120)) || t.school_id
+                    AND k.token = %s
+              WHERE t.alert_id = %s""",
          [f"两触发：{name}报告本土病例，请在时限内响应"[:200],
           f"Trigger: local cases reported in {name}; respond before the deadline"[:200],
-          school_key, now, alert.pk]),
-        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + """
-           FROM notifications_notification n
-           JOIN notifications_channel c ON c.school_id = n.school_id AND c.active
-          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
-          ON CONFLICT DO NOTHING""", [now, school_key]),
-        (_DELIVERY + "SELECT n.id, 'sms', hc.phone, NULL, 'zh-hans'" + tail + """
-           FROM notifications_notification n
-           JOIN orgs_school s ON s.id = n.school_id
+          now, school_key, token, alert.pk]),
+        (_DELIVERY + "SELECT n.id, c.kind, c.address, c.id, c.language" + tail + carriers + """
+           JOIN notifications_channel c ON c.school_id = t.school_id AND c.active
+          WHERE t.alert_id = %s ON CONFLICT DO NOTHING""", [now, school_key, alert.pk]),
+        (_DELIVERY + "SELECT n.id, 'sms', hc.phone, NULL, 'zh-hans'" + tail + carriers + """
+           JOIN orgs_school s ON s.id = t.school_id
            JOIN orgs_hospitalcontact hc ON hc.hospital_id = s.hospital_id AND hc.phone <> ''
-          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
-          ON CONFLICT DO NOTHING""", [now, school_key]),
-        (_DELIVERY + "SELECT n.id, 'sms', tf.phone, NULL, 'zh-hans'" + tail + """
-           FROM notifications_notification n
-           JOIN emergency_taskforcemember tf ON tf.school_id = n.school_id AND tf.external
+          WHERE t.alert_id = %s ON CONFLICT DO NOTHING""", [now, school_key, alert.pk]),
+        (_DELIVERY + "SELECT n.id, 'sms', tf.phone, NULL, 'zh-hans'" + tail + carriers + """
+           JOIN emergency_taskforcemember tf ON tf.school_id = t.school_id AND tf.external
                 AND tf.phone <> ''
-          WHERE n.recipient_id IS NULL AND n.dedupe_key = CAST(%s AS VARCHAR(120)) || n.school_id
-          ON CONFLICT DO NOTHING""", [now, school_key]),
+          WHERE t.alert_id = %s ON CONFLICT DO NOTHING""", [now, school_key, alert.pk]),
     ]
     count = 0
     with connection.cursor() as cursor:
@@ -461,6 +484,13 @@ def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:
         for start in range(0, len(trigger_ids), 900):  # SQLite's parameter limit
             ids = trigger_ids[start:start + 900]
             marks = ", ".join(["%s"] * len(ids))
+            bureau_staff = f"""
+                FROM {trig} t JOIN orgs_school s ON s.id = t.school_id
+                JOIN access_roleassignment ra ON ra.bureau_id = s.bureau_id
+                     AND ra.role = 'bureau_admin'"""
+            token = keys_claim(cursor, "SELECT ra.user_id AS recipient_id, 'escalated:' || "
+                               f"t.alert_id AS dedupe_key {bureau_staff} "
+                               f"WHERE t.id IN ({marks}) AND NOT t.drill", ids, now=now)
             count += insert_select(cursor, Notification, f"""
                 INSERT INTO notifications_notification (recipient_id, school_id, kind, severity,
                     subject_zh, subject_en, body_zh, body_en, link, dedupe_key, drill,
@@ -469,10 +499,9 @@ def notify_escalations(*, trigger_ids: list[int], now: datetime) -> int:
                        '两触发：所辖学校超时未响应', 'Trigger: schools have not responded in time',
                        '', '', '/emergency/triggers/', 'escalated:' || t.alert_id, FALSE,
                        %s
-                FROM {trig} t JOIN orgs_school s ON s.id = t.school_id
-                JOIN access_roleassignment ra ON ra.bureau_id = s.bureau_id
-                     AND ra.role = 'bureau_admin'
+                {bureau_staff}
+                JOIN {KEYS} k ON k.recipient_id = ra.user_id
+                     AND k.dedupe_key = 'escalated:' || t.alert_id AND k.token = %s
                 WHERE t.id IN ({marks}) AND NOT t.drill
-                GROUP BY ra.user_id, t.alert_id
-                ON CONFLICT DO NOTHING""", [now, *ids])
+                GROUP BY ra.user_id, t.alert_id""", [now, token, *ids])
     return count

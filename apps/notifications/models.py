@@ -7,7 +7,14 @@ for sharding a school's alerts.
 
 A notification without a recipient is a message to outside addresses only (a school's WeCom
 robot, the county CDC's phone): it never shows in an inbox, it exists to carry deliveries.
+
+On PostgreSQL notifications are range-partitioned by month of `created_at`
+(apps.core.partitions): no unique key without `created_at` can hold on them, so "once per
+dedupe key" is kept by a small plain table of claimed keys (NotificationKey), and a
+delivery's notification is a plain indexed column (no foreign key into a partitioned table).
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +23,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.scoping import ScopedQuerySet
+
+
+def kept_since(now=None):
+    """The oldest time a notification is kept from (settings.NOTIFICATION_RETENTION_DAYS;
+    None: all kept). Reads of an inbox name it, so PostgreSQL reads only the kept months."""
+    days = settings.NOTIFICATION_RETENTION_DAYS
+    return (now or timezone.now()) - timedelta(days=days) if days else None
 
 
 class Severity(models.TextChoices):
@@ -48,16 +62,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "dedupe_key"],
-                                    condition=~Q(dedupe_key=""),
-                                    name="notification_once_per_key"),
-            # Outside-only messages: recipient is NULL, which a unique index never compares.
-            models.UniqueConstraint(fields=["dedupe_key"],
-                                    condition=~Q(dedupe_key="") & Q(recipient__isnull=True),
-                                    name="outside_notification_once_per_key"),
-        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"]),
+                   # a claimed key's row: its key and its claim's time name it (and its month)
+                   models.Index(fields=["dedupe_key", "created_at"],
+                                condition=~Q(dedupe_key=""), name="notification_by_key")]
 
     def __str__(self) -> str:
         return self.subject
@@ -78,6 +86,31 @@ class Notification(models.Model):
         """(subject, body) in a given language, for outside channels."""
         return (self._in_language(self.subject_zh, self.subject_en, language),
                 self._in_language(self.body_zh, self.body_en, language))
+
+
+class NotificationKey(models.Model):
+    """A dedupe key claimed once per recipient (NULL: the outside-only message), for as long
+    as notifications are kept: a retried task or a sweep run again inserts the key with
+    ON CONFLICT DO NOTHING and writes the notification only where its claim (`token`) won.
+    `created_at` is the notification's, so the key finds its row in one month partition."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    dedupe_key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)  # for retention
+    token = models.CharField(max_length=32)  # the claiming statement's
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key", "recipient"],
+                                    name="notification_once_per_key"),
+            # Outside-only messages: recipient is NULL, which a unique index never compares.
+            models.UniqueConstraint(fields=["dedupe_key"], condition=Q(recipient__isnull=True),
+                                    name="outside_notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.dedupe_key
 
 
 class ChannelKind(models.TextChoices):
@@ -148,8 +181,11 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(models.Model):
     """One attempt-tracked copy of a notification on an outside channel."""
 
+    # No foreign key in the database: notifications are partitioned (apps.core.partitions).
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
-                                     related_name="deliveries")
+                                     related_name="deliveries", db_constraint=False)
+    # The notification's created_at, copied: retention deletes a delivery with its month.
+    notification_created_at = models.DateTimeField(default=timezone.now)
     channel = models.CharField(max_length=20, choices=ChannelKind.choices)
     address = models.CharField(max_length=300)
     # The configured channel it came from (for a robot's secret); None for an account e-mail,
@@ -171,7 +207,9 @@ class Delivery(models.Model):
     scope_fields = {"region": "notification__school__", "school": "notification__school_id"}
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]),
+                   models.Index(fields=["notification_created_at"],
+                                name="delivery_by_notification_time")]
         constraints = [
             models.UniqueConstraint(fields=["notification", "channel", "address"],
                                     name="delivery_once_per_address"),

@@ -4,14 +4,22 @@ messages about the schools in a user's scope (notifications.deliveries)."""
 from django.db.models import Case, Count, IntegerField, QuerySet, When
 from django.shortcuts import get_object_or_404
 
-from apps.notifications.models import Channel, Delivery, Notification
+from apps.notifications.models import Channel, Delivery, Notification, kept_since
 
 UNREAD_CAP = 99
 
 
+def own(user) -> QuerySet[Notification]:
+    """The user's notifications of the keeping period: naming it lets PostgreSQL read only
+    the months kept (notifications are partitioned by month)."""
+    rows = Notification.objects.filter(recipient=user)
+    since = kept_since()
+    return rows if since is None else rows.filter(created_at__gte=since)
+
+
 def inbox(*, user, unread_only: bool = False) -> QuerySet[Notification]:
     """The user's notifications, unread first, newest first within each."""
-    rows = Notification.objects.filter(recipient=user)
+    rows = own(user)
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     return rows.annotate(
@@ -21,7 +29,7 @@ def inbox(*, user, unread_only: bool = False) -> QuerySet[Notification]:
 
 def inbox_get(*, user, pk: int) -> Notification:
     """One of the user's own notifications; 404 for anyone else's."""
-    return get_object_or_404(Notification, pk=pk, recipient=user)
+    return get_object_or_404(own(user), pk=pk)
 
 
 def unread_count(*, user) -> int:
@@ -29,8 +37,7 @@ def unread_count(*, user) -> int:
     that stops early, cheap enough for every page."""
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True) \
-        .order_by()[: UNREAD_CAP + 1].count()
+    return own(user).filter(read_at__isnull=True).order_by()[: UNREAD_CAP + 1].count()
 
 
 def deliveries(*, user, status: str = "", channel: str = "", kind: str = "",

@@ -31,6 +31,7 @@ from apps.core.crypto import decrypt_text, encrypt_text
 from apps.core.errors import FieldError, ValidationFailed
 from apps.core.identity import DocumentError, normalize_phone
 from apps.notifications import channels
+from apps.notifications.keys import keys_claim_rows, keys_taken
 from apps.notifications.models import (
     SEVERITY_RANK,
     Channel,
@@ -38,8 +39,10 @@ from apps.notifications.models import (
     Delivery,
     DeliveryStatus,
     Notification,
+    NotificationKey,
     Severity,
 )
+from apps.notifications.selectors import own
 
 logger = logging.getLogger("shaodian.notifications")
 
@@ -125,9 +128,7 @@ def notification_send(
                        severity=severity, dedupe_key=dedupe_key, drill=drill)
     recipients = set(recipient_ids)
     if dedupe_key and recipients:
-        recipients -= set(Notification.objects.filter(
-            dedupe_key=message.dedupe_key, recipient_id__in=recipients,
-        ).values_list("recipient_id", flat=True))
+        recipients -= keys_taken(message.dedupe_key, recipients)
     if not recipients:
         return 0
     rows = _insert_inbox_rows(message, sorted(recipients))
@@ -148,12 +149,10 @@ def _insert_rows(rows: list[Notification], dedupe_key: str) -> list[Notification
     stamp = timezone.now()
     for row in rows:
         row.created_at = stamp
-    if not dedupe_key:
-        return Notification.objects.bulk_create(rows, batch_size=2000)
-    # A concurrent send of the same key may win a row: skip it, then read back ours.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return list(Notification.objects.filter(dedupe_key=dedupe_key, created_at=stamp,
-                                            recipient_id__in=[r.recipient_id for r in rows]))
+    if dedupe_key:
+        claimed = keys_claim_rows(dedupe_key, [r.recipient_id for r in rows], stamp)
+        rows = [r for r in rows if r.recipient_id in claimed]
+    return Notification.objects.bulk_create(rows, batch_size=2000)
 
 
 @dataclass(frozen=True)
@@ -182,9 +181,7 @@ def notification_send_each(
     drill), except that school channels get no copy of personal messages."""
     personal = {m.recipient_id: m for m in messages}
     if dedupe_key and personal:
-        for uid in Notification.objects.filter(dedupe_key=dedupe_key[:120],
-                                               recipient_id__in=list(personal)) \
-                .values_list("recipient_id", flat=True):
+        for uid in keys_taken(dedupe_key[:120], personal):
             personal.pop(uid, None)
     if not personal:
         return 0
@@ -232,14 +229,17 @@ def _user_deliveries(rows: list[Notification], *, kind: str, severity: str) -> l
             if channel.wants(kind, severity):
                 deliveries.append(Delivery(notification=row, channel=channel.kind,
                                            address=channel.address, source=channel,
-                                           language=language))
+                                           language=language,
+                                           notification_created_at=row.created_at))
         has_email_channel = any(c.kind == ChannelKind.EMAIL for c in mine)
         if email and not has_email_channel and _wants(ACCOUNT_EMAIL_MIN_SEVERITY, severity):
             deliveries.append(Delivery(notification=row, channel=ChannelKind.EMAIL,
-                                       address=email, language=language))
+                                       address=email, language=language,
+                                       notification_created_at=row.created_at))
         if console:
             deliveries.append(Delivery(notification=row, channel=ChannelKind.CONSOLE,
-                                       address=f"user:{row.recipient_id}", language=language))
+                                       address=f"user:{row.recipient_id}", language=language,
+                                       notification_created_at=row.created_at))
     return deliveries
 
 
@@ -262,18 +262,22 @@ def _school_deliveries(message: _Message) -> list[Delivery]:
     if carrier is None:
         return []
     return [Delivery(notification=carrier, channel=c.kind, address=c.address, source=c,
-                     language=c.language) for c in wanted]
+                     language=c.language, notification_created_at=carrier.created_at)
+            for c in wanted]
 
 
 def _outside_notification(message: _Message, key: str) -> Notification | None:
-    """The recipient-less row that carries outside deliveries (reused for the same key)."""
-    row = message.row(recipient=None)
+    """The recipient-less row that carries outside deliveries (reused for the same key:
+    its claim's time names the month to read)."""
+    row = message.row(recipient=None, created_at=timezone.now())
     row.dedupe_key = key
-    if not key:
+    if not key or keys_claim_rows(key, [None], row.created_at):
         row.save()
         return row
-    Notification.objects.bulk_create([row], ignore_conflicts=True)
-    return Notification.objects.filter(recipient__isnull=True, dedupe_key=key).first()
+    claimed = NotificationKey.objects.filter(recipient__isnull=True, dedupe_key=key) \
+        .values_list("created_at", flat=True).first()
+    return Notification.objects.filter(recipient__isnull=True, dedupe_key=key,
+                                       created_at=claimed).first()
 
 
 def _insert_deliveries(deliveries: list[Delivery]) -> int:
@@ -362,7 +366,9 @@ def notification_send_external(
     carrier = _outside_notification(message, message.dedupe_key)
     before = carrier.deliveries.count()
     _insert_deliveries([Delivery(notification=carrier, channel=a.channel, address=a.address,
-                                 language=a.language) for a in cleaned])
+                                 language=a.language,
+                                 notification_created_at=carrier.created_at)
+                        for a in cleaned])
     return carrier.deliveries.count() - before
 
 
@@ -394,14 +400,12 @@ def hospital_addresses(*, school_id: int) -> list[Address]:
 
 def notification_mark_read(*, user, notification_id: int) -> bool:
     """Mark one of the user's own notifications read; False when it was read already."""
-    return bool(Notification.objects.filter(pk=notification_id, recipient=user,
-                                            read_at__isnull=True)
+    return bool(own(user).filter(pk=notification_id, read_at__isnull=True)
                 .update(read_at=timezone.now()))
 
 
 def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True) \
-        .update(read_at=timezone.now())
+    return own(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # Channels -------------------------------------------------------------------------------
@@ -478,8 +482,26 @@ def deliveries_claim(*, ids: list[int], now: datetime, token: str) -> list[Deliv
         return []
     Delivery.objects.filter(_due(now), id__in=ids).update(
         status=DeliveryStatus.SENDING, claim_token=token, claimed_at=now)
-    return list(Delivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
-                .select_related("notification", "source").order_by("id"))
+    claimed = list(Delivery.objects.filter(claim_token=token, status=DeliveryStatus.SENDING)
+                   .select_related("source").order_by("id"))
+    return _with_notifications(claimed, token=token)
+
+
+def _with_notifications(claimed: list[Delivery], *, token: str) -> list[Delivery]:
+    """Their notifications, read by id and time: PostgreSQL reads only their months (a join
+    by id alone would probe every month). One whose notification is gone (retention) fails."""
+    if not claimed:
+        return []
+    notes = {n.pk: n for n in Notification.objects.filter(
+        id__in={d.notification_id for d in claimed},
+        created_at__in={d.notification_created_at for d in claimed})}
+    orphans = [d.pk for d in claimed if d.notification_id not in notes]
+    if orphans:
+        Delivery.objects.filter(pk__in=orphans, claim_token=token).update(
+            status=DeliveryStatus.FAILED, claim_token="", last_error="notification deleted")
+    for delivery in claimed:
+        delivery.notification = notes.get(delivery.notification_id)
+    return [d for d in claimed if d.notification is not None]
 
 
 def backoff(attempt: int) -> timedelta:

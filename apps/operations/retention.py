@@ -10,10 +10,13 @@ must remain, the record is anonymised instead of deleted: a test sample loses it
 hang on a deleted row (a check-in's revisions) go first. Models are named by label so that
 this module imports no app at import time.
 
-On PostgreSQL the streams partitioned by month (check-ins and their revisions, status
-changes, trace hits: see apps.core.partitions) lose the months that every school's keeping
-period has passed whole, a detach and a DROP, before the DELETE, which then has only the
-part of a month left.
+Notifications (and their deliveries and dedupe keys) are kept
+settings.NOTIFICATION_RETENTION_DAYS, the same for everyone: they follow a user, not a school.
+
+On PostgreSQL the streams partitioned by month (check-ins and their revisions, gate checks,
+status changes, trace hits, notifications: see apps.core.partitions) lose the months that
+every school's keeping period (notifications: the one period) has passed whole, a detach
+and a DROP, before the DELETE, which then has only the part of a month left.
 
 Some kinds are only the rows a condition names (`where`: an approval decided, a concern
 answered), and some are kept past other dates too (`also`: an approved trip until it ended).
@@ -113,8 +116,39 @@ def retention_purge(*, today: date | None = None, dry_run: bool = False) -> dict
             counts[kind.name] = dropped + sum(
                 _purge(kind, school_ids, today, days, dry_run=dry_run)
                 for days, school_ids in groups[kind.parameter].items())
+    counts["notifications"] = _purge_notifications(today, dry_run=dry_run)
     counts["supervision_photos"] = _purge_photos(dry_run=dry_run)
     return counts
+
+
+def _purge_notifications(today: date, *, dry_run: bool) -> int:
+    """Notifications older than settings.NOTIFICATION_RETENTION_DAYS (0 keeps them), the
+    same for everyone: they follow a user, not a school. Their deliveries go first (a plain
+    table: by the notification's time they copy), then the notifications (on PostgreSQL the
+    whole months before, each a detach and a DROP, then a DELETE of the rest), then their
+    dedupe keys, so a key outlives its notification, never the reverse. Returns how many
+    notifications."""
+    from apps.core.partitions import is_partitioned, partitions_drop_before
+    from apps.notifications.models import Delivery, Notification, NotificationKey
+
+    days = settings.NOTIFICATION_RETENTION_DAYS
+    if not days:
+        return 0
+    first_kept = today - timedelta(days=days)
+    cutoff = timezone.make_aware(datetime.combine(first_kept, time.min))
+    old = Notification.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return old.count()
+    deliveries = Delivery.objects.filter(notification_created_at__lt=cutoff)
+    deliveries._raw_delete(deliveries.db)
+    dropped = 0
+    if is_partitioned(Notification):
+        dropped = partitions_drop_before(Notification._meta.db_table, first_kept)[1]
+    with transaction.atomic():
+        removed = old._raw_delete(old.db)  # the deliveries are gone; nothing else hangs on it
+        keys = NotificationKey.objects.filter(created_at__lt=cutoff)
+        keys._raw_delete(keys.db)
+    return dropped + removed
 
 
 PHOTO_CHUNK = 5000  # photos whose files are deleted, then rows, at a time

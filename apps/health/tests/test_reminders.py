@@ -65,8 +65,11 @@ def _queries_for_a_fresh_run(world, when) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from apps.notifications.models import NotificationKey
+
     ReminderRun.objects.all().delete()
     Notification.objects.all().delete()
+    NotificationKey.objects.all().delete()  # their dedupe keys too: nothing sent yet
     with CaptureQueriesContext(connection) as captured:
         reminders_send_due(now=when)
     return len(captured)

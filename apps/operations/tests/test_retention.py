@@ -5,6 +5,7 @@ round's statistics remain."""
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -145,7 +146,7 @@ def test_it_counts_without_deleting_on_a_dry_run(world):
                                              "status_changes": 1, "regimen_marks": 1,
                                              "round_members": 1, "samples": 1,
                                              "parcel_photos": 0, "approvals": 0,
-                                             "concerns": 0,
+                                             "concerns": 0, "notifications": 0,
                                              "supervision_photos": 0}
     assert set(_left(world.persons["a1_student"]).values()) == {1}
 
@@ -171,3 +172,27 @@ def test_the_command_prints_the_counts(world, capsys):
     assert "gate_checks: deleted 1" in out and "status_changes: deleted 1" in out
     assert "samples: anonymised 1" in out
     assert not GateCheck.objects.exists()
+
+
+def test_notifications_their_deliveries_and_keys_go_after_the_keeping_period(world, settings):
+    """The same period for everyone (they follow a user): deliveries and dedupe keys go with
+    their notification, and a sweep's key, once gone, may be sent again."""
+    from apps.notifications.models import Delivery, Notification, NotificationKey
+    from apps.notifications.services import notification_send
+
+    settings.NOTIFICATION_RETENTION_DAYS = 30
+    user = world.users["teacher_a1"]
+    user.email = "t@example.org"
+    user.save(update_fields=["email"])
+    for days_ago in (45, 10):
+        with time_machine.travel(_at(days_ago)):
+            notification_send(recipient_ids=[user.pk], kind="test.old", subject="旧",
+                              severity="warning", dedupe_key=f"old:{days_ago}")
+    assert Delivery.objects.count() == 2
+    assert retention_purge(dry_run=True)["notifications"] == 1
+    assert retention_purge()["notifications"] == 1
+    assert list(Notification.objects.values_list("dedupe_key", flat=True)) == ["old:10"]
+    assert list(Delivery.objects.values_list("notification__dedupe_key", flat=True)) == [
+        "old:10"]
+    assert list(NotificationKey.objects.values_list("dedupe_key", flat=True)) == ["old:10"]
+    assert retention_purge()["notifications"] == 0
