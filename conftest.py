@@ -43,6 +43,15 @@ def _reads_on_primary():
 
 
 @pytest.fixture
+def on_postgresql():
+    """Skips a test on SQLite: what it proves (partitions, EXPLAIN plans) is PostgreSQL's."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
+
+
+@pytest.fixture
 def world(db):
     """The test province with a persona for every role (shaodian/testing/world.py)."""
     from shaodian.testing.world import build_world

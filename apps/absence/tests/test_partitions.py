@@ -5,7 +5,6 @@ the DEFAULT partition, nor the months before."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from apps.absence import detection, selectors
 from apps.absence.models import Cluster
@@ -13,13 +12,7 @@ from apps.core import partitions
 from apps.health.tests.test_partitions import CHECKINS, checkin_statements, put, scanned
 from apps.people.models import Person
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgresql")]
 
 
 @pytest.fixture

@@ -17,14 +17,8 @@ from apps.emergency.tests.test_triggers import JIANXI, PUDONG, fire, leg
 from apps.emergency.triggers import _trace_hits
 from apps.health.tests.test_partitions import home, scanned
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgresql")]
 HITS = "emergency_tracehit"
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
 
 
 def test_trace_hits_are_partitioned_by_their_alerts_day():

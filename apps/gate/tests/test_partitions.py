@@ -6,7 +6,6 @@ gate checks read only the partitions of their days (EXPLAIN)."""
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.core import partitions
@@ -14,15 +13,9 @@ from apps.gate import selectors, services
 from apps.gate.models import GateCheck
 from apps.health.tests.test_partitions import assert_reads_only, home, months_of, settled
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgresql")]
 
 CHECKS = "gate_gatecheck"
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
 
 
 def check(person, at: datetime, verdict="stop", **more) -> GateCheck:

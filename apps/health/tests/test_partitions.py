@@ -16,15 +16,9 @@ from apps.health import selectors
 from apps.health.models import CheckIn, CheckInRevision
 from apps.health.tests.conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgresql")]
 
 CHECKINS, REVISIONS = "health_checkin", "health_checkinrevision"
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
 
 
 def put(person, day: date, slot="morning", **more) -> CheckIn:

@@ -11,15 +11,11 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.core import partitions
-from apps.health.tests.test_partitions import (  # noqa: F401 (an autouse fixture: SQLite skips)
-    _postgresql,
-    scanned,
-    settled,
-)
+from apps.health.tests.test_partitions import scanned, settled
 from apps.notifications import selectors, services
 from apps.notifications.models import Delivery, Notification, NotificationKey, kept_since
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgresql")]
 
 NOTES, DELIVERIES = "notifications_notification", "notifications_delivery"
 

@@ -31,18 +31,12 @@ def test_the_history_window_is_longer_than_any_pack_keeps_the_changes():
     assert all(days is not None and days <= selectors.HISTORY_DAYS for days in kept), kept
 
 
-@pytest.fixture
-def _postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("partitions are PostgreSQL's; SQLite keeps plain tables")
-
-
-@pytest.mark.usefixtures("_postgresql")
+@pytest.mark.usefixtures("on_postgresql")
 def test_status_changes_are_partitioned_by_month_of_their_time():
     assert partitions.partitioned_tables()[CHANGES] == "changed_at"
 
 
-@pytest.mark.usefixtures("_postgresql")
+@pytest.mark.usefixtures("on_postgresql")
 def test_retention_drops_whole_old_months_of_changes(world):
     """Routine keeps status changes 180 days: on 10 December 2031 the cutoff is 13 June.
     April and May go whole, June's rows before the cutoff are DELETEd, the rest stay."""
@@ -69,7 +63,7 @@ def change_statements(call) -> list[str]:
             if CHANGES in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")]
 
 
-@pytest.mark.usefixtures("_postgresql")
+@pytest.mark.usefixtures("on_postgresql")
 def test_a_persons_history_reads_only_the_months_of_its_window(world):
     from apps.isolation.models import Isolation
     from apps.isolation.services import _link_status
