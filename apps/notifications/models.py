@@ -178,14 +178,25 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")  # gave up after the last retry
 
 
+class DeliveryQuerySet(ScopedQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for delivery in objs:
+            delivery.copy_notification_time()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Delivery(models.Model):
     """One attempt-tracked copy of a notification on an outside channel."""
 
     # No foreign key in the database: notifications are partitioned (apps.core.partitions).
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
                                      related_name="deliveries", db_constraint=False)
-    # The notification's created_at, copied: retention deletes a delivery with its month.
-    notification_created_at = models.DateTimeField(default=timezone.now)
+    # The notification's created_at, copied (by save and bulk_create when not given): the
+    # claim reads the notification by id and this time, and retention deletes a delivery
+    # with its month. No default: a delivery stamped with any other time would lose its
+    # notification.
+    notification_created_at = models.DateTimeField()
     channel = models.CharField(max_length=20, choices=ChannelKind.choices)
     address = models.CharField(max_length=300)
     # The configured channel it came from (for a robot's secret); None for an account e-mail,
@@ -203,7 +214,7 @@ class Delivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = DeliveryQuerySet.as_manager()
     scope_fields = {"region": "notification__school__", "school": "notification__school_id"}
 
     class Meta:
@@ -217,3 +228,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.address} {self.status}"
+
+    def save(self, *args, **kwargs):
+        self.copy_notification_time()
+        super().save(*args, **kwargs)
+
+    def copy_notification_time(self) -> None:
+        if self.notification_created_at is None:
+            self.notification_created_at = self.notification.created_at

@@ -63,6 +63,25 @@ def test_it_never_lets_two_claimers_send_one_delivery(world):
         ("sending", "a" * 32)}
 
 
+def test_it_stamps_a_delivery_made_without_its_notifications_time_with_that_time(world):
+    """The claim reads a delivery's notification by id and time: a delivery made anywhere
+    (a bench, a test, a new sender) without the time still finds it, made long before."""
+    from apps.notifications.models import Notification
+
+    note = Notification.objects.create(kind="cluster.report", subject_zh="核对",
+                                       subject_en="Check", school=world.schools["a"],
+                                       created_at=timezone.now() - timedelta(days=40))
+    Delivery.objects.bulk_create([Delivery(notification=note, channel="webhook",
+                                           address="https://example.cn/bulk")])
+    Delivery.objects.create(notification=note, channel="webhook", address="https://example.cn/one")
+    assert set(Delivery.objects.values_list("notification_created_at", flat=True)) == {
+        note.created_at}
+    now = timezone.now()
+    claimed = deliveries_claim(ids=deliveries_due_ids(now=now, limit=10), now=now,
+                               token="c" * 32)
+    assert [d.notification for d in claimed] == [note, note]
+
+
 def test_it_takes_back_a_claim_whose_worker_died(world):
     delivery = external(world, "webhook", "https://example.cn/x")
     then = timezone.now()
