@@ -229,17 +229,14 @@ def _user_deliveries(rows: list[Notification], *, kind: str, severity: str) -> l
             if channel.wants(kind, severity):
                 deliveries.append(Delivery(notification=row, channel=channel.kind,
                                            address=channel.address, source=channel,
-                                           language=language,
-                                           notification_created_at=row.created_at))
+                                           language=language))
         has_email_channel = any(c.kind == ChannelKind.EMAIL for c in mine)
         if email and not has_email_channel and _wants(ACCOUNT_EMAIL_MIN_SEVERITY, severity):
             deliveries.append(Delivery(notification=row, channel=ChannelKind.EMAIL,
-                                       address=email, language=language,
-                                       notification_created_at=row.created_at))
+                                       address=email, language=language))
         if console:
             deliveries.append(Delivery(notification=row, channel=ChannelKind.CONSOLE,
-                                       address=f"user:{row.recipient_id}", language=language,
-                                       notification_created_at=row.created_at))
+                                       address=f"user:{row.recipient_id}", language=language))
     return deliveries
 
 
@@ -262,8 +259,7 @@ def _school_deliveries(message: _Message) -> list[Delivery]:
     if carrier is None:
         return []
     return [Delivery(notification=carrier, channel=c.kind, address=c.address, source=c,
-                     language=c.language, notification_created_at=carrier.created_at)
-            for c in wanted]
+                     language=c.language) for c in wanted]
 
 
 def _outside_notification(message: _Message, key: str) -> Notification | None:
@@ -366,9 +362,7 @@ def notification_send_external(
     carrier = _outside_notification(message, message.dedupe_key)
     before = carrier.deliveries.count()
     _insert_deliveries([Delivery(notification=carrier, channel=a.channel, address=a.address,
-                                 language=a.language,
-                                 notification_created_at=carrier.created_at)
-                        for a in cleaned])
+                                 language=a.language) for a in cleaned])
     return carrier.deliveries.count() - before
 
 
