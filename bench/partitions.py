@@ -9,12 +9,20 @@ DEFAULT partition.
 - Retention: a month of DROPPED check-ins (default 30,000,000, a Henan morning's worth;
   --persons sets it) dropped whole (DETACH + DROP), printed beside a DELETE of DELETED rows
   (1,000,000, or fewer if the month is smaller) from the plain table. Target for the drop:
-  < 1 s (it removes files and reads no row).
+  < 1 s (it removes files and reads no row). Two figures beside it say where the time goes:
+  the longest a writer to the stream waited meanwhile (one INSERT into the current month
+  after another, on its own connection: the DETACH is the only step that locks the stream,
+  `partitions_drop_before`), and the file system's own removal of as many bytes as the
+  month held (a file written, synced, and timed as it is deleted, on the file system of
+  the server's data directory; measured only for a local server on the same one).
 
 The scratch tables are dropped at the end.
 """
 
+import os
 import statistics
+import tempfile
+import threading
 import time
 from datetime import date
 from functools import partial
@@ -40,7 +48,7 @@ def partitions(ctx: Context) -> list[Result]:
     try:
         _create()
         ratio, rates = _write_rates()
-        dropped, deleted = _retention(rows, deleted_rows)
+        dropped, deleted, waited, floor = _retention(rows, deleted_rows)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {PLAIN}, {PARTED}")
@@ -49,6 +57,11 @@ def partitions(ctx: Context) -> list[Result]:
         Result("partitions_write_partitioned", rates[PARTED], "check-ins/s",
                f"{rates[PLAIN]:.0f} check-ins/s unpartitioned, same run"),
         Result("partitions_drop_month", dropped, "s", f"< 1 s, a month of {rows:,} check-ins"),
+        Result("partitions_drop_writer_wait", waited * 1000, "ms",
+               "the longest INSERT into the stream during the drop (informs)"),
+        *([Result("partitions_drop_unlink_floor", floor[0], "s",
+                  f"the file system removing a file of the month's {floor[1] / 2**30:.1f} GiB "
+                  "(informs)")] if floor else []),
         Result("partitions_delete_rows", deleted, "s",
                f"a DELETE of {deleted_rows:,} check-ins, for comparison"),
     ]
@@ -113,7 +126,7 @@ def _write_rates() -> tuple[float, dict[str, float]]:
     return statistics.median(ratios), {t: written[t] / spent[t] for t in spent}
 
 
-def _retention(rows: int, deleted_rows: int) -> tuple[float, float]:
+def _retention(rows: int, deleted_rows: int) -> tuple[float, float, float, tuple | None]:
     from django.db import connection, transaction
 
     from apps.core.partitions import partitions_drop_before
@@ -130,14 +143,19 @@ def _retention(rows: int, deleted_rows: int) -> tuple[float, float]:
             cursor.execute(f"INSERT INTO {table} ({columns}) {source}", [MONTH, count])  # noqa: S608
             cursor.execute(f"VACUUM ANALYZE {table}")
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_total_relation_size('{PARTED}_p{MONTH:%Y%m}')")
+        month_bytes = cursor.fetchone()[0]
         # a month past its keeping time was written weeks ago: its pages are on disk, not
         # dirty in memory as the load just left them
         cursor.execute("CHECKPOINT")
-    started = time.perf_counter()
-    dropped, _count = partitions_drop_before(PARTED, date(2030, 2, 1), count=False)
-    drop_seconds = time.perf_counter() - started
+    with _Writer() as writer:
+        started = time.perf_counter()
+        dropped, _count = partitions_drop_before(PARTED, date(2030, 2, 1), count=False)
+        drop_seconds = time.perf_counter() - started
     assert f"{PARTED}_p203001" in dropped, dropped
-    _say(f"dropped {', '.join(dropped)} in {drop_seconds:.3f} s")
+    _say(f"dropped {', '.join(dropped)} ({month_bytes / 2**30:.1f} GiB) in "
+         f"{drop_seconds:.3f} s; a writer's longest INSERT meanwhile {writer.longest * 1000:.1f} "
+         f"ms ({writer.count} inserts)")
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {PLAIN} WHERE day >= %s AND day < %s",  # noqa: S608
@@ -145,4 +163,74 @@ def _retention(rows: int, deleted_rows: int) -> tuple[float, float]:
         assert cursor.rowcount == deleted_rows, cursor.rowcount
     delete_seconds = time.perf_counter() - started
     _say(f"deleted {deleted_rows:,} rows in {delete_seconds:.1f} s")
-    return drop_seconds, delete_seconds
+    return drop_seconds, delete_seconds, writer.longest, _unlink_floor(month_bytes)
+
+
+class _Writer:
+    """Single-row INSERTs into the stream's current month, one after another on a
+    connection of their own, while the `with` block runs: the longest one is how long the
+    stream was locked."""
+
+    def __enter__(self):
+        self.longest, self.count, self.failed = 0.0, 0, None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._write)
+        self._thread.start()
+        self._stop.wait(0.5)  # writing before the drop starts
+        return self
+
+    def _write(self) -> None:
+        from django.db import connection
+
+        try:
+            with connection.cursor() as cursor:
+                while not self._stop.is_set():
+                    started = time.perf_counter()
+                    cursor.execute(
+                        f"INSERT INTO {PARTED} (school_id, person_id, day, slot, symptoms, "  # noqa: S608
+                        "note, abnormal, fever, submitted_as, submitted_at, late, device, "
+                        "client_id) VALUES (1, %s, %s, 'morning', '[]', '', false, false, "
+                        "'self', now(), false, '', %s)",
+                        [10**9 + self.count, date(2030, 2, 3), f"writer-{self.count}"])
+                    self.longest = max(self.longest, time.perf_counter() - started)
+                    self.count += 1
+        except Exception as failed:  # noqa: BLE001 (raised again by __exit__)
+            self.failed = failed
+        finally:
+            connection.close()
+
+    def __exit__(self, *exc) -> None:
+        self._stop.wait(0.5)  # and after it
+        self._stop.set()
+        self._thread.join()
+        if self.failed:
+            raise self.failed
+
+
+def _unlink_floor(size: int) -> tuple[float, int] | None:
+    """Seconds the file system takes to delete a file of `size` bytes (written and synced
+    first), on the file system of a local server's data directory; None elsewhere."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        data_directory = cursor.fetchone()[0]
+    here = tempfile.gettempdir()
+    try:
+        if os.stat(data_directory).st_dev != os.stat(here).st_dev:
+            return None
+    except OSError:  # another machine's path, or not ours to read
+        return None
+    chunk = b"\0" * (16 << 20)
+    with tempfile.NamedTemporaryFile(dir=here, delete=False) as file:
+        for _ in range(size // len(chunk) + 1):
+            file.write(chunk)
+        file.flush()
+        os.fsync(file.fileno())
+    os.sync()
+    started = time.perf_counter()
+    os.unlink(file.name)
+    os.sync()
+    took = time.perf_counter() - started
+    _say(f"the file system removed {size / 2**30:.1f} GiB in {took:.2f} s")
+    return took, size

@@ -107,19 +107,34 @@ def is_partitioned(model) -> bool:
     return model._meta.db_table in partitioned_tables()
 
 
-def month_partitions(table: str) -> list[Partition]:
-    """The month partitions of `table`, oldest first (the DEFAULT one left out)."""
+def _months_named(table: str, names: list[str]) -> list[Partition]:
     pattern = re.compile(re.escape(table) + r"_p(\d{4})(\d{2})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c "
-                       "ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
-                       [table])
-        names = [row[0] for row in cursor.fetchall()]
     found = []
     for name in names:
         if match := pattern.fullmatch(name):
             found.append(Partition(name, date(int(match[1]), int(match[2]), 1)))
     return sorted(found, key=lambda p: p.month)
+
+
+def month_partitions(table: str) -> list[Partition]:
+    """The month partitions of `table`, oldest first (the DEFAULT one left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c "
+                       "ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+                       [table])
+        return _months_named(table, [row[0] for row in cursor.fetchall()])
+
+
+def detached_months(table: str) -> list[Partition]:
+    """Month tables of `table` on the search path that are no longer its partitions: a
+    retention run detached them and stopped before dropping them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND NOT relispartition "
+            "AND relname LIKE %s AND relnamespace = ANY(SELECT oid FROM pg_namespace "
+            "WHERE nspname = ANY(current_schemas(false)))",
+            [table.replace("_", r"\_") + r"\_p%"])
+        return _months_named(table, [row[0] for row in cursor.fetchall()])
 
 
 def _key_is_date(table: str, column: str) -> bool:
@@ -198,32 +213,46 @@ def partitions_drop_before(table: str, cutoff: date, *, count: bool = True
     """Detach and drop every month partition wholly before `cutoff` (its last day is before
     it); returns their names and, with `count`, how many rows they held.
 
-    Each partition goes in its own short transaction: a DETACH locks the whole table for a
-    moment, and waits at most LOCK_TIMEOUT for a long query on it (else that month stays,
-    for the next run; the rows past their keeping time are then DELETEd as before)."""
+    Each month is detached in a short transaction of its own, the only step that locks the
+    stream: a DETACH locks the whole table for a moment, and waits at most LOCK_TIMEOUT for
+    a long query on it (else that month stays, for the next run; the rows past their
+    keeping time are then DELETEd as before). It is dropped in a second transaction, which
+    locks only the detached table, which nothing reads: removing its files takes seconds
+    for a month of tens of millions of rows on some file systems (docs/capacity.md), and
+    writers to the stream must not wait for that. A month detached and not dropped (the
+    process stopped in between) is dropped by the next run."""
     dropped, rows = [], 0
-    for part in month_partitions(table):
-        if part.upper > cutoff:
-            break
-        held = 0
-        if count:  # before the lock: nothing writes a month this old
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM {_q(part.name)}")  # noqa: S608
-                held = cursor.fetchone()[0]
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(part.name)}")
-                cursor.execute(f"DROP TABLE {_q(part.name)}")
-        except OperationalError as failed:
-            if getattr(failed.__cause__, "sqlstate", "") != "55P03":  # lock not available
-                raise
-            logger.warning("partition %s of %s not dropped: the table was busy", part.name,
-                           table)
+    leftovers = [p for p in detached_months(table) if p.upper <= cutoff]
+    attached = [p for p in month_partitions(table) if p.upper <= cutoff]
+    for part in leftovers + attached:
+        held = _rows_in(part) if count else 0  # before the lock: nothing writes a month this old
+        if part in attached and not _detach(table, part):
             continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {_q(part.name)}")
         rows += held
         dropped.append(part.name)
     return dropped, rows
+
+
+def _rows_in(part: Partition) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {_q(part.name)}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _detach(table: str, part: Partition) -> bool:
+    """Detach one month; False when the table stayed busy for LOCK_TIMEOUT."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute(f"ALTER TABLE {_q(table)} DETACH PARTITION {_q(part.name)}")
+    except OperationalError as failed:
+        if getattr(failed.__cause__, "sqlstate", "") != "55P03":  # lock not available
+            raise
+        logger.warning("partition %s of %s not dropped: the table was busy", part.name, table)
+        return False
+    return True
 
 
 def partitions_maintain(*, today: date | None = None, ahead: int = AHEAD) -> list[str]:

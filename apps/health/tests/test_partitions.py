@@ -137,6 +137,29 @@ def test_no_month_is_dropped_while_a_school_keeps_checkins_for_ever(world, monke
     assert f"{CHECKINS}_p203101" in months_of(CHECKINS)
 
 
+def test_a_month_detached_by_a_run_that_stopped_is_dropped_by_the_next(world):
+    """The detach and the drop are two transactions: a run that stopped between them left a
+    month out of the stream but on disk. The next run drops it and counts its rows; a
+    detached month newer than the cutoff stays."""
+    person = world.persons["a1_student"]
+    partitions.partitions_extend(CHECKINS, "day", [date(2031, 1, 1), date(2031, 2, 1)])
+    put(person, date(2031, 1, 15))
+    put(person, date(2031, 1, 16))
+    settled()
+    with connection.cursor() as cursor:
+        for month in ("203101", "203102"):
+            cursor.execute(f"ALTER TABLE {CHECKINS} DETACH PARTITION {CHECKINS}_p{month}")
+    assert [p.name for p in partitions.detached_months(CHECKINS)] == [
+        f"{CHECKINS}_p203101", f"{CHECKINS}_p203102"]
+
+    dropped, rows = partitions.partitions_drop_before(CHECKINS, date(2031, 2, 1))
+
+    assert dropped[0] == f"{CHECKINS}_p203101" and rows == 2  # the older months were empty
+    assert f"{CHECKINS}_p203102" not in dropped
+    assert [p.name for p in partitions.detached_months(CHECKINS)] == [f"{CHECKINS}_p203102"]
+    assert partitions.partitions_drop_before(CHECKINS, date(2031, 2, 1)) == ([], 0)
+
+
 # Pruning: every query of the pages on check-ins reads only the partitions of its days.
 
 
