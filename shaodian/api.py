@@ -5,7 +5,9 @@ integrations) or the signed-in session (the browser, with CSRF); both set reques
 every endpoint reads through `Model.objects.restrict(request.user, perm)`. Errors are JSON:
 `{"code", "message"}`, plus `"errors": [{"field", "reason", "message"}]` for bad input.
 Lists use `@paginate(CappedPageNumberPagination, page_size=settings.API_PAGE_SIZE)`
-(apps/core/pagination.py): the count stops at LIST_COUNT_CAP.
+(apps/core/pagination.py): the count stops at LIST_COUNT_CAP, and a list's page is read from
+the replica when there is one (a few seconds behind; a client that keeps cookies reads the
+primary for a moment after its own write, apps/core/routers.py).
 """
 
 import json

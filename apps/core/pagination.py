@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+from apps.core.routers import reads_from_replica
 from apps.core.schema_types import PageNumber
 
 
@@ -55,6 +56,11 @@ class CappedPageNumberPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
-        count, capped = capped_count(queryset, settings.LIST_COUNT_CAP)
-        return {"items": queryset[offset : offset + page_size], "count": count,
-                "count_capped": capped}
+        # A list tolerates a few seconds' lag: its count and its page's rows are read from
+        # the replica when there is one (apps/core/routers.py: not for a client that wrote
+        # a moment ago and sends back its pin cookie). The page is read here, inside.
+        with reads_from_replica():
+            count, capped = capped_count(queryset, settings.LIST_COUNT_CAP)
+            items = queryset[offset : offset + page_size]
+            items = list(items) if hasattr(items, "_fetch_all") else items
+        return {"items": items, "count": count, "count_capped": capped}

@@ -122,3 +122,29 @@ def test_a_page_after_its_own_write_reads_the_primary(world, replica, client):
     assert 'id="zero-badge"' not in elsewhere.get(page_url).text
     replica.resume()
     assert 'id="zero-badge"' in elsewhere.get(page_url).text
+
+
+def test_an_api_list_reads_the_replica_and_after_its_own_write_the_primary(world, replica,
+                                                                           client):
+    from apps.people.models import Person
+
+    admin = _login(client, world.users["school_a_admin"])
+    school = world.schools["a"]
+    url = f"/api/v1/persons?school={school.pk}"
+    before = admin.get(url).json()["count"]
+    replica.pause()
+    person = world.persons["a1_student"]
+    Person.objects.filter(pk=person.pk).update(active=False)  # committed on the primary
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        listed = admin.get(url).json()
+    assert listed["count"] == before and on_replica.captured_queries  # the replica's
+    # The client's own write (its answer sets the pin cookie): its next list is the primary's.
+    other = world.persons["a2_student"]
+    changed = admin.patch(f"/api/v1/persons/{other.pk}", {"name": "李小红二"},
+                          content_type="application/json")
+    assert changed.status_code == 200
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        listed = admin.get(url).json()
+    assert listed["count"] == before - 1 and not on_replica.captured_queries
+    assert "李小红二" in str(listed) and person.name not in str(listed)
+    replica.resume()
