@@ -1,7 +1,7 @@
 """Reads: a user's own inbox (nobody reads another's), and the outside deliveries of the
 messages about the schools in a user's scope (notifications.deliveries)."""
 
-from django.db.models import Case, Count, IntegerField, QuerySet, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from apps.notifications.models import Channel, Delivery, Notification, kept_since
@@ -42,8 +42,16 @@ def unread_count(*, user) -> int:
 
 def deliveries(*, user, status: str = "", channel: str = "", kind: str = "",
                notification_id: int | None = None) -> QuerySet[Delivery]:
+    """The outside deliveries of messages about the user's schools, newest first. Each is
+    joined to its notification by id and by the notification's time it keeps, inside the
+    keeping period: PostgreSQL then reads only the kept months of notifications, and for
+    each delivery only its notification's month (notifications are partitioned by month)."""
     rows = Delivery.objects.restrict(user, "notifications.deliveries").select_related(
-        "notification", "notification__school", "notification__recipient")
+        "notification", "notification__school", "notification__recipient").filter(
+        notification__created_at=F("notification_created_at"))
+    if (since := kept_since()) is not None:
+        rows = rows.filter(notification__created_at__gte=since,
+                           notification_created_at__gte=since)
     filters = {"status": status, "channel": channel, "notification__kind__startswith": kind,
                "notification_id": notification_id}
     return rows.filter(**{k: v for k, v in filters.items() if v}).order_by("-id")

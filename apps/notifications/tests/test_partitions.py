@@ -141,3 +141,28 @@ def test_the_inbox_the_badge_and_the_claim_read_only_what_they_need(world):
     for sql in reads:
         read = {t for t in scanned(sql) if t.startswith(NOTES + "_p")}
         assert read == {partitions.partition_name(NOTES, first)}, read
+
+
+def test_the_deliveries_page_reads_notifications_of_the_kept_months_by_their_time(world):
+    """A delivery keeps its notification's time: the page names the keeping period, so the
+    plan reads only the kept months, and joins by that time too, so that where PostgreSQL
+    probes notifications once per delivery (a large table, newest first) it prunes each
+    probe to one month at run time (tiny test tables are joined otherwise)."""
+    today = timezone.localdate()
+    first = partitions.month_start(today)
+    partitions.partitions_extend(NOTES, "created_at", partitions.months_between(
+        first - timedelta(days=400), first))
+    partitions.partitions_ahead(NOTES, "created_at", today=today)
+    services.notification_send_external(
+        addresses=[services.Address("sms", "13800138000")], kind="test.page", subject="页",
+        school_id=world.schools["a"].pk)
+    since = timezone.localdate(kept_since())
+    too_old = {p.name for p in partitions.month_partitions(NOTES) if p.upper <= since}
+    for persona in ("province", "school_a_admin"):
+        rows = selectors.deliveries(user=world.users[persona])
+        assert [d.notification.kind for d in rows] == ["test.page"]
+        [sql] = _statements(NOTES, lambda rows=rows: list(rows.all()[:50]))
+        planned = {t for t in scanned(sql) if t.startswith(NOTES + "_p")}
+        assert planned and not planned & too_old, planned
+        assert ("notifications_notification.created_at = "
+                "(notifications_delivery.notification_created_at)") in sql.replace('"', "")
