@@ -11,8 +11,12 @@ The Content-Security-Policy is Django's own middleware, configured in settings.S
 `StaticFilesMiddleware` is WhiteNoise's, with a hashed file cached for a year.
 """
 
+import time
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -27,11 +31,18 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # What add_never_cache_headers writes into an answer without Cache-Control, worked
+        # out once: parsing and rebuilding the header was a thirtieth of a check-in.
+        blank = HttpResponse()
+        add_never_cache_headers(blank)
+        self.never_cache = blank.headers["Cache-Control"]
 
     def __call__(self, request):
         response = self.get_response(request)
         if "Cache-Control" not in response.headers:
-            add_never_cache_headers(response)
+            if "Expires" not in response.headers:
+                response.headers["Expires"] = http_date(time.time())
+            response.headers["Cache-Control"] = self.never_cache
         if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response.headers:
             response.headers["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         return response

@@ -50,6 +50,10 @@ class Subject:
     residence: str
     active: bool
 
+    @property
+    def pk(self) -> int:  # read as a Person is (apps.health.services)
+        return self.id
+
 
 def _perms(role: str) -> frozenset[str]:
     return PERMISSIONS[role]

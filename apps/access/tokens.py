@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as day_time
+from functools import lru_cache
 
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
@@ -46,8 +47,14 @@ _cache: dict[str, _Kept] = {}  # sha256 of the token -> what it was read as
 
 
 def _next_midnight() -> float:
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    return timezone.make_aware(datetime.combine(tomorrow, day_time.min)).timestamp()
+    zone = timezone.get_current_timezone()
+    return _midnight_after(timezone.localdate(timezone=zone), zone)
+
+
+@lru_cache(maxsize=4)  # worked out once a day, not for every new token
+def _midnight_after(today, zone) -> float:
+    tomorrow = today + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, day_time.min), zone).timestamp()
 
 
 def _still_current(kept: _Kept) -> bool:

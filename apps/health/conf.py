@@ -20,6 +20,7 @@ The thresholds of the class teacher's flags are settings too (selectors reads th
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -42,13 +43,14 @@ class SlotTimes:
         return self.opens if at.date() < due.date() else max(at.time(), self.opens)
 
 
-def _times(name: str) -> list[time]:
-    return [time.fromisoformat(v) for v in getattr(settings, name)]
-
-
 def slot_times() -> dict[str, SlotTimes]:
-    opens, due = (_times(n) for n in _TIMES)
-    return {slot: SlotTimes(o, d) for slot, o, d in zip(SLOTS, opens, due, strict=True)}
+    return _slot_times(*(tuple(getattr(settings, n)) for n in _TIMES))
+
+
+@cache  # read twice a check-in: parsed once per value of the settings (tests change them)
+def _slot_times(opens: tuple[str, ...], due: tuple[str, ...]) -> dict[str, SlotTimes]:
+    return {slot: SlotTimes(time.fromisoformat(o), time.fromisoformat(d))
+            for slot, o, d in zip(SLOTS, opens, due, strict=True)}
 
 
 def at(day: date, when: time) -> datetime:

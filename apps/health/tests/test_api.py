@@ -99,3 +99,29 @@ def test_it_answers_a_check_in_exactly_as_its_documented_schema_renders_it(world
     documented = json.loads(json.dumps(CheckInOut.from_orm(row).dict(), cls=NinjaJSONEncoder))
     assert response.json() == documented
     assert documented["region"] == "410105" and documented["temperature"] == "38.2"
+
+
+def test_it_records_a_guardians_bearer_check_in_in_two_queries(world, django_assert_num_queries):
+    """A new token's first request (the 7 a.m. case): the token with its user and grants in
+    one statement, the row in another; the child is read from the grants, the policy from
+    the process's cache. A third query here is a round trip for every guardian."""
+    from django.utils import timezone
+
+    from apps.access.services import api_token_create
+    from apps.health.rules import rules_for_school
+
+    guardian, child = world.users["guardian_a1"], world.persons["a1_student"]
+    token, raw = api_token_create(user=guardian, name="app", permissions=None)
+    token.last_used_at = timezone.now()  # touched a moment ago: no last-used write is due
+    token.save(update_fields=["last_used_at"])
+    rules_for_school(child.school_id)  # kept per process
+    with django_assert_num_queries(2):
+        answer = Client().post("/api/v1/health/checkins", json.dumps(body(world)),
+                               content_type="application/json",
+                               headers={"Authorization": f"Bearer {raw}", "X-Device-Id": "p1"})
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["submitted_as"] == "guardian"
+    row = CheckIn.objects.get(client_id="app-1")
+    assert (row.person_id, row.school_id, row.submitted_by_id) == (
+        child.pk, child.school_id, guardian.pk)
+    assert row.device != ""  # the device's keyed hash

@@ -58,3 +58,20 @@ def test_no_template_needs_inline_script_or_eval():
         for pattern, what in INLINE:
             found += [f"{template}: {what}: {m.group(0)!r}" for m in pattern.finditer(text)]
     assert not found, "\n".join(found)
+
+
+def test_it_sends_no_store_as_djangos_never_cache_headers_write_it(client, world):
+    """The middleware writes the header it worked out once; it must be what
+    add_never_cache_headers gives, with a fresh Expires."""
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+    from django.utils.http import http_date, parse_http_date
+
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    client.force_login(world.users["teacher_a1"])
+    answer = client.get("/api/v1/persons")
+    assert answer.headers["Cache-Control"] == expected.headers["Cache-Control"]
+    assert "max-age=0" in answer.headers["Cache-Control"]
+    assert abs(parse_http_date(answer.headers["Expires"])
+               - parse_http_date(http_date())) <= 2
