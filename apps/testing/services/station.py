@@ -217,18 +217,14 @@ def _barcode_free(school_id: int, barcode: str, *, tube_id: int | None) -> None:
 
 
 def _locked_tube(actor, tube_id: int) -> Tube:
-    """The tube with its round, the tube locked for this transaction and the round shared
-    (a round_close waits for the scans in flight; stations of one round no longer wait for
-    each other, as they did when the join locked the round too). Hand-written SQL, planned
-    once per connection, in the scope `Tube.objects.restrict(actor, PERM)` applies (a tube
-    out of scope is a 404): every scan and close request runs it."""
+    """The tube locked, its round shared (a close of the round waits; the round's stations do
+    not), by a prepared statement; in `Tube.objects.restrict(actor, PERM)`'s scope or 404."""
     with prepared_cursor() as cursor:
         cursor.execute(_locked_tube_sql(), [tube_id])
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    tube_width = len(Tube._meta.concrete_fields)
-    round_width = len(TestRound._meta.concrete_fields)
+    tube_width, round_width = len(Tube._meta.concrete_fields), len(TestRound._meta.concrete_fields)
     tube = model_from_row(Tube, row[:tube_width])
     hospital, province, city, county = row[tube_width + round_width:]
     scope = RowScope(school=tube.school_id, hospital=hospital,
@@ -537,11 +533,9 @@ class _Batch:
 
 
 def _person_facts(school_id: int, round_id: int, today) -> dict:
-    """The station's four facts of a scanned person as EXISTS subqueries written out: the
-    same SQL the ORM's Exists(...) made, without building four querysets per request (they
-    were a third of a scan request's CPU)."""
-    person = f"{_table(Person)}.id"
-    since = today - timedelta(days=CONTACT_DAYS)
+    """A scanned person's four facts as written-out EXISTS subqueries: the SQL Exists(...)
+    made, without building four querysets per request (a third of a scan's CPU)."""
+    person, since = f"{_table(Person)}.id", today - timedelta(days=CONTACT_DAYS)
     member = (f"SELECT 1 FROM {_table(RoundMember)} m WHERE m.school_id = %s "
               f"AND m.round_id = %s AND m.person_id = {person}")
     status = (f"SELECT 1 FROM {_table(PersonStatus)} s WHERE s.school_id = %s "
