@@ -340,7 +340,7 @@ def _school(persons: int | None, made: dict):
     return school, people
 
 
-def _generate_school(size: int):
+def _generate_school(size: int, code: str = "BENCHSCANS1"):
     """One school of `size` students in classes of 50, written with bulk inserts."""
     from apps.core.crypto import encrypt_text, keyed_hash
     from apps.core.identity import mask_document
@@ -350,7 +350,7 @@ def _generate_school(size: int):
     _say(f"generating a school of {size:,}")
     bureau, _ = Bureau.objects.get_or_create(region_id="410105", level="county",
                                              defaults={"name": "金水区教育局"})
-    school = School.objects.create(name="采样基准中学", code="BENCHSCANS1", kind="senior",
+    school = School.objects.create(name="采样基准中学", code=code, kind="senior",
                                    boarding="mixed", region_id="410105", bureau=bureau)
     grade = Unit.objects.create(school=school, name="高一", kind="grade")
     classes = SchoolClass.objects.bulk_create(

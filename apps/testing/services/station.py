@@ -15,15 +15,21 @@ single tube for them instead (its client id is the scan's, suffixed ".single").
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.db import model_columns, model_from_row, prepared_cursor
 from apps.core.errors import FieldError, ValidationFailed
+from apps.core.scoping import RowScope, permits
 from apps.health.models import CheckIn
+from apps.orgs.models import School
 from apps.people.codes import CODE_RE, InvalidCode, personal_code_verify
 from apps.people.models import Person
 from apps.status.models import PersonStatus
@@ -211,10 +217,32 @@ def _barcode_free(school_id: int, barcode: str, *, tube_id: int | None) -> None:
 
 
 def _locked_tube(actor, tube_id: int) -> Tube:
-    return get_object_or_404(
-        Tube.objects.restrict(actor, PERM).select_for_update().select_related("round"),
-        pk=tube_id,
-    )
+    """The tube locked, its round shared (a close of the round waits; the round's stations do
+    not), by a prepared statement; in `Tube.objects.restrict(actor, PERM)`'s scope or 404."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_locked_tube_sql(), [tube_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    tube_width, round_width = len(Tube._meta.concrete_fields), len(TestRound._meta.concrete_fields)
+    tube = model_from_row(Tube, row[:tube_width])
+    hospital, province, city, county = row[tube_width + round_width:]
+    scope = RowScope(school=tube.school_id, hospital=hospital,
+                     region={"province": province, "city": city, "county": county})
+    if not permits(actor, PERM, Tube, scope):
+        raise Http404
+    tube.round = model_from_row(TestRound, row[tube_width:tube_width + round_width])
+    return tube
+
+
+@cache
+def _locked_tube_sql() -> str:
+    locks = (" FOR UPDATE OF t FOR SHARE OF r"
+             if connection.features.has_select_for_update_of else "")
+    return (f"SELECT {model_columns(Tube, 't')}, {model_columns(TestRound, 'r')}, "
+            "s.hospital_id, s.province_code, s.city_code, s.county_code "
+            f"FROM {_table(Tube)} t JOIN {_table(TestRound)} r ON r.id = t.round_id "
+            f"JOIN {_table(School)} s ON s.id = t.school_id WHERE t.id = %s{locks}")
 
 
 def tube_close(*, actor, tube_id: int, barcode: str = "") -> ScanReport:
@@ -263,12 +291,14 @@ def _scan(actor, tube: Tube, scans: list[ScanIn], barcode: str, close: bool) -> 
     batch = _Batch(actor, tube, scans)
     report.outcomes = batch.run()
     report.live = batch.live
-    if barcode and not tube.barcode and tube.status == TubeStatus.OPEN:
+    barcode_scanned = barcode and not tube.barcode and tube.status == TubeStatus.OPEN
+    if barcode_scanned:
         _barcode_free(tube.school_id, barcode, tube_id=tube.pk)
         tube.barcode = barcode
-        tube.save(update_fields=["barcode"])
     if close or (report.full and tube.barcode and tube.status == TubeStatus.OPEN):
-        _close(tube, barcode, report.live)
+        _close(tube, barcode, report.live)  # saves the barcode with the status: one update
+    elif barcode_scanned:
+        tube.save(update_fields=["barcode"])
     return report
 
 
@@ -287,7 +317,8 @@ class _Batch:
         candidates = [o for o in outcomes if not self._bad_client_id(o)]
         people = self._people(candidates)
         in_tube, elsewhere = self._samples(candidates)
-        self.live = sum(1 for s in in_tube.values() if s.removed_at is None)
+        if candidates:
+            self.live = sum(1 for s in in_tube.values() if s.removed_at is None)
         fresh = [o for o in candidates if o.status == ""]
         closed = self._closed_reason()
         if fresh and closed:
@@ -320,13 +351,17 @@ class _Batch:
         same scan, wherever it went), this tube's, and the scanned people's other live
         samples in the round. Returns ({person: sample in this tube}, {person: elsewhere})."""
         school_id, tube = self.tube.school_id, self.tube
+        if not candidates:  # a close, or only bad client ids: the live count is all it needs
+            self.live = Sample.objects.filter(school_id=school_id, tube=tube,
+                                              removed_at__isnull=True).count()
+            return {}, {}
         ids = [o.client_id for o in candidates]
         persons = {o.person_id for o in candidates if o.person_id}
         wanted = Q(client_id__in=ids) | Q(tube=tube)
         if persons and tube.recheck_of_id is None:
             wanted |= Q(round_id=tube.round_id, person_id__in=persons,
                         removed_at__isnull=True, recheck=False)
-        rows = list(Sample.objects.filter(wanted, school_id=school_id).select_related("tube"))
+        rows = list(Sample.objects.filter(wanted, school_id=school_id).order_by())
         by_client = {s.client_id: s for s in rows}
         in_tube = {s.person_id: s for s in rows if s.tube_id == tube.pk}
         elsewhere = {s.person_id: s for s in rows if s.tube_id != tube.pk
@@ -394,22 +429,11 @@ class _Batch:
         at today's check-in."""
         school_id, round_id = self.tube.school_id, self.tube.round_id
         today = timezone.localdate(self.now)
-        person = OuterRef("pk")
         return (
             Person.objects.restrict(self.actor, PERM)
             .filter(school_id=school_id, active=True)
             .only("pk", "name", "number", "klass_id")
-            .annotate(
-                member=Exists(RoundMember.objects.filter(
-                    school_id=school_id, round_id=round_id, person_id=person)),
-                status_contact=Exists(PersonStatus.objects.filter(
-                    school_id=school_id, person_id=person, category__in=SINGLE_CATEGORIES)),
-                exposure_contact=Exists(Exposure.objects.filter(
-                    school_id=school_id, person_id=person, kind__in=CONTACT_KINDS,
-                    on__gte=today - timedelta(days=CONTACT_DAYS))),
-                symptoms=Exists(CheckIn.objects.filter(
-                    school_id=school_id, person_id=person, day=today, abnormal=True)),
-            )
+            .annotate(**_person_facts(school_id, round_id, today))
             .order_by()
         )
 
@@ -418,12 +442,17 @@ class _Batch:
         outside = {o.person_id for o in fresh if not people[o.person_id].member}
         planned = bool(outside) and RoundMember.objects.filter(
             school_id=self.tube.school_id, round_id=self.tube.round_id).exists()
+        taken = {o.person_id: elsewhere[o.person_id].tube_id for o in fresh
+                 if o.person_id in elsewhere}
+        barcodes = dict(Tube.objects.filter(school_id=self.tube.school_id,
+                                            pk__in=set(taken.values()))
+                        .values_list("pk", "barcode")) if taken else {}
         for o in fresh:
-            other = elsewhere.get(o.person_id)
-            if other is not None:
+            if o.person_id in taken:
+                tube_id = taken[o.person_id]
                 self._refuse(o, "code", "already_sampled",
                              _("Already sampled in this round (tube %(tube)s).")
-                             % {"tube": other.tube.barcode or f"#{other.tube_id}"})
+                             % {"tube": barcodes.get(tube_id) or f"#{tube_id}"})
             elif planned and o.person_id in outside:
                 self._refuse(o, "code", "not_in_round", _("Not on this round's list."))
 
@@ -501,6 +530,39 @@ class _Batch:
         o.message = (_("A close contact is never pooled: a single tube was opened.")
                      if why == "close_contact" else
                      _("A person with symptoms is never pooled: a single tube was opened."))
+
+
+def _person_facts(school_id: int, round_id: int, today) -> dict:
+    """A scanned person's four facts as written-out EXISTS subqueries: the SQL Exists(...)
+    made, without building four querysets per request (a third of a scan's CPU)."""
+    person, since = f"{_table(Person)}.id", today - timedelta(days=CONTACT_DAYS)
+    member = (f"SELECT 1 FROM {_table(RoundMember)} m WHERE m.school_id = %s "
+              f"AND m.round_id = %s AND m.person_id = {person}")
+    status = (f"SELECT 1 FROM {_table(PersonStatus)} s WHERE s.school_id = %s "
+              f"AND s.person_id = {person} AND s.category IN ({_marks(SINGLE_CATEGORIES)})")
+    exposure = (f"SELECT 1 FROM {_table(Exposure)} e WHERE e.school_id = %s "
+                f"AND e.person_id = {person} AND e.kind IN ({_marks(CONTACT_KINDS)}) "
+                f'AND e."on" >= %s')
+    checkin = (f"SELECT 1 FROM {_table(CheckIn)} c WHERE c.school_id = %s "
+               f"AND c.person_id = {person} AND c.day = %s AND c.abnormal")
+    return {
+        "member": _exists(member, [school_id, round_id]),
+        "status_contact": _exists(status, [school_id, *SINGLE_CATEGORIES]),
+        "exposure_contact": _exists(exposure, [school_id, *CONTACT_KINDS, since]),
+        "symptoms": _exists(checkin, [school_id, today]),
+    }
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _exists(sql: str, params: list):
+    return RawSQL(f"EXISTS ({sql})", params, output_field=BooleanField())
 
 
 def _code_message(reason: str) -> str:

@@ -4,7 +4,9 @@ never-pooled rule, one sample per person and round, replays, scope."""
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.health.models import CheckIn
@@ -332,3 +334,46 @@ def test_it_answers_by_name_when_it_loses_a_race_for_the_same_person(world, api,
                       scans=scans(pupils[0], pupils[1], prefix="l")).json()
     assert [s["reason"] for s in loser["scans"]] == ["already_sampled", ""]
     assert calls == [1, 1] and loser["samples"] == 1
+
+
+def test_it_names_the_other_tubes_barcode_when_a_person_is_already_sampled(world, api):
+    test_round = open_round(world)
+    a1 = world.persons["a1_student"]
+    open_tube(api, test_round, "t-1", pool_size=5, barcode="TB-0001", scans=scans(a1))
+    other = open_tube(api, test_round, "t-2", pool_size=5, scans=scans(a1, prefix="y")).json()
+    assert "TB-0001" in other["scans"][0]["message"]
+
+
+def _signed_in(world, username: str) -> Client:
+    client = Client()
+    client.force_login(world.users[username])
+    return client
+
+
+def test_it_runs_the_same_queries_for_one_scan_or_a_pools_worth(world, api, pupils):
+    test_round = open_round(world)
+    client, counts = _signed_in(world, "sampler_a"), []
+    for n, batch in enumerate((pupils[:1], pupils[1:6])):
+        tube = open_tube(api, test_round, f"t-{n}", pool_size=10).json()["tube"]
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.post(f"/api/v1/testing/tubes/{tube['id']}/scans",
+                                 {"scans": scans(*batch, prefix=f"b{n}")},
+                                 content_type="application/json")
+        assert [s["status"] for s in answer.json()["scans"]] == ["added"] * len(batch)
+        counts.append(len(captured.captured_queries))
+    # the session's, the grants', then the tube's (locked), the people's, the samples', one
+    # insert, and the transaction's
+    assert counts == [10, 10]
+
+
+def test_it_closes_a_tube_with_its_barcode_in_one_update(world, api, pupils):
+    test_round = open_round(world)
+    tube = open_tube(api, test_round, pool_size=5, scans=scans(*pupils[:3])).json()["tube"]
+    client = _signed_in(world, "sampler_a")
+    with CaptureQueriesContext(connection) as captured:
+        closed = client.post(f"/api/v1/testing/tubes/{tube['id']}/close",
+                             {"barcode": "TB-0002"}, content_type="application/json")
+    assert closed.json()["tube"]["status"] == "closed"
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "TB-0002" in updates[0]
+    assert Tube.objects.get(pk=tube["id"]).barcode == "TB-0002"
