@@ -52,6 +52,26 @@ def _context(import_id: int) -> bytes:
 def upload_delete(name: str) -> None:
     if name:
         (_dir("uploads") / Path(name).name).unlink(missing_ok=True)
+    if name.startswith("upload-"):  # the rows its check kept go with it
+        (_dir("uploads") / Path(name).name.replace("upload-", "checked-", 1)).unlink(
+            missing_ok=True)
+
+
+def checked_store(import_id: int, data: bytes) -> None:
+    """Keep the rows a check read and found right (encrypted, as the upload: they hold the
+    ID numbers), for the import to take instead of reading and checking the file again.
+    Deleted with the upload (upload_delete)."""
+    _write_private(_dir("uploads") / f"checked-{import_id}.bin",
+                   encrypt_bytes(data, context=f"roster-checked:{import_id}".encode()))
+
+
+def checked_load(import_id: int) -> bytes | None:
+    """The rows the check kept, or None (none kept, or pruned)."""
+    try:
+        blob = (_dir("uploads") / f"checked-{import_id}.bin").read_bytes()
+    except FileNotFoundError:
+        return None
+    return decrypt_bytes(blob, context=f"roster-checked:{import_id}".encode())
 
 
 def export_path(export_id: int) -> Path:
@@ -101,7 +121,8 @@ def files_prune(*, older_than_seconds: float, keep: set[str]) -> int:
     limit, removed = time.time() - older_than_seconds, 0
     for part in ("uploads", "exports", "progress"):
         for path in _dir(part).iterdir():
-            if path.name not in keep and path.stat().st_mtime < limit:
+            kept = path.name in keep or path.name.replace("checked-", "upload-", 1) in keep
+            if not kept and path.stat().st_mtime < limit:
                 path.unlink(missing_ok=True)
                 removed += 1
     return removed

@@ -5,6 +5,8 @@ keeping time. Each step claims its record with a conditional UPDATE, so a repeat
 or a second worker does nothing twice."""
 
 import hashlib
+import pickle
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
 
@@ -20,6 +22,8 @@ from apps.orgs.models import School
 from apps.people.models import PersonKind
 from apps.rosters.files import (
     Progress,
+    checked_load,
+    checked_store,
     files_prune,
     progress_clear,
     upload_delete,
@@ -32,7 +36,8 @@ from apps.rosters.reading import RosterError, Table, check_upload, gc_paused, re
 from apps.rosters.services.applying import _outcome, _refusal, roster_apply
 from apps.rosters.services.places import places_allowed
 from apps.rosters.services.planning import _scope, roster_plan
-from apps.rosters.services.plans import PERM, Plan, RowError
+from apps.rosters.services.plans import PERM, Plan, PlannedRow, RowError
+from apps.rosters.services.rows import _load_school
 
 EXPIRED = gettext_lazy("The uploaded file is no longer kept: upload it again.")
 NOT_ALLOWED = gettext_lazy("You may no longer import into this school.")
@@ -94,9 +99,13 @@ def roster_check_stored(*, import_id: int) -> RosterImport | None:
             with gc_paused():  # from reading to the end: one pause, no collection between
                 table = _table_from(record, key)
                 progress = Progress(key, "check", len(table.rows))
+                kept = []
                 plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
                                    table=table, file_name=record.file_name,
-                                   progress=progress.step, create_places=record.create_places)
+                                   progress=progress.step, create_places=record.create_places,
+                                   rows_read=None if record.create_places else kept.append)
+                if kept and not plan.errors:
+                    checked_store(import_id, _kept_rows(kept[0], table))
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.REFUSED)
             return record
@@ -171,13 +180,18 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
         actor = record.applied_by
         try:
             with gc_paused():  # from reading to writing: one pause, no collection between
-                table = _table_from(record, key)
-                rows = len(table.rows)  # checked, then written: two steps per row
-                progress = Progress(key, "apply", 2 * rows)
-                plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
-                                   table=table, file_name=record.file_name,
-                                   sha256=record.sha256, progress=progress.step, compare=False,
-                                   create_places=record.create_places)
+                plan = _checked_plan(record, actor)
+                if plan is not None:  # the rows the check kept: only compared again
+                    rows = len(plan.table.rows)
+                    progress = Progress(key, "apply", 2 * rows)
+                else:  # the file read and checked again
+                    table = _table_from(record, key)
+                    rows = len(table.rows)  # checked, then written: two steps per row
+                    progress = Progress(key, "apply", 2 * rows)
+                    plan = roster_plan(actor=actor, school=record.school, kind=record.kind,
+                                       table=table, file_name=record.file_name,
+                                       sha256=record.sha256, progress=progress.step,
+                                       compare=False, create_places=record.create_places)
                 plan.record = record
                 plan.progress = lambda written: progress.step(rows + written)
                 progress.write(rows)
@@ -190,6 +204,57 @@ def roster_apply_stored(*, import_id: int) -> RosterImport | None:
         transaction.on_commit(partial(upload_delete, name))
     progress_clear(key)
     return RosterImport.objects.get(pk=import_id)
+
+
+def _kept_rows(plan: Plan, table: Table) -> bytes:
+    """The rows a check read and found right, before they were compared with the school's
+    people (the import compares them again, with the people as they are then)."""
+    rows = [(p.row, p.number, p.values, p.document, p.hashes, p.guardian) for p in plan.rows]
+    head = (table.headers, table.header_row, len(table.rows))
+    return pickle.dumps((head, rows), pickle.HIGHEST_PROTOCOL)
+
+
+class _FileRows(Sequence):
+    """The file's rows, read only if something asks for them (an error found at import
+    names its cell): their number is known without reading."""
+
+    def __init__(self, record: RosterImport, count: int):
+        self.record, self.count, self.rows = record, count, None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index):
+        if self.rows is None:
+            self.rows = read_table(self.record.file_name,
+                                   upload_load(self.record.pk, self.record.stored_name)).rows
+        return self.rows[index]
+
+
+def _checked_plan(record: RosterImport, actor) -> Plan | None:
+    """The plan of an import from the rows its check kept (checked_store), so the file is
+    not read and checked again; None when none were kept, or when a class, unit, room or
+    region they name is gone (the file is then checked again, and says which row)."""
+    data = checked_load(record.pk) if not record.create_places else None
+    if data is None:
+        return None
+    (headers, header_row, count), rows = pickle.loads(data)  # noqa: S301 - our own, encrypted
+    _scope(actor, record.school, record.kind)
+    known = _load_school(record.school)
+    classes = {c.pk for c in known.classes.values()}
+    there = {"klass_id": classes, "teaches_class_id": classes,
+             "unit_id": {u.pk for u in known.units.values()},
+             "dorm_room_id": {r.pk for r in known.rooms.values()}}
+    if any(v[name] is not None and v[name] not in ids
+           for *_start, v, _document, _hashes, _guardian in rows
+           for name, ids in there.items()):
+        return None
+    table = Table(headers, header_row, _FileRows(record, count))
+    plan = Plan(record.school, record.kind, table, match_columns(record.kind, headers),
+                file_name=record.file_name, sha256=record.sha256)
+    plan.rows = [PlannedRow(row, number, values, document, hashes, guardian=guardian)
+                 for row, number, values, document, hashes, guardian in rows]
+    return plan
 
 
 def roster_stored_plan(record: RosterImport) -> Plan | None:

@@ -69,7 +69,7 @@ def _scope(actor, school: School, kind: str) -> Scope:
 
 def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: str = "",
                 sha256: str = "", progress=None, compare: bool = True,
-                create_places: bool = False) -> Plan:
+                create_places: bool = False, rows_read=None) -> Plan:
     """Every row checked and classified (new, updated, unchanged) against the school's
     people; nothing written. Http404 unless the actor may import into the school.
     `progress(done)` is told how many rows were read, now and then. Without `compare`
@@ -78,7 +78,9 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
     roster_apply checks them while it writes the new people, and writes nothing if any
     row is wrong, unless only the valid rows are asked for. With `create_places` the
     classes and units the file names that the school lacks are listed (plan.places) and
-    the rows checked as if they existed (places.py); roster_apply creates them."""
+    the rows checked as if they existed (places.py); roster_apply creates them.
+    `rows_read(plan)` is called once the rows are read and checked on their own, before
+    they are compared with the school's people (what an import may take again, jobs.py)."""
     if kind not in PersonKind.values:
         raise RosterError("bad_kind", _("Choose students or staff."))
     scope = _scope(actor, school, kind)
@@ -95,6 +97,8 @@ def roster_plan(*, actor, school: School, kind: str, table: Table, file_name: st
         places_stand_in(plan, known, scope, plan.places)
     with gc_paused():
         _check_rows(plan, known, progress)
+        if rows_read is not None:
+            rows_read(plan)
         if compare:
             _check_against_school(plan, scope, known)
     return plan

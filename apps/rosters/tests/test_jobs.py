@@ -7,11 +7,11 @@ import time
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
 from apps.access.models import AccessLog
-from apps.core.crypto import decrypt_text
+from apps.core.crypto import decrypt_text, keyed_hashes
 from apps.people.models import Person
 from apps.rosters import services, tasks
 from apps.rosters.files import upload_delete
@@ -115,6 +115,43 @@ def test_an_import_that_became_wrong_since_its_check_is_not_imported(world):
     record.refresh_from_db()
     assert "1 rows have errors" in record.failure and record.stored_name == ""
     assert not Person.objects.filter(number="A2025001").exists()
+
+
+def test_an_import_takes_the_rows_its_check_kept_without_reading_the_file_again(
+        world, monkeypatch, roster_files, django_capture_on_commit_callbacks):
+    from apps.rosters.services import jobs
+
+    record = _checked(world, [_student("A2025001", "甲", 1), _student("A2025002", "乙", 3)])
+    kept = roster_files / "uploads" / f"checked-{record.pk}.bin"
+    assert _id(1).encode() not in kept.read_bytes()  # kept encrypted, as the upload
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+
+    def not_again(*args):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(jobs, "read_table", not_again)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_import.call(record.pk) == "applied"
+    person = Person.objects.get(number="A2025002")
+    assert decrypt_text(person.doc_cipher) == _id(3)
+    assert Person.objects.filter(school=world.schools["a"], doc_hash__in=keyed_hashes(_id(3)))
+    assert not kept.exists()
+    assert tasks.apply_import.call(record.pk) == "done before"
+
+
+def test_an_import_whose_kept_rows_name_a_class_closed_since_checks_the_file_again(world):
+    from apps.orgs.models import SchoolClass
+
+    record = _checked(world, [_student("A2025001", "甲", 1),
+                              _student("A2025002", "乙", 3, klass="七年级2班")])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    SchoolClass.objects.filter(school=world.schools["a"], name="七年级2班").update(
+        closed_at=timezone.now())
+    with translation.override("en"):
+        assert tasks.apply_import.call(record.pk) == "failed"
+    record.refresh_from_db()
+    assert "1 rows have errors" in record.failure
+    assert not Person.objects.filter(number__in=["A2025001", "A2025002"]).exists()
 
 
 def test_an_upload_no_longer_kept_fails_with_its_reason(world):
