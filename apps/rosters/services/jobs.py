@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.crypto import current_header
 from apps.orgs.models import School
 from apps.people.models import PersonKind
 from apps.rosters.files import (
@@ -210,7 +211,8 @@ def _kept_rows(plan: Plan, table: Table) -> bytes:
     """The rows a check read and found right, before they were compared with the school's
     people (the import compares them again, with the people as they are then)."""
     rows = [(p.row, p.number, p.values, p.document, p.hashes, p.guardian) for p in plan.rows]
-    head = (table.headers, table.header_row, len(table.rows))
+    # the keys the documents were encrypted and hashed with: rotated since, they are not used
+    head = (table.headers, table.header_row, len(table.rows), current_header())
     return pickle.dumps((head, rows), pickle.HIGHEST_PROTOCOL)
 
 
@@ -233,12 +235,15 @@ class _FileRows(Sequence):
 
 def _checked_plan(record: RosterImport, actor) -> Plan | None:
     """The plan of an import from the rows its check kept (checked_store), so the file is
-    not read and checked again; None when none were kept, or when a class, unit, room or
-    region they name is gone (the file is then checked again, and says which row)."""
+    not read and checked again; None when none were kept, when the field or hash key was
+    rotated since, or when a class, unit, room or region they name is gone (the file is
+    then checked again, and says which row)."""
     data = checked_load(record.pk) if not record.create_places else None
     if data is None:
         return None
-    (headers, header_row, count), rows = pickle.loads(data)  # noqa: S301 - our own, encrypted
+    (headers, header_row, count, keys), rows = pickle.loads(data)  # noqa: S301 - our own, encrypted
+    if keys != current_header():  # a key rotated between check and import: check again
+        return None
     _scope(actor, record.school, record.kind)
     known = _load_school(record.school)
     classes = {c.pk for c in known.classes.values()}

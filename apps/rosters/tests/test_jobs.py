@@ -139,6 +139,20 @@ def test_an_import_takes_the_rows_its_check_kept_without_reading_the_file_again(
     assert tasks.apply_import.call(record.pk) == "done before"
 
 
+def test_an_import_checked_before_the_hash_key_rotated_reads_the_file_again(
+        world, settings, django_capture_on_commit_callbacks):
+    """The kept rows hold ID hashes under the key of their check: after a rotation they
+    are not used, and the person is hashed with the new key."""
+    record = _checked(world, [_student("A2025002", "乙", 3)])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=record.pk)
+    settings.FIELD_HASH_KEYS_OLD = [settings.FIELD_HASH_KEY]
+    settings.FIELD_HASH_KEY = b"r" * 32
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_import.call(record.pk) == "applied"
+    person = Person.objects.get(number="A2025002")
+    assert person.doc_hash == keyed_hashes(_id(3))[0]
+
+
 def test_an_import_whose_kept_rows_name_a_class_closed_since_checks_the_file_again(world):
     from apps.orgs.models import SchoolClass
 
