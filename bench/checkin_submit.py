@@ -173,13 +173,7 @@ def _checkin_request(port: int, tokens: list):
         n = len(queue)
         token, person_id, day_student = queue.pop()
         fever = n % FEVER_SHARE == 0
-        body = json.dumps({
-            "person_id": person_id, "slot": "morning",
-            "temperature": "38.4" if fever else "36.6", "symptoms": ["cough"] if fever else [],
-            "household_symptoms": False if day_student else None,
-            "household_travel": False if day_student else None,
-            "client_id": f"{CLIENT_PREFIX}{person_id}-{secrets.token_hex(6)}",
-        }).encode()
+        body = checkin_body(person_id, day_student=day_student, fever=fever)
         return ("POST", "/api/v1/health/checkins", body, {
             "Authorization": f"Bearer {token}", "Content-Type": "application/json",
             "X-Device-Id": f"bench-{person_id}"})
@@ -214,3 +208,15 @@ def _clean_up(started_at) -> None:
     DBTaskResult.objects.filter(enqueued_at__gte=started_at,
                                 task_path="apps.health.tasks.recompute_after_checkins").delete()
     _say("removed the benchmark's check-ins, tokens and queued tasks")
+
+
+def checkin_body(person_id: int, *, day_student: bool, fever: bool,
+                 prefix: str = CLIENT_PREFIX) -> bytes:
+    """A guardian's morning check-in as the app sends it (a fever with a cough, or well)."""
+    return json.dumps({
+        "person_id": person_id, "slot": "morning",
+        "temperature": "38.4" if fever else "36.6", "symptoms": ["cough"] if fever else [],
+        "household_symptoms": False if day_student else None,
+        "household_travel": False if day_student else None,
+        "client_id": f"{prefix}{person_id}-{secrets.token_hex(6)}",
+    }).encode()

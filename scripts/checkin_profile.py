@@ -13,9 +13,7 @@ machine). `--profile` prints cProfile's top functions instead of timing. What it
 
 import argparse
 import io
-import json
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -32,13 +30,9 @@ def _backend_cpu(pid: int) -> float:
 
 
 def _environ(token: str, person_id: int, day_student: bool, fever: bool) -> dict:
-    body = json.dumps({
-        "person_id": person_id, "slot": "morning",
-        "temperature": "38.4" if fever else "36.6", "symptoms": ["cough"] if fever else [],
-        "household_symptoms": False if day_student else None,
-        "household_travel": False if day_student else None,
-        "client_id": f"bench-{person_id}-{secrets.token_hex(6)}",
-    }).encode()
+    from bench.checkin_submit import checkin_body
+
+    body = checkin_body(person_id, day_student=day_student, fever=fever, prefix="bench-")
     return {
         "REQUEST_METHOD": "POST", "PATH_INFO": "/api/v1/health/checkins", "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
