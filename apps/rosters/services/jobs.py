@@ -101,12 +101,17 @@ def roster_check_stored(*, import_id: int) -> RosterImport | None:
                 table = _table_from(record, key)
                 progress = Progress(key, "check", len(table.rows))
                 kept = []
+
+                def keep(checked: Plan) -> None:  # the rows as read and checked, not compared
+                    if not checked.errors:
+                        kept.append(_kept_rows(checked, table))
+
                 plan = roster_plan(actor=record.user, school=record.school, kind=record.kind,
                                    table=table, file_name=record.file_name,
                                    progress=progress.step, create_places=record.create_places,
-                                   rows_read=None if record.create_places else kept.append)
+                                   rows_read=None if record.create_places else keep)
                 if kept and not plan.errors:
-                    checked_store(import_id, _kept_rows(kept[0], table))
+                    checked_store(import_id, kept[0])
         except (RosterError, FileNotFoundError, Http404) as exc:
             _fail(record, exc, ImportStatus.REFUSED)
             return record

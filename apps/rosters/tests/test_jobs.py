@@ -139,6 +139,26 @@ def test_an_import_takes_the_rows_its_check_kept_without_reading_the_file_again(
     assert tasks.apply_import.call(record.pk) == "done before"
 
 
+def test_the_rows_a_check_keeps_are_the_files_not_filled_from_the_stored_people(
+        world, django_capture_on_commit_callbacks):
+    """A column the file lacks (address) is filled from the stored person when the rows
+    are compared; the kept rows are taken before that, so the import compares them with
+    the people as they are then, not as they were at the check."""
+    import pickle
+
+    from apps.rosters.files import checked_load
+
+    first = _checked(world, [_student("A2025001", "甲", 1)])
+    roster_apply_request(actor=world.users["school_a_admin"], import_id=first.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.apply_import.call(first.pk) == "applied"
+    Person.objects.filter(number="A2025001").update(address="旧地址甲")
+    again = _checked(world, [_student("A2025001", "甲", 1)])
+    _head, rows = pickle.loads(checked_load(again.pk))  # noqa: S301 - the test's own file
+    [(_row, number, values, *_rest)] = rows
+    assert number == "A2025001" and "旧地址甲" not in values.values()
+
+
 def test_an_import_checked_before_the_hash_key_rotated_reads_the_file_again(
         world, settings, django_capture_on_commit_callbacks):
     """The kept rows hold ID hashes under the key of their check: after a rotation they
