@@ -18,18 +18,12 @@ from bench.testing_scans import (
     POOL,
     _clean_up,
     _ClientSender,
+    _cpu_seconds,
     _generate_school,
     _rounds,
     _sampler,
     _tubes,
 )
-
-
-def _backend_cpu(pid: int) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 def main() -> None:
@@ -118,7 +112,7 @@ def _send(post, tube, stats, *, counted=None, connection=None, backend=None, pro
         if not stats:
             answer = post(path, body, status)
         else:
-            db0, app0 = _backend_cpu(backend), time.process_time()
+            db0, app0 = _cpu_seconds([backend]), time.process_time()
             connection.queries_log.clear()  # a full log would miscount
             with counted(connection) as captured:
                 if profiler is not None and kind == "scan":
@@ -126,7 +120,7 @@ def _send(post, tube, stats, *, counted=None, connection=None, backend=None, pro
                 answer = post(path, body, status)
                 if profiler is not None and kind == "scan":
                     profiler.disable()
-            app, db = time.process_time() - app0, _backend_cpu(backend) - db0
+            app, db = time.process_time() - app0, _cpu_seconds([backend]) - db0
             s = stats[kind]
             s["n"] += 1
             s["queries"] += len(captured.captured_queries)

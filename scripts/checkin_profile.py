@@ -17,16 +17,9 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
 sys.path.insert(0, os.getcwd())  # the checkout it is run in (a baseline beside)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaodian.settings")
-
-
-def _backend_cpu(pid: int) -> float:
-    """utime + stime of a PostgreSQL backend, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _environ(token: str, person_id: int, day_student: bool, fever: bool) -> dict:
@@ -72,6 +65,7 @@ def main() -> int:
     from django.utils import timezone
 
     from bench.checkin_submit import _clean_up, _guardian_tokens
+    from bench.testing_scans import _cpu_seconds
 
     started_at = timezone.now()
     tokens = _guardian_tokens(args.n + args.warmup)
@@ -113,10 +107,10 @@ def main() -> int:
             rounds = []
             for n in range(args.rounds):
                 part = timed[n * size:(n + 1) * size]
-                cpu, server = time.process_time(), _backend_cpu(backend)
+                cpu, server = time.process_time(), _cpu_seconds([backend])
                 submit(part)
                 rounds.append(((time.process_time() - cpu) / size * 1000,
-                               (_backend_cpu(backend) - server) / size * 1000))
+                               (_cpu_seconds([backend]) - server) / size * 1000))
             python = statistics.median(r[0] for r in rounds)
             postgres = statistics.median(r[1] for r in rounds)
             print(f"submissions {size * args.rounds} in {args.rounds} rounds: answers {statuses}")
