@@ -61,17 +61,25 @@ def checked_store(import_id: int, data: bytes) -> None:
     """Keep the rows a check read and found right (encrypted, as the upload: they hold the
     ID numbers), for the import to take instead of reading and checking the file again.
     Deleted with the upload (upload_delete)."""
-    _write_private(_dir("uploads") / f"checked-{import_id}.bin",
-                   encrypt_bytes(data, context=f"roster-checked:{import_id}".encode()))
+    _write_private(_checked_path(import_id),
+                   encrypt_bytes(data, context=_checked_context(import_id)))
+
+
+def _checked_path(import_id: int) -> Path:
+    return _dir("uploads") / f"checked-{import_id}.bin"
+
+
+def _checked_context(import_id: int) -> bytes:
+    return f"roster-checked:{import_id}".encode()
 
 
 def checked_load(import_id: int) -> bytes | None:
     """The rows the check kept, or None (none kept, or pruned)."""
     try:
-        blob = (_dir("uploads") / f"checked-{import_id}.bin").read_bytes()
+        blob = _checked_path(import_id).read_bytes()
     except FileNotFoundError:
         return None
-    return decrypt_bytes(blob, context=f"roster-checked:{import_id}".encode())
+    return decrypt_bytes(blob, context=_checked_context(import_id))
 
 
 def export_path(export_id: int) -> Path:
